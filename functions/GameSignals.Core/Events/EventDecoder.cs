@@ -1,0 +1,282 @@
+using System.Text.Json;
+
+namespace GameSignals.Events;
+
+/// <summary>
+/// Decodes one Event Hubs message body (a CloudEvent object or a JSON array of them, contract §1)
+/// into validated events and dead letters. Never throws on content: every byte sequence yields
+/// events, dead letters, or both.
+/// </summary>
+/// <remarks>
+/// Hand-written over <see cref="Utf8JsonReader"/> rather than CloudNative.CloudEvents: the SDK's
+/// formatter materialises every attribute through a generic object model and cannot tell the
+/// contract's reasons apart (missing attribute, wrong type, bad time); this reader makes one pass
+/// and only the <c>data</c> object becomes a <see cref="JsonDocument"/>.
+/// </remarks>
+public static class EventDecoder
+{
+    /// <summary>The contract's size limit of one event.</summary>
+    public const int MaxEventBytes = 256 * 1024;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
+
+    public static void Decode(ReadOnlyMemory<byte> body, MessageOrigin origin, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+
+        // Collected first and committed only when the whole message is well-formed JSON:
+        // a message whose array breaks half way is dead-lettered whole, with its bytes.
+        var decoded = new List<GameEvent>();
+        var rejected = new List<DeadLetter>();
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0));
+            return;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                var index = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    DecodeValue(body, ref reader, origin, index++, decoded, rejected);
+                }
+            }
+            else
+            {
+                DecodeValue(body, ref reader, origin, 0, decoded, rejected);
+            }
+
+            if (reader.Read())
+            {
+                throw new JsonException("unexpected content after the end of the JSON value");
+            }
+        }
+        catch (JsonException ex)
+        {
+            deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0));
+            return;
+        }
+
+        foreach (var e in decoded)
+        {
+            events.Add(e);
+        }
+
+        foreach (var d in rejected)
+        {
+            deadLetters.Add(d);
+        }
+    }
+
+    private static void DecodeValue(
+        ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index,
+        List<GameEvent> events, List<DeadLetter> deadLetters)
+    {
+        var start = (int)reader.TokenStartIndex;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            var raw = body[start..(int)reader.BytesConsumed];
+            deadLetters.Add(new DeadLetter(DeadLetterReasons.NotAnObject, $"expected a CloudEvent object, found {Describe(raw.Span)}", null, null, raw, origin, index));
+            return;
+        }
+
+        var envelope = new Envelope();
+        envelope.Read(ref reader);
+        var bytes = body[start..(int)reader.BytesConsumed];
+
+        if (bytes.Length > MaxEventBytes)
+        {
+            deadLetters.Add(new DeadLetter(DeadLetterReasons.TooLarge, $"the event is {bytes.Length} bytes, over the limit of {MaxEventBytes}", envelope.Id, envelope.Source, bytes, origin, index));
+            return;
+        }
+
+        if (envelope.Error is { } error)
+        {
+            deadLetters.Add(new DeadLetter(error.Reason, error.Detail, envelope.Id, envelope.Source, bytes, origin, index));
+            return;
+        }
+
+        var payload = PayloadReader.Read(envelope.Type!, envelope.Data, out var payloadError);
+        if (payloadError is not null)
+        {
+            deadLetters.Add(new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
+            return;
+        }
+
+        events.Add(new GameEvent
+        {
+            Id = envelope.Id!,
+            Source = envelope.Source!,
+            Type = envelope.Type!,
+            Time = envelope.Time,
+            GameId = envelope.GameId!,
+            UserId = envelope.UserId!,
+            CharacterId = envelope.CharacterId,
+            Server = envelope.Server,
+            Data = envelope.Data,
+            Payload = payload,
+            Origin = origin,
+        });
+    }
+
+    private static string Describe(ReadOnlySpan<byte> raw) => raw.Length == 0 ? "nothing" : raw[0] switch
+    {
+        (byte)'"' => "a string",
+        (byte)'[' => "an array",
+        (byte)'t' or (byte)'f' => "a boolean",
+        (byte)'n' => "null",
+        _ => "a number",
+    };
+
+    private readonly record struct Failure(string Reason, string Detail);
+
+    /// <summary>The envelope attributes of one event, read in a single pass.</summary>
+    private struct Envelope
+    {
+        private bool _hasSpecVersion;
+        private bool _hasTime;
+
+        public string? Id;
+        public string? Source;
+        public string? Type;
+        public string? GameId;
+        public string? UserId;
+        public string? CharacterId;
+        public string? Server;
+        public DateTimeOffset Time;
+        public JsonElement Data;
+        public Failure? Error;
+
+        public void Read(ref Utf8JsonReader reader)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("specversion"u8))
+                {
+                    reader.Read();
+                    _hasSpecVersion = true;
+                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("1.0"u8))
+                    {
+                        Fail(DeadLetterReasons.UnsupportedSpecVersion, "specversion must be \"1.0\"");
+                    }
+
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("id"u8)) { Id = RequiredString(ref reader, "id"); }
+                else if (reader.ValueTextEquals("source"u8)) { Source = RequiredString(ref reader, "source"); }
+                else if (reader.ValueTextEquals("type"u8)) { Type = RequiredString(ref reader, "type"); }
+                else if (reader.ValueTextEquals("gameid"u8)) { GameId = RequiredString(ref reader, "gameid"); }
+                else if (reader.ValueTextEquals("userid"u8)) { UserId = RequiredString(ref reader, "userid"); }
+                else if (reader.ValueTextEquals("characterid"u8)) { CharacterId = OptionalString(ref reader, "characterid"); }
+                else if (reader.ValueTextEquals("server"u8)) { Server = OptionalString(ref reader, "server"); }
+                else if (reader.ValueTextEquals("time"u8)) { ReadTime(ref reader); }
+                else if (reader.ValueTextEquals("datacontenttype"u8))
+                {
+                    var contentType = OptionalString(ref reader, "datacontenttype");
+                    if (contentType is not null && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Fail(DeadLetterReasons.InvalidAttribute, $"datacontenttype must be application/json, was \"{contentType}\"");
+                    }
+                }
+                else if (reader.ValueTextEquals("data"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        // ParseValue copies the object into an array the document owns: no pooled buffer to return.
+                        Data = JsonDocument.ParseValue(ref reader).RootElement;
+                    }
+                    else
+                    {
+                        if (reader.TokenType != JsonTokenType.Null)
+                        {
+                            Fail(DeadLetterReasons.WrongType, "data must be a JSON object");
+                        }
+
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    // Other extension attributes are accepted and ignored.
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (!_hasSpecVersion) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'specversion'"); }
+            if (Id is null) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'id'"); }
+            if (Source is null) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'source'"); }
+            if (Type is null) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'type'"); }
+            if (!_hasTime) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'time'"); }
+            if (GameId is null) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'gameid'"); }
+            if (UserId is null) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'userid'"); }
+        }
+
+        private void ReadTime(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            _hasTime = true;
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                Fail(DeadLetterReasons.InvalidAttribute, "time must be a string");
+                reader.Skip();
+                return;
+            }
+
+            // RFC 3339 requires an offset or Z; the reader's ISO 8601 parser would take local time too.
+            var raw = reader.HasValueSequence ? default : reader.ValueSpan;
+            var hasZone = raw.Length > 19 && (raw[^1] is (byte)'Z' or (byte)'z' || raw[^6] is (byte)'+' or (byte)'-');
+            if (!hasZone || !reader.TryGetDateTimeOffset(out Time))
+            {
+                Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is not an RFC 3339 timestamp");
+            }
+        }
+
+        private string? RequiredString(ref Utf8JsonReader reader, string name)
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                var value = reader.GetString()!;
+                if (value.Length > 0)
+                {
+                    return value;
+                }
+
+                Fail(DeadLetterReasons.InvalidAttribute, $"attribute '{name}' must not be empty");
+                return value;
+            }
+
+            Fail(DeadLetterReasons.InvalidAttribute, $"attribute '{name}' must be a string, was {reader.TokenType}");
+            reader.Skip();
+            return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
+        }
+
+        private string? OptionalString(ref Utf8JsonReader reader, string name)
+        {
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String:
+                    return reader.GetString();
+                case JsonTokenType.Null:
+                    return null;
+                default:
+                    Fail(DeadLetterReasons.InvalidAttribute, $"attribute '{name}' must be a string, was {reader.TokenType}");
+                    reader.Skip();
+                    return null;
+            }
+        }
+
+        private void Fail(string reason, string detail) => Error ??= new Failure(reason, detail);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Xunit;
+using GameSignals.Events;
+using GameSignals.Tests;
+
+namespace GameSignals.Core.Tests.Events;
+
+public class EventDecoderTests
+{
+    private static readonly MessageOrigin Origin = new("game-events", "0", 42, "4200", null);
+
+    private const string Valid = """
+        {"specversion":"1.0","id":"e1","source":"/games/odin/kr-01","type":"game.character.hp_changed","time":"2026-11-01T12:00:00.000Z",
+         "gameid":"odin","userid":"u1","characterid":"c1","server":"kr-01","datacontenttype":"application/json",
+         "data":{"hp":120,"maxHp":1000.0,"autoBattle":true,"inCombat":false,"zone":"z1"}}
+        """;
+
+    private static (List<GameEvent> Events, List<DeadLetter> DeadLetters) Decode(string json)
+    {
+        var events = new List<GameEvent>();
+        var dead = new List<DeadLetter>();
+        EventDecoder.Decode(Encoding.UTF8.GetBytes(json), Origin, events, dead);
+        return (events, dead);
+    }
+
+    [Fact]
+    public void A_valid_event_decodes_with_its_envelope_and_typed_payload()
+    {
+        var (events, dead) = Decode(Valid);
+
+        Assert.Empty(dead);
+        var e = Assert.Single(events);
+        Assert.Equal(new EventKey("/games/odin/kr-01", "e1"), e.Key);
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero), e.Time);
+        Assert.Equal(("odin", "u1", "c1", "kr-01"), (e.GameId, e.UserId, e.CharacterId, e.Server));
+        var hp = Assert.IsType<HpChanged>(e.Payload);
+        Assert.Equal(120, hp.Hp);
+        Assert.Equal(1000, hp.MaxHp);
+        Assert.True(hp.AutoBattle);
+        Assert.Same(Origin, e.Origin);
+    }
+
+    [Fact]
+    public void An_array_message_yields_each_event_and_dead_letters_only_the_bad_element()
+    {
+        var (events, dead) = Decode($"[{Valid}, 7, {Valid.Replace("\"e1\"", "\"e2\"", StringComparison.Ordinal)}]");
+
+        Assert.Equal(["e1", "e2"], events.Select(e => e.Id));
+        var letter = Assert.Single(dead);
+        Assert.Equal(DeadLetterReasons.NotAnObject, letter.Reason);
+        Assert.Equal(1, letter.IndexInMessage);
+        Assert.Equal("7", Encoding.UTF8.GetString(letter.Body.Span));
+    }
+
+    [Fact]
+    public void An_unknown_type_is_accepted_with_generic_data_and_no_typed_payload()
+    {
+        var (events, _) = Decode(Valid.Replace("game.character.hp_changed", "game.world.boss_spawned", StringComparison.Ordinal));
+
+        var e = Assert.Single(events);
+        Assert.Null(e.Payload);
+        Assert.Equal(120, e.Data.GetProperty("hp").GetInt32());
+    }
+
+    [Fact]
+    public void A_purchase_price_is_exact_decimal_and_the_receipt_kept_as_json()
+    {
+        var json = """
+            {"specversion":"1.0","id":"p1","source":"/billing/odin","type":"payment.purchase.completed","time":"2026-11-01T12:00:00+09:00",
+             "gameid":"odin","userid":"u1","data":{"orderId":"GPA.1","store":"google_play","productId":"gem_100","price":0.99,
+             "currency":"USD","storeCountry":"US","receipt":{"purchaseData":"{}","signature":"AA=="}}}
+            """;
+        var e = Assert.Single(Decode(json).Events);
+        var p = Assert.IsType<PurchaseCompleted>(e.Payload);
+        Assert.Equal(0.99m, p.Price);
+        Assert.Equal("AA==", p.Receipt.GetProperty("signature").GetString());
+        Assert.Equal(TimeSpan.FromHours(9), e.Time.Offset);
+    }
+
+    public static TheoryData<string, string, string> Poison => new()
+    {
+        { "{\"specversion\":\"1.0\",\"id\":\"x\"", DeadLetterReasons.InvalidJson, "" },
+        { "", DeadLetterReasons.InvalidJson, "empty" },
+        { "\"just a string\"", DeadLetterReasons.NotAnObject, "a string" },
+        { Valid.Replace("\"userid\":\"u1\",", "", StringComparison.Ordinal), DeadLetterReasons.MissingAttribute, "'userid'" },
+        { Valid.Replace("\"id\":\"e1\",", "", StringComparison.Ordinal), DeadLetterReasons.MissingAttribute, "'id'" },
+        { Valid.Replace("\"specversion\":\"1.0\",", "", StringComparison.Ordinal), DeadLetterReasons.MissingAttribute, "'specversion'" },
+        { Valid.Replace("\"specversion\":\"1.0\"", "\"specversion\":\"0.3\"", StringComparison.Ordinal), DeadLetterReasons.UnsupportedSpecVersion, "1.0" },
+        { Valid.Replace("\"gameid\":\"odin\"", "\"gameid\":7", StringComparison.Ordinal), DeadLetterReasons.InvalidAttribute, "'gameid' must be a string" },
+        { Valid.Replace("\"source\":\"/games/odin/kr-01\"", "\"source\":\"\"", StringComparison.Ordinal), DeadLetterReasons.InvalidAttribute, "'source' must not be empty" },
+        { Valid.Replace("2026-11-01T12:00:00.000Z", "yesterday", StringComparison.Ordinal), DeadLetterReasons.InvalidTime, "yesterday" },
+        { Valid.Replace("2026-11-01T12:00:00.000Z", "2026-11-01T12:00:00", StringComparison.Ordinal), DeadLetterReasons.InvalidTime, "RFC 3339" },
+        { Valid.Replace("\"hp\":120", "\"hp\":\"lots\"", StringComparison.Ordinal), DeadLetterReasons.WrongType, "data.hp must be a number" },
+        { Valid.Replace("\"autoBattle\":true", "\"autoBattle\":1", StringComparison.Ordinal), DeadLetterReasons.WrongType, "data.autoBattle must be a boolean" },
+        { Valid.Replace("\"data\":{", "\"data\":[{", StringComparison.Ordinal).Replace("}}", "}]}", StringComparison.Ordinal), DeadLetterReasons.WrongType, "data must be a JSON object" },
+        { Valid.Replace("application/json", "text/xml", StringComparison.Ordinal), DeadLetterReasons.InvalidAttribute, "datacontenttype" },
+        { Valid.Replace("\"zone\":\"z1\"", "\"zone\":\"" + new string('x', EventDecoder.MaxEventBytes) + "\"", StringComparison.Ordinal), DeadLetterReasons.TooLarge, "over the limit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Poison))]
+    public void Every_dead_letter_reason_of_the_contract_is_named_with_the_original_bytes(string json, string reason, string detail)
+    {
+        var (events, dead) = Decode(json);
+
+        Assert.Empty(events);
+        var letter = Assert.Single(dead);
+        Assert.Equal(reason, letter.Reason);
+        Assert.Contains(detail, letter.Detail, StringComparison.Ordinal);
+        Assert.Equal(json, Encoding.UTF8.GetString(letter.Body.Span));
+        Assert.Same(Origin, letter.Origin);
+    }
+
+    [Fact]
+    public void A_too_large_event_still_names_its_id()
+    {
+        var (_, dead) = Decode(Valid.Replace("\"zone\":\"z1\"", "\"zone\":\"" + new string('x', 300_000) + "\"", StringComparison.Ordinal));
+        Assert.Equal("e1", Assert.Single(dead).EventId);
+    }
+
+    [Fact]
+    public void Every_poison_line_of_the_contract_example_is_dead_lettered_and_every_other_line_decodes()
+    {
+        var lines = File.ReadAllLines(Path.Combine(SharedFiles.Examples, "events.jsonl"));
+        var events = new List<GameEvent>();
+        var dead = new List<DeadLetter>();
+        foreach (var line in lines)
+        {
+            var before = events.Count + dead.Count;
+            EventDecoder.Decode(Encoding.UTF8.GetBytes(line), Origin, events, dead);
+            Assert.Equal(before + 1, events.Count + dead.Count);
+        }
+
+        Assert.Equal(7, dead.Count);
+        Assert.Equal(lines.Length - 7, events.Count);
+        Assert.Equal(
+            [DeadLetterReasons.InvalidJson, DeadLetterReasons.MissingAttribute, DeadLetterReasons.UnsupportedSpecVersion,
+             DeadLetterReasons.WrongType, DeadLetterReasons.InvalidTime, DeadLetterReasons.TooLarge, DeadLetterReasons.NotAnObject],
+            dead.Select(d => d.Reason));
+    }
+
+    [Property(MaxTest = 2000)]
+    public void Arbitrary_bytes_yield_events_or_dead_letters_and_never_throw(byte[] bytes)
+    {
+        var events = new List<GameEvent>();
+        var dead = new List<DeadLetter>();
+        EventDecoder.Decode(bytes ?? [], Origin, events, dead);
+        Assert.True(events.Count + dead.Count >= 1);
+    }
+
+    [Property(MaxTest = 2000)]
+    public void Mutated_valid_events_yield_events_or_dead_letters_and_never_throw(NonNegativeInt position, char replacement, bool delete)
+    {
+        var text = Valid;
+        var at = position.Get % text.Length;
+        text = delete ? text.Remove(at, 1) : text.Remove(at, 1).Insert(at, replacement.ToString());
+        var events = new List<GameEvent>();
+        var dead = new List<DeadLetter>();
+        EventDecoder.Decode(Encoding.UTF8.GetBytes(text), Origin, events, dead);
+        Assert.Equal(1, events.Count + dead.Count);
+    }
+}
