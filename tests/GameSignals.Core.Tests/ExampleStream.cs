@@ -35,7 +35,7 @@ internal static class ExampleStream
                 events.Add(new GameEvent
                 {
                     Id = e.Id, Source = e.Source, Type = e.Type, Time = e.Time, GameId = e.GameId, UserId = e.UserId,
-                    CharacterId = e.CharacterId, Server = e.Server, Data = e.Data, Payload = e.Payload,
+                    CharacterId = e.CharacterId, Server = e.Server, Data = e.Data,
                     Origin = origin with { Hub = e.IsPayment ? "payment-events" : "game-events", Partition = partition },
                 });
             }

@@ -104,7 +104,7 @@ public static class EventDecoder
             return;
         }
 
-        var payload = PayloadReader.Read(envelope.Type!, envelope.Data, out var payloadError);
+        PayloadReader.Read(envelope.Type!, envelope.Data, materialize: false, out var payloadError);
         if (payloadError is not null)
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
@@ -122,7 +122,6 @@ public static class EventDecoder
             CharacterId = envelope.CharacterId,
             Server = envelope.Server,
             Data = envelope.Data,
-            Payload = payload,
             Origin = origin,
         });
     }
@@ -159,56 +158,44 @@ public static class EventDecoder
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("specversion"u8))
+                switch (Classify(ref reader))
                 {
-                    reader.Read();
-                    _hasSpecVersion = true;
-                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("1.0"u8))
-                    {
-                        Fail(DeadLetterReasons.UnsupportedSpecVersion, "specversion must be \"1.0\"");
-                    }
-
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("id"u8)) { Id = RequiredString(ref reader, "id"); }
-                else if (reader.ValueTextEquals("source"u8)) { Source = RequiredString(ref reader, "source"); }
-                else if (reader.ValueTextEquals("type"u8)) { Type = RequiredString(ref reader, "type"); }
-                else if (reader.ValueTextEquals("gameid"u8)) { GameId = RequiredString(ref reader, "gameid"); }
-                else if (reader.ValueTextEquals("userid"u8)) { UserId = RequiredString(ref reader, "userid"); }
-                else if (reader.ValueTextEquals("characterid"u8)) { CharacterId = OptionalString(ref reader, "characterid"); }
-                else if (reader.ValueTextEquals("server"u8)) { Server = OptionalString(ref reader, "server"); }
-                else if (reader.ValueTextEquals("time"u8)) { ReadTime(ref reader); }
-                else if (reader.ValueTextEquals("datacontenttype"u8))
-                {
-                    var contentType = OptionalString(ref reader, "datacontenttype");
-                    if (contentType is not null && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-                    {
-                        Fail(DeadLetterReasons.InvalidAttribute, $"datacontenttype must be application/json, was \"{contentType}\"");
-                    }
-                }
-                else if (reader.ValueTextEquals("data"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.StartObject)
-                    {
-                        // ParseValue copies the object into an array the document owns: no pooled buffer to return.
-                        Data = JsonDocument.ParseValue(ref reader).RootElement;
-                    }
-                    else
-                    {
-                        if (reader.TokenType != JsonTokenType.Null)
+                    case Attribute.SpecVersion:
+                        reader.Read();
+                        _hasSpecVersion = true;
+                        if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("1.0"u8))
                         {
-                            Fail(DeadLetterReasons.WrongType, "data must be a JSON object");
+                            Fail(DeadLetterReasons.UnsupportedSpecVersion, "specversion must be \"1.0\"");
                         }
 
                         reader.Skip();
-                    }
-                }
-                else
-                {
-                    // Other extension attributes are accepted and ignored.
-                    reader.Read();
-                    reader.Skip();
+                        break;
+                    case Attribute.Id: Id = RequiredString(ref reader, "id"); break;
+                    case Attribute.Source: Source = RequiredString(ref reader, "source", interned: true); break;
+                    case Attribute.Type: Type = RequiredString(ref reader, "type", interned: true); break;
+                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", interned: true); break;
+                    case Attribute.UserId: UserId = RequiredString(ref reader, "userid"); break;
+                    case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid"); break;
+                    case Attribute.Server: Server = OptionalString(ref reader, "server", interned: true); break;
+                    case Attribute.Time: ReadTime(ref reader); break;
+                    case Attribute.DataContentType:
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.Null
+                            && (reader.TokenType != JsonTokenType.String || !reader.ValueSpan.StartsWith("application/json"u8)))
+                        {
+                            Fail(DeadLetterReasons.InvalidAttribute, $"datacontenttype must be application/json, was {Text(ref reader)}");
+                        }
+
+                        reader.Skip();
+                        break;
+                    case Attribute.Data:
+                        ReadData(ref reader);
+                        break;
+                    default:
+                        // Other extension attributes are accepted and ignored.
+                        reader.Read();
+                        reader.Skip();
+                        break;
                 }
             }
 
@@ -220,6 +207,50 @@ public static class EventDecoder
             if (GameId is null) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'gameid'"); }
             if (UserId is null) { Fail(DeadLetterReasons.MissingAttribute, "missing required attribute 'userid'"); }
         }
+
+        private enum Attribute { Other, SpecVersion, Id, Source, Type, Time, GameId, UserId, CharacterId, Server, DataContentType, Data }
+
+        /// <summary>Names the attribute at the reader by length first: one comparison per property on the hot path.</summary>
+        private static Attribute Classify(ref Utf8JsonReader reader)
+        {
+            var name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+            return name.Length switch
+            {
+                2 when name.SequenceEqual("id"u8) => Attribute.Id,
+                4 when name.SequenceEqual("type"u8) => Attribute.Type,
+                4 when name.SequenceEqual("time"u8) => Attribute.Time,
+                4 when name.SequenceEqual("data"u8) => Attribute.Data,
+                6 when name.SequenceEqual("source"u8) => Attribute.Source,
+                6 when name.SequenceEqual("gameid"u8) => Attribute.GameId,
+                6 when name.SequenceEqual("userid"u8) => Attribute.UserId,
+                6 when name.SequenceEqual("server"u8) => Attribute.Server,
+                11 when name.SequenceEqual("specversion"u8) => Attribute.SpecVersion,
+                11 when name.SequenceEqual("characterid"u8) => Attribute.CharacterId,
+                15 when name.SequenceEqual("datacontenttype"u8) => Attribute.DataContentType,
+                _ => Attribute.Other,
+            };
+        }
+
+        private void ReadData(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                // ParseValue copies the object into an array the document owns: no pooled buffer to return.
+                Data = JsonDocument.ParseValue(ref reader).RootElement;
+                return;
+            }
+
+            if (reader.TokenType != JsonTokenType.Null)
+            {
+                Fail(DeadLetterReasons.WrongType, "data must be a JSON object");
+            }
+
+            reader.Skip();
+        }
+
+        private static string Text(ref Utf8JsonReader reader) =>
+            reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : reader.TokenType.ToString();
 
         private void ReadTime(ref Utf8JsonReader reader)
         {
@@ -241,12 +272,12 @@ public static class EventDecoder
             }
         }
 
-        private string? RequiredString(ref Utf8JsonReader reader, string name)
+        private string? RequiredString(ref Utf8JsonReader reader, string name, bool interned = false)
         {
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = reader.GetString()!;
+                var value = interned ? AttributeStrings.Get(ref reader) : reader.GetString()!;
                 if (value.Length > 0)
                 {
                     return value;
@@ -261,13 +292,13 @@ public static class EventDecoder
             return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
         }
 
-        private string? OptionalString(ref Utf8JsonReader reader, string name)
+        private string? OptionalString(ref Utf8JsonReader reader, string name, bool interned = false)
         {
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return reader.GetString();
+                    return interned ? AttributeStrings.Get(ref reader) : reader.GetString();
                 case JsonTokenType.Null:
                     return null;
                 default:

@@ -17,8 +17,14 @@ public sealed class GameEvent
     /// <summary>The <c>data</c> object; <see cref="JsonValueKind.Undefined"/> when the event has none.</summary>
     public JsonElement Data { get; init; }
 
-    /// <summary>Typed view of <see cref="Data"/> for the contract's known types; null for unknown types.</summary>
-    public EventPayload? Payload { get; init; }
+    /// <summary>
+    /// Typed view of <see cref="Data"/> for the contract's known types; null for unknown types.
+    /// The decoder has already checked every known field's JSON kind; the record is built on first use,
+    /// so stages that never read it do not pay for it.
+    /// </summary>
+    public EventPayload? Payload => _payload ??= PayloadReader.Read(Type, Data, materialize: true, out _);
+
+    private EventPayload? _payload;
 
     /// <summary>Where the event was read from: partition and sequence number, or file and line in replay.</summary>
     public required MessageOrigin Origin { get; init; }

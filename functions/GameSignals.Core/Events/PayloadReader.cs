@@ -5,12 +5,14 @@ namespace GameSignals.Events;
 /// <summary>
 /// Builds the typed payload of a known event type, checking the JSON kind of every known field.
 /// A field may be absent (null in the payload); present with the wrong kind, the event is poison.
+/// With <c>materialize: false</c> it only checks kinds and allocates nothing but the discarded record,
+/// which is how the decoder validates on its hot path.
 /// </summary>
 internal static class PayloadReader
 {
-    public static EventPayload? Read(string type, JsonElement data, out string? error)
+    public static EventPayload? Read(string type, JsonElement data, bool materialize, out string? error)
     {
-        var r = new Fields(data);
+        var r = new Fields(data, materialize);
         EventPayload? payload = type switch
         {
             EventTypes.SessionStarted => new SessionStarted(
@@ -36,13 +38,13 @@ internal static class PayloadReader
         return error is null ? payload : null;
     }
 
-    private struct Fields(JsonElement data)
+    private struct Fields(JsonElement data, bool materialize)
     {
         public string? Error { get; private set; }
 
-        public string? Text(string name) => Get(name, JsonValueKind.String, "a string") is { } e ? e.GetString() : null;
+        public string? Text(string name) => Get(name, JsonValueKind.String, "a string") is { } e && materialize ? e.GetString() : null;
 
-        public double? Number(string name) => Get(name, JsonValueKind.Number, "a number") is { } e ? e.GetDouble() : null;
+        public double? Number(string name) => Get(name, JsonValueKind.Number, "a number") is { } e && materialize ? e.GetDouble() : null;
 
         public decimal? Decimal(string name)
         {
