@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Checks the infrastructure code offline: restores the Bicep CLI from NuGet (infra/bicep-cli),
+# then builds and lints main.bicep (with every module) and builds both parameter files.
+# Any warning counts as an error. Usage: bash infra/check.sh (from anywhere).
+set -euo pipefail
+
+infra="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+version="0.49.2"
+
+echo "check.sh: restoring the Bicep CLI $version (infra/bicep-cli)"
+dotnet restore "$infra/bicep-cli/BicepCli.csproj" --verbosity quiet >/dev/null
+
+packages="$(dotnet nuget locals global-packages -l | sed -E 's/^global-packages: //')"
+bicep="${packages%/}/azure.bicep.commandline.linux-x64/$version/tools/bicep"
+if [[ ! -x "$bicep" ]]; then
+  chmod +x "$bicep" 2>/dev/null || { echo "check.sh: Bicep CLI not found at $bicep" >&2; exit 1; }
+fi
+echo "check.sh: using $bicep ($("$bicep" --version))"
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+failed=0
+# Runs one bicep command; fails the check on a non-zero exit or any warning or error line.
+run() {
+  local label="$1"
+  shift
+  local log="$out/log" ok=1
+  "$bicep" "$@" >"$log" 2>&1 || ok=0
+  grep -Eq ': (Warning|Error) ' "$log" && ok=0
+  if [[ -s "$log" ]]; then
+    sed 's/^/    /' "$log"
+  fi
+  if [[ $ok -eq 1 ]]; then
+    echo "  ok    $label"
+  else
+    echo "  FAIL  $label"
+    failed=1
+  fi
+}
+
+cd "$infra"
+echo "check.sh: checking (warnings are errors)"
+run "bicep build main.bicep (and modules/*.bicep)" build main.bicep --outdir "$out"
+run "bicep lint main.bicep (rules: bicepconfig.json)" lint main.bicep
+for params in main.bicepparam main.prod.bicepparam; do
+  run "bicep build-params $params" build-params "$params" --outfile "$out/${params%.bicepparam}.parameters.json"
+  run "bicep lint $params" lint "$params"
+done
+
+modules=$(find modules -name '*.bicep' | wc -l)
+if [[ $failed -ne 0 ]]; then
+  echo "check.sh: FAILED"
+  exit 1
+fi
+echo "check.sh: passed: main.bicep with $modules modules, 2 parameter files, 0 warnings"
