@@ -188,11 +188,15 @@ var tags = {
   'azd-env-name': environmentName
   application: 'gamesignals'
 }
+// Resource names are the service's abbreviation, the app, and a token unique to subscription,
+// environment and region: always valid for every service's name rules (the environment name
+// could contain characters or lengths some services reject); the resource group carries the
+// environment name.
 var token = toLower(uniqueString(subscription().id, environmentName, location))
-var prefix = 'gs-${environmentName}'
-var functionAppName = 'func-${prefix}-${token}'
-// Flex Consumption reads the package from this container; one per app keeps deployments apart.
-var deploymentContainerName = 'app-package-${take(token, 7)}'
+var prefix = 'gs-${token}'
+var functionAppName = 'func-${prefix}'
+// Flex Consumption reads the package from this container.
+var deploymentContainerName = 'app-package'
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -205,8 +209,8 @@ module monitoring 'modules/monitoring.bicep' = {
   params: {
     location: location
     tags: tags
-    workspaceName: 'log-${prefix}-${token}'
-    appInsightsName: 'appi-${prefix}-${token}'
+    workspaceName: 'log-${prefix}'
+    appInsightsName: 'appi-${prefix}'
     retentionInDays: logRetentionDays
     dailyQuotaGb: logDailyQuotaGb
   }
@@ -217,7 +221,7 @@ module storage 'modules/storage.bicep' = {
   params: {
     location: location
     tags: tags
-    name: take('stgs${token}', 24)
+    name: 'stgs${token}'
     skuName: storageSku
     deploymentContainerName: deploymentContainerName
     publicNetworkAccess: publicNetworkAccess
@@ -231,7 +235,7 @@ module eventHubs 'modules/eventhubs.bicep' = {
   params: {
     location: location
     tags: tags
-    name: 'evhns-${prefix}-${token}'
+    name: 'evhns-${prefix}'
     skuName: eventHubsSku
     capacity: eventHubsCapacity
     maximumThroughputUnits: eventHubsMaximumThroughputUnits
@@ -249,7 +253,7 @@ module cosmos 'modules/cosmos.bicep' = {
   params: {
     location: location
     tags: tags
-    name: 'cosmos-${prefix}-${token}'
+    name: 'cosmos-${prefix}'
     throughputMode: cosmosThroughputMode
     databaseMaxThroughput: cosmosDatabaseMaxThroughput
     dedicatedMaxThroughput: cosmosDedicatedMaxThroughput
@@ -265,7 +269,7 @@ module search 'modules/search.bicep' = {
   params: {
     location: location
     tags: tags
-    name: 'srch-${prefix}-${token}'
+    name: 'srch-${prefix}'
     skuName: searchSku
     replicaCount: searchReplicaCount
     partitionCount: searchPartitionCount
@@ -280,7 +284,7 @@ module functionApp 'modules/functionapp.bicep' = {
     location: location
     tags: tags
     name: functionAppName
-    planName: 'plan-${prefix}-${token}'
+    planName: 'plan-${prefix}'
     azdServiceName: 'functions'
     storageAccountName: storage.outputs.name
     blobEndpoint: storage.outputs.blobEndpoint
