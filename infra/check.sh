@@ -48,6 +48,26 @@ for params in main.bicepparam main.prod.bicepparam; do
   run "bicep lint $params" lint "$params"
 done
 
+# Identity, not secrets: the compiled template must never read a key, SAS or connection string,
+# and no app setting may carry one (App Insights' connection string is not a secret).
+if grep -Eiq 'listKeys|listConnectionStrings|listAccountSas|listServiceSas|AccountKey=|SharedAccessKey' "$out/main.json"; then
+  echo "  FAIL  the compiled template reads a key, SAS or connection string"
+  failed=1
+else
+  echo "  ok    no key, SAS or connection string is read anywhere in the template"
+fi
+# The app settings: the one marked object in modules/functionapp.bicep.
+settings=$(awk '/^var appSettings = \{/ { inside = 1; next } inside && /^\}/ { exit } inside && /^  [A-Za-z0-9_]+:/ { sub(/:.*/, ""); sub(/^ +/, ""); print }' modules/functionapp.bicep)
+if [[ -z "$settings" ]]; then
+  echo "  FAIL  no app settings found in modules/functionapp.bicep"
+  failed=1
+elif grep -Ev '^APPLICATIONINSIGHTS_CONNECTION_STRING$' <<<"$settings" | grep -Eiq 'connectionstring|key$|secret|password|sas$'; then
+  echo "  FAIL  an app setting name suggests a secret:" $settings
+  failed=1
+else
+  echo "  ok    app settings (identity-based):" $settings
+fi
+
 modules=$(find modules -name '*.bicep' | wc -l)
 if [[ $failed -ne 0 ]]; then
   echo "check.sh: FAILED"

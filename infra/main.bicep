@@ -157,8 +157,8 @@ param logRetentionDays int = 30
 @description('Daily Log Analytics ingestion cap in GB; -1 for none.')
 param logDailyQuotaGb int = -1
 
-@description('Send per-request logs of Cosmos DB and Storage to Log Analytics (costly at full load; metrics always go).')
-param dataPlaneLogs bool = true
+@description('Send logs with one row per request or execution (Cosmos DB, Storage, FunctionAppLogs) to Log Analytics: hundreds of GB a day at full load. Metrics, control-plane logs and Application Insights always go.')
+param perRequestLogs bool = true
 
 @description('Email receiving alerts; empty for none.')
 param alertEmail string = ''
@@ -226,7 +226,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     publicNetworkAccess: publicNetworkAccess
     workspaceId: monitoring.outputs.workspaceId
-    dataPlaneLogs: dataPlaneLogs
+    perRequestLogs: perRequestLogs
   }
 }
 
@@ -260,7 +260,7 @@ module cosmos 'modules/cosmos.bicep' = {
     zoneRedundant: cosmosZoneRedundant
     publicNetworkAccess: publicNetworkAccess
     workspaceId: monitoring.outputs.workspaceId
-    dataPlaneLogs: dataPlaneLogs
+    perRequestLogs: perRequestLogs
   }
 }
 
@@ -304,6 +304,7 @@ module functionApp 'modules/functionapp.bicep' = {
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     publicNetworkAccess: publicNetworkAccess
     workspaceId: monitoring.outputs.workspaceId
+    perRequestLogs: perRequestLogs
   }
 }
 

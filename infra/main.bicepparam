@@ -13,4 +13,4 @@ param paymentEventsPartitions = 2
 param fraudActionsPartitions = 2
 param eventRetentionHours = 24
 param searchSku = 'basic'
-param dataPlaneLogs = true
+param perRequestLogs = true

@@ -47,7 +47,7 @@ param searchReplicaCount = 2
 param searchPartitionCount = 1
 
 // Monitoring: per-request Cosmos/Storage logs would ingest hundreds of GB a day at this load.
-param dataPlaneLogs = false
+param perRequestLogs = false
 param logRetentionDays = 30
 param logDailyQuotaGb = 20
 param failedInvocationsThreshold = 20

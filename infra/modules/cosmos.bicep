@@ -37,8 +37,8 @@ param publicNetworkAccess string
 @description('Log Analytics workspace receiving diagnostics.')
 param workspaceId string
 
-@description('Send one log row per data-plane request (DataPlaneRequests, QueryRuntimeStatistics): invaluable for debugging, costly at full load.')
-param dataPlaneLogs bool
+@description('Send logs with one row per request or per partition key (DataPlaneRequests, QueryRuntimeStatistics, PartitionKeyRUConsumption): invaluable for debugging, hundreds of GB a day at full load.')
+param perRequestLogs bool
 
 var databaseName = 'gamesignals'
 var serverless = throughputMode == 'Serverless'
@@ -283,14 +283,16 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   }
 ]
 
+// Always: account changes and the largest partition keys (periodic, small).
 var lightLogs = [
   'ControlPlaneRequests'
-  'PartitionKeyRUConsumption'
   'PartitionKeyStatistics'
 ]
+// Per request, or per key and second: containers keyed by /id have one key per event.
 var requestLogs = [
   'DataPlaneRequests'
   'QueryRuntimeStatistics'
+  'PartitionKeyRUConsumption'
 ]
 
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
@@ -299,7 +301,7 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
   properties: {
     workspaceId: workspaceId
     logAnalyticsDestinationType: 'Dedicated'
-    logs: map(concat(lightLogs, dataPlaneLogs ? requestLogs : []), category => {
+    logs: map(concat(lightLogs, perRequestLogs ? requestLogs : []), category => {
       category: category
       enabled: true
     })

@@ -83,6 +83,9 @@ param publicNetworkAccess string
 @description('Log Analytics workspace receiving diagnostics.')
 param workspaceId string
 
+@description('Send FunctionAppLogs (a row per log line of every execution, also in Application Insights); metrics always go.')
+param perRequestLogs bool
+
 // ---- APP SETTINGS (the only place app settings are defined) ----------------------------------
 // Identity-based forms only: every `__` setting is an endpoint the app and the Functions host
 // reach with the app's managed identity (DefaultAzureCredential / the host's identity-based
@@ -194,12 +197,14 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
   properties: {
     workspaceId: workspaceId
     logAnalyticsDestinationType: 'Dedicated'
-    logs: [
-      {
-        categoryGroup: 'allLogs'
-        enabled: true
-      }
-    ]
+    logs: perRequestLogs
+      ? [
+          {
+            categoryGroup: 'allLogs'
+            enabled: true
+          }
+        ]
+      : []
     metrics: [
       {
         category: 'AllMetrics'

@@ -35,8 +35,8 @@ param publicNetworkAccess string
 @description('Log Analytics workspace receiving diagnostics.')
 param workspaceId string
 
-@description('Send per-request blob and queue logs (StorageRead/Write/Delete) to Log Analytics; metrics always go.')
-param dataPlaneLogs bool
+@description('Send one log row per blob and queue request (StorageRead/Write/Delete); metrics always go.')
+param perRequestLogs bool
 
 var blobContainers = [
   deploymentContainerName
@@ -122,7 +122,7 @@ resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-pr
   }
 }
 
-var serviceLogs = dataPlaneLogs
+var serviceLogs = perRequestLogs
   ? [
       {
         category: 'StorageRead'
