@@ -157,7 +157,7 @@ param logRetentionDays int = 30
 @description('Daily Log Analytics ingestion cap in GB; -1 for none.')
 param logDailyQuotaGb int = -1
 
-@description('Send logs with one row per request or execution (Cosmos DB, Storage, FunctionAppLogs) to Log Analytics: hundreds of GB a day at full load. Metrics, control-plane logs and Application Insights always go.')
+@description('Send logs with one row per request or execution (Cosmos DB, Storage) to Log Analytics: hundreds of GB a day at full load. Metrics, control-plane logs and Application Insights always go.')
 param perRequestLogs bool = true
 
 @description('Email receiving alerts; empty for none.')
@@ -303,8 +303,6 @@ module functionApp 'modules/functionapp.bicep' = {
     alwaysReady: functionAlwaysReady
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     publicNetworkAccess: publicNetworkAccess
-    workspaceId: monitoring.outputs.workspaceId
-    perRequestLogs: perRequestLogs
   }
 }
 

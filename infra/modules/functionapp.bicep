@@ -80,11 +80,6 @@ param httpPerInstanceConcurrency int
 ])
 param publicNetworkAccess string
 
-@description('Log Analytics workspace receiving diagnostics.')
-param workspaceId string
-
-@description('Send FunctionAppLogs (a row per log line of every execution, also in Application Insights); metrics always go.')
-param perRequestLogs bool
 
 // ---- APP SETTINGS (the only place app settings are defined) ----------------------------------
 // Identity-based forms only: every `__` setting is an endpoint the app and the Functions host
@@ -137,7 +132,6 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      http20Enabled: true
       appSettings: [
         for setting in items(appSettings): {
           name: setting.key
@@ -190,29 +184,9 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-// The plan has no diagnostics of its own on Flex Consumption; the site carries the logs and metrics.
-resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'to-log-analytics'
-  scope: site
-  properties: {
-    workspaceId: workspaceId
-    logAnalyticsDestinationType: 'Dedicated'
-    logs: perRequestLogs
-      ? [
-          {
-            categoryGroup: 'allLogs'
-            enabled: true
-          }
-        ]
-      : []
-    metrics: [
-      {
-        category: 'AllMetrics'
-        enabled: true
-      }
-    ]
-  }
-}
+// No diagnostic settings here: the Flex Consumption plan does not support them (documented
+// limitation). The app's logs, requests and dependencies go to Application Insights instead,
+// and the plan's platform metrics (executions, memory) are in Azure Monitor without a setting.
 
 output id string = site.id
 output name string = site.name
