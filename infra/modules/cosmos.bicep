@@ -1,0 +1,321 @@
+// Cosmos DB for NoSQL: database `gamesignals` and one container per store of the app.
+// Entra ID only (data-plane RBAC); keys are disabled.
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Account name.')
+param name string
+
+@description('Serverless bills per RU consumed (cheap when idle, capped per partition); Autoscale provisions a ceiling and bills the hourly peak (at least 10% of it).')
+@allowed([
+  'Serverless'
+  'Autoscale'
+])
+param throughputMode string
+
+@description('Autoscale only: RU/s ceiling shared by every container without dedicated throughput.')
+@minValue(1000)
+param databaseMaxThroughput int
+
+@description('Autoscale only: containers that get their own RU/s ceiling instead of sharing the database\'s, e.g. { events: 20000 }. Hot containers get their own so they cannot starve the rest.')
+param dedicatedMaxThroughput object
+
+@description('Spread replicas over availability zones (not every region offers it).')
+param zoneRedundant bool
+
+@description('Public network access.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string
+
+@description('Log Analytics workspace receiving diagnostics.')
+param workspaceId string
+
+@description('Send logs with one row per request or per partition key (DataPlaneRequests, QueryRuntimeStatistics, PartitionKeyRUConsumption): invaluable for debugging, hundreds of GB a day at full load.')
+param perRequestLogs bool
+
+var databaseName = 'gamesignals'
+var serverless = throughputMode == 'Serverless'
+
+// Indexing policies. Containers read only by point reads (id + partition key) index nothing:
+// every indexed path costs RU on every write, and these are the hottest writes.
+var pointReadsOnly = {
+  indexingMode: 'consistent'
+  automatic: true
+  includedPaths: []
+  excludedPaths: [
+    {
+      path: '/*'
+    }
+  ]
+}
+
+func queryable(largePaths array) object => {
+  indexingMode: 'consistent'
+  automatic: true
+  includedPaths: [
+    {
+      path: '/*'
+    }
+  ]
+  excludedPaths: concat(
+    [
+      {
+        path: '/"_etag"/?'
+      }
+    ],
+    map(largePaths, p => { path: p })
+  )
+}
+
+var days = 86400
+
+// The containers. ttl: seconds after the last write (wall clock, from _ts); -1 turns TTL on with
+// no default, so each item sets its own `ttl`; null leaves TTL off. A unique key is only set where
+// the id does not already guarantee it: containers partitioned by /id hold one item per
+// partition, and the other ids are derived from (source, event id), so they are unique by design.
+// Unique keys cannot be changed after creation.
+var containers = [
+  {
+    // Processed-event ledger: one item per (source, event id); 7 days outlasts any redelivery.
+    name: 'events'
+    partitionKey: '/id'
+    ttl: 7 * days
+    indexingPolicy: pointReadsOnly
+    uniqueKeys: []
+  }
+  {
+    // Player inboxes: queried per user, newest first.
+    name: 'notifications'
+    partitionKey: '/userId'
+    ttl: 30 * days
+    indexingPolicy: queryable([
+      '/title/?'
+      '/body/?'
+    ])
+    uniqueKeys: []
+  }
+  {
+    // Rule cooldowns: each item carries the cooldown as its own ttl.
+    name: 'cooldowns'
+    partitionKey: '/id'
+    ttl: -1
+    indexingPolicy: pointReadsOnly
+    uniqueKeys: []
+  }
+  {
+    // Localised templates and player locales, read by key.
+    name: 'locales'
+    partitionKey: '/id'
+    ttl: null
+    indexingPolicy: pointReadsOnly
+    uniqueKeys: []
+  }
+  {
+    // Notification rules, listed per game by the admin API and the rule cache.
+    name: 'rules'
+    partitionKey: '/gameId'
+    ttl: null
+    indexingPolicy: queryable([
+      '/templates/*'
+    ])
+    uniqueKeys: []
+  }
+  {
+    // Fraud settings per game (fraud.json's `games` entries).
+    name: 'fraudconfig'
+    partitionKey: '/gameId'
+    ttl: null
+    indexingPolicy: queryable([
+      '/catalog/*'
+      '/clientSignatures/*'
+      '/googlePlay/*'
+    ])
+    uniqueKeys: []
+  }
+  {
+    // Fraud flags, reviewed per game; the evidence is shown, never filtered on.
+    name: 'flags'
+    partitionKey: '/gameId'
+    ttl: null
+    indexingPolicy: queryable([
+      '/evidence/*'
+    ])
+    uniqueKeys: []
+  }
+  {
+    // Devices seen per IP in the device-farm window: state that spans user partitions; each
+    // item's ttl is the window.
+    name: 'devicesightings'
+    partitionKey: '/id'
+    ttl: -1
+    indexingPolicy: pointReadsOnly
+    uniqueKeys: []
+  }
+  {
+    // Store receipts already redeemed (replay detection), keyed by receipt/order: kept for good.
+    name: 'receiptuses'
+    partitionKey: '/id'
+    ttl: null
+    indexingPolicy: pointReadsOnly
+    uniqueKeys: []
+  }
+  {
+    // Player feature profiles. Partitioned by /gameId, not /userId, because every reader works
+    // per game: the renormalisation timer reads a game's population to compute its statistics,
+    // the similarity search and the index refresh are per game, so each of those is a
+    // single-partition query instead of a fan-out over every partition. The price: one logical
+    // partition per game is capped at 20 GB (about 10 million profiles of 2 KB) and one physical
+    // partition's 10,000 RU/s, so the per-event updates must be coalesced (one write per player
+    // per batch). A game outgrowing that moves to a hierarchical key (/gameId, /userId), which
+    // keeps per-game queries targeted.
+    name: 'profiles'
+    partitionKey: '/gameId'
+    ttl: null
+    indexingPolicy: queryable([
+      '/vector/*'
+      '/features/*'
+    ])
+    // One profile per player per game, whatever id a writer derives.
+    uniqueKeys: [
+      {
+        paths: [
+          '/userId'
+        ]
+      }
+    ]
+  }
+  {
+    // IP and ASN blocklist entries, read whole into memory and edited by the admin API.
+    name: 'blocklist'
+    partitionKey: '/id'
+    ttl: null
+    indexingPolicy: queryable([])
+    uniqueKeys: []
+  }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: zoneRedundant
+      }
+    ]
+    capabilities: serverless
+      ? [
+          {
+            name: 'EnableServerless'
+          }
+        ]
+      : []
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: publicNetworkAccess
+    enableAutomaticFailover: false
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+    options: serverless
+      ? {}
+      : {
+          autoscaleSettings: {
+            maxThroughput: databaseMaxThroughput
+          }
+        }
+  }
+}
+
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [
+  for container in containers: {
+    parent: database
+    name: container.name
+    properties: {
+      resource: union(
+        {
+          id: container.name
+          partitionKey: {
+            paths: [
+              container.partitionKey
+            ]
+            kind: 'Hash'
+            version: 2
+          }
+          indexingPolicy: container.indexingPolicy
+          uniqueKeyPolicy: {
+            uniqueKeys: container.uniqueKeys
+          }
+        },
+        container.ttl == null ? {} : { defaultTtl: container.ttl }
+      )
+      options: serverless || !contains(dedicatedMaxThroughput, container.name)
+        ? {}
+        : {
+            autoscaleSettings: {
+              maxThroughput: dedicatedMaxThroughput[container.name]
+            }
+          }
+    }
+  }
+]
+
+// Always: account changes and the largest partition keys (periodic, small).
+var lightLogs = [
+  'ControlPlaneRequests'
+  'PartitionKeyStatistics'
+]
+// Per request, or per key and second: containers keyed by /id have one key per event.
+var requestLogs = [
+  'DataPlaneRequests'
+  'QueryRuntimeStatistics'
+  'PartitionKeyRUConsumption'
+]
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: workspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: map(concat(lightLogs, perRequestLogs ? requestLogs : []), category => {
+      category: category
+      enabled: true
+    })
+    metrics: [
+      {
+        category: 'Requests'
+        enabled: true
+      }
+    ]
+  }
+}
+
+output id string = account.id
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name
+output containerNames array = map(containers, c => c.name)

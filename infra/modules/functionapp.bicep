@@ -1,0 +1,195 @@
+// The function app on the Flex Consumption plan (FC1), with a system-assigned identity that
+// every connection uses. All app settings are in the one `appSettings` object below.
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Function app name.')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('azd service name the app is tagged with, so `azd deploy` finds it.')
+param azdServiceName string
+
+@description('Storage account of the Functions host (AzureWebJobsStorage) and the app\'s queues and blobs.')
+param storageAccountName string
+
+@description('Blob service endpoint of that account.')
+param blobEndpoint string
+
+@description('Queue service endpoint of that account.')
+param queueEndpoint string
+
+@description('URL of the blob container the plan deploys the package from.')
+param deploymentContainerUrl string
+
+@description('Event Hubs namespace host name.')
+param eventHubsNamespace string
+
+@description('Cosmos DB account endpoint.')
+param cosmosEndpoint string
+
+@description('Cosmos DB database name.')
+param cosmosDatabaseName string
+
+@description('AI Search endpoint.')
+param searchEndpoint string
+
+@description('AI Search index of player profiles (created by the app).')
+param searchIndexName string
+
+@description('Application Insights connection string (not a secret: ingestion needs an Entra token).')
+param appInsightsConnectionString string
+
+@description('NCRONTAB schedule of the IP ranges refresh timer.')
+param ipRangesSchedule string
+
+@description('.NET isolated runtime version.')
+param dotnetVersion string
+
+@description('Memory of each instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('Most instances the app scales out to (Event Hubs triggers use at most one per partition).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Instances kept warm, e.g. [ { name: \'function:GameEvents\', instanceCount: 1 } ] (billed while idle).')
+param alwaysReady array
+
+@description('Concurrent HTTP requests per instance (admin API).')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int
+
+@description('Public network access of the app\'s endpoints.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string
+
+
+// ---- APP SETTINGS (the only place app settings are defined) ----------------------------------
+// Identity-based forms only: every `__` setting is an endpoint the app and the Functions host
+// reach with the app's managed identity (DefaultAzureCredential / the host's identity-based
+// connections). No key, SAS or connection string with a secret appears here. FUNCTIONS_* runtime
+// settings do not belong on Flex Consumption: the runtime is set in functionAppConfig.
+var appSettings = {
+  AzureWebJobsStorage__accountName: storageAccountName
+  EventHubs__fullyQualifiedNamespace: eventHubsNamespace
+  Cosmos__accountEndpoint: cosmosEndpoint
+  Cosmos__databaseName: cosmosDatabaseName
+  Storage__blobServiceUri: blobEndpoint
+  Storage__queueServiceUri: queueEndpoint
+  Search__endpoint: searchEndpoint
+  Search__indexName: searchIndexName
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  // Entra ID auth for telemetry with the system-assigned identity (no ClientId needed).
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  IpRanges__Schedule: ipRangesSchedule
+}
+// ---- END APP SETTINGS ------------------------------------------------------------------------
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': azdServiceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: publicNetworkAccess
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        for setting in items(appSettings): {
+          name: setting.key
+          value: setting.value
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReady
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: dotnetVersion
+      }
+    }
+  }
+}
+
+// No publishing with user names and passwords: deployments authenticate with Entra ID.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// No diagnostic settings here: the Flex Consumption plan does not support them (documented
+// limitation). The app's logs, requests and dependencies go to Application Insights instead,
+// and the plan's platform metrics (executions, memory) are in Azure Monitor without a setting.
+
+output id string = site.id
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId
+output appSettingNames array = objectKeys(appSettings)
