@@ -119,7 +119,7 @@ public static class FraudConfigLoader
     }
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(FraudConfigDocument))]
 [JsonSerializable(typeof(FraudFlag))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]

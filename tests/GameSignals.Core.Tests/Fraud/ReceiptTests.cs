@@ -8,28 +8,22 @@ using GameSignals.Fraud;
 namespace GameSignals.Tests.Fraud;
 
 /// <summary>Receipt verification with keys and certificates made here (the example's keys have no private half).</summary>
-public sealed class ReceiptTests : IDisposable
+public sealed class ReceiptTests
 {
+    // Made once for the class: RSA key generation is slow. They live as long as the test process.
     private static readonly DateTimeOffset T0 = FraudHarness.T0;
-    private readonly RSA _playKey = RSA.Create(2048);
-    private readonly X509Certificate2 _root = CreateRoot("CN=Test Root", T0.AddYears(-1), T0.AddYears(5));
-    private readonly X509Certificate2 _otherRoot = CreateRoot("CN=Test Root", T0.AddYears(-1), T0.AddYears(5));
-    private readonly ECDsa _signerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-
-    public void Dispose()
-    {
-        _playKey.Dispose();
-        _root.Dispose();
-        _otherRoot.Dispose();
-        _signerKey.Dispose();
-    }
+    private static readonly RSA PlayKey = RSA.Create(2048);
+    private static readonly RSA OtherPlayKey = RSA.Create(2048);
+    private static readonly X509Certificate2 Root = CreateRoot("CN=Test Root", T0.AddYears(-1), T0.AddYears(5));
+    private static readonly X509Certificate2 OtherRoot = CreateRoot("CN=Test Root", T0.AddYears(-1), T0.AddYears(5));
+    private static readonly ECDsa SignerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     [Fact]
     public async Task A_google_play_receipt_signed_by_the_configured_key_is_valid()
     {
         var harness = await HarnessAsync();
 
-        await harness.ProcessAsync(GooglePurchase(GoogleReceipt(_playKey)));
+        await harness.ProcessAsync(GooglePurchase(GoogleReceipt(PlayKey)));
 
         Assert.Empty(harness.Flags.All);
     }
@@ -38,9 +32,8 @@ public sealed class ReceiptTests : IDisposable
     public async Task A_google_play_receipt_signed_by_another_key_is_invalid()
     {
         var harness = await HarnessAsync();
-        using var otherKey = RSA.Create(2048);
 
-        await harness.ProcessAsync(GooglePurchase(GoogleReceipt(otherKey)));
+        await harness.ProcessAsync(GooglePurchase(GoogleReceipt(OtherPlayKey)));
 
         Assert.Equal(["signature"], Checks(Assert.Single(harness.FlagsFor(FraudReasons.InvalidReceipt))));
     }
@@ -51,9 +44,9 @@ public sealed class ReceiptTests : IDisposable
         var harness = await HarnessAsync();
 
         await harness.ProcessAsync(
-            GooglePurchase(GoogleReceipt(_playKey, package: "com.example.other"), "p1"),
-            GooglePurchase(GoogleReceipt(_playKey, state: 1, orderId: "GPA.2"), "p2", orderId: "GPA.2"),
-            GooglePurchase(GoogleReceipt(_playKey, product: "gem_1000"), "p3", orderId: "GPA.3"));
+            GooglePurchase(GoogleReceipt(PlayKey, package: "com.example.other"), "p1"),
+            GooglePurchase(GoogleReceipt(PlayKey, state: 1, orderId: "GPA.2"), "p2", orderId: "GPA.2"),
+            GooglePurchase(GoogleReceipt(PlayKey, product: "gem_1000"), "p3", orderId: "GPA.3"));
 
         var flags = harness.FlagsFor(FraudReasons.InvalidReceipt).OrderBy(f => f.EventId).ToList();
         Assert.Equal(["packageName"], Checks(flags[0]));
@@ -67,9 +60,9 @@ public sealed class ReceiptTests : IDisposable
     public async Task An_app_store_transaction_signed_by_a_leaf_of_the_configured_root_is_valid()
     {
         var harness = await HarnessAsync();
-        using var leaf = CreateLeaf(_root, T0.AddDays(-30), T0.AddDays(30));
+        using var leaf = CreateLeaf(Root, T0.AddDays(-30), T0.AddDays(30));
 
-        await harness.ProcessAsync(ApplePurchase(AppleReceipt(leaf, _root)));
+        await harness.ProcessAsync(ApplePurchase(AppleReceipt(leaf, Root)));
 
         Assert.Empty(harness.Flags.All);
     }
@@ -78,8 +71,8 @@ public sealed class ReceiptTests : IDisposable
     public async Task An_app_store_transaction_whose_payload_was_changed_after_signing_is_invalid()
     {
         var harness = await HarnessAsync();
-        using var leaf = CreateLeaf(_root, T0.AddDays(-30), T0.AddDays(30));
-        var jws = AppleReceipt(leaf, _root, product: "gem_1000").Split('.');
+        using var leaf = CreateLeaf(Root, T0.AddDays(-30), T0.AddDays(30));
+        var jws = AppleReceipt(leaf, Root, product: "gem_1000").Split('.');
         var forged = jws[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(ApplePayload("gem_100", "com.example.odin"))) + "." + jws[2];
 
         await harness.ProcessAsync(ApplePurchase(forged));
@@ -91,9 +84,9 @@ public sealed class ReceiptTests : IDisposable
     public async Task An_app_store_transaction_of_another_bundle_is_invalid()
     {
         var harness = await HarnessAsync();
-        using var leaf = CreateLeaf(_root, T0.AddDays(-30), T0.AddDays(30));
+        using var leaf = CreateLeaf(Root, T0.AddDays(-30), T0.AddDays(30));
 
-        await harness.ProcessAsync(ApplePurchase(AppleReceipt(leaf, _root, bundle: "com.example.other")));
+        await harness.ProcessAsync(ApplePurchase(AppleReceipt(leaf, Root, bundle: "com.example.other")));
 
         Assert.Equal(["bundleId"], Checks(Assert.Single(harness.Flags.All)));
     }
@@ -102,9 +95,9 @@ public sealed class ReceiptTests : IDisposable
     public async Task An_app_store_chain_to_a_root_that_is_not_configured_is_invalid_even_when_it_brings_the_root()
     {
         var harness = await HarnessAsync();
-        using var leaf = CreateLeaf(_otherRoot, T0.AddDays(-30), T0.AddDays(30));
+        using var leaf = CreateLeaf(OtherRoot, T0.AddDays(-30), T0.AddDays(30));
 
-        await harness.ProcessAsync(ApplePurchase(AppleReceipt(leaf, _otherRoot)));
+        await harness.ProcessAsync(ApplePurchase(AppleReceipt(leaf, OtherRoot)));
 
         var flag = Assert.Single(harness.Flags.All);
         Assert.Equal(["certificateChain"], Checks(flag));
@@ -114,8 +107,8 @@ public sealed class ReceiptTests : IDisposable
     public async Task An_app_store_leaf_expired_at_the_event_time_is_invalid_though_valid_earlier()
     {
         var harness = await HarnessAsync();
-        using var leaf = CreateLeaf(_root, T0.AddDays(-30), T0.AddDays(30));
-        var receipt = AppleReceipt(leaf, _root);
+        using var leaf = CreateLeaf(Root, T0.AddDays(-30), T0.AddDays(30));
+        var receipt = AppleReceipt(leaf, Root);
 
         await harness.ProcessAsync(ApplePurchase(receipt, "p1", time: T0.AddDays(29)), ApplePurchase(receipt, "p2", "2", time: T0.AddDays(31)));
 
@@ -124,10 +117,10 @@ public sealed class ReceiptTests : IDisposable
         Assert.Equal(["certificateChain", "transactionId"], Checks(flag));
     }
 
-    private async Task<FraudHarness> HarnessAsync() => await FraudHarness.CreateAsync(game =>
+    private static async Task<FraudHarness> HarnessAsync() => await FraudHarness.CreateAsync(game =>
     {
-        game["googlePlay"]!["publicKey"] = Convert.ToBase64String(_playKey.ExportSubjectPublicKeyInfo());
-        game["appStore"]!["rootCertificates"] = new JsonArray(Convert.ToBase64String(_root.RawData));
+        game["googlePlay"]!["publicKey"] = Convert.ToBase64String(PlayKey.ExportSubjectPublicKeyInfo());
+        game["appStore"]!["rootCertificates"] = new JsonArray(Convert.ToBase64String(Root.RawData));
     });
 
     private static List<string> Checks(FraudFlag flag) =>
@@ -146,12 +139,12 @@ public sealed class ReceiptTests : IDisposable
         return new JsonObject { ["purchaseData"] = purchaseData, ["signature"] = Convert.ToBase64String(signature) }.ToJsonString();
     }
 
-    private string AppleReceipt(X509Certificate2 leaf, X509Certificate2 root, string product = "gem_100", string bundle = "com.example.odin")
+    private static string AppleReceipt(X509Certificate2 leaf, X509Certificate2 root, string product = "gem_100", string bundle = "com.example.odin")
     {
         var header = new JsonObject { ["alg"] = "ES256", ["x5c"] = new JsonArray(Convert.ToBase64String(leaf.RawData), Convert.ToBase64String(root.RawData)) };
         var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "."
             + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(ApplePayload(product, bundle)));
-        var signature = _signerKey.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var signature = SignerKey.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return input + "." + Base64Url.EncodeToString(signature);
     }
 
@@ -167,9 +160,9 @@ public sealed class ReceiptTests : IDisposable
         return request.CreateSelfSigned(notBefore, notAfter);
     }
 
-    private X509Certificate2 CreateLeaf(X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    private static X509Certificate2 CreateLeaf(X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
-        var request = new CertificateRequest("CN=Test Signer", _signerKey, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=Test Signer", SignerKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         return request.Create(issuer, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
