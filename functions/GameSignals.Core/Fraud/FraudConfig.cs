@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GameSignals.Fraud;
 
@@ -91,26 +92,16 @@ public static class FraudConfigLoader
     }
 
     /// <summary>Parses without validating; a JSON error is reported with its path.</summary>
-    public static FraudConfigDocument Parse(ReadOnlySpan<byte> utf8Json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(utf8Json, FraudJsonContext.Default.FraudConfigDocument)
-                ?? throw new FraudConfigException([new ConfigProblem("$", "the document is null")]);
-        }
-        catch (JsonException e)
-        {
-            throw new FraudConfigException([new ConfigProblem(e.Path ?? "$", e.Message)]);
-        }
-    }
+    public static FraudConfigDocument Parse(ReadOnlySpan<byte> utf8Json) => Deserialize(utf8Json, FraudJsonContext.Default.FraudConfigDocument);
 
-    /// <summary>Parses one game's settings (the body of an admin call).</summary>
-    public static GameFraudConfig ParseGame(ReadOnlySpan<byte> utf8Json)
+    /// <summary>Parses one game's settings (the body of an admin call) without validating.</summary>
+    public static GameFraudConfig ParseGame(ReadOnlySpan<byte> utf8Json) => Deserialize(utf8Json, FraudJsonContext.Default.GameFraudConfig);
+
+    private static T Deserialize<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> type)
     {
         try
         {
-            return JsonSerializer.Deserialize(utf8Json, FraudJsonContext.Default.GameFraudConfig)
-                ?? throw new FraudConfigException([new ConfigProblem("$", "the document is null")]);
+            return JsonSerializer.Deserialize(utf8Json, type) ?? throw new FraudConfigException([new ConfigProblem("$", "the document is null")]);
         }
         catch (JsonException e)
         {
@@ -121,6 +112,7 @@ public static class FraudConfigLoader
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(FraudConfigDocument))]
+[JsonSerializable(typeof(GameFraudConfig))]
 [JsonSerializable(typeof(FraudFlag))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class FraudJsonContext : JsonSerializerContext;

@@ -214,17 +214,13 @@ public static class ReceiptVerifier
     {
         try
         {
-            if (utf8 is not null)
-            {
-                return JsonDocument.Parse(utf8);
-            }
+            return JsonDocument.Parse(utf8 ?? throw new JsonException("not base64url"));
         }
         catch (JsonException)
         {
+            failures.Add(new ReceiptFailure(part, "JSON", "unreadable"));
+            return null;
         }
-
-        failures.Add(new ReceiptFailure(part, "JSON", "unreadable"));
-        return null;
     }
 
     private static bool TryFromBase64(string text, out byte[] bytes)

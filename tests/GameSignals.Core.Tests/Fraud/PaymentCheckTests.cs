@@ -105,6 +105,21 @@ public sealed class PaymentCheckTests
     }
 
     [Fact]
+    public async Task Instances_recording_uses_of_one_order_at_once_lose_none()
+    {
+        var harness = await FraudHarness.CreateAsync();
+        var purchases = Enumerable.Range(0, 12)
+            .Select(i => FraudHarness.Purchase("p" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), "u" + i, "o1", time: FraudHarness.T0.AddSeconds(i)))
+            .ToList();
+
+        await Task.WhenAll(purchases.Select(p => Task.Run(() => harness.ProcessAsync(p))));
+
+        var uses = await harness.ReceiptUses.GetAsync("pc", "o1", CancellationToken.None);
+        Assert.Equal(12, uses!.Uses.Count);
+        Assert.Equal(purchases.Skip(1).Select(p => p.Id), harness.FlagsFor(FraudReasons.ReceiptReplay).Select(f => f.EventId).Order());
+    }
+
+    [Fact]
     public async Task A_redelivered_purchase_batch_creates_no_second_flag_and_publishes_nothing_again()
     {
         var harness = await FraudHarness.CreateAsync();

@@ -117,6 +117,22 @@ public sealed class ReceiptTests
         Assert.Equal(["certificateChain", "transactionId"], Checks(flag));
     }
 
+    [Fact]
+    public async Task A_missing_or_malformed_receipt_is_invalid_and_a_pc_purchase_needs_none()
+    {
+        var harness = await HarnessAsync();
+
+        await harness.ProcessAsync(
+            FraudHarness.Purchase("p1", "u1", "GPA.1", store: "google_play"),
+            ApplePurchase("not.a-jws", "p2"),
+            FraudHarness.Purchase("p3", "u3", "pc-1"));
+
+        var flags = harness.FlagsFor(FraudReasons.InvalidReceipt).OrderBy(f => f.EventId).ToList();
+        Assert.Equal(["p1", "p2"], flags.Select(f => f.EventId).ToList());
+        Assert.Equal(["receipt"], Checks(flags[0]));
+        Assert.NotEmpty(Checks(flags[1]));
+    }
+
     private static async Task<FraudHarness> HarnessAsync() => await FraudHarness.CreateAsync(game =>
     {
         game["googlePlay"]!["publicKey"] = Convert.ToBase64String(PlayKey.ExportSubjectPublicKeyInfo());
