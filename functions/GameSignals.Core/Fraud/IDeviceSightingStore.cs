@@ -17,11 +17,11 @@ public interface IDeviceSightingStore
 
 /// <summary>
 /// The embedded sighting store. Its TTL runs in event time: a sighting older than <paramref name="retention"/>
-/// behind the newest one of its bucket is forgotten when the bucket is next written.
+/// behind the newest one of its bucket is forgotten (pruned when a newer one arrives; one that late is not kept).
 /// </summary>
 public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSightingStore
 {
-    private readonly Dictionary<(string GameId, string Bucket), Dictionary<(string Source, string EventId), DeviceSighting>> _buckets = [];
+    private readonly Dictionary<(string GameId, string Bucket), Bucket> _buckets = [];
     private readonly Lock _gate = new();
 
     public ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
@@ -31,14 +31,23 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
         {
             if (!_buckets.TryGetValue((gameId, ipBucket), out var bucket))
             {
-                _buckets[(gameId, ipBucket)] = bucket = [];
+                _buckets[(gameId, ipBucket)] = bucket = new Bucket { Newest = sighting.Time };
             }
 
-            bucket.TryAdd((sighting.Source, sighting.EventId), sighting);
-            var horizon = bucket.Values.Max(s => s.Time) - retention;
-            foreach (var expired in bucket.Where(s => s.Value.Time < horizon).Select(s => s.Key).ToList())
+            if (sighting.Time < bucket.Newest - retention)
             {
-                bucket.Remove(expired);
+                return ValueTask.CompletedTask;
+            }
+
+            bucket.Sightings.TryAdd((sighting.Source, sighting.EventId), sighting);
+            if (sighting.Time > bucket.Newest)
+            {
+                bucket.Newest = sighting.Time;
+                var horizon = bucket.Newest - retention;
+                foreach (var expired in bucket.Sightings.Where(s => s.Value.Time < horizon).Select(s => s.Key).ToList())
+                {
+                    bucket.Sightings.Remove(expired);
+                }
             }
         }
 
@@ -50,9 +59,16 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
         lock (_gate)
         {
             IReadOnlyList<DeviceSighting> found = _buckets.TryGetValue((gameId, ipBucket), out var bucket)
-                ? [.. bucket.Values.Where(s => s.Time >= earliest && s.Time <= latest)]
+                ? [.. bucket.Sightings.Values.Where(s => s.Time >= earliest && s.Time <= latest)]
                 : [];
             return ValueTask.FromResult(found);
         }
+    }
+
+    private sealed class Bucket
+    {
+        public Dictionary<(string Source, string EventId), DeviceSighting> Sightings { get; } = [];
+
+        public required DateTimeOffset Newest { get; set; }
     }
 }

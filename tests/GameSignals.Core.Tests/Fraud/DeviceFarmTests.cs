@@ -149,4 +149,19 @@ public sealed class DeviceFarmTests
         var sightings = await harness.Sightings.FindAsync("odin", FarmIp, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None);
         Assert.Equal(3, sightings.Count);
     }
+
+    [Fact]
+    public async Task Sightings_expire_by_event_time_behind_the_newest_login_of_their_bucket()
+    {
+        var store = new InMemoryDeviceSightingStore(TimeSpan.FromHours(1));
+        DeviceSighting At(string id, int minutes) => new("/s", id, "u", "d", FraudHarness.T0.AddMinutes(minutes));
+
+        await store.AddAsync("odin", FarmIp, At("a", 0), CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("b", 30), CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("c", 61), CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("late", 0), CancellationToken.None);
+
+        var kept = await store.FindAsync("odin", FarmIp, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None);
+        Assert.Equal(["b", "c"], kept.Select(s => s.EventId).Order().ToList());
+    }
 }
