@@ -1,4 +1,6 @@
+using System.Net;
 using GameSignals.Fraud;
+using GameSignals.IpRanges;
 
 namespace GameSignals.Tests.Fraud;
 
@@ -132,5 +134,51 @@ public sealed class LoginCheckTests
         var flag = Assert.Single(harness.Flags.All);
         Assert.Equal(FlagSeverity.Block, flag.Severity);
         Assert.Equal(flag.Id, Assert.Single(harness.Actions.Messages).MessageId);
+    }
+
+    [Fact]
+    public async Task A_blocklist_entry_expired_at_the_event_time_raises_nothing()
+    {
+        var expires = FraudHarness.T0.AddMinutes(5);
+        var harness = await FraudHarness.CreateAsync(ip: new OneBlockedRange(new BlocklistEntry("100.64.0.0/16", null, "temporary", expires, "ops")));
+
+        await harness.ProcessAsync(
+            FraudHarness.Login("e1", "u1", "100.64.1.2", FraudHarness.T0.AddMinutes(4)),
+            FraudHarness.Login("e2", "u2", "100.64.1.3", expires));
+
+        var flag = Assert.Single(harness.Flags.All);
+        Assert.Equal(("e1", "ops"), (flag.EventId, flag.Evidence.GetProperty("matches")[0].GetProperty("addedBy").GetString()));
+    }
+
+    [Fact]
+    public async Task Events_of_a_game_without_fraud_settings_are_not_checked()
+    {
+        var harness = await FraudHarness.CreateAsync();
+
+        await harness.ProcessAsync(FraudHarness.Login("e1", "u1", "192.0.2.10", game: "loki"));
+
+        Assert.Empty(harness.Flags.All);
+    }
+
+    /// <summary>IP facts with one blocklisted range and nothing else.</summary>
+    private sealed class OneBlockedRange(BlocklistEntry entry) : IIpIntelligence
+    {
+        public bool TryGetAsn(IPAddress address, out AsnInfo asn)
+        {
+            asn = null!;
+            return false;
+        }
+
+        public void GetCloudRanges(IPAddress address, ICollection<CloudRange> matches)
+        {
+        }
+
+        public void GetBlocklistMatches(IPAddress address, ICollection<BlocklistEntry> matches)
+        {
+            if (IPNetwork.Parse(entry.Cidr!).Contains(address))
+            {
+                matches.Add(entry);
+            }
+        }
     }
 }
