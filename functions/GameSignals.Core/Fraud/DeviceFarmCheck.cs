@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using System.Xml;
+using GameSignals.Events;
+
+namespace GameSignals.Fraud;
+
+/// <summary>
+/// <c>device.farm</c>: a login at t is flagged when its IP bucket has more than <c>maxDevicesPerIp</c> distinct
+/// devices among the logins with time in (t − window, t]. Each login is written to the shared sighting store
+/// before the store is read, so whichever of two logins is processed last sees the other. Besides itself,
+/// a login re-evaluates the bucket's logins in [t, t + window), whose windows it falls into: a late login
+/// raises the flags it implies for logins already processed. Counts only grow as logins arrive, so a flag
+/// raised early stays true; the flag's count is the one seen when it was first raised.
+/// </summary>
+internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser raiser)
+{
+    private const int MaxDevicesInEvidence = 100;
+
+    public async ValueTask CheckAsync(FraudPolicy policy, GameEvent login, IPAddress ip, string deviceId, CancellationToken cancellationToken)
+    {
+        var bucket = BucketOf(ip);
+        var window = policy.DeviceFarmWindow;
+        await sightings.AddAsync(policy.GameId, bucket, new DeviceSighting(login.Source, login.Id, login.UserId, deviceId, login.Time), cancellationToken)
+            .ConfigureAwait(false);
+        var nearby = await sightings.FindAsync(policy.GameId, bucket, login.Time - window, login.Time + window, cancellationToken).ConfigureAwait(false);
+
+        foreach (var evaluated in nearby.Where(s => s.Time >= login.Time && s.Time < login.Time + window))
+        {
+            var devices = nearby
+                .Where(s => s.Time > evaluated.Time - window && s.Time <= evaluated.Time)
+                .Select(s => s.DeviceId)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            if (devices.Count <= policy.MaxDevicesPerIp)
+            {
+                continue;
+            }
+
+            var evidence = new JsonObject
+            {
+                ["ipBucket"] = bucket,
+                ["distinctDevices"] = devices.Count,
+                ["maxDevicesPerIp"] = policy.MaxDevicesPerIp,
+                ["window"] = XmlConvert.ToString(window),
+                ["windowStartExclusive"] = evaluated.Time - window,
+                ["windowEnd"] = evaluated.Time,
+                ["deviceId"] = evaluated.DeviceId,
+                ["devices"] = new JsonArray([.. devices.Take(MaxDevicesInEvidence).Select(d => JsonValue.Create(d))]),
+            };
+            var about = new FlaggedEvent(policy.GameId, evaluated.UserId, evaluated.Source, evaluated.EventId, evaluated.Time);
+            await raiser.RaiseAsync(policy, FraudReasons.DeviceFarm, about, evidence, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The address itself for IPv4, its /64 network for IPv6 (one subscriber's usual allocation).</summary>
+    internal static string BucketOf(IPAddress ip)
+    {
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return ip.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        ip.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
+}

@@ -1,0 +1,18 @@
+namespace GameSignals.Fraud;
+
+/// <summary>Fraud flags, partitioned by game (a Cosmos container in Azure).</summary>
+public interface IFlagStore
+{
+    /// <summary>Creates the flag; false when a flag with its id exists (a conflict means it is already done).</summary>
+    ValueTask<bool> CreateAsync(FraudFlag flag, CancellationToken cancellationToken);
+
+    ValueTask<FraudFlag?> GetAsync(string gameId, string id, CancellationToken cancellationToken);
+
+    ValueTask<FlagPage> QueryAsync(FlagQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Resolves or dismisses a flag with a comment and who and when; null when there is no such flag.</summary>
+    ValueTask<FraudFlag?> ReviewAsync(string gameId, string id, FlagReview review, CancellationToken cancellationToken);
+
+    /// <summary>Records that the flag's block action was published.</summary>
+    ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken);
+}
