@@ -66,6 +66,7 @@ public static class RangeParsers
         }
 
         into.Cloud.AddRange(found);
+        report.Accept(source, found.Count);
     }
 
     private static void ReadServiceTag(ref Utf8JsonReader reader, LineCounter lines, string source, StringPool strings,
@@ -173,6 +174,7 @@ public static class RangeParsers
         }
 
         into.Cloud.AddRange(found);
+        report.Accept(source, found.Count);
     }
 
     private static void AddPrefix(string? text, int line, string source, string provider, string service, string region,
@@ -189,7 +191,6 @@ public static class RangeParsers
         else
         {
             found.Add(new CloudEntry(prefix, new CloudRange(provider, service, region, prefix.ToString())));
-            report.Accept(source);
         }
     }
 
@@ -233,7 +234,6 @@ public static class RangeParsers
                 if (TryParseAsnRow(line, strings, out var row, out var error))
                 {
                     found.Add(row);
-                    report.Accept(source);
                 }
                 else
                 {
@@ -248,6 +248,7 @@ public static class RangeParsers
         }
 
         into.Asn.AddRange(found);
+        report.Accept(source, found.Count);
     }
 
     public static void ParseIp2Asn(ReadOnlyMemory<byte> content, string source, RangeSources into, RangeParseReport report)
@@ -344,7 +345,6 @@ public static class RangeParsers
                     }
 
                     found.Add(BlocklistRules.Canonical(entry!));
-                    report.Accept(source);
                 }
             }
         }
@@ -355,6 +355,7 @@ public static class RangeParsers
         }
 
         into.Blocklist.AddRange(found);
+        report.Accept(source, found.Count);
     }
 
     private static (BlocklistEntry? Entry, string? Error) ReadBlocklistEntry(ref Utf8JsonReader reader)

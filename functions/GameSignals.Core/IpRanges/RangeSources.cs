@@ -42,7 +42,7 @@ public sealed class RangeParseReport
 
     public int AcceptedRows(string source) => _accepted.GetValueOrDefault(source);
 
-    internal void Accept(string source) => _accepted[source] = _accepted.GetValueOrDefault(source) + 1;
+    internal void Accept(string source, int rows) => _accepted[source] = _accepted.GetValueOrDefault(source) + rows;
 
     internal void Bad(string source, int line, string message) => _issues.Add(new RangeParseIssue(source, line, message));
 
@@ -50,6 +50,19 @@ public sealed class RangeParseReport
     {
         _failed.Add(source);
         _issues.Add(new RangeParseIssue(source, line, message));
+    }
+
+    /// <summary>Adds another report's rows and issues (e.g. one source's report into the refresh's).</summary>
+    public void Merge(RangeParseReport other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var (source, count) in other._accepted)
+        {
+            _accepted[source] = _accepted.GetValueOrDefault(source) + count;
+        }
+
+        _issues.AddRange(other._issues);
+        _failed.UnionWith(other._failed);
     }
 
     internal void Touch(string source) => _accepted.TryAdd(source, 0);

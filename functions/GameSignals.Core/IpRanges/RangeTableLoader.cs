@@ -17,6 +17,18 @@ public static class RangeTableLoader
     public const string GcpFile = "gcp-cloud.json";
     public const string AzureFile = "azure-service-tags.json";
     public const string BlocklistFile = "blocklist.json";
+    public const string Ip2AsnFile = "ip2asn.tsv";
+
+    /// <summary>The contract file name of a source, also its name in parse reports and metrics.</summary>
+    public static string SourceName(RangeSourceKind kind) => kind switch
+    {
+        RangeSourceKind.Aws => AwsFile,
+        RangeSourceKind.Gcp => GcpFile,
+        RangeSourceKind.Azure => AzureFile,
+        RangeSourceKind.Ip2Asn => Ip2AsnFile,
+        RangeSourceKind.Blocklist => BlocklistFile,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown range source."),
+    };
 
     /// <summary>Parses one source's content into <paramref name="into"/>, reporting bad rows under <paramref name="source"/>.</summary>
     public static void Parse(RangeSourceKind kind, ReadOnlyMemory<byte> content, string source, RangeSources into, RangeParseReport report)
