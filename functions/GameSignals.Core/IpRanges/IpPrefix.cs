@@ -89,7 +89,7 @@ public static class IpKey
 /// </summary>
 public readonly record struct IpPrefix(UInt128 Start, byte Length)
 {
-    public UInt128 End => Length == 0 ? UInt128.MaxValue : Start | (UInt128.MaxValue >> Length);
+    public UInt128 End => Length >= 128 ? Start : Start | (UInt128.MaxValue >> Length); // a shift by 128 would shift by 0
 
     public bool Contains(UInt128 key) => key >= Start && key <= End;
 
@@ -97,7 +97,7 @@ public readonly record struct IpPrefix(UInt128 Start, byte Length)
 
     /// <summary>
     /// Parses CIDR text (IPv4 or IPv6, IPv4-mapped IPv6 is normalised to IPv4) with
-    /// <see cref="IPNetwork"/>, which refuses host bits set beyond the prefix length.
+    /// <see cref="IPNetwork"/>; host bits set beyond the prefix length are refused.
     /// A bare address is a /32 or /128.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<char> text, out IpPrefix prefix)
@@ -115,12 +115,18 @@ public readonly record struct IpPrefix(UInt128 Start, byte Length)
             return true;
         }
 
-        if (!IPNetwork.TryParse(text, out var network))
+        if (!IPNetwork.TryParse(text, out var network) || !IPAddress.TryParse(text[..text.IndexOf('/')], out var written))
         {
             return false;
         }
 
+        // IPNetwork clears host bits silently; a published prefix with host bits set is a bad row.
         var start = IpKey.From(network.BaseAddress);
+        if (IpKey.From(written) != start)
+        {
+            return false;
+        }
+
         var length = network.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? 96 + network.PrefixLength : network.PrefixLength;
         prefix = new IpPrefix(start, (byte)length);
         return true;
