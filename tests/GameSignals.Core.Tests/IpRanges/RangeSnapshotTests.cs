@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GameSignals.Tests.IpRanges;
 
-[Collection(RealRangesCollection.Name)]
+[Collection(RealRangesGroup.Name)]
 public sealed class RangeSnapshotTests(RealRangesFixture real)
 {
     [Fact]

@@ -6,7 +6,7 @@ using GameSignals.IpRanges;
 namespace GameSignals.Tests.IpRanges;
 
 /// <summary>The table answers exactly what a linear scan over the same entries answers.</summary>
-[Collection(RealRangesCollection.Name)]
+[Collection(RealRangesGroup.Name)]
 public sealed class RangeTablePropertyTests(RealRangesFixture real)
 {
     [Property(MaxTest = 300)]

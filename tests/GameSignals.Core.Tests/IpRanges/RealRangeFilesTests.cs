@@ -4,7 +4,7 @@ using GameSignals.IpRanges;
 namespace GameSignals.Tests.IpRanges;
 
 /// <summary>The providers' real publications in shared/data/ipranges-real, parsed as published.</summary>
-[Collection(RealRangesCollection.Name)]
+[Collection(RealRangesGroup.Name)]
 public sealed class RealRangeFilesTests(RealRangesFixture real)
 {
     [Fact]
@@ -112,7 +112,7 @@ public sealed class RealRangesFixture
 }
 
 [CollectionDefinition(Name)]
-public sealed class RealRangesCollection : ICollectionFixture<RealRangesFixture>
+public sealed class RealRangesGroup : ICollectionFixture<RealRangesFixture>
 {
     public const string Name = "Real IP ranges";
 }
