@@ -9,7 +9,7 @@ namespace GameSignals.Tests.IpRanges;
 [Collection(RealRangesGroup.Name)]
 public sealed class RangeTablePropertyTests(RealRangesFixture real)
 {
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 150)]
     public bool Cloud_and_blocklist_lookups_equal_a_naive_scan(uint[] bases, byte[] lengths, uint[] probes)
     {
         if (bases.Length == 0 || lengths.Length == 0)
@@ -50,7 +50,7 @@ public sealed class RangeTablePropertyTests(RealRangesFixture real)
         return true;
     }
 
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 100)]
     public bool Asn_lookups_in_the_real_ip2asn_rows_equal_a_naive_scan(uint[] probes)
     {
         var rows = real.Sources.Asn;
