@@ -79,8 +79,17 @@ public sealed partial class IpRangesRefresher(
                 var trialReport = new RangeParseReport();
                 RangeTableLoader.Parse(kind, content, name, parsed, trialReport);
                 var count = Count(parsed);
-                published ??= _lastGood.ContainsKey(kind) ? null : await LoadPublishedAsync(pointer, cancellationToken).ConfigureAwait(false);
-                var baseline = _lastGood.TryGetValue(kind, out var previous) ? previous.Count : PublishedCount(published, kind);
+                int? baseline;
+                if (_lastGood.TryGetValue(kind, out var previous))
+                {
+                    baseline = previous.Count;
+                }
+                else
+                {
+                    published ??= await LoadPublishedAsync(pointer, cancellationToken).ConfigureAwait(false);
+                    baseline = PublishedCount(published, kind);
+                }
+
                 if (trialReport.FailedSources.Count > 0)
                 {
                     var failure = trialReport.Issues[^1];

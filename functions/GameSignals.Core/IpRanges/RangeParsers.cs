@@ -26,47 +26,14 @@ public static class RangeParsers
     public static void ParseAzure(ReadOnlyMemory<byte> utf8, string source, RangeSources into, RangeParseReport report)
     {
         ArgumentNullException.ThrowIfNull(into);
-        ArgumentNullException.ThrowIfNull(report);
-        report.Touch(source);
-        var lines = new LineCounter(utf8);
         var strings = new StringPool();
         var found = new List<CloudEntry>();
-        var reader = new Utf8JsonReader(SkipBom(utf8.Span), ReaderOptions);
-        try
+        if (ReadArrayObjects(utf8, source, report, ["values"],
+            (ref Utf8JsonReader reader, int line, LineCounter lines) => ReadServiceTag(ref reader, lines, source, strings, found, report, line)))
         {
-            ReadStartObject(ref reader);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var property = reader.GetString();
-                reader.Read();
-                if (property != "values" || reader.TokenType != JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    var tagLine = lines.LineAt(reader.TokenStartIndex);
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        reader.Skip();
-                        report.Bad(source, tagLine, "service tag is not an object");
-                        continue;
-                    }
-
-                    ReadServiceTag(ref reader, lines, source, strings, found, report, tagLine);
-                }
-            }
+            into.Cloud.AddRange(found);
+            report.Accept(source, found.Count);
         }
-        catch (JsonException e)
-        {
-            report.Fail(source, (int)(e.LineNumber ?? 0) + 1, $"not a readable service tags document: {e.Message}");
-            return;
-        }
-
-        into.Cloud.AddRange(found);
-        report.Accept(source, found.Count);
     }
 
     private static void ReadServiceTag(ref Utf8JsonReader reader, LineCounter lines, string source, StringPool strings,
@@ -130,51 +97,20 @@ public static class RangeParsers
         string provider, string[] arrays, string[] prefixFields, string regionField)
     {
         ArgumentNullException.ThrowIfNull(into);
-        ArgumentNullException.ThrowIfNull(report);
-        report.Touch(source);
-        var lines = new LineCounter(utf8);
         var strings = new StringPool();
         var found = new List<CloudEntry>();
-        var reader = new Utf8JsonReader(SkipBom(utf8.Span), ReaderOptions);
-        try
-        {
-            ReadStartObject(ref reader);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (ReadArrayObjects(utf8, source, report, arrays, (ref Utf8JsonReader reader, int line, LineCounter _) =>
             {
-                var property = reader.GetString();
-                reader.Read();
-                if (!arrays.Contains(property) || reader.TokenType != JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    var line = lines.LineAt(reader.TokenStartIndex);
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        reader.Skip();
-                        report.Bad(source, line, "entry is not an object");
-                        continue;
-                    }
-
-                    var fields = ReadStringProperties(ref reader);
-                    var prefixText = prefixFields.Select(fields.GetValueOrDefault).FirstOrDefault(text => text is not null);
-                    var service = strings.Get(fields.GetValueOrDefault("service") ?? "");
-                    var region = strings.Get(fields.GetValueOrDefault(regionField) ?? "");
-                    AddPrefix(prefixText, line, source, provider, service, region, found, report);
-                }
-            }
-        }
-        catch (JsonException e)
+                var fields = ReadStringProperties(ref reader);
+                var prefixText = prefixFields.Select(fields.GetValueOrDefault).FirstOrDefault(text => text is not null);
+                var service = strings.Get(fields.GetValueOrDefault("service") ?? "");
+                var region = strings.Get(fields.GetValueOrDefault(regionField) ?? "");
+                AddPrefix(prefixText, line, source, provider, service, region, found, report);
+            }))
         {
-            report.Fail(source, (int)(e.LineNumber ?? 0) + 1, $"not a readable JSON document: {e.Message}");
-            return;
+            into.Cloud.AddRange(found);
+            report.Accept(source, found.Count);
         }
-
-        into.Cloud.AddRange(found);
-        report.Accept(source, found.Count);
     }
 
     private static void AddPrefix(string? text, int line, string source, string provider, string service, string region,
@@ -304,58 +240,24 @@ public static class RangeParsers
     public static void ParseBlocklist(ReadOnlyMemory<byte> utf8, string source, RangeSources into, RangeParseReport report)
     {
         ArgumentNullException.ThrowIfNull(into);
-        ArgumentNullException.ThrowIfNull(report);
-        report.Touch(source);
-        var lines = new LineCounter(utf8);
         var found = new List<BlocklistEntry>();
-        var reader = new Utf8JsonReader(SkipBom(utf8.Span), ReaderOptions);
-        try
-        {
-            ReadStartObject(ref reader);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (ReadArrayObjects(utf8, source, report, ["entries"], (ref Utf8JsonReader reader, int line, LineCounter _) =>
             {
-                var property = reader.GetString();
-                reader.Read();
-                if (property != "entries" || reader.TokenType != JsonTokenType.StartArray)
+                var (entry, error) = ReadBlocklistEntry(ref reader);
+                error ??= BlocklistRules.Validate(entry!, requireId: false)?.Message;
+                if (error is null)
                 {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    var line = lines.LineAt(reader.TokenStartIndex);
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        reader.Skip();
-                        report.Bad(source, line, "entry is not an object");
-                        continue;
-                    }
-
-                    var (entry, error) = ReadBlocklistEntry(ref reader);
-                    if (entry is not null && BlocklistRules.Validate(entry, requireId: false) is { } invalid)
-                    {
-                        error = invalid.Message;
-                    }
-
-                    if (error is not null)
-                    {
-                        report.Bad(source, line, error);
-                        continue;
-                    }
-
                     found.Add(BlocklistRules.Canonical(entry!));
                 }
-            }
-        }
-        catch (JsonException e)
+                else
+                {
+                    report.Bad(source, line, error);
+                }
+            }))
         {
-            report.Fail(source, (int)(e.LineNumber ?? 0) + 1, $"not a readable blocklist: {e.Message}");
-            return;
+            into.Blocklist.AddRange(found);
+            report.Accept(source, found.Count);
         }
-
-        into.Blocklist.AddRange(found);
-        report.Accept(source, found.Count);
     }
 
     private static (BlocklistEntry? Entry, string? Error) ReadBlocklistEntry(ref Utf8JsonReader reader)
@@ -402,11 +304,57 @@ public static class RangeParsers
         return error is null ? (new BlocklistEntry(cidr, asn, reason ?? "", expires, addedBy, id), null) : (null, error);
     }
 
-    private static void ReadStartObject(ref Utf8JsonReader reader)
+    /// <summary>Reads one element of a source's array; the reader is on its StartObject and must end on its EndObject.</summary>
+    private delegate void ElementReader(ref Utf8JsonReader reader, int line, LineCounter lines);
+
+    /// <summary>
+    /// Hands every object of the named top-level arrays to <paramref name="readElement"/> with its line; a non-object
+    /// element is a bad row. False, with the source failed, when the document is not readable JSON.
+    /// </summary>
+    private static bool ReadArrayObjects(ReadOnlyMemory<byte> utf8, string source, RangeParseReport report, string[] arrays, ElementReader readElement)
     {
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        ArgumentNullException.ThrowIfNull(report);
+        report.Touch(source);
+        var lines = new LineCounter(utf8);
+        var reader = new Utf8JsonReader(SkipBom(utf8.Span), ReaderOptions);
+        try
         {
-            throw new JsonException("the document is not a JSON object", null, 0, 0);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException("the document is not a JSON object", null, 0, 0);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var property = reader.GetString();
+                reader.Read();
+                if (!arrays.Contains(property) || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var line = lines.LineAt(reader.TokenStartIndex);
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        readElement(ref reader, line, lines);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                        report.Bad(source, line, "entry is not an object");
+                    }
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException e)
+        {
+            report.Fail(source, (int)(e.LineNumber ?? 0) + 1, $"not a readable JSON document: {e.Message}");
+            return false;
         }
     }
 

@@ -13,6 +13,8 @@ public enum RangeSourceKind
 /// <summary>Builds a range table from files, for replay and tests.</summary>
 public static class RangeTableLoader
 {
+    private delegate void SourceParser(ReadOnlyMemory<byte> content, string source, RangeSources into, RangeParseReport report);
+
     public const string AwsFile = "aws-ip-ranges.json";
     public const string GcpFile = "gcp-cloud.json";
     public const string AzureFile = "azure-service-tags.json";
@@ -33,26 +35,16 @@ public static class RangeTableLoader
     /// <summary>Parses one source's content into <paramref name="into"/>, reporting bad rows under <paramref name="source"/>.</summary>
     public static void Parse(RangeSourceKind kind, ReadOnlyMemory<byte> content, string source, RangeSources into, RangeParseReport report)
     {
-        switch (kind)
+        SourceParser parse = kind switch
         {
-            case RangeSourceKind.Aws:
-                RangeParsers.ParseAws(content, source, into, report);
-                break;
-            case RangeSourceKind.Gcp:
-                RangeParsers.ParseGcp(content, source, into, report);
-                break;
-            case RangeSourceKind.Azure:
-                RangeParsers.ParseAzure(content, source, into, report);
-                break;
-            case RangeSourceKind.Ip2Asn:
-                RangeParsers.ParseIp2Asn(content, source, into, report);
-                break;
-            case RangeSourceKind.Blocklist:
-                RangeParsers.ParseBlocklist(content, source, into, report);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown range source.");
-        }
+            RangeSourceKind.Aws => RangeParsers.ParseAws,
+            RangeSourceKind.Gcp => RangeParsers.ParseGcp,
+            RangeSourceKind.Azure => RangeParsers.ParseAzure,
+            RangeSourceKind.Ip2Asn => RangeParsers.ParseIp2Asn,
+            RangeSourceKind.Blocklist => RangeParsers.ParseBlocklist,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown range source."),
+        };
+        parse(content, source, into, report);
     }
 
     /// <summary>

@@ -86,8 +86,8 @@ public sealed class RangeSnapshotTests(RealRangesFixture real)
     {
         var ct = CancellationToken.None;
         var store = new InMemoryRangeSnapshotStore();
-        using var current = new CurrentRangeTable(store, new FakeTimeProvider(), NullLogger<CurrentRangeTable>.Instance);
-        var (example, _) = RangeTableLoader.FromDirectory(Path.Combine(SharedFiles.Examples, "ipranges"));
+        using var current = Current(store);
+        var example = Example();
         var snapshot = RangeSnapshot.Create(example);
 
         Assert.False(await current.CheckForUpdateAsync(ct));
@@ -107,8 +107,8 @@ public sealed class RangeSnapshotTests(RealRangesFixture real)
     {
         var ct = CancellationToken.None;
         var store = new InMemoryRangeSnapshotStore();
-        using var current = new CurrentRangeTable(store, new FakeTimeProvider(), NullLogger<CurrentRangeTable>.Instance);
-        var (example, _) = RangeTableLoader.FromDirectory(Path.Combine(SharedFiles.Examples, "ipranges"));
+        using var current = Current(store);
+        var example = Example();
         await store.WriteSnapshotAsync("s1", RangeSnapshot.Create(example).Content, ct);
         await store.TryUpdatePointerAsync(new string('0', 64), "s1", null, ct);
 
@@ -121,8 +121,8 @@ public sealed class RangeSnapshotTests(RealRangesFixture real)
     {
         var ct = CancellationToken.None;
         var store = new InMemoryRangeSnapshotStore();
-        using var current = new CurrentRangeTable(store, new FakeTimeProvider(), NullLogger<CurrentRangeTable>.Instance);
-        var (example, _) = RangeTableLoader.FromDirectory(Path.Combine(SharedFiles.Examples, "ipranges"));
+        using var current = Current(store);
+        var example = Example();
         var tables = new[] { example, RangeTable.Empty };
         using var stop = new CancellationTokenSource();
         var reader = Task.Run(() =>
@@ -149,6 +149,10 @@ public sealed class RangeSnapshotTests(RealRangesFixture real)
         await stop.CancelAsync();
         Assert.True(await reader > 0);
     }
+
+    private static CurrentRangeTable Current(IRangeSnapshotStore store) => new(store, new FakeTimeProvider(), NullLogger<CurrentRangeTable>.Instance);
+
+    private static RangeTable Example() => RangeTableLoader.FromDirectory(SharedFiles.Examples).Table;
 
     private static List<CloudRange> Cloud(RangeTable table, string address)
     {
