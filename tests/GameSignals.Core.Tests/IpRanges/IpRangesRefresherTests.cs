@@ -3,6 +3,8 @@ using GameSignals.IpRanges;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace GameSignals.Tests.IpRanges;
 
@@ -150,6 +152,21 @@ public sealed class IpRangesRefresherTests : IDisposable
         Assert.Equal("asn-64600", Assert.Single(blocked).Id);
     }
 
+    [Fact]
+    public async Task A_refresh_that_lost_the_race_for_the_pointer_does_not_move_it()
+    {
+        var services = Start();
+        var rival = new RivalWriter(_store);
+
+        var result = await new IpRangesRefresher(
+            services.GetRequiredService<IHttpClientFactory>(), services.GetRequiredService<IOptions<IpRangesOptions>>(), rival,
+            services.GetRequiredService<IBlocklistStore>(), services.GetRequiredService<IpRangesMetrics>(),
+            NullLogger<IpRangesRefresher>.Instance).RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(IpRangesRefreshOutcome.Conflict, result.Outcome);
+        Assert.Equal("rival", (await _store.GetPointerAsync(CancellationToken.None))!.Version);
+    }
+
     private void Serve(RangeSourceKind kind, byte[] body, int failuresFirst = 0) =>
         _sources[kind] = new IpRangeSourceOptions { Url = _server.Publish(kind.ToString(), body, failuresFirst) };
 
@@ -173,5 +190,22 @@ public sealed class IpRangesRefresherTests : IDisposable
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return provider;
+    }
+
+    /// <summary>Moves the pointer itself while the refresh is writing its snapshot, as a concurrent refresh would.</summary>
+    private sealed class RivalWriter(InMemoryRangeSnapshotStore inner) : IRangeSnapshotStore
+    {
+        public Task<RangeSnapshotPointer?> GetPointerAsync(CancellationToken cancellationToken) => inner.GetPointerAsync(cancellationToken);
+
+        public Task<byte[]?> ReadSnapshotAsync(string blobName, CancellationToken cancellationToken) => inner.ReadSnapshotAsync(blobName, cancellationToken);
+
+        public async Task WriteSnapshotAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            await inner.TryUpdatePointerAsync("rival", "rival.bin", null, cancellationToken);
+            await inner.WriteSnapshotAsync(blobName, content, cancellationToken);
+        }
+
+        public Task<bool> TryUpdatePointerAsync(string version, string blobName, string? expectedETag, CancellationToken cancellationToken) =>
+            inner.TryUpdatePointerAsync(version, blobName, expectedETag, cancellationToken);
     }
 }
