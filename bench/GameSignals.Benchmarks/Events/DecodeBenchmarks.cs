@@ -22,8 +22,7 @@ public class DecodeBenchmarks
     public void Setup()
     {
         // Valid events of every type from the contract's example stream, shortest first cut at ~400 bytes on average.
-        var shared = FindShared();
-        _messages = File.ReadLines(Path.Combine(shared, "contracts", "examples", "events.jsonl"))
+        _messages = File.ReadLines(SharedData.ExampleEvents)
             .Where(l => l.StartsWith("{\"specversion\":\"1.0\"", StringComparison.Ordinal) && l.Length < 600)
             .Take(1024)
             .Select(Encoding.UTF8.GetBytes)
@@ -56,19 +55,6 @@ public class DecodeBenchmarks
         }
 
         return n;
-    }
-
-    private static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "shared", "contracts")))
-            {
-                return Path.Combine(dir.FullName, "shared");
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/ not found above the benchmark binaries");
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
 namespace GameSignals.IpRanges;
@@ -10,13 +11,16 @@ namespace GameSignals.IpRanges;
 public interface IIpIntelligence
 {
     /// <summary>The ip2asn row containing the address; false when none does or its AS is 0 (not routed).</summary>
-    bool TryGetAsn(IPAddress address, out AsnInfo asn);
+    bool TryGetAsn(IPAddress address, [MaybeNullWhen(false)] out AsnInfo asn);
 
     /// <summary>Adds every cloud-provider entry whose prefix contains the address (nested prefixes all count).</summary>
     void GetCloudRanges(IPAddress address, ICollection<CloudRange> matches);
 
-    /// <summary>Adds every blocklist entry matching the address by CIDR, or by the address's ASN.</summary>
+    /// <summary>Adds every blocklist entry matching the address by CIDR, or by the address's ASN, in force now.</summary>
     void GetBlocklistMatches(IPAddress address, ICollection<BlocklistEntry> matches);
+
+    /// <summary>As <see cref="GetBlocklistMatches(IPAddress, ICollection{BlocklistEntry})"/>, with expiry judged at <paramref name="at"/> (event time in replay).</summary>
+    void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches) => GetBlocklistMatches(address, matches);
 }
 
 /// <summary>An autonomous system. <see cref="Country"/> is the ISO 3166-1 alpha-2 code, or null when the data has none.</summary>
@@ -25,5 +29,8 @@ public sealed record AsnInfo(uint Number, string Name, string? Country, string R
 /// <summary>A published cloud range: provider (<c>aws</c>, <c>azure</c>, <c>gcp</c>), service, region and prefix.</summary>
 public sealed record CloudRange(string Provider, string Service, string Region, string Prefix);
 
-/// <summary>A blocklist entry: exactly one of <see cref="Cidr"/> and <see cref="Asn"/> is set.</summary>
-public sealed record BlocklistEntry(string? Cidr, uint? Asn, string Reason, DateTimeOffset? Expires = null, string? AddedBy = null);
+/// <summary>
+/// A blocklist entry: exactly one of <see cref="Cidr"/> and <see cref="Asn"/> is set. <see cref="Id"/> names it in
+/// the blocklist store; entries from <c>blocklist.json</c> may have none.
+/// </summary>
+public sealed record BlocklistEntry(string? Cidr, uint? Asn, string Reason, DateTimeOffset? Expires = null, string? AddedBy = null, string? Id = null);
