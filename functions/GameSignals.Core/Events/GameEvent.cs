@@ -20,9 +20,13 @@ public sealed class GameEvent
     /// <summary>
     /// Typed view of <see cref="Data"/> for the contract's known types; null for unknown types.
     /// The decoder has already checked every known field's JSON kind; the record is built on first use,
-    /// so stages that never read it do not pay for it.
+    /// so stages that never read it do not pay for it. Code that builds an event in memory may set it.
     /// </summary>
-    public EventPayload? Payload => _payload ??= PayloadReader.Read(Type, Data, materialize: true, out _);
+    public EventPayload? Payload
+    {
+        get => _payload ??= PayloadReader.Read(Type, Data, materialize: true, out _);
+        init => _payload = value;
+    }
 
     private EventPayload? _payload;
 

@@ -158,8 +158,7 @@ public sealed partial class FraudStage : IEventStage
     private async ValueTask CheckBlocklistAsync(FraudPolicy policy, FlaggedEvent about, IPAddress ip, CancellationToken cancellationToken)
     {
         var matches = new List<BlocklistEntry>();
-        _ip.GetBlocklistMatches(ip, matches);
-        matches.RemoveAll(m => m.Expires is { } expires && expires <= about.Time);
+        _ip.GetBlocklistMatches(ip, about.Time, matches);
 
         var ranges = matches.Where(m => m.Cidr is not null).ToList();
         if (ranges.Count > 0)
@@ -176,14 +175,14 @@ public sealed partial class FraudStage : IEventStage
         var asns = matches.Where(m => m.Asn is not null).ToList();
         if (asns.Count > 0)
         {
-            var known = _ip.TryGetAsn(ip, out var asn);
+            _ip.TryGetAsn(ip, out var asn);
             var evidence = new JsonObject
             {
                 ["ip"] = ip.ToString(),
                 ["source"] = "blocklist",
                 ["asn"] = asns[0].Asn,
-                ["asName"] = known ? asn.Name : null,
-                ["asRange"] = known ? asn.RangeStart + "-" + asn.RangeEnd : null,
+                ["asName"] = asn?.Name,
+                ["asRange"] = asn is null ? null : asn.RangeStart + "-" + asn.RangeEnd,
                 ["matches"] = new JsonArray([.. asns.Select(m => new JsonObject { ["asn"] = m.Asn, ["reason"] = m.Reason, ["addedBy"] = m.AddedBy })]),
             };
             await _raiser.RaiseAsync(policy, FraudReasons.BlockedAsn, about, evidence, cancellationToken).ConfigureAwait(false);

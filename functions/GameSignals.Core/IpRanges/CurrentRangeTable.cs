@@ -9,7 +9,7 @@ namespace GameSignals.IpRanges;
 /// swaps in a new one atomically when the store's pointer names another version. Lookups never wait: a reader sees
 /// the old table or the new one, whole.
 /// </summary>
-public sealed partial class CurrentRangeTable(IRangeSnapshotStore store, TimeProvider clock, ILogger<CurrentRangeTable> logger)
+public sealed partial class CurrentRangeTable(IRangeSnapshotStore store, ILogger<CurrentRangeTable> logger)
     : IIpIntelligence, IDisposable
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
@@ -63,9 +63,6 @@ public sealed partial class CurrentRangeTable(IRangeSnapshotStore store, TimePro
     public bool TryGetAsn(IPAddress address, [MaybeNullWhen(false)] out AsnInfo asn) => Table.TryGetAsn(address, out asn);
 
     public void GetCloudRanges(IPAddress address, ICollection<CloudRange> matches) => Table.GetCloudRanges(address, matches);
-
-    public void GetBlocklistMatches(IPAddress address, ICollection<BlocklistEntry> matches) =>
-        Table.GetBlocklistMatches(address, clock.GetUtcNow(), matches);
 
     public void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches) =>
         Table.GetBlocklistMatches(address, at, matches);

@@ -17,10 +17,8 @@ public interface IIpIntelligence
     void GetCloudRanges(IPAddress address, ICollection<CloudRange> matches);
 
     /// <summary>Adds every blocklist entry matching the address by CIDR, or by the address's ASN, in force now.</summary>
-    void GetBlocklistMatches(IPAddress address, ICollection<BlocklistEntry> matches);
-
-    /// <summary>As <see cref="GetBlocklistMatches(IPAddress, ICollection{BlocklistEntry})"/>, with expiry judged at <paramref name="at"/> (event time in replay).</summary>
-    void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches) => GetBlocklistMatches(address, matches);
+    /// <remarks>Expiry is judged at <paramref name="at"/>: the event's time, so a replay gives the same answer as the live run.</remarks>
+    void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches);
 }
 
 /// <summary>An autonomous system. <see cref="Country"/> is the ISO 3166-1 alpha-2 code, or null when the data has none.</summary>

@@ -127,9 +127,6 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches) =>
         GetBlocklistMatches(IpKey.From(address), at, matches);
 
-    public void GetBlocklistMatches(IPAddress address, ICollection<BlocklistEntry> matches) =>
-        GetBlocklistMatches(IpKey.From(address), DateTimeOffset.UtcNow, matches);
-
     private int AsnRowIndex(UInt128 key)
     {
         var index = IpKey.LastAtOrBefore(_asnStarts, key);

@@ -40,7 +40,7 @@ internal sealed class FraudHarness
     /// <summary>A harness with every game of the example's <c>fraud.json</c>, each optionally edited as JSON first.</summary>
     public static async Task<FraudHarness> CreateAsync(Action<JsonObject>? edit = null, IIpIntelligence? ip = null)
     {
-        var harness = new FraudHarness(ip ?? NaiveIpIntelligence.Example);
+        var harness = new FraudHarness(ip ?? GameSignals.Core.Tests.IpRanges.ExampleRanges.Table);
         var document = ExampleConfig(edit);
         await harness.Configs.SaveAllAsync(document, CancellationToken.None);
         return harness;

@@ -173,9 +173,9 @@ public sealed class LoginCheckTests
         {
         }
 
-        public void GetBlocklistMatches(IPAddress address, ICollection<BlocklistEntry> matches)
+        public void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches)
         {
-            if (IPNetwork.Parse(entry.Cidr!).Contains(address))
+            if (IPNetwork.Parse(entry.Cidr!).Contains(address) && BlocklistRules.IsActive(entry, at))
             {
                 matches.Add(entry);
             }

@@ -142,7 +142,7 @@ public sealed class PaymentCheckTests
         var publisher = new FailingOncePublisher();
         var harness = await FraudHarness.CreateAsync();
         var stage = new FraudStage(
-            harness.Cache, NaiveIpIntelligence.Example, harness.Sightings, harness.ReceiptUses, harness.Flags, publisher,
+            harness.Cache, GameSignals.Core.Tests.IpRanges.ExampleRanges.Table, harness.Sightings, harness.ReceiptUses, harness.Flags, publisher,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<FraudStage>.Instance);
         var batch = new Pipeline.EventBatch("payment-events", "0", [FraudHarness.Purchase("p1", "u1", "o1", currency: "EUR")]);
 

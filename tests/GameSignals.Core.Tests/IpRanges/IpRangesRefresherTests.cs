@@ -52,7 +52,7 @@ public sealed class IpRangesRefresherTests : IDisposable
         intelligence.GetCloudRanges(IPAddress.Parse("3.0.5.33"), ranges);
         Assert.Equal(3, ranges.Count);
         var blocked = new List<BlocklistEntry>();
-        intelligence.GetBlocklistMatches(IPAddress.Parse("203.0.113.9"), blocked);
+        intelligence.GetBlocklistMatches(IPAddress.Parse("203.0.113.9"), DateTimeOffset.UtcNow, blocked);
         Assert.Equal("bulletproof hosting", Assert.Single(blocked).Reason);
     }
 
@@ -148,7 +148,7 @@ public sealed class IpRangesRefresherTests : IDisposable
         await current.CheckForUpdateAsync(CancellationToken.None);
 
         var blocked = new List<BlocklistEntry>();
-        current.GetBlocklistMatches(IPAddress.Parse("100.64.0.1"), blocked);
+        current.GetBlocklistMatches(IPAddress.Parse("100.64.0.1"), DateTimeOffset.UtcNow, blocked);
         Assert.Equal("asn-64600", Assert.Single(blocked).Id);
     }
 

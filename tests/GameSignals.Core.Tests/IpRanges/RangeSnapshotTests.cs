@@ -150,7 +150,7 @@ public sealed class RangeSnapshotTests(RealRangesFixture real)
         Assert.True(await reader > 0);
     }
 
-    private static CurrentRangeTable Current(IRangeSnapshotStore store) => new(store, new FakeTimeProvider(), NullLogger<CurrentRangeTable>.Instance);
+    private static CurrentRangeTable Current(IRangeSnapshotStore store) => new(store, NullLogger<CurrentRangeTable>.Instance);
 
     private static RangeTable Example() => RangeTableLoader.FromDirectory(SharedFiles.Examples).Table;
 
