@@ -7,7 +7,7 @@ namespace GameSignals.Integration.Tests;
 
 /// <summary>
 /// Azurite and the Cosmos DB stand-in for the integration tests. When <c>AZURITE_BLOB_ENDPOINT</c>
-/// (e.g. <c>http://127.0.0.1:10000/devstoreaccount1</c>) or <c>COSMOS_ENDPOINT</c> (e.g.
+/// (e.g. <c>http://127.0.0.1:10000/devstoreaccount1</c>, with <c>AZURITE_QUEUE_ENDPOINT</c> beside it) or <c>COSMOS_ENDPOINT</c> (e.g.
 /// <c>https://127.0.0.1:8081/</c>) is set, that running service is used (as .ci/run does, and as a
 /// real emulator can be); otherwise the fixture starts it from the repository's node_modules
 /// (<c>npm ci</c> at the root) on free ports and stops it afterwards.
@@ -27,6 +27,7 @@ public sealed class LocalServices : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var blob = Environment.GetEnvironmentVariable("AZURITE_BLOB_ENDPOINT");
+        var queue = Environment.GetEnvironmentVariable("AZURITE_QUEUE_ENDPOINT");
         if (string.IsNullOrEmpty(blob))
         {
             int blobPort = FreePort(), queuePort = FreePort(), tablePort = FreePort();
@@ -36,9 +37,11 @@ public sealed class LocalServices : IAsyncLifetime
                 "--blobPort", $"{blobPort}", "--queuePort", $"{queuePort}", "--tablePort", $"{tablePort}");
             await WaitForPortAsync(blobPort).ConfigureAwait(false);
             blob = $"http://127.0.0.1:{blobPort}/devstoreaccount1";
+            queue = $"http://127.0.0.1:{queuePort}/devstoreaccount1";
         }
 
-        StorageConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint={blob};";
+        StorageConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint={blob};"
+            + (string.IsNullOrEmpty(queue) ? "" : $"QueueEndpoint={queue};");
 
         var cosmos = Environment.GetEnvironmentVariable("COSMOS_ENDPOINT");
         if (string.IsNullOrEmpty(cosmos))
