@@ -74,7 +74,7 @@ public static class AzureServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(spec);
-        services.AddSingleton(spec);
+        services.AddSingleton<CosmosContainerSpec>(spec);
         return services;
     }
 
@@ -85,13 +85,12 @@ public static class AzureServiceCollectionExtensions
 }
 
 /// <summary>Creates the Cosmos database and the declared containers at startup, when configured to.</summary>
-internal sealed class CosmosResourcesInitializer(
-    CosmosClient client, IOptions<CosmosOptions> options, IEnumerable<Func<IServiceProvider, CosmosContainerSpec>> specs, IServiceProvider services)
+internal sealed class CosmosResourcesInitializer(CosmosClient client, IOptions<CosmosOptions> options, IEnumerable<CosmosContainerSpec> containers)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) =>
         options.Value.CreateResources
-            ? CosmosSetup.EnsureResourcesAsync(client, options.Value.Database, specs.Select(s => s(services)), cancellationToken)
+            ? CosmosSetup.EnsureResourcesAsync(client, options.Value.Database, containers, cancellationToken)
             : Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

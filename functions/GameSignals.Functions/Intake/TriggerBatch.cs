@@ -25,9 +25,9 @@ internal sealed record TriggerBatch(string Partition, IReadOnlyList<IncomingMess
         }
 
         var messages = new IncomingMessage[bodies.Length];
-        for (var i = 0; i < bodies.Length; i++)
+        var i = 0;
+        foreach (var p in properties.EnumerateArray())
         {
-            var p = properties[i];
             var origin = new MessageOrigin(
                 hub,
                 partition,
@@ -35,6 +35,7 @@ internal sealed record TriggerBatch(string Partition, IReadOnlyList<IncomingMess
                 Offset(Property(p, "Offset")),
                 EnqueuedTime(p));
             messages[i] = new IncomingMessage(bodies[i], origin);
+            i++;
         }
 
         return new TriggerBatch(partition, messages);
