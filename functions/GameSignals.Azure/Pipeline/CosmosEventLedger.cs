@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GameSignals.Azure.Cosmos;
+using GameSignals.Events;
+using GameSignals.Pipeline;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace GameSignals.Azure.Pipeline;
+
+/// <summary>
+/// The ledger of processed events in the Cosmos container <c>events</c>: one item per event key,
+/// partitioned by its own id, expiring with the container's TTL (<see cref="CosmosOptions.LedgerRetention"/>).
+/// </summary>
+/// <remarks>
+/// Lookups are point reads in parallel (bounded), the cheapest Cosmos operation, and the only kind
+/// the local stand-in serves faithfully (its queries and ReadMany do not work). Recording is a create
+/// per event: a conflict means another delivery recorded it first, which is the same outcome.
+/// Throttling and transient errors are retried by the client; anything still failing throws, so the
+/// host redelivers the batch.
+/// </remarks>
+public sealed class CosmosEventLedger : IEventLedger
+{
+    public const string ContainerName = "events";
+
+    private readonly Container _container;
+    private readonly int _concurrency;
+
+    public CosmosEventLedger(CosmosClient client, IOptions<CosmosOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        _container = client.GetContainer(options.Value.Database, ContainerName);
+        _concurrency = Math.Max(1, options.Value.MaxConcurrency);
+    }
+
+    /// <summary>The container this ledger needs, for <see cref="CosmosSetup.EnsureResourcesAsync"/>.</summary>
+    public static CosmosContainerSpec ContainerSpec(CosmosOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(ContainerName, "/id", (int)options.LedgerRetention.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The item id of a key: a hash, because ids are limited to 255 characters and may not hold
+    /// <c>/</c>, <c>\</c>, <c>?</c> or <c>#</c>, which sources (URIs) do.
+    /// </summary>
+    public static string IdFor(EventKey key)
+    {
+        var text = key.Source + "\n" + key.Id;
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<EventKey, LedgerEntry>> FindAsync(IReadOnlyCollection<EventKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new ConcurrentDictionary<EventKey, LedgerEntry>();
+        await Parallel.ForEachAsync(keys, Parallelism(cancellationToken), async (key, ct) =>
+        {
+            var id = IdFor(key);
+            using var response = await _container.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return;
+            }
+
+            response.EnsureSuccessStatusCode();
+            var item = await JsonSerializer.DeserializeAsync(response.Content, LedgerJson.Default.LedgerItem, ct).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"Ledger item {id} is empty.");
+            found[key] = new LedgerEntry(key, item.Hub, item.Partition, item.SequenceNumber, item.EventTime);
+        }).ConfigureAwait(false);
+        return found;
+    }
+
+    public async ValueTask RecordAsync(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await Parallel.ForEachAsync(entries, Parallelism(cancellationToken), async (entry, ct) =>
+        {
+            var id = IdFor(entry.Key);
+            var item = new LedgerItem(id, entry.Key.Source, entry.Key.Id, entry.Hub, entry.Partition, entry.SequenceNumber, entry.EventTime);
+            using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, LedgerJson.Default.LedgerItem), writable: false);
+            using var response = await _container.CreateItemStreamAsync(body, new PartitionKey(id), cancellationToken: ct).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.Conflict)
+            {
+                response.EnsureSuccessStatusCode();
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
+}
+
+/// <summary>One ledger item as stored.</summary>
+internal sealed record LedgerItem(
+    string Id, string Source, string EventId, string Hub, string Partition, long SequenceNumber, DateTimeOffset EventTime);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(LedgerItem))]
+internal sealed partial class LedgerJson : JsonSerializerContext;

@@ -1,0 +1,40 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using GameSignals.Azure;
+using GameSignals.Functions.Health;
+using GameSignals.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+
+namespace GameSignals.Functions;
+
+public static class FunctionAppServices
+{
+    /// <summary>Everything the function app's functions need; Program.cs calls this and nothing else.</summary>
+    public static IServiceCollection AddGameSignalsFunctionApp(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Core: the pipeline the Event Hubs functions drive. Capabilities add their stages (IEventStage) here.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PipelineMetrics>();
+        services.TryAddSingleton<EventPipeline>();
+
+        // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
+        services.AddGameSignalsAzure(configuration);
+        services.AddDependencyHealthChecks();
+
+        // Metrics through OpenTelemetry, exported to Azure Monitor when the app has a connection string.
+        // Logs go to the Functions host, which applies host.json's levels and sampling to them.
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(PipelineMetrics.MeterName);
+            if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+            {
+                metrics.AddAzureMonitorMetricExporter();
+            }
+        });
+        return services;
+    }
+}

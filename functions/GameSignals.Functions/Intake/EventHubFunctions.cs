@@ -1,0 +1,41 @@
+using GameSignals.Pipeline;
+using Microsoft.Azure.Functions.Worker;
+
+namespace GameSignals.Functions.Intake;
+
+/// <summary>
+/// The two Event Hubs triggers. Each adapts one batch of one partition to
+/// <see cref="EventPipeline.ProcessMessagesAsync"/>; everything else happens in Core.
+/// </summary>
+/// <remarks>
+/// A failure to store anything throws out of the function: the host's retry policy (host.json)
+/// then runs the same batch again, and the pipeline's ledger and idempotent stages make that safe.
+/// </remarks>
+public sealed class EventHubFunctions(EventPipeline pipeline)
+{
+    public const string GameHub = "game-events";
+    public const string PaymentHub = "payment-events";
+
+    /// <summary>The app setting (prefix) of the Event Hubs namespace: <c>EventHubs__fullyQualifiedNamespace</c> in Azure.</summary>
+    public const string Connection = "EventHubs";
+
+    [Function("GameEvents")]
+    public Task GameEventsAsync(
+        [EventHubTrigger(GameHub, ConsumerGroup = "gamesignals-game", Connection = Connection, IsBatched = true)] byte[][] messages,
+        FunctionContext context) =>
+        ProcessAsync(GameHub, messages, context);
+
+    [Function("PaymentEvents")]
+    public Task PaymentEventsAsync(
+        [EventHubTrigger(PaymentHub, ConsumerGroup = "gamesignals-payment", Connection = Connection, IsBatched = true)] byte[][] messages,
+        FunctionContext context) =>
+        ProcessAsync(PaymentHub, messages, context);
+
+    private async Task ProcessAsync(string hub, byte[][] messages, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(context);
+        var batch = TriggerBatch.Read(hub, messages, context.BindingContext.BindingData);
+        await pipeline.ProcessMessagesAsync(hub, batch.Partition, batch.Messages, context.CancellationToken).ConfigureAwait(false);
+    }
+}

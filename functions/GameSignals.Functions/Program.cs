@@ -1,0 +1,8 @@
+using GameSignals.Functions;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddGameSignalsFunctionApp(builder.Configuration);
+builder.Build().Run();

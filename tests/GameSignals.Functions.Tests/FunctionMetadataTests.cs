@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace GameSignals.Functions.Tests;
+
+/// <summary>
+/// What the Functions host will read: the <c>functions.metadata</c> the SDK writes at build time.
+/// The host binds the Event Hubs triggers from these entries alone, so a wrong name, consumer group,
+/// connection or cardinality would mean a function that never fires or gets one event at a time.
+/// </summary>
+public sealed class FunctionMetadataTests
+{
+    private const string OfficialPackage = "Microsoft.Azure.Functions.Worker.Extensions.EventHubs";
+
+    [Fact]
+    public void The_default_build_declares_both_Event_Hubs_triggers_as_batched_binary_triggers()
+    {
+        AssertEventHubTriggers(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory));
+    }
+
+    [Fact]
+    public void The_health_function_is_an_anonymous_GET_on_api_health()
+    {
+        var health = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), "Health");
+        var trigger = health.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal("in", trigger.GetProperty("direction").GetString(), ignoreCase: true);
+        Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal("health", trigger.GetProperty("route").GetString());
+    }
+
+    [Fact]
+    public void The_host_configuration_is_copied_beside_the_app()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
+        var eventHubs = host.RootElement.GetProperty("extensions").GetProperty("eventHubs");
+
+        Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
+        Assert.True(eventHubs.GetProperty("prefetchCount").GetInt32() >= eventHubs.GetProperty("maxEventBatchSize").GetInt32());
+        Assert.Equal("exponentialBackoff", host.RootElement.GetProperty("retry").GetProperty("strategy").GetString());
+    }
+
+    /// <summary>
+    /// The release build (<c>-p:UseOfficialEventHubsExtension=true</c>) must declare the very same
+    /// triggers. It is built from a copy of the sources so that its restore and output leave the
+    /// default build alone. Where the package feed does not serve the official package, restore
+    /// fails for that reason and the test is skipped saying so; any other failure fails it.
+    /// </summary>
+    [SkippableFact]
+    public void The_build_with_the_official_Event_Hubs_extension_declares_the_same_triggers()
+    {
+        var copy = CopySources();
+        try
+        {
+            var project = Path.Combine(copy, "functions", "GameSignals.Functions", "GameSignals.Functions.csproj");
+            var restore = Dotnet(copy, "restore", project, "--no-dependencies", "-p:UseOfficialEventHubsExtension=true");
+            Skip.If(
+                restore.ExitCode != 0 && restore.Output.Contains("NU1101", StringComparison.Ordinal) && restore.Output.Contains(OfficialPackage, StringComparison.OrdinalIgnoreCase),
+                $"{OfficialPackage} is not served by this machine's package feed, so the release build cannot be restored here; the default build's metadata is checked instead.");
+            Assert.True(restore.ExitCode == 0, restore.Output);
+
+            var build = Dotnet(copy, "build", project, "--no-restore", "-c", FunctionApp.Configuration, "-p:UseOfficialEventHubsExtension=true");
+            Assert.True(build.ExitCode == 0, build.Output);
+            AssertEventHubTriggers(FunctionApp.ReadMetadata(Path.Combine(Path.GetDirectoryName(project)!, "bin", FunctionApp.Configuration, FunctionApp.TargetFramework)));
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    private static void AssertEventHubTriggers(JsonElement metadata)
+    {
+        AssertEventHubTrigger(metadata, "GameEvents", "game-events", "gamesignals-game");
+        AssertEventHubTrigger(metadata, "PaymentEvents", "payment-events", "gamesignals-payment");
+    }
+
+    private static void AssertEventHubTrigger(JsonElement metadata, string function, string hub, string consumerGroup)
+    {
+        var bindings = FunctionApp.Function(metadata, function).GetProperty("bindings").EnumerateArray().ToList();
+        var trigger = Assert.Single(bindings, b => b.GetProperty("type").GetString() == "eventHubTrigger");
+
+        Assert.Equal("in", trigger.GetProperty("direction").GetString(), ignoreCase: true);
+        Assert.Equal(hub, trigger.GetProperty("eventHubName").GetString());
+        Assert.Equal(consumerGroup, trigger.GetProperty("consumerGroup").GetString());
+        Assert.Equal("EventHubs", trigger.GetProperty("connection").GetString());
+        Assert.Equal("many", trigger.GetProperty("cardinality").GetString(), ignoreCase: true);
+        Assert.Equal("binary", trigger.GetProperty("dataType").GetString(), ignoreCase: true);
+    }
+
+    /// <summary>Copies what a build of the app reads (props, host.json, functions/ without bin and obj) to a temporary folder.</summary>
+    private static string CopySources()
+    {
+        var root = FunctionApp.RepositoryRoot;
+        var copy = Directory.CreateTempSubdirectory("gamesignals-official-").FullName;
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "host.json", "nuget.config", "NuGet.config" })
+        {
+            if (File.Exists(Path.Combine(root, file)))
+            {
+                File.Copy(Path.Combine(root, file), Path.Combine(copy, file));
+            }
+        }
+
+        var functions = Path.Combine(root, "functions");
+        foreach (var file in Directory.EnumerateFiles(functions, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(functions, file);
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            if (parts.Any(p => p is "bin" or "obj"))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(copy, "functions", relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return copy;
+    }
+
+    private static (int ExitCode, string Output) Dotnet(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments.Append("-nodeReuse:false"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+}
