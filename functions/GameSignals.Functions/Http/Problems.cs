@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GameSignals.Functions.Http;
+
+/// <summary>
+/// RFC 9457 problem responses (<c>application/problem+json</c>) for the admin functions, and the one way
+/// they read a JSON body: size-limited, strictly typed, every failure a 400 that says what is wrong.
+/// </summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    /// <summary>Bodies above this are refused before they are parsed.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static ObjectResult BadRequest(string detail, IDictionary<string, string[]>? errors = null) =>
+        Create(StatusCodes.Status400BadRequest, "The request is not valid.", detail, errors);
+
+    public static ObjectResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not found.", detail);
+
+    public static ObjectResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict.", detail);
+
+    public static ObjectResult PreconditionFailed(string detail) =>
+        Create(StatusCodes.Status412PreconditionFailed, "The resource has changed.", detail);
+
+    public static ObjectResult Create(int status, string title, string detail, IDictionary<string, string[]>? errors = null)
+    {
+        ProblemDetails problem = errors is { Count: > 0 }
+            ? new ValidationProblemDetails(errors) { Status = status, Title = title, Detail = detail }
+            : new ProblemDetails { Status = status, Title = title, Detail = detail };
+        var result = new ObjectResult(problem) { StatusCode = status };
+        result.ContentTypes.Add(ContentType);
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the request body as <typeparamref name="T"/>. Returns the value, or a problem result for an
+    /// empty, oversized or malformed body (the JSON path and position of the fault in the detail).
+    /// </summary>
+    public static async Task<(T? Value, IActionResult? Problem)> ReadJsonAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, Create(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The body may be at most {MaxBodyBytes} bytes."));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (null, Create(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The body may be at most {MaxBodyBytes} bytes."));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, BadRequest("The request needs a JSON body."));
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo);
+            return value is null ? (null, BadRequest("The body must be a JSON object, not null.")) : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, BadRequest($"The body is not valid JSON for this request at {ex.Path ?? "$"} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+        }
+    }
+}
