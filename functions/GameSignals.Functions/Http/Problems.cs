@@ -26,6 +26,8 @@ public static class Problems
     public static ObjectResult PreconditionFailed(string detail) =>
         Create(StatusCodes.Status412PreconditionFailed, "The resource has changed.", detail);
 
+    private static ObjectResult TooLarge() => BadRequest($"The body is too large: it may be at most {MaxBodyBytes} bytes.");
+
     public static ObjectResult Create(int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
         ProblemDetails problem = errors is { Count: > 0 }
@@ -47,7 +49,7 @@ public static class Problems
         ArgumentNullException.ThrowIfNull(typeInfo);
         if (request.ContentLength > MaxBodyBytes)
         {
-            return (null, Create(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The body may be at most {MaxBodyBytes} bytes."));
+            return (null, TooLarge());
         }
 
         using var buffer = new MemoryStream();
@@ -57,7 +59,7 @@ public static class Problems
         {
             if (buffer.Length + read > MaxBodyBytes)
             {
-                return (null, Create(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The body may be at most {MaxBodyBytes} bytes."));
+                return (null, TooLarge());
             }
 
             buffer.Write(chunk, 0, read);
