@@ -89,8 +89,8 @@ param publicNetworkAccess string
 var appSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
   EventHubs__fullyQualifiedNamespace: eventHubsNamespace
-  Cosmos__accountEndpoint: cosmosEndpoint
-  Cosmos__databaseName: cosmosDatabaseName
+  Cosmos__AccountEndpoint: cosmosEndpoint
+  Cosmos__Database: cosmosDatabaseName
   Storage__blobServiceUri: blobEndpoint
   Storage__queueServiceUri: queueEndpoint
   Search__endpoint: searchEndpoint
