@@ -1,0 +1,49 @@
+using System.CommandLine;
+using GameSignals.Cli.Demo;
+using GameSignals.Cli.Generate;
+using GameSignals.Cli.Replay;
+using GameSignals.Cli.Send;
+
+namespace GameSignals.Cli;
+
+/// <summary>
+/// The <c>gamesignals</c> command line. Exit codes: 0 success, 1 a run that completed with failures
+/// (e.g. events that could not be sent), 2 bad arguments or unreadable input, with one line on stderr.
+/// </summary>
+internal static class GameSignalsCli
+{
+    public const int Success = 0;
+    public const int Failed = 1;
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, generate synthetic streams, send them to Event Hubs.")
+        {
+            ReplayCommand.Create(console),
+            GenerateCommand.Create(console),
+            SendCommand.Create(console),
+            DemoCommand.Create(console),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await console.Error.WriteLineAsync($"gamesignals: {parsed.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliUsageException ex)
+        {
+            await console.Error.WriteLineAsync($"gamesignals: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return UsageError;
+        }
+    }
+}
