@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Azure.Messaging.EventHubs.Producer;
 using GameSignals.Cli.Demo;
 using GameSignals.Cli.Generate;
 using GameSignals.Cli.Replay;
@@ -16,14 +17,15 @@ internal static class GameSignalsCli
     public const int Failed = 1;
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    /// <param name="producerFor">Replaces the Event Hubs producers of <c>send</c> (tests); null for the real ones.</param>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken, Func<string, EventHubProducerClient>? producerFor = null)
     {
         ArgumentNullException.ThrowIfNull(console);
         var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, generate synthetic streams, send them to Event Hubs.")
         {
             ReplayCommand.Create(console),
             GenerateCommand.Create(console),
-            SendCommand.Create(console),
+            SendCommand.Create(console, producerFor),
             DemoCommand.Create(console),
         };
 

@@ -115,7 +115,7 @@ internal sealed class StreamGenerator : IDisposable
         long poison = 0, duplicates = 0;
         for (long n = 1; n <= _options.Events; n++)
         {
-            _clockMs += _random.Next(2); // about 80,000 events a minute, as the origin platform's per-game load
+            _clockMs += _random.NextDouble() < 0.75 ? 1 : 0; // 80,000 events a minute, the origin platform's per-game load
             var roll = _random.NextDouble();
             if (roll < _options.PoisonRate)
             {

@@ -25,14 +25,6 @@ internal static class ReplayCommand
         {
             events, config, output, partitions, batchSize, order, heldBack, stages,
         };
-        command.Validators.Add(result =>
-        {
-            var held = result.GetValue(heldBack);
-            if (held < 0 || held >= result.GetValue(partitions))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--held-back-partition {held} is not a partition of 0..{result.GetValue(partitions) - 1}"));
-            }
-        });
         command.SetAction(async (parse, ct) =>
         {
             var options = new ReplayOptions(
@@ -40,6 +32,11 @@ internal static class ReplayCommand
                 parse.GetValue(partitions), parse.GetValue(batchSize),
                 parse.GetValue(order) == "held-back" ? ReplayOrder.HeldBack : ReplayOrder.Interleaved,
                 parse.GetValue(heldBack), parse.GetValue(stages) == "all");
+            if (options.HeldBackPartition < 0 || options.HeldBackPartition >= options.Partitions)
+            {
+                throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--held-back-partition {options.HeldBackPartition} is not one of the partitions 0..{options.Partitions - 1}"));
+            }
+
             var summary = await ReplayRunner.RunAsync(options, console, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.Events:N0} events, {summary.DeadLettered:N0} dead-lettered, {summary.Duplicates:N0} duplicates, {summary.Notifications:N0} notifications, {summary.Flags:N0} flags in {summary.ElapsedSeconds:F1} s ({summary.EventsPerSecond:N0} events/s); output in {options.OutDirectory}")).ConfigureAwait(false);

@@ -14,7 +14,8 @@ internal static class ReplayComposition
     /// <summary>How long the embedded ledger remembers an event, in event time (as the Cosmos ledger's TTL).</summary>
     public static readonly TimeSpan LedgerRetention = TimeSpan.FromDays(7);
 
-    public static ServiceProvider Build(ReplayConfiguration config, bool withStages)
+    /// <param name="overrides">Last registrations, replacing earlier ones (tests swap the ledger).</param>
+    public static ServiceProvider Build(ReplayConfiguration config, bool withStages, Action<IServiceCollection>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var services = new ServiceCollection();
@@ -31,6 +32,7 @@ internal static class ReplayComposition
             AddCapabilities(services, config);
         }
 
+        overrides?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 

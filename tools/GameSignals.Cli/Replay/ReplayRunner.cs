@@ -29,6 +29,9 @@ internal sealed class ReplayRunner
     private readonly List<DeadLetter> _pendingPoison = [];
     private readonly List<GameEvent> _decoded = [];
     private readonly LatencyHistogram _latency = new();
+
+    // Producers are few and events many: one string per source keeps the ledger's keys small.
+    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
     private long _lines;
     private long _duplicates;
     private long _deadLettered;
@@ -271,10 +274,10 @@ internal sealed class ReplayRunner
         return count;
     }
 
-    private static GameEvent WithOrigin(GameEvent e, MessageOrigin origin) => new()
+    private GameEvent WithOrigin(GameEvent e, MessageOrigin origin) => new()
     {
         Id = e.Id,
-        Source = e.Source,
+        Source = Intern(e.Source),
         Type = e.Type,
         Time = e.Time,
         GameId = e.GameId,
@@ -285,6 +288,20 @@ internal sealed class ReplayRunner
         Payload = e.Payload,
         Origin = origin,
     };
+
+    private string Intern(string source)
+    {
+        if (!_sources.TryGetValue(source, out var shared))
+        {
+            shared = source;
+            if (_sources.Count < 10_000)
+            {
+                _sources[source] = source;
+            }
+        }
+
+        return shared;
+    }
 
     private readonly record struct Pending(GameEvent Event, long ReadTimestamp);
 }

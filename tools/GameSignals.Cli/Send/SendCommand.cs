@@ -13,8 +13,6 @@ namespace GameSignals.Cli.Send;
 /// </summary>
 internal static class SendCommand
 {
-    public static Command Create(CliConsole console) => Create(console, null);
-
     /// <summary>Builds the command; tests pass <paramref name="producerFor"/> to replace the real clients.</summary>
     public static Command Create(CliConsole console, Func<string, EventHubProducerClient>? producerFor)
     {
