@@ -28,7 +28,7 @@ public sealed class RedeliveryTests
             events.AddRange(decoded.Where(e => !e.IsPayment && Partitioning.PartitionFor(e.UserId, 4) == 0));
         }
 
-        return [.. events.Take(100)];
+        return [.. events.DistinctBy(e => e.Key).Take(100)];
     }
 
     /// <summary>Every registered replay output, as written after processing.</summary>
@@ -42,7 +42,6 @@ public sealed class RedeliveryTests
             outputs[output.FileName] = Encoding.UTF8.GetString(stream.ToArray());
         }
 
-        outputs["ledger"] = ((InMemoryEventLedger)services.GetRequiredService<IEventLedger>()).Count.ToString(CultureInfo.InvariantCulture);
         return outputs;
     }
 
@@ -63,6 +62,7 @@ public sealed class RedeliveryTests
 
         Assert.Equal((0, batch.Count), (again.Processed, again.Redelivered));
         Assert.Equal(await OutputsAsync(once), await OutputsAsync(twice));
+        Assert.Equal(batch.Count, ((InMemoryEventLedger)twice.GetRequiredService<IEventLedger>()).Count);
     }
 
     [Fact]
@@ -79,11 +79,7 @@ public sealed class RedeliveryTests
         var redelivered = await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
 
         Assert.Equal(batch.Count, redelivered.Processed);
-        var expected = await OutputsAsync(once);
-        expected.Remove("ledger");
-        var actual = await OutputsAsync(retried);
-        actual.Remove("ledger");
-        Assert.Equal(expected, actual);
+        Assert.Equal(await OutputsAsync(once), await OutputsAsync(retried));
         Assert.Equal(batch.Count, ledger.Inner.Count);
     }
 

@@ -160,11 +160,11 @@ internal sealed class StreamGenerator : IDisposable
 
     private Player CreatePlayer(int index)
     {
-        var archetype = (Archetype)(index % 5);
         // One player in 25 misbehaves, cycling through the fraud reasons; 30 players near the end share a farm address.
         var misbehaviour = index >= _options.Users - 30 && _options.Users >= 100 ? Misbehaviour.DeviceFarm
             : index % 25 == 24 ? (Misbehaviour)(1 + (index / 25 % 9))
             : Misbehaviour.None;
+        var archetype = IsPaymentAbuse(misbehaviour) ? Archetype.Whale : (Archetype)(index % 5);
         var country = SyntheticNetwork.Countries[_random.Next(10) switch { < 7 => 0, < 9 => 1, _ => 2 }];
         var ip = misbehaviour switch
         {
@@ -187,7 +187,7 @@ internal sealed class StreamGenerator : IDisposable
             Misbehaviour = misbehaviour,
             Ip = JsonEncodedText.Encode(ip),
             DeviceId = JsonEncodedText.Encode("dev-" + userId),
-            Platform = _random.Next(3),
+            Platform = _random.Next(misbehaviour == Misbehaviour.InvalidReceipt ? 2 : 3), // receipts exist on mobile stores only
             Locale = JsonEncodedText.Encode(country switch { "KR" => "ko-KR", "JP" => "ja-JP", _ => "en-US" }),
             Country = country,
             Hp = maxHp,
@@ -202,6 +202,13 @@ internal sealed class StreamGenerator : IDisposable
         if (!player.InSession)
         {
             WriteSessionStarted(player);
+            return;
+        }
+
+        // Payment abusers buy often, or their abuse would hardly show in a short stream.
+        if (IsPaymentAbuse(player.Misbehaviour) && _random.Next(10) == 0)
+        {
+            WritePurchase(player);
             return;
         }
 
@@ -229,6 +236,9 @@ internal sealed class StreamGenerator : IDisposable
             default: WriteSessionEnded(player); break;
         }
     }
+
+    private static bool IsPaymentAbuse(Misbehaviour misbehaviour) =>
+        misbehaviour is Misbehaviour.InvalidReceipt or Misbehaviour.PriceMismatch or Misbehaviour.UnregisteredCurrency or Misbehaviour.ReceiptReplay;
 
     private void WriteSessionStarted(Player player)
     {
