@@ -56,6 +56,8 @@ internal sealed class StreamGenerator : IDisposable
         [10, 2, 1, 2, 3, 5, 45, 10, 2, 0.3, 0.02, 8],
     ];
 
+    private static readonly double[] MixTotals = [.. Mix.Select(weights => weights.Sum())];
+
     private static readonly byte[][] PoisonLines =
     [
         """{"specversion":"1.0","id":"broken","source":"/x","type":"game.session.ended" """u8.ToArray(),
@@ -213,7 +215,7 @@ internal sealed class StreamGenerator : IDisposable
         }
 
         var mix = Mix[(int)player.Archetype];
-        var roll = _random.NextDouble() * mix.Sum();
+        var roll = _random.NextDouble() * MixTotals[(int)player.Archetype];
         var kind = 0;
         while (roll >= mix[kind] && kind < mix.Length - 1)
         {

@@ -18,12 +18,14 @@ internal static class ReplayCommand
         var heldBack = new Option<int>("--held-back-partition") { Description = "the lagging partition of --order held-back", DefaultValueFactory = _ => 0 };
         var stages = new Option<string>("--stages") { Description = "all: every capability; none: decode, dead letters and dedupe only (a baseline)", DefaultValueFactory = _ => "all" };
         stages.AcceptOnlyFromAmong("all", "none");
+        var maxWait = new Option<int>("--max-wait-ms") { Description = "a partial batch is processed once its oldest event has waited this long", DefaultValueFactory = _ => 100 };
+        Positive(maxWait);
         Positive(partitions);
         Positive(batchSize);
 
         var command = new Command("replay", "Run event files through the processing pipeline with embedded stores.")
         {
-            events, config, output, partitions, batchSize, order, heldBack, stages,
+            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -31,7 +33,10 @@ internal static class ReplayCommand
                 parse.GetRequiredValue(events), parse.GetRequiredValue(config), parse.GetRequiredValue(output),
                 parse.GetValue(partitions), parse.GetValue(batchSize),
                 parse.GetValue(order) == "held-back" ? ReplayOrder.HeldBack : ReplayOrder.Interleaved,
-                parse.GetValue(heldBack), parse.GetValue(stages) == "all");
+                parse.GetValue(heldBack), parse.GetValue(stages) == "all")
+            {
+                MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
+            };
             if (options.HeldBackPartition < 0 || options.HeldBackPartition >= options.Partitions)
             {
                 throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--held-back-partition {options.HeldBackPartition} is not one of the partitions 0..{options.Partitions - 1}"));

@@ -19,4 +19,8 @@ internal sealed record ReplayOptions(
     int BatchSize = 100,
     ReplayOrder Order = ReplayOrder.Interleaved,
     int HeldBackPartition = 0,
-    bool WithStages = true);
+    bool WithStages = true)
+{
+    /// <summary>How long a partial batch may wait for more events before it is processed anyway.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(100);
+}

@@ -111,8 +111,9 @@ internal sealed class ReplayRunner
             {
                 var line = new SourceLine(fileIndex, reader.LineNumber, ++sequence, Stopwatch.GetTimestamp(), bytes);
                 await RouteAsync(line, spill, onlyPartition: null, cancellationToken).ConfigureAwait(false);
-                if ((sequence & 0x3ff) == 0)
+                if ((sequence & 0xff) == 0)
                 {
+                    await FlushWaitingAsync(cancellationToken).ConfigureAwait(false);
                     report(bytesBefore + reader.Position);
                 }
             }
@@ -183,6 +184,22 @@ internal sealed class ReplayRunner
         }
     }
 
+    /// <summary>
+    /// Processes partial batches whose oldest event has waited longer than the maximum wait, as the
+    /// trigger does (its <c>maxWaitTime</c>): a quiet partition, such as payments, is not held up
+    /// until its batch fills.
+    /// </summary>
+    private async ValueTask FlushWaitingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var buffer in _buffers)
+        {
+            if (buffer.Count > 0 && Stopwatch.GetElapsedTime(buffer[0].ReadTimestamp) > _options.MaxWait)
+            {
+                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async ValueTask FlushAllAsync(CancellationToken cancellationToken)
     {
         foreach (var buffer in _buffers)
@@ -237,6 +254,7 @@ internal sealed class ReplayRunner
                 _latency.PercentileMilliseconds(99.9), _latency.PercentileMilliseconds(99.97)),
             Partitions = _options.Partitions,
             BatchSize = _options.BatchSize,
+            MaxWaitMs = _options.MaxWait.TotalMilliseconds,
             Order = _options.Order == ReplayOrder.HeldBack ? $"held-back:{_options.HeldBackPartition}" : "interleaved",
             Stages = [.. _pipeline.Stages.Select(s => s.Name)],
             Outputs = outputs,

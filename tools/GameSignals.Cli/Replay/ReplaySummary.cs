@@ -15,6 +15,7 @@ internal sealed record ReplaySummary
     public required LatencySummary LatencyMs { get; init; }
     public int Partitions { get; init; }
     public int BatchSize { get; init; }
+    public double MaxWaitMs { get; init; }
     public required string Order { get; init; }
     public required IReadOnlyList<string> Stages { get; init; }
 
