@@ -42,8 +42,9 @@ internal static class GameSignalsCli
                 new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (CliUsageException ex)
+        catch (Exception ex) when (ex is CliUsageException or IOException or UnauthorizedAccessException)
         {
+            // IOException: a file that became unreadable or unwritable after the up-front checks.
             await console.Error.WriteLineAsync($"gamesignals: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             return UsageError;
         }
