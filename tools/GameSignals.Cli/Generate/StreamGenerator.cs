@@ -45,6 +45,10 @@ internal sealed class StreamGenerator : IDisposable
     private static readonly string[] Zones = ["forest", "desert", "abyss", "rift", "castle", "swamp"];
     private static readonly string[] Causes = ["monster", "pvp", "fall", "boss", "poison"];
     private static readonly string[] Items = ["Relic", "Sword", "Potion", "Scroll", "Gem"];
+    private static readonly JsonEncodedText[] ItemIds = [.. Enumerable.Range(0, 100).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"item-{i}")))];
+    private static readonly JsonEncodedText[] ItemNames = [.. Enumerable.Range(0, 100).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"{Items[i % Items.Length]} {i}")))];
+    private static readonly JsonEncodedText[] QuestIds = [.. Enumerable.Range(0, 500).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"q-{i}")))];
+    private static readonly JsonEncodedText[] FarmDevices = [.. Enumerable.Range(0, 1000).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"farm-dev-{i}")))];
 
     // Relative weights per archetype of: hp, died, level, pvp, dungeon, quest, sold, inventory full, autobattle stopped, purchase, refund, session end.
     private static readonly double[][] Mix =
@@ -251,7 +255,7 @@ internal sealed class StreamGenerator : IDisposable
         if (player.Misbehaviour == Misbehaviour.DeviceFarm)
         {
             // A farm rotates emulated devices on one address.
-            _writer.WriteString("deviceId"u8, string.Create(CultureInfo.InvariantCulture, $"farm-dev-{_random.Next(1000)}"));
+            _writer.WriteString("deviceId"u8, FarmDevices[_random.Next(FarmDevices.Length)]);
         }
         else
         {
@@ -331,17 +335,17 @@ internal sealed class StreamGenerator : IDisposable
     private void WriteQuest(Player player)
     {
         Begin(player, "game.quest.completed"u8, payment: false);
-        _writer.WriteString("questId"u8, string.Create(CultureInfo.InvariantCulture, $"q-{_random.Next(500)}"));
+        _writer.WriteString("questId"u8, QuestIds[_random.Next(QuestIds.Length)]);
         _writer.WriteBoolean("main"u8, _random.Next(4) == 0);
         End();
     }
 
     private void WriteItemSold(Player player)
     {
-        var item = _random.Next(100);
+        var item = _random.Next(ItemIds.Length);
         Begin(player, "game.market.item_sold"u8, payment: false);
-        _writer.WriteString("itemId"u8, string.Create(CultureInfo.InvariantCulture, $"item-{item}"));
-        _writer.WriteString("itemName"u8, string.Create(CultureInfo.InvariantCulture, $"{Items[item % Items.Length]} {item}"));
+        _writer.WriteString("itemId"u8, ItemIds[item]);
+        _writer.WriteString("itemName"u8, ItemNames[item]);
         _writer.WriteNumber("quantity"u8, 1 + _random.Next(5));
         _writer.WriteNumber("price"u8, 100 * (1 + _random.Next(player.Archetype == Archetype.Trader ? 600 : 60)));
         End();
