@@ -28,6 +28,12 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ledger_retention_that_is_not_an_ISO_8601_duration_is_named_with_exit_code_2()
+    {
+        AssertOneLineError(await CliRun.RunAsync(["replay", "--events", "x", "--config", "y", "--out", "z", "--ledger-retention", "7days"]), "7days");
+    }
+
+    [Fact]
     public async Task A_missing_events_file_is_named_with_exit_code_2()
     {
         var missing = Path.Combine(_root, "no-such-file.jsonl");

@@ -46,7 +46,7 @@ public sealed class RedeliveryTests
     }
 
     private static ServiceProvider Compose(Action<IServiceCollection>? overrides = null) =>
-        ReplayComposition.Build(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, overrides);
+        ReplayComposition.Build(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, overrides: overrides);
 
     [Fact]
     public async Task The_same_partition_batch_processed_twice_changes_nothing()
@@ -71,7 +71,7 @@ public sealed class RedeliveryTests
         var batch = FirstBatch();
         using var once = Compose();
         await once.GetRequiredService<EventPipeline>().ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
-        var ledger = new LedgerFailingOnce(new InMemoryEventLedger(ReplayComposition.LedgerRetention));
+        var ledger = new LedgerFailingOnce(new InMemoryEventLedger(ReplayComposition.DefaultLedgerRetention));
         using var retried = Compose(services => services.AddSingleton<IEventLedger>(ledger));
         var pipeline = retried.GetRequiredService<EventPipeline>();
 

@@ -50,5 +50,14 @@ public sealed class ReplayOrderTests : IDisposable
         Assert.Equal(four, one);
     }
 
+    [Fact]
+    public async Task A_ledger_retention_shorter_than_the_gap_between_copies_lets_those_duplicates_through()
+    {
+        var forgetful = Outputs(await ReplayAsync("forgetful", "--ledger-retention", "PT1S"));
+
+        var duplicates = long.Parse(forgetful["summary counts"].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(duplicates, 1, 97);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -20,12 +20,30 @@ internal static class ReplayCommand
         stages.AcceptOnlyFromAmong("all", "none");
         var maxWait = new Option<int>("--max-wait-ms") { Description = "a partial batch is processed once its oldest event has waited this long", DefaultValueFactory = _ => 100 };
         Positive(maxWait);
+        var ledgerRetention = new Option<TimeSpan>("--ledger-retention")
+        {
+            Description = "ISO 8601 duration the ledger remembers an event, in event time; duplicates further apart are not caught",
+            DefaultValueFactory = _ => ReplayComposition.DefaultLedgerRetention,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                try
+                {
+                    return System.Xml.XmlConvert.ToTimeSpan(text);
+                }
+                catch (FormatException)
+                {
+                    result.AddError($"--ledger-retention {text} is not an ISO 8601 duration such as PT1H or P7D");
+                    return default;
+                }
+            },
+        };
         Positive(partitions);
         Positive(batchSize);
 
         var command = new Command("replay", "Run event files through the processing pipeline with embedded stores.")
         {
-            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait,
+            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, ledgerRetention,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,6 +54,7 @@ internal static class ReplayCommand
                 parse.GetValue(heldBack), parse.GetValue(stages) == "all")
             {
                 MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
+                LedgerRetention = parse.GetValue(ledgerRetention),
             };
             if (options.HeldBackPartition < 0 || options.HeldBackPartition >= options.Partitions)
             {

@@ -11,11 +11,11 @@ namespace GameSignals.Cli.Replay;
 /// </summary>
 internal static class ReplayComposition
 {
-    /// <summary>How long the embedded ledger remembers an event, in event time (as the Cosmos ledger's TTL).</summary>
-    public static readonly TimeSpan LedgerRetention = TimeSpan.FromDays(7);
+    /// <summary>How long the embedded ledger remembers an event by default, in event time (as the Cosmos ledger's TTL).</summary>
+    public static readonly TimeSpan DefaultLedgerRetention = TimeSpan.FromDays(7);
 
     /// <param name="overrides">Last registrations, replacing earlier ones (tests swap the ledger).</param>
-    public static ServiceProvider Build(ReplayConfiguration config, bool withStages, Action<IServiceCollection>? overrides = null)
+    public static ServiceProvider Build(ReplayConfiguration config, bool withStages, TimeSpan? ledgerRetention = null, Action<IServiceCollection>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var services = new ServiceCollection();
@@ -23,7 +23,7 @@ internal static class ReplayComposition
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new PipelineMetrics());
-        services.AddSingleton<IEventLedger>(_ => new InMemoryEventLedger(LedgerRetention));
+        services.AddSingleton<IEventLedger>(_ => new InMemoryEventLedger(ledgerRetention ?? DefaultLedgerRetention));
         services.AddSingleton<InMemoryDeadLetterStore>();
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<InMemoryDeadLetterStore>());
         services.AddSingleton<EventPipeline>();

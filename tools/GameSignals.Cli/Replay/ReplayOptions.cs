@@ -23,4 +23,7 @@ internal sealed record ReplayOptions(
 {
     /// <summary>How long a partial batch may wait for more events before it is processed anyway.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long, in event time, the embedded ledger remembers an event: bounds its memory on long streams.</summary>
+    public TimeSpan LedgerRetention { get; init; } = ReplayComposition.DefaultLedgerRetention;
 }

@@ -60,7 +60,7 @@ internal sealed class ReplayRunner
             throw new CliUsageException($"cannot create output directory {options.OutDirectory}: {ex.Message}", ex);
         }
 
-        using var services = ReplayComposition.Build(config, options.WithStages);
+        using var services = ReplayComposition.Build(config, options.WithStages, options.LedgerRetention);
         var runner = new ReplayRunner(services.GetRequiredService<EventPipeline>(), options);
         var clock = Stopwatch.StartNew();
         await console.RunWithProgressAsync("replay", totalBytes, "bytes", report => runner.ProcessAsync(report, cancellationToken)).ConfigureAwait(false);
