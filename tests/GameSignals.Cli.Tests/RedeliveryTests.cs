@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using GameSignals.Cli.Replay;
+using GameSignals.Events;
+using GameSignals.Pipeline;
+using GameSignals.Tests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GameSignals.Cli.Tests;
+
+/// <summary>
+/// Exactly-once in replay's composition: a partition batch delivered twice, including after a failure
+/// that left the stages' effects written but not the ledger, has the effect of one delivery.
+/// </summary>
+public sealed class RedeliveryTests
+{
+    /// <summary>The first partition-0 batch of the example stream, as the host would deliver it.</summary>
+    private static List<GameEvent> FirstBatch()
+    {
+        var events = new List<GameEvent>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(ExampleReplayFixture.EventsPath).Take(2000))
+        {
+            lineNumber++;
+            var origin = new MessageOrigin(ReplayRunner.GameHub, "0", lineNumber, string.Create(CultureInfo.InvariantCulture, $"events.jsonl:{lineNumber}"), null);
+            var decoded = new List<GameEvent>();
+            EventDecoder.Decode(Encoding.UTF8.GetBytes(line), origin, decoded, new List<DeadLetter>());
+            events.AddRange(decoded.Where(e => !e.IsPayment && Partitioning.PartitionFor(e.UserId, 4) == 0));
+        }
+
+        return [.. events.DistinctBy(e => e.Key).Take(100)];
+    }
+
+    /// <summary>Every registered replay output, as written after processing.</summary>
+    private static async Task<Dictionary<string, string>> OutputsAsync(ServiceProvider services)
+    {
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var output in services.GetServices<IReplayOutput>())
+        {
+            using var stream = new MemoryStream();
+            await output.WriteAsync(stream, CancellationToken.None);
+            outputs[output.FileName] = Encoding.UTF8.GetString(stream.ToArray());
+        }
+
+        return outputs;
+    }
+
+    private static ServiceProvider Compose(Action<IServiceCollection>? overrides = null) =>
+        ReplayComposition.Build(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, overrides: overrides);
+
+    [Fact]
+    public async Task The_same_partition_batch_processed_twice_changes_nothing()
+    {
+        var batch = FirstBatch();
+        using var once = Compose();
+        await once.GetRequiredService<EventPipeline>().ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+        using var twice = Compose();
+        var pipeline = twice.GetRequiredService<EventPipeline>();
+        await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+
+        var again = await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+
+        Assert.Equal((0, batch.Count), (again.Processed, again.Redelivered));
+        Assert.Equal(await OutputsAsync(once), await OutputsAsync(twice));
+        Assert.Equal(batch.Count, ((InMemoryEventLedger)twice.GetRequiredService<IEventLedger>()).Count);
+    }
+
+    [Fact]
+    public async Task A_batch_redelivered_after_failing_before_its_ledger_write_has_the_effect_of_one_delivery()
+    {
+        var batch = FirstBatch();
+        using var once = Compose();
+        await once.GetRequiredService<EventPipeline>().ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+        var ledger = new LedgerFailingOnce(new InMemoryEventLedger(ReplayComposition.DefaultLedgerRetention));
+        using var retried = Compose(services => services.AddSingleton<IEventLedger>(ledger));
+        var pipeline = retried.GetRequiredService<EventPipeline>();
+
+        await Assert.ThrowsAsync<IOException>(async () => await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None));
+        var redelivered = await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+
+        Assert.Equal(batch.Count, redelivered.Processed);
+        Assert.Equal(await OutputsAsync(once), await OutputsAsync(retried));
+        Assert.Equal(batch.Count, ledger.Inner.Count);
+    }
+
+    /// <summary>A ledger whose first write fails, as a store outage after the stages ran.</summary>
+    private sealed class LedgerFailingOnce(InMemoryEventLedger inner) : IEventLedger
+    {
+        private bool _failed;
+
+        public InMemoryEventLedger Inner => inner;
+
+        public ValueTask<IReadOnlyDictionary<EventKey, LedgerEntry>> FindAsync(IReadOnlyCollection<EventKey> keys, CancellationToken cancellationToken) =>
+            inner.FindAsync(keys, cancellationToken);
+
+        public ValueTask RecordAsync(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken)
+        {
+            if (!_failed)
+            {
+                _failed = true;
+                throw new IOException("the ledger is unavailable");
+            }
+
+            return inner.RecordAsync(entries, cancellationToken);
+        }
+    }
+}

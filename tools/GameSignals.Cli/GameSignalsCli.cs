@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Azure.Messaging.EventHubs.Producer;
+using GameSignals.Cli.Demo;
+using GameSignals.Cli.Generate;
+using GameSignals.Cli.Replay;
+using GameSignals.Cli.Send;
+
+namespace GameSignals.Cli;
+
+/// <summary>
+/// The <c>gamesignals</c> command line. Exit codes: 0 success, 1 a run that completed with failures
+/// (e.g. events that could not be sent), 2 bad arguments or unreadable input, with one line on stderr.
+/// </summary>
+internal static class GameSignalsCli
+{
+    public const int Success = 0;
+    public const int Failed = 1;
+    public const int UsageError = 2;
+
+    /// <param name="producerFor">Replaces the Event Hubs producers of <c>send</c> (tests); null for the real ones.</param>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken, Func<string, EventHubProducerClient>? producerFor = null)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, generate synthetic streams, send them to Event Hubs.")
+        {
+            ReplayCommand.Create(console),
+            GenerateCommand.Create(console),
+            SendCommand.Create(console, producerFor),
+            DemoCommand.Create(console),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await console.Error.WriteLineAsync($"gamesignals: {parsed.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CliUsageException or IOException or UnauthorizedAccessException)
+        {
+            // IOException: a file that became unreadable or unwritable after the up-front checks.
+            await console.Error.WriteLineAsync($"gamesignals: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return UsageError;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace GameSignals.Cli.Generate;
+
+/// <summary>
+/// The configuration a generated stream was made for (contract §3-§5): notification rules, fraud
+/// settings with the test keys' public halves, and small IP range sources of <see cref="SyntheticNetwork"/>.
+/// </summary>
+internal static class SyntheticConfig
+{
+    public const string Rules = """
+        {
+          "rules": [
+            {
+              "id": "low-hp-auto", "gameId": "odin", "eventType": "game.character.hp_changed",
+              "condition": "data.autoBattle && data.hp * 5 < data.maxHp",
+              "cooldown": "PT5M", "cooldownKey": "characterid", "priority": "high", "channels": ["push", "inbox"],
+              "templates": {
+                "en": { "title": "HP low", "body": "{characterid} has {data.hp}/{data.maxHp} HP" },
+                "ko": { "title": "HP 위험", "body": "{characterid} HP {data.hp}/{data.maxHp}" }
+              }
+            },
+            {
+              "id": "died-pve", "gameId": "odin", "eventType": "game.character.died",
+              "condition": "data.cause != 'pvp'", "priority": "high", "channels": ["push", "inbox"],
+              "templates": { "en": { "title": "Character died", "body": "{characterid} died in {data.zone}" } }
+            },
+            {
+              "id": "big-sale", "gameId": "ares", "eventType": "game.market.item_sold",
+              "condition": "data.price * data.quantity >= 100000", "cooldown": "PT1M", "priority": "normal", "channels": ["inbox"],
+              "templates": {
+                "ko": { "title": "판매 완료", "body": "{data.itemName} x{data.quantity}" },
+                "en": { "title": "Item sold", "body": "{data.itemName} x{data.quantity}" }
+              }
+            },
+            {
+              "id": "boss", "gameId": "ares", "eventType": "game.world.boss_spawned",
+              "condition": "has(data.bossLevel) && data.bossLevel >= 50 && data.zone in ['abyss', 'rift']",
+              "priority": "normal", "channels": ["push"],
+              "templates": { "en": { "title": "Boss", "body": "Level {data.bossLevel} boss in {data.zone}" } }
+            }
+          ]
+        }
+        """;
+
+    public static void Write(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var ipRanges = Path.Combine(directory, "ipranges");
+        Directory.CreateDirectory(ipRanges);
+        File.WriteAllText(Path.Combine(directory, "rules.json"), Rules + "\n");
+        File.WriteAllBytes(Path.Combine(directory, "fraud.json"), Fraud());
+        File.WriteAllText(Path.Combine(ipRanges, "aws-ip-ranges.json"), SyntheticNetwork.Aws + "\n");
+        File.WriteAllText(Path.Combine(ipRanges, "gcp-cloud.json"), SyntheticNetwork.Gcp + "\n");
+        File.WriteAllText(Path.Combine(ipRanges, "azure-service-tags.json"), SyntheticNetwork.Azure + "\n");
+        File.WriteAllText(Path.Combine(ipRanges, "ip2asn.tsv"), SyntheticNetwork.Ip2Asn);
+        File.WriteAllText(Path.Combine(ipRanges, "blocklist.json"), SyntheticNetwork.Blocklist + "\n");
+    }
+
+    private static byte[] Fraud()
+    {
+        using var playKey = TestKeys.CreateGooglePlayKey();
+        var publicKey = Convert.ToBase64String(playKey.ExportSubjectPublicKeyInfo());
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("games");
+            foreach (var (game, blockCloud) in new[] { ("odin", true), ("ares", false) })
+            {
+                writer.WriteStartObject(game);
+                writer.WriteBoolean("blockCloudProviders", blockCloud);
+                writer.WriteStartObject("deviceFarm");
+                writer.WriteNumber("maxDevicesPerIp", 20);
+                writer.WriteString("window", "PT10M");
+                writer.WriteEndObject();
+                writer.WriteStartObject("currencies");
+                foreach (var store in new[] { "google_play", "app_store", "pc" })
+                {
+                    writer.WriteStartArray(store);
+                    writer.WriteStringValue("KRW");
+                    writer.WriteStringValue("USD");
+                    writer.WriteStringValue("JPY");
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndObject();
+                writer.WriteStartObject("catalog");
+                foreach (var (product, krw, jpy, usd) in StreamGenerator.Catalog)
+                {
+                    writer.WriteStartObject(product);
+                    writer.WriteNumber("KRW", krw);
+                    writer.WriteNumber("USD", usd);
+                    writer.WriteNumber("JPY", jpy);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+                writer.WriteStartObject("clientSignatures");
+                string[] platforms = ["android", "ios", "pc"];
+                for (var p = 0; p < platforms.Length; p++)
+                {
+                    writer.WriteStartArray(platforms[p]);
+                    foreach (var signature in StreamGenerator.ClientSignatures[p])
+                    {
+                        writer.WriteStringValue(signature);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndObject();
+                writer.WriteStartObject("googlePlay");
+                writer.WriteString("packageName", $"com.example.{game}");
+                writer.WriteString("publicKey", publicKey);
+                writer.WriteEndObject();
+                writer.WriteStartObject("appStore");
+                writer.WriteString("bundleId", $"com.example.{game}");
+                writer.WriteStartArray("rootCertificates");
+                writer.WriteStringValue(TestKeys.AppStoreRootCertificate);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace GameSignals.Cli.Replay;
+
+/// <summary><c>replay --events FILE [--events FILE ...] --config DIR --out DIR</c> (contract §6) and its tuning options.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var events = new Option<string[]>("--events") { Description = "JSON Lines file of CloudEvents, plain or .gz; repeat for several", Required = true, Arity = ArgumentArity.OneOrMore };
+        var config = new Option<string>("--config") { Description = "directory with rules.json, fraud.json and ipranges/", Required = true };
+        var output = new Option<string>("--out") { Description = "directory receiving the output files and summary.json", Required = true };
+        var partitions = new Option<int>("--partitions") { Description = "simulated partitions per hub", DefaultValueFactory = _ => 4 };
+        var batchSize = new Option<int>("--batch-size") { Description = "events per partition batch", DefaultValueFactory = _ => 100 };
+        var order = new Option<string>("--order") { Description = "interleaved: partitions take turns; held-back: one partition lags to the end", DefaultValueFactory = _ => "interleaved" };
+        order.AcceptOnlyFromAmong("interleaved", "held-back");
+        var heldBack = new Option<int>("--held-back-partition") { Description = "the lagging partition of --order held-back", DefaultValueFactory = _ => 0 };
+        var stages = new Option<string>("--stages") { Description = "all: every capability; none: decode, dead letters and dedupe only (a baseline)", DefaultValueFactory = _ => "all" };
+        stages.AcceptOnlyFromAmong("all", "none");
+        var maxWait = new Option<int>("--max-wait-ms") { Description = "a partial batch is processed once its oldest event has waited this long", DefaultValueFactory = _ => 100 };
+        Positive(maxWait);
+        var ledgerRetention = new Option<TimeSpan>("--ledger-retention")
+        {
+            Description = "ISO 8601 duration the ledger remembers an event, in event time; duplicates further apart are not caught",
+            DefaultValueFactory = _ => ReplayComposition.DefaultLedgerRetention,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                try
+                {
+                    return System.Xml.XmlConvert.ToTimeSpan(text);
+                }
+                catch (FormatException)
+                {
+                    result.AddError($"--ledger-retention {text} is not an ISO 8601 duration such as PT1H or P7D");
+                    return default;
+                }
+            },
+        };
+        Positive(partitions);
+        Positive(batchSize);
+
+        var command = new Command("replay", "Run event files through the processing pipeline with embedded stores.")
+        {
+            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, ledgerRetention,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new ReplayOptions(
+                parse.GetRequiredValue(events), parse.GetRequiredValue(config), parse.GetRequiredValue(output),
+                parse.GetValue(partitions), parse.GetValue(batchSize),
+                parse.GetValue(order) == "held-back" ? ReplayOrder.HeldBack : ReplayOrder.Interleaved,
+                parse.GetValue(heldBack), parse.GetValue(stages) == "all")
+            {
+                MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
+                LedgerRetention = parse.GetValue(ledgerRetention),
+            };
+            if (options.HeldBackPartition < 0 || options.HeldBackPartition >= options.Partitions)
+            {
+                throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--held-back-partition {options.HeldBackPartition} is not one of the partitions 0..{options.Partitions - 1}"));
+            }
+
+            var summary = await ReplayRunner.RunAsync(options, console, ct).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.Events:N0} events, {summary.DeadLettered:N0} dead-lettered, {summary.Duplicates:N0} duplicates, {summary.Notifications:N0} notifications, {summary.Flags:N0} flags in {summary.ElapsedSeconds:F1} s ({summary.EventsPerSecond:N0} events/s); output in {options.OutDirectory}")).ConfigureAwait(false);
+            return GameSignalsCli.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Rejects zero and negative values of a count option.</summary>
+    public static void Positive(Option<int> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"{option.Name} must be at least 1");
+            }
+        });
+    }
+}

@@ -1,0 +1,325 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using GameSignals.Events;
+using GameSignals.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GameSignals.Cli.Replay;
+
+/// <summary>
+/// Streams event files through the real <see cref="EventPipeline"/> as the host would: every line is
+/// decoded, routed by <c>userid</c> to a simulated partition of its hub, and each partition's batch is
+/// processed once full. Memory stays bounded by partitions × batch size (plus the ledger and stores).
+/// </summary>
+internal sealed class ReplayRunner
+{
+    public const string GameHub = "game-events";
+    public const string PaymentHub = "payment-events";
+    public const string DeadLetterFile = "deadletter.jsonl";
+    public const string SummaryFile = "summary.json";
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly EventPipeline _pipeline;
+    private readonly ReplayOptions _options;
+    private readonly string[] _partitionNames;
+    private readonly List<Pending>[] _buffers; // index: partition * 2 + hub (0 game, 1 payment)
+    private readonly List<DeadLetter> _pendingPoison = [];
+    private readonly List<GameEvent> _decoded = [];
+    private readonly LatencyHistogram _latency = new();
+
+    // Producers are few and events many: one string per source keeps the ledger's keys small.
+    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
+    private long _lines;
+    private long _duplicates;
+    private long _deadLettered;
+
+    private ReplayRunner(EventPipeline pipeline, ReplayOptions options)
+    {
+        _pipeline = pipeline;
+        _options = options;
+        _partitionNames = [.. Enumerable.Range(0, options.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))];
+        _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(_ => new List<Pending>(options.BatchSize))];
+    }
+
+    /// <summary>Replays the files into <see cref="ReplayOptions.OutDirectory"/> and returns the summary it wrote.</summary>
+    public static async Task<ReplaySummary> RunAsync(ReplayOptions options, CliConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(console);
+        var config = ReplayConfiguration.Load(options.ConfigDirectory);
+        var totalBytes = options.EventFiles.Sum(SizeOf);
+        try
+        {
+            Directory.CreateDirectory(options.OutDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"cannot create output directory {options.OutDirectory}: {ex.Message}", ex);
+        }
+
+        using var services = ReplayComposition.Build(config, options.WithStages, options.LedgerRetention);
+        var runner = new ReplayRunner(services.GetRequiredService<EventPipeline>(), options);
+        var clock = Stopwatch.StartNew();
+        await console.RunWithProgressAsync("replay", totalBytes, "bytes", report => runner.ProcessAsync(report, cancellationToken)).ConfigureAwait(false);
+        var elapsed = clock.Elapsed.TotalSeconds;
+
+        var outputs = new SortedDictionary<string, long>(StringComparer.Ordinal)
+        {
+            [DeadLetterFile] = WriteDeadLetters(services.GetRequiredService<InMemoryDeadLetterStore>(), options.OutDirectory),
+        };
+        foreach (var output in services.GetServices<IReplayOutput>())
+        {
+            var stream = File.Create(Path.Combine(options.OutDirectory, output.FileName));
+            await using (stream.ConfigureAwait(false))
+            {
+                outputs[output.FileName] = await output.WriteAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var summary = runner.Summarize(elapsed, outputs);
+        await File.WriteAllBytesAsync(
+            Path.Combine(options.OutDirectory, SummaryFile),
+            JsonSerializer.SerializeToUtf8Bytes(summary, CliJsonContext.Default.ReplaySummary),
+            cancellationToken).ConfigureAwait(false);
+        return summary;
+    }
+
+    private static long SizeOf(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw CliUsageException.Unreadable(path, ex);
+        }
+    }
+
+    private async Task<bool> ProcessAsync(Action<long> report, CancellationToken cancellationToken)
+    {
+        using var spill = _options.Order == ReplayOrder.HeldBack ? new SpillFile() : null;
+        long bytesBefore = 0;
+        long sequence = 0;
+        for (var fileIndex = 0; fileIndex < _options.EventFiles.Count; fileIndex++)
+        {
+            using var reader = new JsonLinesReader(_options.EventFiles[fileIndex]);
+            while (reader.ReadLine() is { } bytes)
+            {
+                var line = new SourceLine(fileIndex, reader.LineNumber, ++sequence, Stopwatch.GetTimestamp(), bytes);
+                await RouteAsync(line, spill, onlyPartition: null, cancellationToken).ConfigureAwait(false);
+                if ((sequence & 0xff) == 0)
+                {
+                    await FlushWaitingAsync(cancellationToken).ConfigureAwait(false);
+                    report(bytesBefore + reader.Position);
+                }
+            }
+
+            bytesBefore += reader.Length;
+            report(bytesBefore);
+        }
+
+        _lines = sequence;
+        await FlushAllAsync(cancellationToken).ConfigureAwait(false);
+
+        // The lagging partition catches up only now, after every other partition has finished.
+        if (spill is not null)
+        {
+            foreach (var line in spill.ReadAll())
+            {
+                await RouteAsync(line, spill: null, _options.HeldBackPartition, cancellationToken).ConfigureAwait(false);
+            }
+
+            await FlushAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes one line and appends its events to their partitions' buffers, processing a buffer once
+    /// it holds a full batch. With <paramref name="spill"/>, lines with events of the held-back partition
+    /// are set aside whole; with <paramref name="onlyPartition"/>, such a line is read again and only
+    /// that partition's events are taken (its poison was already dead-lettered the first time).
+    /// </summary>
+    private async ValueTask RouteAsync(SourceLine line, SpillFile? spill, int? onlyPartition, CancellationToken cancellationToken)
+    {
+        var file = _options.EventFiles[line.FileIndex];
+        var origin = new MessageOrigin(GameHub, "?", line.Sequence, string.Create(CultureInfo.InvariantCulture, $"{file}:{line.LineNumber}"), null);
+        _decoded.Clear();
+        var poison = onlyPartition is null ? _pendingPoison : [];
+        EventDecoder.Decode(line.Bytes, origin, _decoded, poison);
+
+        var spilled = false;
+        foreach (var decoded in _decoded)
+        {
+            var partition = Partitioning.PartitionFor(decoded.UserId, _options.Partitions);
+            if (onlyPartition is { } only && partition != only)
+            {
+                continue;
+            }
+
+            if (spill is not null && partition == _options.HeldBackPartition)
+            {
+                if (!spilled)
+                {
+                    spill.Write(line);
+                    spilled = true;
+                }
+
+                continue;
+            }
+
+            var hub = decoded.IsPayment ? PaymentHub : GameHub;
+            var e = WithOrigin(decoded, origin with { Hub = hub, Partition = _partitionNames[partition] });
+            var buffer = _buffers[(partition * 2) + (decoded.IsPayment ? 1 : 0)];
+            buffer.Add(new Pending(e, line.ReadTimestamp));
+            if (buffer.Count >= _options.BatchSize)
+            {
+                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Processes partial batches whose oldest event has waited longer than the maximum wait, as the
+    /// trigger does (its <c>maxWaitTime</c>): a quiet partition, such as payments, is not held up
+    /// until its batch fills.
+    /// </summary>
+    private async ValueTask FlushWaitingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var buffer in _buffers)
+        {
+            if (buffer.Count > 0 && Stopwatch.GetElapsedTime(buffer[0].ReadTimestamp) > _options.MaxWait)
+            {
+                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask FlushAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var buffer in _buffers)
+        {
+            if (buffer.Count > 0)
+            {
+                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_pendingPoison.Count > 0)
+        {
+            await FlushAsync([], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Processes one partition's batch; dead letters read since the last batch travel with it.</summary>
+    private async ValueTask FlushAsync(List<Pending> buffer, CancellationToken cancellationToken)
+    {
+        var events = buffer.ConvertAll(p => p.Event);
+        var origin = events.Count > 0 ? events[0].Origin : new MessageOrigin(GameHub, _partitionNames[0], 0, "", null);
+        DeadLetter[] poison = [.. _pendingPoison];
+        _pendingPoison.Clear();
+
+        var result = await _pipeline.ProcessDecodedAsync(origin.Hub, origin.Partition, events, poison, cancellationToken).ConfigureAwait(false);
+        _duplicates += result.Duplicates;
+        _deadLettered += result.DeadLettered;
+
+        var now = Stopwatch.GetTimestamp();
+        foreach (var pending in buffer)
+        {
+            _latency.Record(Stopwatch.GetElapsedTime(pending.ReadTimestamp, now));
+        }
+
+        buffer.Clear();
+    }
+
+    private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs)
+    {
+        using var process = Process.GetCurrentProcess();
+        return new ReplaySummary
+        {
+            Events = _lines,
+            DeadLettered = _deadLettered,
+            Duplicates = _duplicates,
+            Notifications = outputs.GetValueOrDefault("notifications.jsonl"),
+            Flags = outputs.GetValueOrDefault("flags.jsonl"),
+            ElapsedSeconds = Math.Round(elapsedSeconds, 3),
+            EventsPerSecond = Math.Round(_lines / Math.Max(elapsedSeconds, 1e-6), 1),
+            LatencyMs = new LatencySummary(
+                _latency.PercentileMilliseconds(50), _latency.PercentileMilliseconds(99),
+                _latency.PercentileMilliseconds(99.9), _latency.PercentileMilliseconds(99.97)),
+            Partitions = _options.Partitions,
+            BatchSize = _options.BatchSize,
+            MaxWaitMs = _options.MaxWait.TotalMilliseconds,
+            Order = _options.Order == ReplayOrder.HeldBack ? $"held-back:{_options.HeldBackPartition}" : "interleaved",
+            Stages = [.. _pipeline.Stages.Select(s => s.Name)],
+            Outputs = outputs,
+            PeakWorkingSetBytes = process.PeakWorkingSet64,
+        };
+    }
+
+    /// <summary>Writes <c>deadletter.jsonl</c> in stream order: event id when known, reason, file and line, detail.</summary>
+    private static long WriteDeadLetters(InMemoryDeadLetterStore store, string outDirectory)
+    {
+        using var stream = new BufferedStream(File.Create(Path.Combine(outDirectory, DeadLetterFile)), 1 << 16);
+        using var writer = new Utf8JsonWriter(stream, WriterOptions);
+        long count = 0;
+        foreach (var letter in store.All.OrderBy(d => d.Origin.SequenceNumber).ThenBy(d => d.IndexInMessage))
+        {
+            var offset = letter.Origin.Offset;
+            var colon = offset.LastIndexOf(':');
+            writer.WriteStartObject();
+            if (letter.EventId is not null)
+            {
+                writer.WriteString("eventId", letter.EventId);
+            }
+
+            writer.WriteString("reason", letter.Reason);
+            writer.WriteNumber("line", long.Parse(offset.AsSpan(colon + 1), CultureInfo.InvariantCulture));
+            writer.WriteString("file", offset[..colon]);
+            writer.WriteString("detail", letter.Detail);
+            writer.WriteEndObject();
+            writer.Flush();
+            writer.Reset();
+            stream.WriteByte((byte)'\n');
+            count++;
+        }
+
+        return count;
+    }
+
+    private GameEvent WithOrigin(GameEvent e, MessageOrigin origin) => new()
+    {
+        Id = e.Id,
+        Source = Intern(e.Source),
+        Type = e.Type,
+        Time = e.Time,
+        GameId = e.GameId,
+        UserId = e.UserId,
+        CharacterId = e.CharacterId,
+        Server = e.Server,
+        Data = e.Data,
+        Payload = e.Payload,
+        Origin = origin,
+    };
+
+    private string Intern(string source)
+    {
+        if (!_sources.TryGetValue(source, out var shared))
+        {
+            shared = source;
+            if (_sources.Count < 10_000)
+            {
+                _sources[source] = source;
+            }
+        }
+
+        return shared;
+    }
+
+    private readonly record struct Pending(GameEvent Event, long ReadTimestamp);
+}
