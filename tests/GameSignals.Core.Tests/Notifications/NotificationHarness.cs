@@ -63,21 +63,26 @@ internal static class TestEvents
     {
         var events = new List<GameEvent>();
         var dead = new List<DeadLetter>();
-        var json = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        var envelope = new Dictionary<string, object?>
         {
             ["specversion"] = "1.0",
             ["id"] = id ?? $"e{Interlocked.Increment(ref _next)}",
             ["source"] = source,
             ["type"] = type,
-            ["time"] = (time ?? T0).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["time"] = (time ?? T0).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             ["gameid"] = gameId,
             ["userid"] = userId,
-            ["characterid"] = characterId,
             ["server"] = "kr-01",
             ["data"] = System.Text.Json.JsonDocument.Parse(dataJson).RootElement,
-        });
+        };
+        if (characterId is not null)
+        {
+            envelope["characterid"] = characterId;
+        }
+
+        var json = System.Text.Json.JsonSerializer.Serialize(envelope);
         EventDecoder.Decode(System.Text.Encoding.UTF8.GetBytes(json), new MessageOrigin("game-events", "0", 1, "1", null), events, dead);
-        Assert.Empty(dead);
+        Assert.True(dead.Count == 0, dead.Count == 0 ? null : $"{dead[0].Reason}: {dead[0].Detail}");
         return events[0];
     }
 

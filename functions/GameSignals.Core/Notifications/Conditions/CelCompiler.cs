@@ -225,7 +225,7 @@ internal sealed class CelCompiler
                     return Fail(binary.Position, mismatch);
                 }
 
-                var type = l == CelType.Int && r == CelType.Int ? CelType.Int : l == CelType.Dyn || r == CelType.Dyn ? CelType.Dyn : CelType.Double;
+                var type = l == CelType.Int && r == CelType.Int ? CelType.Int : l == CelType.Dyn && r == CelType.Dyn ? CelType.Dyn : CelType.Double;
                 return (new ArithmeticNode(binary.Operator[0], left, right), type);
             case "==" or "!=":
                 var comparable = l == r || l == CelType.Dyn || r == CelType.Dyn || l == CelType.Null || r == CelType.Null || (IsNumber(l) && IsNumber(r));
