@@ -52,6 +52,9 @@ internal sealed class CelCompiler
         _ => false,
     };
 
+    internal static string UnknownIdentifier(string name) =>
+        $"unknown identifier '{name}'; use data.{name} or one of data, {string.Join(", ", Envelope.Keys)}";
+
     private static List<string>? DataSegments(CelExpr expr)
     {
         switch (expr)
@@ -121,7 +124,7 @@ internal sealed class CelCompiler
 
         return Envelope.TryGetValue(ident.Name, out var read)
             ? (new EnvelopeNode(read), CelType.String)
-            : Fail(ident.Position, $"unknown identifier '{ident.Name}'; use data.{ident.Name} or one of data, {string.Join(", ", Envelope.Keys)}");
+            : Fail(ident.Position, UnknownIdentifier(ident.Name));
     }
 
     private (CelNode, CelType) VisitSelect(CelSelect select)

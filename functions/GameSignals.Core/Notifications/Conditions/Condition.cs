@@ -96,7 +96,9 @@ public sealed class ValuePath
             var expr = CelParser.Parse(text);
             if (!CelCompiler.IsPath(expr))
             {
-                error = new CelError(expr.Position, $"'{text.Trim()}' is not a path; use an envelope attribute (type, source, gameid, userid, characterid, server) or data.field");
+                error = new CelError(expr.Position, expr is CelIdent ident
+                    ? CelCompiler.UnknownIdentifier(ident.Name)
+                    : $"'{text.Trim()}' is not a path; use an envelope attribute (type, source, gameid, userid, characterid, server) or data.field");
                 return false;
             }
 
