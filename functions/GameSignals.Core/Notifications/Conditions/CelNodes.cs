@@ -97,8 +97,7 @@ internal sealed class LogicalNode(bool isAnd, CelNode left, CelNode right) : Cel
             return r;
         }
 
-        // Neither side decides: report missing data before other errors, as the metric does.
-        return l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+        return CelOperations.Failure(l, r);
     }
 }
 
@@ -110,7 +109,7 @@ internal sealed class ArithmeticNode(char op, CelNode left, CelNode right) : Cel
         var r = right.Evaluate(e);
         if (l.IsNotValue || r.IsNotValue)
         {
-            return l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+            return CelOperations.Failure(l, r);
         }
 
         if (l.Kind == CelKind.Number && r.Kind == CelKind.Number)
@@ -149,7 +148,7 @@ internal sealed class CompareNode(Comparison comparison, CelNode left, CelNode r
         var r = right.Evaluate(e);
         if (l.IsNotValue || r.IsNotValue)
         {
-            return l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+            return CelOperations.Failure(l, r);
         }
 
         if (comparison is Comparison.Equal or Comparison.NotEqual)
@@ -201,7 +200,7 @@ internal sealed class InJsonArrayNode(CelNode item, CelNode array) : CelNode
         var list = array.Evaluate(e);
         if (value.IsNotValue || list.IsNotValue)
         {
-            return value.Kind == CelKind.Missing || list.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+            return CelOperations.Failure(value, list);
         }
 
         if (!list.TryGetArray(out var elements))
@@ -231,7 +230,7 @@ internal sealed class StringMethodNode(StringMethod method, CelNode target, CelN
         var a = argument.Evaluate(e);
         if (t.Kind != CelKind.Text || a.Kind != CelKind.Text)
         {
-            return t.Kind == CelKind.Missing || a.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+            return CelOperations.Failure(t, a);
         }
 
         Span<char> tScratch = stackalloc char[256];
@@ -249,6 +248,10 @@ internal sealed class StringMethodNode(StringMethod method, CelNode target, CelN
 
 internal static class CelOperations
 {
+    /// <summary>The result of an operation that cannot proceed: missing data is reported before other errors, as the metric does.</summary>
+    public static CelValue Failure(in CelValue l, in CelValue r) =>
+        l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+
     /// <summary>Equality across kinds is false (CEL's heterogeneous equality); JSON objects and arrays have none (null).</summary>
     public static bool? TryEquals(in CelValue l, in CelValue r)
     {
