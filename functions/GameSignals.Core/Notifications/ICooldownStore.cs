@@ -29,8 +29,9 @@ public interface ICooldownStore
 
 /// <summary>
 /// The embedded cooldown store. TTL in event time: a record past its <see cref="CooldownRecord.ExpiresAt"/>
-/// is dropped when a later event of its key reads it, or when the newest written event is a day past it
-/// (a lagging partition never needs a record that old).
+/// suppresses nothing (the stage compares event times) and is dropped once the newest written event is a
+/// day past it. The day of grace keeps the record for a partition that lags behind the others: sweeping at
+/// the newest event time would let a lagging key's event through while its cooldown still holds.
 /// </summary>
 public sealed class InMemoryCooldownStore : ICooldownStore
 {

@@ -123,6 +123,7 @@ public sealed class NotificationStage(
                 return true;
             }
 
+            // An event older than the one that opened the cooldown (it came late) is inside it too.
             if (current is not null && e.Time < current.OpenedAt + cooldown)
             {
                 // Suppressed, unless this event already notified before a later one reopened the cooldown.

@@ -19,7 +19,6 @@ public sealed class FcmPushProviderTests : IDisposable
     private readonly List<string> _assertions = [];
     private readonly List<(string? Authorization, JsonElement Body)> _messages = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _server;
 
     public FcmPushProviderTests()
     {
@@ -30,7 +29,7 @@ public sealed class FcmPushProviderTests : IDisposable
         _root = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(_root.ToString());
         _listener.Start();
-        _server = Task.Run(ServeAsync);
+        _ = Task.Run(ServeAsync);
     }
 
     public int MessageStatus { get; set; } = 200;

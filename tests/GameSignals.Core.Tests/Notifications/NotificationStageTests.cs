@@ -93,6 +93,29 @@ public class NotificationStageTests
     }
 
     [Fact]
+    public async Task A_condition_that_reads_a_missing_field_or_fails_is_counted_not_thrown()
+    {
+        var harness = new NotificationHarness([LowHp with { Condition = "data.shield > 1" }, LowHp with { Id = "broken", Condition = "data.zone > 1" }]);
+        var counted = new List<(long Value, string? Reason)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, harness.Metrics.ConditionNoMatch))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            counted.Add((value, tags.ToArray().Single(t => t.Key == "reason").Value as string)));
+        listener.Start();
+
+        await harness.RunAsync(LowHpEvent(TestEvents.T0));
+
+        Assert.Empty(harness.Memory.All);
+        Assert.Equal([(1L, "error"), (1L, "missing_field")], counted.OrderBy(c => c.Reason));
+    }
+
+    [Fact]
     public async Task A_rule_without_cooldown_notifies_on_every_match_and_a_non_match_not_at_all()
     {
         var died = NotificationHarness.ExampleRules.Single(r => r.Id == "died-pve");
