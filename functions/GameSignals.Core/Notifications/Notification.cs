@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace GameSignals.Notifications;
 
@@ -46,8 +47,10 @@ public sealed record Notification
     /// <summary>Seconds to live, as Cosmos reads it; the in-memory store measures it from <see cref="Time"/>.</summary>
     public int Ttl { get; init; }
 
+    [JsonIgnore]
     public bool InInbox => Channels.Contains("inbox");
 
+    [JsonIgnore]
     public bool ToPush => Channels.Contains("push");
 
     /// <summary>

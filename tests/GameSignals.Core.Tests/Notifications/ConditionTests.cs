@@ -111,6 +111,15 @@ public class ConditionTests
     }
 
     [Fact]
+    public void A_condition_too_long_or_too_deeply_nested_is_rejected_not_a_stack_overflow()
+    {
+        Assert.False(Condition.TryCompile(string.Join(" + ", Enumerable.Repeat("data.a", 1000)) + " > 1", out _, out var tooLong));
+        Assert.Contains("longer than", Assert.Single(tooLong).Cause, StringComparison.Ordinal);
+        Assert.False(Condition.TryCompile(new string('(', 100) + "true" + new string(')', 100), out _, out var tooDeep));
+        Assert.Contains("nested too deeply", Assert.Single(tooDeep).Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_type_error_of_a_condition_is_listed()
     {
         Assert.False(Condition.TryCompile("'a' * 2 > 1 && foo(1) && bar == 1", out _, out var errors));

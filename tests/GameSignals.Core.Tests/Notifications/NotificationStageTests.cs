@@ -191,6 +191,21 @@ public class NotificationStageTests
     }
 
     [Fact]
+    public async Task A_stored_notification_carries_the_contracts_replay_fields_in_its_json()
+    {
+        var harness = new NotificationHarness([LowHp]);
+        await harness.RunAsync(LowHpEvent(TestEvents.T0));
+
+        var json = System.Text.Json.JsonSerializer.SerializeToElement(Assert.Single(harness.Memory.All), NotificationsJsonContext.Default.Notification);
+
+        var names = json.EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "id", "ruleId", "gameId", "userId", "characterId", "eventId", "time", "priority", "channels", "locale", "title", "body", "read", "createdAt", "ttl" }, names);
+        Assert.DoesNotContain("inInbox", names);
+        Assert.Equal("2026-11-01T12:00:00+00:00", json.GetProperty("time").GetString());
+        Assert.Equal(["push", "inbox"], json.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
     public async Task Push_only_notifications_are_stored_and_pushed_but_not_in_the_inbox()
     {
         var harness = new NotificationHarness([LowHp with { Channels = ["push"] }, LowHp with { Id = "inbox-only", Channels = ["inbox"] }]);

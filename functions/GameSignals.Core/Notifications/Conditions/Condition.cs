@@ -26,6 +26,9 @@ public enum ConditionOutcome
 /// </remarks>
 public sealed class Condition
 {
+    /// <summary>Bounds the depth of the compiled tree, which is evaluated recursively.</summary>
+    public const int MaxLength = 4096;
+
     private readonly CelNode _root;
 
     private Condition(string text, CelNode root)
@@ -40,6 +43,13 @@ public sealed class Condition
     public static bool TryCompile(string text, out Condition? condition, out IReadOnlyList<CelError> errors)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxLength)
+        {
+            condition = null;
+            errors = [new CelError(MaxLength, $"the condition is longer than {MaxLength} characters")];
+            return false;
+        }
+
         var (node, type, problems) = CelCompiler.Compile(text);
         if (node is not null && type is not (CelType.Bool or CelType.Dyn))
         {
