@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +10,7 @@ namespace GameSignals.Core.Tests.Notifications;
 
 public sealed class FcmPushProviderTests : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Uri _root;
     private readonly HttpClient _http = new();
     // One key for the class: generating RSA keys is slow on a busy machine.
@@ -22,13 +21,7 @@ public sealed class FcmPushProviderTests : IDisposable
 
     public FcmPushProviderTests()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _root = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(_root.ToString());
-        _listener.Start();
+        (_listener, _root) = LoopbackListener.Start();
         _ = Task.Run(ServeAsync);
     }
 

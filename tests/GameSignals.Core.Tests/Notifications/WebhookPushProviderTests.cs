@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using GameSignals.Notifications;
 using GameSignals.Notifications.Push;
@@ -8,19 +7,14 @@ namespace GameSignals.Core.Tests.Notifications;
 
 public sealed class WebhookPushProviderTests : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Uri _url;
     private readonly HttpClient _http = new();
 
     public WebhookPushProviderTests()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _url = new Uri($"http://127.0.0.1:{port}/push/");
-        _listener.Prefixes.Add(_url.ToString());
-        _listener.Start();
+        (_listener, var root) = LoopbackListener.Start();
+        _url = new Uri(root, "push");
     }
 
     private static readonly PushRequest Request = new("n1", "odin", "u1", "HP low", "c1 has 244/4000 HP", "high");
