@@ -53,6 +53,32 @@ public sealed record Notification
     [JsonIgnore]
     public bool ToPush => Channels.Contains("push");
 
+    /// <summary>Writes the contract's replay line (§6): exactly its fields, in its order.</summary>
+    public void WriteReplayLine(System.Text.Json.Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("id", Id);
+        writer.WriteString("ruleId", RuleId);
+        writer.WriteString("gameId", GameId);
+        writer.WriteString("userId", UserId);
+        writer.WriteString("characterId", CharacterId);
+        writer.WriteString("eventId", EventId);
+        writer.WriteString("time", Time);
+        writer.WriteString("priority", Priority);
+        writer.WriteStartArray("channels");
+        foreach (var channel in Channels)
+        {
+            writer.WriteStringValue(channel);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("locale", Locale);
+        writer.WriteString("title", Title);
+        writer.WriteString("body", Body);
+        writer.WriteEndObject();
+    }
+
     /// <summary>
     /// The contract's deterministic id from <c>(ruleId, source, eventId)</c>: the first 16 bytes of the
     /// SHA-256 of the three, length-prefixed so no two triples collide by concatenation, as lower hex.

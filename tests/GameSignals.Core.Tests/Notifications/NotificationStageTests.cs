@@ -206,6 +206,28 @@ public class NotificationStageTests
     }
 
     [Fact]
+    public async Task The_replay_line_has_exactly_the_contracts_fields_in_order()
+    {
+        var harness = new NotificationHarness([LowHp]);
+        var e = LowHpEvent(TestEvents.T0, hp: "244");
+        await harness.RunAsync(TestEvents.Session("ko-KR", TestEvents.T0), e);
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            Assert.Single(harness.Memory.All).WriteReplayLine(writer);
+        }
+
+        var line = System.Text.Json.JsonDocument.Parse(buffer.ToArray()).RootElement;
+
+        Assert.Equal(
+            ["id", "ruleId", "gameId", "userId", "characterId", "eventId", "time", "priority", "channels", "locale", "title", "body"],
+            line.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((e.Id, "c1", "high", "ko", "c1 HP 244/4000"),
+            (line.GetProperty("eventId").GetString(), line.GetProperty("characterId").GetString(), line.GetProperty("priority").GetString(),
+             line.GetProperty("locale").GetString(), line.GetProperty("body").GetString()));
+    }
+
+    [Fact]
     public async Task Push_only_notifications_are_stored_and_pushed_but_not_in_the_inbox()
     {
         var harness = new NotificationHarness([LowHp with { Channels = ["push"] }, LowHp with { Id = "inbox-only", Channels = ["inbox"] }]);
