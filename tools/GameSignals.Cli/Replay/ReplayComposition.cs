@@ -1,3 +1,6 @@
+using GameSignals.Cli.Replay.Outputs;
+using GameSignals.Fraud;
+using GameSignals.IpRanges;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,10 +44,51 @@ internal static class ReplayComposition
     /// <see cref="IReplayOutput"/>s, reading its configuration from <paramref name="config"/>; stages run
     /// in registration order. Add one line per capability, e.g. <c>services.AddNotifications();</c>.
     /// </summary>
-#pragma warning disable IDE0060 // config is the capabilities' input once they are wired in.
     private static void AddCapabilities(IServiceCollection services, ReplayConfiguration config)
-#pragma warning restore IDE0060
     {
-        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<IIpIntelligence>(LoadIpRanges(config));
+        AddFraud(services, config);
+    }
+
+    /// <summary>The range table from <c>ipranges/</c>; a source that cannot be parsed at all is a bad config.</summary>
+    private static RangeTable LoadIpRanges(ReplayConfiguration config)
+    {
+        var (table, report) = RangeTableLoader.FromDirectory(config.IpRangesDirectory);
+        if (report.FailedSources.Count > 0)
+        {
+            throw new CliUsageException($"{config.IpRangesDirectory}: cannot parse {string.Join(", ", report.FailedSources)}");
+        }
+
+        if (report.Issues.Count > 0)
+        {
+            var first = report.Issues[0];
+            Console.Error.WriteLine($"warning: {report.Issues.Count} bad rows skipped in {config.IpRangesDirectory}, first: {first.Source} line {first.Line}: {first.Message}");
+        }
+
+        return table;
+    }
+
+    private static void AddFraud(IServiceCollection services, ReplayConfiguration config)
+    {
+        var bytes = File.ReadAllBytes(config.FraudPath);
+        FraudConfigDocument document;
+        try
+        {
+            FraudConfigLoader.Load(bytes);
+            document = FraudConfigLoader.Parse(bytes);
+        }
+        catch (FraudConfigException ex)
+        {
+            var more = ex.Problems.Count > 1 ? $" (and {ex.Problems.Count - 1} more)" : "";
+            throw new CliUsageException($"{config.FraudPath}: invalid config: {ex.Problems[0]}{more}", ex);
+        }
+
+        var store = new InMemoryFraudConfigStore();
+        store.SaveAllAsync(document, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        services.AddSingleton<IFraudConfigStore>(store);
+        services.AddSingleton<InMemoryFlagStore>();
+        services.AddSingleton<IFlagStore>(sp => sp.GetRequiredService<InMemoryFlagStore>());
+        services.AddFraud();
+        services.AddSingleton<IReplayOutput, FlagsOutput>();
     }
 }

@@ -1,0 +1,208 @@
+using System.Xml;
+using GameSignals.Events;
+using GameSignals.Notifications.Conditions;
+
+namespace GameSignals.Notifications;
+
+[Flags]
+public enum NotificationChannels
+{
+    None = 0,
+    Push = 1,
+    Inbox = 2,
+}
+
+public enum CooldownKeyKind
+{
+    UserId,
+    CharacterId,
+}
+
+public sealed record CompiledTemplate(string Locale, MessageTemplate Title, MessageTemplate Body);
+
+/// <summary>A validated rule ready to run: condition compiled, cooldown parsed, templates parsed. Built once per rule version.</summary>
+public sealed class CompiledRule
+{
+    public static readonly string[] Priorities = ["high", "normal", "low"];
+
+    private CompiledRule(NotificationRule rule, string version, Condition? condition, TimeSpan? cooldown, CooldownKeyKind cooldownKey,
+        string priority, NotificationChannels channels, IReadOnlyList<string> channelNames, IReadOnlyList<CompiledTemplate> templates)
+    {
+        Rule = rule;
+        Version = version;
+        Condition = condition;
+        Cooldown = cooldown;
+        CooldownKey = cooldownKey;
+        Priority = priority;
+        Channels = channels;
+        ChannelNames = channelNames;
+        Templates = templates;
+    }
+
+    public NotificationRule Rule { get; }
+
+    /// <summary>The store's ETag of the rule this was compiled from.</summary>
+    public string Version { get; }
+
+    public string Id => Rule.Id;
+
+    /// <summary>Null when the rule has no condition: every event of its type matches.</summary>
+    public Condition? Condition { get; }
+
+    public TimeSpan? Cooldown { get; }
+
+    public CooldownKeyKind CooldownKey { get; }
+
+    public string Priority { get; }
+
+    public NotificationChannels Channels { get; }
+
+    public IReadOnlyList<string> ChannelNames { get; }
+
+    public IReadOnlyList<CompiledTemplate> Templates { get; }
+
+    public ConditionOutcome Evaluate(GameEvent e) => Condition?.Evaluate(e) ?? ConditionOutcome.Match;
+
+    /// <summary>The template for a language: that language, else <c>en</c>, else the first.</summary>
+    public CompiledTemplate TemplateFor(string? language)
+    {
+        CompiledTemplate? english = null;
+        foreach (var template in Templates)
+        {
+            if (language is not null && string.Equals(template.Locale, language, StringComparison.OrdinalIgnoreCase))
+            {
+                return template;
+            }
+
+            if (english is null && string.Equals(template.Locale, "en", StringComparison.OrdinalIgnoreCase))
+            {
+                english = template;
+            }
+        }
+
+        return english ?? Templates[0];
+    }
+
+    /// <summary>
+    /// Validates and compiles a rule, listing every problem with its field (prefixed by <paramref name="field"/>,
+    /// e.g. <c>rules[2]</c>), the position inside a condition or template, and the cause.
+    /// </summary>
+    public static bool TryCompile(NotificationRule rule, string version, string field, out CompiledRule? compiled, out IReadOnlyList<RuleProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var found = new List<RuleProblem>();
+        Require(rule.Id, "id");
+        Require(rule.GameId, "gameId");
+        Require(rule.EventType, "eventType");
+
+        Condition? condition = null;
+        if (rule.Condition is not null && !Condition.TryCompile(rule.Condition, out condition, out var errors))
+        {
+            found.AddRange(errors.Select(e => new RuleProblem($"{field}.condition", e.Position, e.Cause)));
+        }
+
+        TimeSpan? cooldown = null;
+        if (rule.Cooldown is not null)
+        {
+            try
+            {
+                cooldown = XmlConvert.ToTimeSpan(rule.Cooldown);
+                if (cooldown <= TimeSpan.Zero)
+                {
+                    found.Add(new RuleProblem($"{field}.cooldown", null, $"'{rule.Cooldown}' must be a positive duration"));
+                }
+            }
+            catch (FormatException)
+            {
+                found.Add(new RuleProblem($"{field}.cooldown", null, $"'{rule.Cooldown}' is not an ISO 8601 duration such as PT5M"));
+            }
+        }
+
+        var cooldownKey = CooldownKeyKind.UserId;
+        if (rule.CooldownKey is "characterid")
+        {
+            cooldownKey = CooldownKeyKind.CharacterId;
+        }
+        else if (rule.CooldownKey is not (null or "userid"))
+        {
+            found.Add(new RuleProblem($"{field}.cooldownKey", null, $"'{rule.CooldownKey}' must be userid or characterid"));
+        }
+
+        var priority = rule.Priority ?? "normal";
+        if (!Priorities.Contains(priority))
+        {
+            found.Add(new RuleProblem($"{field}.priority", null, $"'{priority}' must be one of {string.Join(", ", Priorities)}"));
+        }
+
+        var channels = NotificationChannels.None;
+        var channelList = rule.Channels ?? [];
+        if (channelList.Count == 0)
+        {
+            found.Add(new RuleProblem($"{field}.channels", null, "at least one channel (push, inbox) is required"));
+        }
+
+        for (var i = 0; i < channelList.Count; i++)
+        {
+            channels |= channelList[i] switch
+            {
+                "push" => NotificationChannels.Push,
+                "inbox" => NotificationChannels.Inbox,
+                _ => Unknown(i),
+            };
+        }
+
+        var templates = new List<CompiledTemplate>();
+        var templateList = rule.Templates ?? [];
+        if (templateList.Count == 0)
+        {
+            found.Add(new RuleProblem($"{field}.templates", null, "at least one template is required"));
+        }
+
+        foreach (var template in templateList)
+        {
+            var title = ParseTemplate(template.Title, $"{field}.templates.{template.Locale}.title");
+            var body = ParseTemplate(template.Body, $"{field}.templates.{template.Locale}.body");
+            if (title is not null && body is not null)
+            {
+                templates.Add(new CompiledTemplate(template.Locale, title, body));
+            }
+        }
+
+        problems = found;
+        compiled = found.Count == 0
+            ? new CompiledRule(rule, version, condition, cooldown, cooldownKey, priority, channels, [.. channelList.Distinct()], templates)
+            : null;
+        return compiled is not null;
+
+        void Require(string? value, string name)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                found.Add(new RuleProblem($"{field}.{name}", null, $"{name} is required"));
+            }
+        }
+
+        NotificationChannels Unknown(int index)
+        {
+            found.Add(new RuleProblem($"{field}.channels[{index}]", null, $"'{channelList[index]}' must be push or inbox"));
+            return NotificationChannels.None;
+        }
+
+        MessageTemplate? ParseTemplate(string? text, string templateField)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                found.Add(new RuleProblem(templateField, null, "the text is required"));
+                return null;
+            }
+
+            if (MessageTemplate.TryParse(text, out var parsed, out var error))
+            {
+                return parsed;
+            }
+
+            found.Add(new RuleProblem(templateField, error!.Position, error.Cause));
+            return null;
+        }
+    }
+}

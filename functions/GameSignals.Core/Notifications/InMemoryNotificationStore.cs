@@ -1,0 +1,139 @@
+using System.Globalization;
+
+namespace GameSignals.Notifications;
+
+/// <summary>
+/// The embedded notification store of replay and tests, with Cosmos semantics: create conflicts,
+/// and a TTL measured in event time (a notification expires once the store has seen an event
+/// <see cref="Notification.Ttl"/> seconds younger than it).
+/// </summary>
+public sealed class InMemoryNotificationStore : INotificationStore
+{
+    private readonly Dictionary<(string UserId, string Id), Notification> _items = [];
+    private readonly Lock _gate = new();
+    private DateTimeOffset _newest = DateTimeOffset.MinValue;
+
+    /// <summary>Every live notification, for replay output and tests.</summary>
+    public IReadOnlyList<Notification> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _items.Values.Where(IsAlive)];
+            }
+        }
+    }
+
+    public ValueTask<(Notification Stored, bool Created)> CreateAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        lock (_gate)
+        {
+            if (notification.Time > _newest)
+            {
+                _newest = notification.Time;
+            }
+
+            var key = (notification.UserId, notification.Id);
+            if (_items.TryGetValue(key, out var existing) && IsAlive(existing))
+            {
+                return ValueTask.FromResult((existing, false));
+            }
+
+            _items[key] = notification;
+            return ValueTask.FromResult((notification, true));
+        }
+    }
+
+    public ValueTask<Notification?> GetAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_items.TryGetValue((userId, id), out var n) && IsAlive(n) ? n : null);
+        }
+    }
+
+    public ValueTask MarkPushEnqueuedAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        Update(userId, id, n => n with { PushEnqueued = true });
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> MarkReadAsync(string userId, string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Update(userId, id, n => n with { Read = true }));
+
+    public ValueTask<InboxPage> ListInboxAsync(string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        lock (_gate)
+        {
+            var inbox = _items.Values
+                .Where(n => n.UserId == userId && n.InInbox && IsAlive(n))
+                .OrderByDescending(n => n.Time).ThenByDescending(n => n.Id, StringComparer.Ordinal)
+                .ToList();
+            var start = 0;
+            if (continuationToken is not null)
+            {
+                // The token is the position (time, id) of the last item returned, so new items do not shift pages.
+                var separator = continuationToken.IndexOf('|', StringComparison.Ordinal);
+                var ticks = long.Parse(continuationToken.AsSpan(0, separator), CultureInfo.InvariantCulture);
+                var lastId = continuationToken[(separator + 1)..];
+                start = inbox.FindIndex(n => n.Time.UtcTicks < ticks || (n.Time.UtcTicks == ticks && string.CompareOrdinal(n.Id, lastId) < 0));
+                start = start < 0 ? inbox.Count : start;
+            }
+
+            var page = inbox.Skip(start).Take(pageSize).ToList();
+            var token = start + page.Count < inbox.Count
+                ? string.Create(CultureInfo.InvariantCulture, $"{page[^1].Time.UtcTicks}|{page[^1].Id}")
+                : null;
+            return ValueTask.FromResult(new InboxPage(page, token, inbox.Count(n => !n.Read)));
+        }
+    }
+
+    private bool Update(string userId, string id, Func<Notification, Notification> change)
+    {
+        lock (_gate)
+        {
+            if (!_items.TryGetValue((userId, id), out var n) || !IsAlive(n))
+            {
+                return false;
+            }
+
+            _items[(userId, id)] = change(n);
+            return true;
+        }
+    }
+
+    private bool IsAlive(Notification n) => n.Ttl <= 0 || n.Time.AddSeconds(n.Ttl) > _newest;
+}
+
+/// <summary>The embedded push queue of replay and tests.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the Storage queue the push sender reads.")]
+public sealed class InMemoryPushQueue : IPushQueue
+{
+    private readonly List<PushRequest> _requests = [];
+    private readonly Lock _gate = new();
+
+    public IReadOnlyList<PushRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public ValueTask EnqueueAsync(PushRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            _requests.Add(request);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

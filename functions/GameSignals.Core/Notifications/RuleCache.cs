@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GameSignals.Notifications;
+
+/// <summary>
+/// Compiled rules per (gameId, eventType). Every <see cref="NotificationOptions.RuleRefreshInterval"/> it
+/// lists the game's rules and compares ETags, so a change applies within seconds; only a new rule version
+/// is compiled again. Rules apply to any event type, known to the contract or not.
+/// </summary>
+public sealed partial class RuleCache(
+    IRuleStore store, IOptions<NotificationOptions> options, TimeProvider time, NotificationMetrics metrics, ILogger<RuleCache> logger)
+{
+    private readonly ConcurrentDictionary<string, GameRules> _games = new(StringComparer.Ordinal);
+
+    public async ValueTask<IReadOnlyList<CompiledRule>> GetRulesAsync(string gameId, string eventType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gameId);
+        ArgumentNullException.ThrowIfNull(eventType);
+        var game = _games.GetOrAdd(gameId, static _ => new GameRules());
+        var snapshot = game.Snapshot;
+        if (snapshot is null || time.GetElapsedTime(snapshot.CheckedAt) >= options.Value.RuleRefreshInterval)
+        {
+            snapshot = await RefreshAsync(gameId, game, snapshot, cancellationToken).ConfigureAwait(false);
+        }
+
+        return snapshot.ByType.TryGetValue(eventType, out var rules) ? rules : [];
+    }
+
+    private async ValueTask<Snapshot> RefreshAsync(string gameId, GameRules game, Snapshot? current, CancellationToken cancellationToken)
+    {
+        // One refresh per game at a time; others keep using the current snapshot meanwhile.
+        if (current is not null && !game.Gate.Wait(0, CancellationToken.None))
+        {
+            return current;
+        }
+
+        if (current is null)
+        {
+            await game.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            current = game.Snapshot;
+            if (current is not null && time.GetElapsedTime(current.CheckedAt) < options.Value.RuleRefreshInterval)
+            {
+                return current;
+            }
+
+            var checkedAt = time.GetTimestamp();
+            var stored = await store.ListAsync(gameId, cancellationToken).ConfigureAwait(false);
+            var compiled = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
+            foreach (var rule in stored)
+            {
+                if (current is not null && current.ById.TryGetValue(rule.Rule.Id, out var known) && known.Version == rule.ETag)
+                {
+                    compiled[rule.Rule.Id] = known;
+                }
+                else if (CompiledRule.TryCompile(rule.Rule, rule.ETag, rule.Rule.Id, out var fresh, out var problems))
+                {
+                    compiled[rule.Rule.Id] = fresh!;
+                }
+                else
+                {
+                    metrics.InvalidStoredRules.Add(1);
+                    LogInvalidRule(gameId, rule.Rule.Id, string.Join("; ", problems));
+                }
+            }
+
+            var byType = compiled.Values
+                .GroupBy(r => r.Rule.EventType, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<CompiledRule>)[.. g.OrderBy(r => r.Id, StringComparer.Ordinal)], StringComparer.Ordinal);
+            var snapshot = new Snapshot(checkedAt, compiled, byType);
+            game.Snapshot = snapshot;
+            return snapshot;
+        }
+        finally
+        {
+            game.Gate.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Stored rule {GameId}/{RuleId} is invalid and skipped: {Problems}")]
+    private partial void LogInvalidRule(string gameId, string ruleId, string problems);
+
+    private sealed record Snapshot(long CheckedAt, Dictionary<string, CompiledRule> ById, Dictionary<string, IReadOnlyList<CompiledRule>> ByType);
+
+    private sealed class GameRules
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public volatile Snapshot? Snapshot;
+    }
+}

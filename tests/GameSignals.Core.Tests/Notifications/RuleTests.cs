@@ -1,0 +1,112 @@
+using GameSignals.Notifications;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GameSignals.Core.Tests.Notifications;
+
+public class RuleTests
+{
+    [Fact]
+    public void The_example_rules_load_without_problems_keeping_template_order()
+    {
+        var result = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json"));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal(["low-hp-auto", "died-pve", "big-sale", "boss"], result.Rules.Select(r => r.Id));
+        Assert.Equal(["ko", "en"], result.Rules[2].Templates.Select(t => t.Locale));
+        Assert.Equal("PT5M", result.Rules[0].Cooldown);
+    }
+
+    [Fact]
+    public void Every_problem_of_every_rule_is_listed_with_its_field_position_and_cause()
+    {
+        const string json = """
+            { "rules": [
+              { "id": "ok", "gameId": "g", "eventType": "t", "condition": "data.a > 1", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "", "gameId": "g", "eventType": "", "condition": "data.a > 1", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "bad", "gameId": "g", "eventType": "t", "condition": "'a' * 2 > 1", "cooldown": "5 minutes", "cooldownKey": "server",
+                "priority": "urgent", "channels": ["push", "sms"], "templates": { "en": { "title": "Hi {data.name", "body": "{hp}" } } },
+              { "id": "neg", "gameId": "g", "eventType": "t", "cooldown": "-PT1M", "channels": [], "templates": {} }
+            ] }
+            """;
+
+        var problems = RulesFile.Parse(json).Problems.Select(p => p.ToString()).ToList();
+
+        Assert.Equal(
+            [
+                "rules[1].id: id is required",
+                "rules[1].eventType: eventType is required",
+                "rules[2].condition at column 5: operator '*' cannot be applied to string and int",
+                "rules[2].cooldown: '5 minutes' is not an ISO 8601 duration such as PT5M",
+                "rules[2].cooldownKey: 'server' must be userid or characterid",
+                "rules[2].priority: 'urgent' must be one of high, normal, low",
+                "rules[2].channels[1]: 'sms' must be push or inbox",
+                "rules[2].templates.en.title at column 4: the placeholder is not closed with '}'",
+                "rules[2].templates.en.body at column 2: unknown identifier 'hp'; use data.hp or one of data, type, source, gameid, userid, characterid, server",
+                "rules[3].cooldown: '-PT1M' must be a positive duration",
+                "rules[3].channels: at least one channel (push, inbox) is required",
+                "rules[3].templates: at least one template is required",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void A_wrongly_typed_field_is_reported_with_its_path()
+    {
+        var problem = Assert.Single(RulesFile.Parse("""{ "rules": [ { "id": "x", "channels": "push" } ] }""").Problems);
+        Assert.Equal("rules[0].channels", problem.Field);
+    }
+
+    [Fact]
+    public void A_rule_of_an_event_type_the_contract_does_not_know_still_applies()
+    {
+        var rules = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json")).Rules;
+        Assert.True(CompiledRule.TryCompile(rules.Single(r => r.Id == "boss"), "v1", "boss", out var boss, out _));
+
+        var spawned = TestEvents.Make("game.world.boss_spawned", """{"bossLevel":55,"zone":"rift"}""", gameId: "ares");
+
+        Assert.Equal(GameSignals.Notifications.Conditions.ConditionOutcome.Match, boss!.Evaluate(spawned));
+    }
+
+    [Fact]
+    public async Task The_rule_store_honours_if_match()
+    {
+        var store = new InMemoryRuleStore();
+        var rule = new NotificationRule { Id = "r", GameId = "g", EventType = "t", Channels = ["inbox"], Templates = [new("en", "T", "B")] };
+        var (_, first) = await store.UpsertAsync(rule, null, CancellationToken.None);
+        var (_, second) = await store.UpsertAsync(rule with { Priority = "high" }, first!.ETag, CancellationToken.None);
+
+        var (stale, _) = await store.UpsertAsync(rule with { Priority = "low" }, first.ETag, CancellationToken.None);
+        Assert.Equal(RuleWriteStatus.PreconditionFailed, stale);
+        Assert.Equal(RuleWriteStatus.PreconditionFailed, await store.DeleteAsync("g", "r", first.ETag, CancellationToken.None));
+        Assert.Equal("high", (await store.GetAsync("g", "r", CancellationToken.None))!.Rule.Priority);
+        Assert.Equal(RuleWriteStatus.Done, await store.DeleteAsync("g", "r", second!.ETag, CancellationToken.None));
+        Assert.Empty(await store.ListAsync("g", CancellationToken.None));
+        Assert.Equal(RuleWriteStatus.NotFound, (await store.UpsertAsync(rule, "*", CancellationToken.None)).Status);
+    }
+
+    [Fact]
+    public async Task The_rule_cache_sees_a_change_after_its_refresh_interval_and_compiles_each_version_once()
+    {
+        var store = new InMemoryRuleStore();
+        var clock = new FakeTimeProvider();
+        var cache = new RuleCache(store, Options.Create(new NotificationOptions { RuleRefreshInterval = TimeSpan.FromSeconds(2) }), clock, new NotificationMetrics(), NullLogger<RuleCache>.Instance);
+        var rule = new NotificationRule { Id = "r", GameId = "g", EventType = "t", Condition = "data.a > 1", Channels = ["inbox"], Templates = [new("en", "T", "B")] };
+        await store.UpsertAsync(rule, null, CancellationToken.None);
+        await store.UpsertAsync(rule with { Id = "other" }, null, CancellationToken.None);
+
+        var first = Assert.Single(await cache.GetRulesAsync("g", "t", CancellationToken.None), r => r.Id == "r");
+        await store.UpsertAsync(rule with { Condition = "data.a > 2" }, null, CancellationToken.None);
+        await store.UpsertAsync(rule with { Id = "x", EventType = "new.type" }, null, CancellationToken.None);
+
+        Assert.Same(first, (await cache.GetRulesAsync("g", "t", CancellationToken.None)).Single(r => r.Id == "r"));
+        var unchanged = (await cache.GetRulesAsync("g", "t", CancellationToken.None)).Single(r => r.Id == "other");
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        var rules = await cache.GetRulesAsync("g", "t", CancellationToken.None);
+        Assert.Equal("data.a > 2", rules.Single(r => r.Id == "r").Condition!.Text);
+        Assert.Same(unchanged, rules.Single(r => r.Id == "other"));
+        Assert.Equal("x", Assert.Single(await cache.GetRulesAsync("g", "new.type", CancellationToken.None)).Id);
+    }
+}
