@@ -1,6 +1,7 @@
 using GameSignals.Cli.Replay.Outputs;
 using GameSignals.Fraud;
 using GameSignals.IpRanges;
+using GameSignals.Notifications;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,8 +47,31 @@ internal static class ReplayComposition
     /// </summary>
     private static void AddCapabilities(IServiceCollection services, ReplayConfiguration config)
     {
+        AddNotifications(services, config);
         services.AddSingleton<IIpIntelligence>(LoadIpRanges(config));
         AddFraud(services, config);
+    }
+
+    private static void AddNotifications(IServiceCollection services, ReplayConfiguration config)
+    {
+        var rules = RulesFile.Load(config.RulesPath);
+        if (!rules.IsValid)
+        {
+            var more = rules.Problems.Count > 1 ? $" (and {rules.Problems.Count - 1} more)" : "";
+            throw new CliUsageException($"{config.RulesPath}: invalid rule: {rules.Problems[0]}{more}");
+        }
+
+        var store = new InMemoryRuleStore();
+        foreach (var rule in rules.Rules)
+        {
+            store.UpsertAsync(rule, null, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+
+        services.AddSingleton<IRuleStore>(store);
+        services.AddSingleton<InMemoryNotificationStore>();
+        services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<InMemoryNotificationStore>());
+        services.AddNotifications();
+        services.AddSingleton<IReplayOutput, NotificationsOutput>();
     }
 
     /// <summary>The range table from <c>ipranges/</c>; a source that cannot be parsed at all is a bad config.</summary>
