@@ -34,4 +34,11 @@ public readonly record struct DecayingMean(DecayingSum Weighted, DecayingSum Wei
     /// <summary>The mean, or <paramref name="empty"/> before any observation.</summary>
     public double MeanOr(double empty, TimeSpan halfLife) =>
         Weight.Value <= 0 ? empty : Weighted.ValueAt(Weight.At, halfLife) / Weight.Value;
+
+    /// <summary>
+    /// The mean pulled towards <paramref name="prior"/> as if <paramref name="priorWeight"/> observations of it
+    /// had been made now: one lucky match is not a 100% win rate.
+    /// </summary>
+    public double Smoothed(double prior, double priorWeight, TimeSpan halfLife) =>
+        (Weighted.ValueAt(Weight.At, halfLife) + (prior * priorWeight)) / (Weight.Value + priorWeight);
 }

@@ -22,6 +22,9 @@ public sealed record PlayerProfile
     /// <summary>The platform of the latest session (<c>android</c>, <c>ios</c>, <c>pc</c>).</summary>
     public string? Platform { get; init; }
 
+    /// <summary>Event time of the session that set <see cref="Platform"/>.</summary>
+    public DateTimeOffset PlatformSince { get; init; }
+
     public int Level { get; init; }
     public DateTimeOffset FirstSeen { get; init; }
     public DateTimeOffset LastSeen { get; init; }

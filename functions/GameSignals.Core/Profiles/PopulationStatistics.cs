@@ -15,8 +15,9 @@ public sealed record PopulationStatistics(string GameId, int Players, IReadOnlyL
     public const double Clip = 3;
 
     /// <summary>
-    /// Statistics of one game's profiles. The scale is the IQR; when a quarter or more of the players share
-    /// one value (most players never pay) it falls back to the 10-90 percentile range, then the full range, then 1.
+    /// Statistics of one game's profiles. The scale is the IQR; when half the players or more share one value
+    /// (most players never pay) the IQR is 0 and the mean absolute deviation from the median stands in, so the
+    /// rare players who do differ stand out clearly; 1 when everyone is equal.
     /// </summary>
     public static PopulationStatistics Compute(IEnumerable<PlayerProfile> profiles)
     {
@@ -43,11 +44,11 @@ public sealed record PopulationStatistics(string GameId, int Players, IReadOnlyL
             }
 
             Array.Sort(values);
-            var scale = Spread(values, 0.25, 0.75) is > 0 and var iqr ? iqr
-                : Spread(values, 0.10, 0.90) is > 0 and var wide ? wide
-                : Spread(values, 0, 1) is > 0 and var range ? range
+            var median = Quantile(values, 0.5);
+            var scale = Quantile(values, 0.75) - Quantile(values, 0.25) is > 0 and var iqr ? iqr
+                : values.Average(v => Math.Abs(v - median)) is > 0 and var deviation ? deviation
                 : 1;
-            scales.Add(new FeatureScale(feature.Name, Quantile(values, 0.5), scale));
+            scales.Add(new FeatureScale(feature.Name, median, scale));
         }
 
         return new PopulationStatistics(gameId, all.Count, scales);
@@ -62,8 +63,6 @@ public sealed record PopulationStatistics(string GameId, int Players, IReadOnlyL
 
     private static double Transform(ProfileFeature feature, double value) =>
         feature.Logarithmic ? Math.Log(1 + Math.Max(0, value)) : value;
-
-    private static double Spread(double[] sorted, double low, double high) => Quantile(sorted, high) - Quantile(sorted, low);
 
     /// <summary>Linear interpolation between order statistics (the usual "type 7" quantile).</summary>
     internal static double Quantile(double[] sorted, double q)

@@ -13,11 +13,11 @@ public sealed record ProfileFeature(string Name, TimeSpan? HalfLife, bool Logari
 /// <list type="table">
 /// <listheader><term>feature</term><description>meaning (source events) · half-life</description></listheader>
 /// <item><term>level</term><description>highest level reached (<c>character.level_up</c>) · none</description></item>
-/// <item><term>pvpWinRate</term><description>weighted mean of PvP results, win 1, draw 0.5, loss 0; 0.5 before any match (<c>pvp.match_ended</c>) · 7 days</description></item>
+/// <item><term>pvpWinRate</term><description>weighted mean of PvP results, win 1, draw 0.5, loss 0, smoothed towards 0.5 (<c>pvp.match_ended</c>) · 7 days</description></item>
 /// <item><term>pvpMatchesPerDay</term><description>PvP matches a day (<c>pvp.match_ended</c>) · 7 days</description></item>
 /// <item><term>dungeonClearsPerDay</term><description>dungeon clears a day (<c>dungeon.cleared</c>) · 7 days</description></item>
 /// <item><term>dungeonDifficulty</term><description>weighted mean difficulty (1-5) of clears; 0 before any (<c>dungeon.cleared</c>) · 14 days</description></item>
-/// <item><term>mainQuestShare</term><description>weighted share of main quests among completed quests (main 1, side 0); 0.5 before any (<c>quest.completed</c>) · 14 days</description></item>
+/// <item><term>mainQuestShare</term><description>weighted share of main quests among completed quests (main 1, side 0), smoothed towards 0.5 (<c>quest.completed</c>) · 14 days</description></item>
 /// <item><term>playHoursPerDay</term><description>hours played a day, from session durations (<c>session.ended</c>) · 7 days</description></item>
 /// <item><term>deathsPerPlayHour</term><description>deaths per hour played, play time floored at half an hour (<c>character.died</c>, <c>session.ended</c>) · 7 days</description></item>
 /// <item><term>sessionsPerDay</term><description>sessions started a day (<c>session.started</c>) · 7 days</description></item>
@@ -27,7 +27,9 @@ public sealed record ProfileFeature(string Name, TimeSpan? HalfLife, bool Logari
 /// <item><term>purchases</term><description>lifetime purchase count (<c>purchase.completed</c>) · none</description></item>
 /// <item><term>platform.android, .ios, .pc</term><description>one-hot platform of the latest session (<c>session.started</c>) · none</description></item>
 /// </list>
-/// <c>lastSeen</c> and <c>server</c> are kept for filters, not for similarity.
+/// <c>lastSeen</c> and <c>server</c> are kept for filters, not for similarity. Shares are smoothed as if
+/// <see cref="PriorObservations"/> observations of 0.5 had been made, so one quest or match does not make an extreme.
+/// "Log-compressed" features go through <c>ln(1 + x)</c> before scaling (they span orders of magnitude).
 /// A "per day" rate divides the decaying sum by the decaying exposure since first seen,
 /// <c>h/ln2 · (1 - 2^(-age/h))</c> days, floored at one day so a five-minute visitor does not get a
 /// 288-sessions-a-day rate.
@@ -40,17 +42,19 @@ public static class ProfileFeatures
     /// <summary>Platforms one-hot encoded in vectors, in vector order.</summary>
     public static readonly IReadOnlyList<string> Platforms = ["android", "ios", "pc"];
 
+    public const double PriorObservations = 2;
+
     private const double MinimumPlayHours = 0.5;
 
     /// <summary>The numeric features, in vector order (the platform one-hot follows them).</summary>
     public static readonly IReadOnlyList<ProfileFeature> Numeric =
     [
         new("level", null, false, p => p.Level),
-        new("pvpWinRate", ShortHalfLife, false, p => p.PvpResults.MeanOr(0.5, ShortHalfLife)),
+        new("pvpWinRate", ShortHalfLife, false, p => p.PvpResults.Smoothed(0.5, PriorObservations, ShortHalfLife)),
         new("pvpMatchesPerDay", ShortHalfLife, false, p => PerDay(p, p.PvpMatches)),
         new("dungeonClearsPerDay", ShortHalfLife, false, p => PerDay(p, p.DungeonClears)),
         new("dungeonDifficulty", LongHalfLife, false, p => p.DungeonDifficulty.MeanOr(0, LongHalfLife)),
-        new("mainQuestShare", LongHalfLife, false, p => p.MainQuestShare.MeanOr(0.5, LongHalfLife)),
+        new("mainQuestShare", LongHalfLife, false, p => p.MainQuestShare.Smoothed(0.5, PriorObservations, LongHalfLife)),
         new("playHoursPerDay", ShortHalfLife, false, p => PerDay(p, p.PlaySeconds) / 3600),
         new("deathsPerPlayHour", ShortHalfLife, false, p =>
             p.Deaths.ValueAt(p.LastSeen, ShortHalfLife) / Math.Max(MinimumPlayHours, p.PlaySeconds.ValueAt(p.LastSeen, ShortHalfLife) / 3600)),
@@ -112,7 +116,9 @@ public static class ProfileFeatures
             SessionStarted s => p with
             {
                 Sessions = p.Sessions.Add(1, t, ShortHalfLife),
-                Platform = latest && s.Platform is not null ? s.Platform : p.Platform,
+                // The platform of the latest session, even when later payment events moved lastSeen on.
+                Platform = s.Platform is not null && t >= p.PlatformSince ? s.Platform : p.Platform,
+                PlatformSince = s.Platform is not null && t >= p.PlatformSince ? t : p.PlatformSince,
             },
             SessionEnded { DurationSeconds: { } seconds } when seconds > 0 => p with { PlaySeconds = p.PlaySeconds.Add(seconds, t, ShortHalfLife) },
             CharacterDied => p with { Deaths = p.Deaths.Add(1, t, ShortHalfLife) },
