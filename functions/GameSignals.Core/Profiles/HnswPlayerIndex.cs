@@ -11,7 +11,7 @@ public sealed record HnswOptions
     public int EfConstruction { get; init; } = 100;
 
     /// <summary>Candidate list size when searching; at least k.</summary>
-    public int EfSearch { get; init; } = 64;
+    public int EfSearch { get; init; } = 100;
 
     /// <summary>Seed of the level draw, so a build is reproducible.</summary>
     public int Seed { get; init; } = 42;
@@ -80,6 +80,8 @@ public sealed class HnswPlayerIndex(HnswOptions? options = null) : IPlayerIndex
 /// <summary>One game's HNSW graph over unit vectors; distance is 1 - cosine.</summary>
 internal sealed class HnswGraph(HnswOptions options)
 {
+    private static readonly Comparer<float> FarthestFirst = Comparer<float>.Create((a, b) => b.CompareTo(a));
+
     private readonly List<float[]> _vectors = [];
     private readonly List<PlayerDocument?> _documents = []; // null: deleted or replaced
     private readonly List<List<int>[]> _links = []; // per node, per layer
@@ -126,8 +128,12 @@ internal sealed class HnswGraph(HnswOptions options)
                 links.Add(node);
                 if (links.Count > max)
                 {
-                    var scored = links.Select(n => (Distance(_vectors[neighbour], _vectors[n]), n)).OrderBy(c => c.Item1).ToList();
-                    _links[neighbour][l] = SelectNeighbours(scored, max);
+                    // Overflow: keep the nearest (the diversity heuristic here would cost a quadratic number of distances per insert).
+                    var ids = links.ToArray();
+                    var distances = Array.ConvertAll(ids, n => Distance(_vectors[neighbour], _vectors[n]));
+                    Array.Sort(distances, ids);
+                    links.Clear();
+                    links.AddRange(ids.AsSpan(0, max));
                 }
             }
 
@@ -216,7 +222,7 @@ internal sealed class HnswGraph(HnswOptions options)
 
         var mark = ++_visitMark;
         var candidates = new PriorityQueue<int, float>(); // nearest first
-        var results = new PriorityQueue<int, float>(Comparer<float>.Create((a, b) => b.CompareTo(a))); // farthest first
+        var results = new PriorityQueue<int, float>(FarthestFirst);
         var entryDistance = Distance(query, _vectors[entry]);
         candidates.Enqueue(entry, entryDistance);
         results.Enqueue(entry, entryDistance);

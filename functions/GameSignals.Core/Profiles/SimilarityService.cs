@@ -20,7 +20,7 @@ public sealed class SimilarityService(IProfileStore profiles, IPopulationStatist
     public const int MaxK = 100;
     public const int MaxExamples = 100;
 
-    /// <summary>How many features explain each result.</summary>
+    /// <summary>At most how many features explain each result.</summary>
     public const int ExplainingFeatures = 3;
 
     /// <summary>
@@ -140,16 +140,20 @@ public sealed class SimilarityService(IProfileStore profiles, IPopulationStatist
         return centroid;
     }
 
-    /// <summary>The result with the features whose scaled values lie nearest the examples' mean.</summary>
+    /// <summary>
+    /// The result with the features that add most to its cosine with the examples: the product of its scaled
+    /// value and the examples' mean, large when both sit far from the population median on the same side.
+    /// (The smallest difference alone would explain everything by features where everyone is at the median.)
+    /// </summary>
     private static SimilarPlayer Describe(PlayerHit hit, double[] examplesMean)
     {
         var document = hit.Document;
         var shared = Enumerable.Range(0, examplesMean.Length)
-            .OrderBy(i => Math.Abs(document.Vector[i] - examplesMean[i]))
-            .ThenByDescending(i => Math.Abs(examplesMean[i])) // among equal fits, what sets the examples apart
+            .Select(i => (Index: i, Contribution: document.Vector[i] * examplesMean[i]))
+            .Where(c => c.Contribution > 0)
+            .OrderByDescending(c => c.Contribution)
             .Take(ExplainingFeatures)
-            .Select(i => new FeatureMatch(
-                ProfileFeatures.Numeric[i].Name, document.Vector[i], examplesMean[i]))
+            .Select(c => new FeatureMatch(ProfileFeatures.Numeric[c.Index].Name, document.Vector[c.Index], examplesMean[c.Index]))
             .ToList();
         return new SimilarPlayer(document.UserId, hit.Score, document.Server, document.Level, document.Platform, document.LastSeen, shared);
     }
