@@ -15,14 +15,12 @@ public sealed class ExampleStreamSimilarityTests(ITestOutputHelper output)
     [Fact]
     public async Task Players_similar_to_three_of_an_archetype_mostly_share_it()
     {
-        var (store, indexer, service) = Build();
-        await ExampleStream.RunAsync([new ProfileStage(store, indexer, Options.Create(new ProfileOptions()))]);
+        var (store, _, service) = await SharedAsync();
         var clusters = ExampleStream.Expected.RootElement.GetProperty("clusters").EnumerateObject()
             .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
 
         foreach (var game in new[] { "odin", "ares" })
         {
-            await indexer.RefreshGameAsync(game, CancellationToken.None);
             var players = await store.ListByGameAsync(game, CancellationToken.None).Select(p => p.UserId).Where(clusters.ContainsKey).Order(StringComparer.Ordinal).ToListAsync();
             foreach (var archetype in Archetypes)
             {
@@ -36,6 +34,18 @@ public sealed class ExampleStreamSimilarityTests(ITestOutputHelper output)
             }
         }
     }
+
+    private static readonly Lazy<Task<(InMemoryProfileStore, ProfileIndexer, SimilarityService)>> Shared = new(async () =>
+    {
+        var built = Build();
+        await ExampleStream.RunAsync([new ProfileStage(built.Store, built.Indexer, Options.Create(new ProfileOptions()))]);
+        await built.Indexer.RefreshGameAsync("odin", CancellationToken.None);
+        await built.Indexer.RefreshGameAsync("ares", CancellationToken.None);
+        return built;
+    });
+
+    /// <summary>The example stream run once through <see cref="ProfileStage"/>, statistics computed: shared, read-only.</summary>
+    internal static Task<(InMemoryProfileStore Store, ProfileIndexer Indexer, SimilarityService Service)> SharedAsync() => Shared.Value;
 
     internal static (InMemoryProfileStore Store, ProfileIndexer Indexer, SimilarityService Service) Build(IPlayerIndex? index = null)
     {

@@ -54,7 +54,7 @@ public sealed class PlayerIndexTests
     [MemberData(nameof(Indexes))]
     public async Task Filters_on_game_server_level_platform_and_last_seen_all_apply(string kind)
     {
-        var players = RandomPlayers(900, 16, seed: 3);
+        var players = RandomPlayers(450, 16, seed: 3);
         var index = Create(kind);
         await index.UpsertAsync(players, CancellationToken.None);
         var filter = new PlayerFilter("odin")
@@ -97,7 +97,7 @@ public sealed class PlayerIndexTests
     [Fact]
     public async Task Approximate_search_finds_nearly_all_of_the_exact_top_ten()
     {
-        var players = RandomPlayers(3000, 32, seed: 4);
+        var players = RandomPlayers(1000, 32, seed: 4);
         var exact = new ExactPlayerIndex();
         var approximate = new HnswPlayerIndex();
         await exact.UpsertAsync(players, CancellationToken.None);
@@ -105,7 +105,7 @@ public sealed class PlayerIndexTests
         var random = new Random(5);
 
         var found = 0;
-        const int queries = 50;
+        const int queries = 30;
         for (var q = 0; q < queries; q++)
         {
             var query = players[random.Next(players.Count)].Vector.Select(x => x + (float)(random.NextDouble() * 0.1)).ToArray();

@@ -34,7 +34,6 @@ public sealed class SimilarityServiceTests
         Assert.Equal(similar.Select(s => s.Score).OrderDescending(), similar.Select(s => s.Score));
         Assert.All(similar, s => Assert.InRange(s.SharedFeatures.Count, 1, SimilarityService.ExplainingFeatures));
         Assert.All(similar, s => Assert.Contains(s.SharedFeatures, f => f.Feature == "pvpMatchesPerDay"));
-        Assert.All(similar, s => Assert.DoesNotContain(s.SharedFeatures, f => f.Feature == "marketSalesPerDay"));
     }
 
     [Fact]
