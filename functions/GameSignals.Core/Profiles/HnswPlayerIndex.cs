@@ -21,64 +21,17 @@ public sealed record HnswOptions
 /// Approximate k-nearest-neighbour search for large games: one HNSW graph (Malkov and Yashunin 2016) per game.
 /// Written here rather than taken from USearch so Core carries no native library and filters apply during
 /// the walk (a filter that leaves too few matches widens the search, finally to every node).
-/// Updates and deletes leave tombstones that still route searches. One lock: searches do not run in parallel.
+/// Updates and deletes leave tombstones that still route searches.
 /// </summary>
-public sealed class HnswPlayerIndex(HnswOptions? options = null) : IPlayerIndex
+public sealed class HnswPlayerIndex(HnswOptions? options = null) : EmbeddedPlayerIndex
 {
     private readonly HnswOptions _options = options ?? new HnswOptions();
-    private readonly Dictionary<string, HnswGraph> _games = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
 
-    public ValueTask<IReadOnlyList<IndexingResult>> UpsertAsync(IReadOnlyList<PlayerDocument> documents, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        var results = new IndexingResult[documents.Count];
-        lock (_lock)
-        {
-            for (var i = 0; i < documents.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var document = documents[i];
-                if (!_games.TryGetValue(document.GameId, out var graph))
-                {
-                    _games[document.GameId] = graph = new HnswGraph(_options);
-                }
-
-                if (graph.Dimensions is { } dimensions && dimensions != document.Vector.Length)
-                {
-                    results[i] = new IndexingResult(document.GameId, document.UserId, false, $"Vector has {document.Vector.Length} dimensions, the index {dimensions}.");
-                    continue;
-                }
-
-                graph.Insert(document);
-                results[i] = new IndexingResult(document.GameId, document.UserId, true);
-            }
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<IndexingResult>>(results);
-    }
-
-    public ValueTask<bool> DeleteAsync(string gameId, string userId, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return ValueTask.FromResult(_games.TryGetValue(gameId, out var graph) && graph.Delete(userId));
-        }
-    }
-
-    public ValueTask<IReadOnlyList<PlayerHit>> SearchAsync(ReadOnlyMemory<float> vector, int k, PlayerFilter filter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        lock (_lock)
-        {
-            return ValueTask.FromResult(_games.TryGetValue(filter.GameId, out var graph) ? graph.Search(vector.Span, k, filter) : []);
-        }
-    }
+    private protected override IGameVectors CreateGame() => new HnswGraph(_options);
 }
 
 /// <summary>One game's HNSW graph over unit vectors; distance is 1 - cosine.</summary>
-internal sealed class HnswGraph(HnswOptions options)
+internal sealed class HnswGraph(HnswOptions options) : IGameVectors
 {
     private static readonly Comparer<float> FarthestFirst = Comparer<float>.Create((a, b) => b.CompareTo(a));
 
@@ -95,7 +48,7 @@ internal sealed class HnswGraph(HnswOptions options)
 
     public int? Dimensions => _vectors.Count == 0 ? null : _vectors[0].Length;
 
-    public void Insert(PlayerDocument document)
+    public void Upsert(PlayerDocument document)
     {
         Delete(document.UserId);
         var vector = Normalize(document.Vector);
