@@ -123,22 +123,24 @@ public sealed class ProfileStageTests
         Assert.Equal(2, (await store.GetAsync("odin", "u1", CancellationToken.None))!.Profile.PvpMatches.Value, tolerance: 0.01);
     }
 
-    /// <summary>Counts writes.</summary>
+    /// <summary>Counts writes (the stage writes players concurrently).</summary>
     private sealed class CountingStore(IProfileStore inner) : IProfileStore
     {
-        public int Writes { get; private set; }
+        private int _writes;
+
+        public int Writes => _writes;
 
         public ValueTask<StoredProfile?> GetAsync(string gameId, string userId, CancellationToken cancellationToken) => inner.GetAsync(gameId, userId, cancellationToken);
 
         public ValueTask<StoredProfile> CreateAsync(PlayerProfile profile, CancellationToken cancellationToken)
         {
-            Writes++;
+            Interlocked.Increment(ref _writes);
             return inner.CreateAsync(profile, cancellationToken);
         }
 
         public ValueTask<StoredProfile> ReplaceAsync(PlayerProfile profile, string ifMatch, CancellationToken cancellationToken)
         {
-            Writes++;
+            Interlocked.Increment(ref _writes);
             return inner.ReplaceAsync(profile, ifMatch, cancellationToken);
         }
 
