@@ -33,8 +33,6 @@ public sealed class HnswPlayerIndex(HnswOptions? options = null) : EmbeddedPlaye
 /// <summary>One game's HNSW graph over unit vectors; distance is 1 - cosine.</summary>
 internal sealed class HnswGraph(HnswOptions options) : IGameVectors
 {
-    private static readonly Comparer<float> FarthestFirst = Comparer<float>.Create((a, b) => b.CompareTo(a));
-
     private readonly List<float[]> _vectors = [];
     private readonly List<PlayerDocument?> _documents = []; // null: deleted or replaced
     private readonly List<List<int>[]> _links = []; // per node, per layer
@@ -174,15 +172,15 @@ internal sealed class HnswGraph(HnswOptions options) : IGameVectors
         }
 
         var mark = ++_visitMark;
-        var candidates = new PriorityQueue<int, float>(); // nearest first
-        var results = new PriorityQueue<int, float>(FarthestFirst);
+        var candidates = new PriorityQueue<int, float>(ef); // nearest first
+        var results = new PriorityQueue<int, float>(ef + 1); // by negated distance: farthest first, default comparer
         var entryDistance = Distance(query, _vectors[entry]);
         candidates.Enqueue(entry, entryDistance);
-        results.Enqueue(entry, entryDistance);
+        results.Enqueue(entry, -entryDistance);
+        var farthest = entryDistance;
         _visited[entry] = mark;
         while (candidates.TryDequeue(out var node, out var distance))
         {
-            results.TryPeek(out _, out var farthest);
             if (distance > farthest && results.Count >= ef)
             {
                 break;
@@ -197,23 +195,30 @@ internal sealed class HnswGraph(HnswOptions options) : IGameVectors
 
                 _visited[neighbour] = mark;
                 var d = Distance(query, _vectors[neighbour]);
-                results.TryPeek(out _, out farthest);
-                if (results.Count < ef || d < farthest)
+                if (results.Count < ef)
                 {
                     candidates.Enqueue(neighbour, d);
-                    results.Enqueue(neighbour, d);
-                    if (results.Count > ef)
-                    {
-                        results.Dequeue();
-                    }
+                    results.Enqueue(neighbour, -d);
                 }
+                else if (d < farthest)
+                {
+                    candidates.Enqueue(neighbour, d);
+                    results.EnqueueDequeue(neighbour, -d);
+                }
+                else
+                {
+                    continue;
+                }
+
+                results.TryPeek(out _, out var negated);
+                farthest = -negated;
             }
         }
 
         var nearest = new List<(float Distance, int Node)>(results.Count);
-        while (results.TryDequeue(out var node, out var distance))
+        while (results.TryDequeue(out var node, out var negated))
         {
-            nearest.Add((distance, node));
+            nearest.Add((-negated, node));
         }
 
         nearest.Reverse();
