@@ -9,7 +9,11 @@ public sealed class ExampleStreamSimilarityTests(ITestOutputHelper output)
 {
     private static readonly string[] Archetypes = ["pvp_grinder", "whale", "dungeon_runner", "casual", "trader"];
 
-    /// <summary>Measured: 1.0 for every archetype in both games (top 10, three examples each).</summary>
+    /// <summary>
+    /// Measured (top 10, three examples each): 1.0 for every archetype in both games but odin casual, 0.7, whose
+    /// three misses are accounts outside the generated 200 (no archetype in expected.json) that play like casuals.
+    /// They count as misses here.
+    /// </summary>
     private const double RequiredPrecision = 0.7;
 
     [Fact]
