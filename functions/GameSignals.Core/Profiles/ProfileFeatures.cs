@@ -1,0 +1,164 @@
+using GameSignals.Events;
+
+namespace GameSignals.Profiles;
+
+/// <summary>One numeric feature: how it is read from a profile and whether it is log-compressed before scaling.</summary>
+public sealed record ProfileFeature(string Name, TimeSpan? HalfLife, bool Logarithmic, Func<PlayerProfile, double> Read);
+
+/// <summary>
+/// The features of a player profile, the event-time half-lives of their moving averages, and how events
+/// update them. Recency-weighted values are decaying sums or means (<see cref="DecayingSum"/>,
+/// <see cref="DecayingMean"/>): an event's weight halves every half-life of event time, whatever the number
+/// of events in between. Rates are read at the player's <c>lastSeen</c>.
+/// <list type="table">
+/// <listheader><term>feature</term><description>meaning (source events) · half-life</description></listheader>
+/// <item><term>level</term><description>highest level reached (<c>character.level_up</c>) · none</description></item>
+/// <item><term>pvpWinRate</term><description>weighted mean of PvP results, win 1, draw 0.5, loss 0, smoothed towards 0.5 (<c>pvp.match_ended</c>) · 7 days</description></item>
+/// <item><term>pvpMatchesPerDay</term><description>PvP matches a day (<c>pvp.match_ended</c>) · 7 days</description></item>
+/// <item><term>dungeonClearsPerDay</term><description>dungeon clears a day (<c>dungeon.cleared</c>) · 7 days</description></item>
+/// <item><term>dungeonDifficulty</term><description>weighted mean difficulty (1-5) of clears; 0 before any (<c>dungeon.cleared</c>) · 14 days</description></item>
+/// <item><term>mainQuestShare</term><description>weighted share of main quests among completed quests (main 1, side 0), smoothed towards 0.5 (<c>quest.completed</c>) · 14 days</description></item>
+/// <item><term>playHoursPerDay</term><description>hours played a day, from session durations (<c>session.ended</c>) · 7 days</description></item>
+/// <item><term>deathsPerPlayHour</term><description>deaths per hour played, play time floored at half an hour (<c>character.died</c>, <c>session.ended</c>) · 7 days</description></item>
+/// <item><term>sessionsPerDay</term><description>sessions started a day (<c>session.started</c>) · 7 days</description></item>
+/// <item><term>marketSalesPerDay</term><description>market sales a day (<c>market.item_sold</c>) · 7 days</description></item>
+/// <item><term>marketValuePerDay</term><description>price × quantity sold a day, log-compressed (<c>market.item_sold</c>) · 7 days</description></item>
+/// <item><term>spend</term><description>lifetime spend in the reference currency, log-compressed (<c>purchase.completed</c>) · none</description></item>
+/// <item><term>purchases</term><description>lifetime purchase count (<c>purchase.completed</c>) · none</description></item>
+/// <item><term>platform.android, .ios, .pc</term><description>one-hot platform of the latest session (<c>session.started</c>) · none</description></item>
+/// </list>
+/// <c>lastSeen</c> and <c>server</c> are kept for filters, not for similarity. Shares are smoothed as if
+/// <see cref="PriorObservations"/> observations of 0.5 had been made, so one quest or match does not make an extreme.
+/// "Log-compressed" features go through <c>ln(1 + x)</c> before scaling (they span orders of magnitude).
+/// A "per day" rate divides the decaying sum by the decaying exposure since first seen,
+/// <c>h/ln2 · (1 - 2^(-age/h))</c> days, floored at one day so a five-minute visitor does not get a
+/// 288-sessions-a-day rate.
+/// </summary>
+public static class ProfileFeatures
+{
+    public static readonly TimeSpan ShortHalfLife = TimeSpan.FromDays(7);
+    public static readonly TimeSpan LongHalfLife = TimeSpan.FromDays(14);
+
+    /// <summary>Platforms one-hot encoded in vectors, in vector order.</summary>
+    public static readonly IReadOnlyList<string> Platforms = ["android", "ios", "pc"];
+
+    public const double PriorObservations = 2;
+
+    private const double MinimumPlayHours = 0.5;
+
+    /// <summary>The numeric features, in vector order (the platform one-hot follows them).</summary>
+    public static readonly IReadOnlyList<ProfileFeature> Numeric =
+    [
+        new("level", null, false, p => p.Level),
+        new("pvpWinRate", ShortHalfLife, false, p => p.PvpResults.Smoothed(0.5, PriorObservations, ShortHalfLife)),
+        new("pvpMatchesPerDay", ShortHalfLife, false, p => PerDay(p, p.PvpMatches)),
+        new("dungeonClearsPerDay", ShortHalfLife, false, p => PerDay(p, p.DungeonClears)),
+        new("dungeonDifficulty", LongHalfLife, false, p => p.DungeonDifficulty.MeanOr(0, LongHalfLife)),
+        new("mainQuestShare", LongHalfLife, false, p => p.MainQuestShare.Smoothed(0.5, PriorObservations, LongHalfLife)),
+        new("playHoursPerDay", ShortHalfLife, false, p => PerDay(p, p.PlaySeconds) / 3600),
+        new("deathsPerPlayHour", ShortHalfLife, false, p =>
+            p.Deaths.ValueAt(p.LastSeen, ShortHalfLife) / Math.Max(MinimumPlayHours, p.PlaySeconds.ValueAt(p.LastSeen, ShortHalfLife) / 3600)),
+        new("sessionsPerDay", ShortHalfLife, false, p => PerDay(p, p.Sessions)),
+        new("marketSalesPerDay", ShortHalfLife, false, p => PerDay(p, p.MarketSales)),
+        new("marketValuePerDay", ShortHalfLife, true, p => PerDay(p, p.MarketValue)),
+        new("spend", null, true, p => p.Spend),
+        new("purchases", null, false, p => p.Purchases),
+    ];
+
+    /// <summary>Length of a profile vector: numeric features then the platform one-hot.</summary>
+    public static int VectorLength => Numeric.Count + Platforms.Count;
+
+    /// <summary>Feature name to value, numeric features then the platform one-hot (the replay row's <c>features</c>).</summary>
+    public static IReadOnlyDictionary<string, double> Read(PlayerProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var features = new Dictionary<string, double>(VectorLength, StringComparer.Ordinal);
+        foreach (var feature in Numeric)
+        {
+            features[feature.Name] = feature.Read(profile);
+        }
+
+        foreach (var platform in Platforms)
+        {
+            features["platform." + platform] = string.Equals(profile.Platform, platform, StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return features;
+    }
+
+    /// <summary>Whether an event type changes a profile; other types (unknown ones included) create none.</summary>
+    public static bool IsProfileEvent(string type) => type switch
+    {
+        EventTypes.SessionStarted or EventTypes.SessionEnded or EventTypes.HpChanged or EventTypes.CharacterDied
+            or EventTypes.LevelUp or EventTypes.PvpMatchEnded or EventTypes.DungeonCleared or EventTypes.QuestCompleted
+            or EventTypes.ItemSold or EventTypes.InventoryFull or EventTypes.AutoBattleStopped
+            or EventTypes.PurchaseCompleted or EventTypes.PurchaseRefunded => true,
+        _ => false,
+    };
+
+    /// <summary>Folds one event into a profile (no position bookkeeping; see <see cref="ProfileUpdater"/>).</summary>
+    public static PlayerProfile Apply(PlayerProfile profile, GameEvent e, ProfileOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(options);
+        var t = e.Time;
+        var latest = t >= profile.LastSeen;
+        var p = profile with
+        {
+            FirstSeen = profile.FirstSeen == default || t < profile.FirstSeen ? t : profile.FirstSeen,
+            LastSeen = latest ? t : profile.LastSeen,
+            Server = latest && e.Server is not null ? e.Server : profile.Server,
+        };
+
+        return e.Payload switch
+        {
+            SessionStarted s => p with
+            {
+                Sessions = p.Sessions.Add(1, t, ShortHalfLife),
+                // The platform of the latest session, even when later payment events moved lastSeen on.
+                Platform = s.Platform is not null && t >= p.PlatformSince ? s.Platform : p.Platform,
+                PlatformSince = s.Platform is not null && t >= p.PlatformSince ? t : p.PlatformSince,
+            },
+            SessionEnded { DurationSeconds: { } seconds } when seconds > 0 => p with { PlaySeconds = p.PlaySeconds.Add(seconds, t, ShortHalfLife) },
+            CharacterDied => p with { Deaths = p.Deaths.Add(1, t, ShortHalfLife) },
+            LevelUp { Level: { } level } => p with { Level = Math.Max(p.Level, (int)level) },
+            PvpMatchEnded m => p with
+            {
+                PvpMatches = p.PvpMatches.Add(1, t, ShortHalfLife),
+                PvpResults = m.Result switch
+                {
+                    "win" => p.PvpResults.Add(1, t, ShortHalfLife),
+                    "draw" => p.PvpResults.Add(0.5, t, ShortHalfLife),
+                    "loss" => p.PvpResults.Add(0, t, ShortHalfLife),
+                    _ => p.PvpResults,
+                },
+            },
+            DungeonCleared d => p with
+            {
+                DungeonClears = p.DungeonClears.Add(1, t, ShortHalfLife),
+                DungeonDifficulty = d.Difficulty is { } difficulty ? p.DungeonDifficulty.Add(difficulty, t, LongHalfLife) : p.DungeonDifficulty,
+            },
+            QuestCompleted { Main: { } main } => p with { MainQuestShare = p.MainQuestShare.Add(main ? 1 : 0, t, LongHalfLife) },
+            ItemSold sale => p with
+            {
+                MarketSales = p.MarketSales.Add(1, t, ShortHalfLife),
+                MarketValue = p.MarketValue.Add((sale.Price ?? 0) * (sale.Quantity ?? 1), t, ShortHalfLife),
+            },
+            PurchaseCompleted purchase => p with
+            {
+                Purchases = p.Purchases + 1,
+                Spend = p.Spend + options.ToReferenceCurrency(purchase.Price, purchase.Currency),
+            },
+            _ => p,
+        };
+    }
+
+    private static double PerDay(PlayerProfile p, DecayingSum sum)
+    {
+        var halfLifeDays = ShortHalfLife.TotalDays;
+        var ageDays = (p.LastSeen - p.FirstSeen).TotalDays;
+        var exposureDays = halfLifeDays / Math.Log(2) * (1 - double.Exp2(-ageDays / halfLifeDays));
+        return sum.ValueAt(p.LastSeen, ShortHalfLife) / Math.Max(1, exposureDays);
+    }
+}

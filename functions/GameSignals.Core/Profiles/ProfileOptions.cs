@@ -1,0 +1,25 @@
+namespace GameSignals.Profiles;
+
+/// <summary>Options of the profiles capability.</summary>
+public sealed class ProfileOptions
+{
+    /// <summary>
+    /// Value of one unit of each currency in the reference currency (USD by default), to add up spend across
+    /// stores. Approximate defaults; operators set current rates. A purchase in a currency missing here counts
+    /// as a purchase with no spend.
+    /// </summary>
+    public Dictionary<string, double> CurrencyRates { get; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["USD"] = 1, ["EUR"] = 1.08, ["GBP"] = 1.27, ["JPY"] = 0.0067, ["KRW"] = 0.00072,
+        ["CNY"] = 0.14, ["TWD"] = 0.031, ["VND"] = 0.000039,
+    };
+
+    /// <summary>Attempts at an ETag-guarded write of one profile before the batch fails (and is redelivered).</summary>
+    public int MaxWriteAttempts { get; set; } = 5;
+
+    /// <summary>Profiles of one batch written concurrently.</summary>
+    public int WriteConcurrency { get; set; } = 8;
+
+    internal double ToReferenceCurrency(decimal? price, string? currency) =>
+        price is { } p && currency is not null && CurrencyRates.TryGetValue(currency, out var rate) ? (double)p * rate : 0;
+}
