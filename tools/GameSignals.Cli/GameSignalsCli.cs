@@ -4,6 +4,7 @@ using GameSignals.Cli.Demo;
 using GameSignals.Cli.Generate;
 using GameSignals.Cli.Replay;
 using GameSignals.Cli.Send;
+using GameSignals.Cli.Similar;
 
 namespace GameSignals.Cli;
 
@@ -21,11 +22,12 @@ internal static class GameSignalsCli
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken, Func<string, EventHubProducerClient>? producerFor = null)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, generate synthetic streams, send them to Event Hubs.")
+        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, find similar players, generate synthetic streams, send them to Event Hubs.")
         {
             ReplayCommand.Create(console),
             GenerateCommand.Create(console),
             SendCommand.Create(console, producerFor),
+            SimilarCommand.Create(console),
             DemoCommand.Create(console),
         };
 

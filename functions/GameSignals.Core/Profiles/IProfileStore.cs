@@ -50,6 +50,9 @@ public sealed class InMemoryProfileStore : IProfileStore
 
     public int Count => _profiles.Count;
 
+    /// <summary>The games that have at least one profile, in ordinal order.</summary>
+    public IReadOnlyList<string> GameIds => [.. _profiles.Keys.Select(k => k.GameId).Distinct().Order(StringComparer.Ordinal)];
+
     public ValueTask<StoredProfile?> GetAsync(string gameId, string userId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_profiles.TryGetValue((gameId, userId), out var stored) ? stored : null);
 

@@ -125,7 +125,8 @@ public sealed class SimilarityService(IProfileStore profiles, IPopulationStatist
     }
 
     /// <summary>Mean of the unit vectors: the direction closest, by cosine, to all examples at once.</summary>
-    private static float[] Centroid(List<float[]> vectors)
+    /// <summary>The sum of the examples' unit vectors: the query of "players like these".</summary>
+    public static float[] Centroid(IReadOnlyList<float[]> vectors)
     {
         var centroid = new float[vectors[0].Length];
         foreach (var vector in vectors)

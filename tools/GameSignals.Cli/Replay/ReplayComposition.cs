@@ -3,6 +3,7 @@ using GameSignals.Fraud;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
+using GameSignals.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -50,6 +51,10 @@ internal static class ReplayComposition
         AddNotifications(services, config);
         services.AddSingleton<IIpIntelligence>(LoadIpRanges(config));
         AddFraud(services, config);
+        services.AddSingleton<InMemoryProfileStore>();
+        services.AddSingleton<IProfileStore>(sp => sp.GetRequiredService<InMemoryProfileStore>());
+        services.AddProfiles();
+        services.AddSingleton<IReplayOutput, ProfilesOutput>();
     }
 
     private static void AddNotifications(IServiceCollection services, ReplayConfiguration config)

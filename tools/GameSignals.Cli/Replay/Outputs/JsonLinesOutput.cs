@@ -16,9 +16,13 @@ internal abstract class JsonLinesOutput<T>(string fileName) : IReplayOutput
 
     protected abstract void WriteRow(Utf8JsonWriter writer, T row);
 
+    /// <summary>Work that must happen once the stream is processed and before the rows are read (batch steps).</summary>
+    protected virtual ValueTask PrepareAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public async ValueTask<long> WriteAsync(Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        await PrepareAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new ArrayBufferWriter<byte>();
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         long lines = 0;
