@@ -9,7 +9,8 @@ internal readonly record struct FlaggedEvent(string GameId, string UserId, strin
 /// <summary>
 /// Creates flags idempotently and publishes the <c>block</c> ones. A flag is created first, then published,
 /// then marked published; a redelivery finding it created but unmarked publishes again (at least once,
-/// with the flag id as message id), and one finding it marked publishes nothing.
+/// with the flag id as message id), and one finding it marked publishes nothing. A flag raised again with
+/// other evidence gets the new evidence.
 /// </summary>
 internal sealed class FlagRaiser(IFlagStore flags, IFraudActionPublisher actions)
 {
@@ -30,12 +31,13 @@ internal sealed class FlagRaiser(IFlagStore flags, IFraudActionPublisher actions
 
         if (!await flags.CreateAsync(flag, cancellationToken).ConfigureAwait(false))
         {
-            if (flag.Severity != FlagSeverity.Block)
+            var existing = await flags.GetAsync(flag.GameId, flag.Id, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && !JsonElement.DeepEquals(existing.Evidence, flag.Evidence))
             {
-                return;
+                // Raised again with other facts: a late event completed them (see IFlagStore.ReplaceEvidenceAsync).
+                await flags.ReplaceEvidenceAsync(flag.GameId, flag.Id, flag.Evidence, cancellationToken).ConfigureAwait(false);
             }
 
-            var existing = await flags.GetAsync(flag.GameId, flag.Id, cancellationToken).ConfigureAwait(false);
             if (existing is null || existing.ActionPublished || existing.Severity != FlagSeverity.Block)
             {
                 return;

@@ -15,4 +15,11 @@ public interface IFlagStore
 
     /// <summary>Records that the flag's block action was published.</summary>
     ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the evidence of an existing flag. Late events complete the facts behind a flag raised earlier
+    /// (more devices in a window, an earlier first use of a receipt), so the evidence converges on what the
+    /// whole stream says whatever the arrival order.
+    /// </summary>
+    ValueTask ReplaceEvidenceAsync(string gameId, string id, System.Text.Json.JsonElement evidence, CancellationToken cancellationToken);
 }

@@ -85,6 +85,19 @@ public sealed class InMemoryFlagStore : IFlagStore
         }
     }
 
+    public ValueTask ReplaceEvidenceAsync(string gameId, string id, System.Text.Json.JsonElement evidence, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_flags.TryGetValue(Key(gameId, id), out var flag))
+            {
+                _flags[Key(gameId, id)] = flag with { Evidence = evidence };
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -91,7 +91,7 @@ public sealed class DeviceFarmTests
     }
 
     [Fact]
-    public async Task Any_arrival_order_raises_the_same_device_farm_flags()
+    public async Task Any_arrival_order_raises_the_same_device_farm_flags_with_the_same_evidence()
     {
         var random = new Random(7);
         var logins = Enumerable.Range(1, 40)
@@ -113,7 +113,7 @@ public sealed class DeviceFarmTests
                 await harness.ProcessAsync(login);
             }
 
-            return [.. harness.Flags.All.Select(f => f.EventId).Order()];
+            return [.. harness.Flags.All.Select(f => f.EventId + " " + f.Evidence.GetRawText()).Order(StringComparer.Ordinal)];
         }
     }
 
