@@ -32,12 +32,7 @@ internal static class ExampleStream
             foreach (var e in decoded)
             {
                 var partition = Partitioning.PartitionFor(e.UserId, partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                events.Add(new GameEvent
-                {
-                    Id = e.Id, Source = e.Source, Type = e.Type, Time = e.Time, GameId = e.GameId, UserId = e.UserId,
-                    CharacterId = e.CharacterId, Server = e.Server, Data = e.Data,
-                    Origin = origin with { Hub = e.IsPayment ? "payment-events" : "game-events", Partition = partition },
-                });
+                events.Add(e.WithOrigin(origin with { Hub = e.IsPayment ? "payment-events" : "game-events", Partition = partition }));
             }
         }
 

@@ -35,6 +35,13 @@ public sealed class GameEvent
 
     public EventKey Key => new(Source, Id);
 
+    /// <summary>The same event read from another position (replay decodes first, then routes to a partition).</summary>
+    public GameEvent WithOrigin(MessageOrigin origin) => new()
+    {
+        Id = Id, Source = Source, Type = Type, Time = Time, GameId = GameId, UserId = UserId,
+        CharacterId = CharacterId, Server = Server, Data = Data, _payload = _payload, Origin = origin,
+    };
+
     public bool IsPayment => Type.StartsWith("payment.", StringComparison.Ordinal);
 }
 

@@ -31,7 +31,6 @@ internal sealed class ReplayRunner
     private readonly LatencyHistogram _latency = new();
 
     // Producers are few and events many: one string per source keeps the ledger's keys small.
-    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
     private long _lines;
     private long _duplicates;
     private long _deadLettered;
@@ -174,7 +173,7 @@ internal sealed class ReplayRunner
             }
 
             var hub = decoded.IsPayment ? PaymentHub : GameHub;
-            var e = WithOrigin(decoded, origin with { Hub = hub, Partition = _partitionNames[partition] });
+            var e = decoded.WithOrigin(origin with { Hub = hub, Partition = _partitionNames[partition] });
             var buffer = _buffers[(partition * 2) + (decoded.IsPayment ? 1 : 0)];
             buffer.Add(new Pending(e, line.ReadTimestamp));
             if (buffer.Count >= _options.BatchSize)
@@ -290,35 +289,6 @@ internal sealed class ReplayRunner
         }
 
         return count;
-    }
-
-    private GameEvent WithOrigin(GameEvent e, MessageOrigin origin) => new()
-    {
-        Id = e.Id,
-        Source = Intern(e.Source),
-        Type = e.Type,
-        Time = e.Time,
-        GameId = e.GameId,
-        UserId = e.UserId,
-        CharacterId = e.CharacterId,
-        Server = e.Server,
-        Data = e.Data,
-        Payload = e.Payload,
-        Origin = origin,
-    };
-
-    private string Intern(string source)
-    {
-        if (!_sources.TryGetValue(source, out var shared))
-        {
-            shared = source;
-            if (_sources.Count < 10_000)
-            {
-                _sources[source] = source;
-            }
-        }
-
-        return shared;
     }
 
     private readonly record struct Pending(GameEvent Event, long ReadTimestamp);
