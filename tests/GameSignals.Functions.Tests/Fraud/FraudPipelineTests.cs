@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using GameSignals.Fraud;
+using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Intake;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Azure.Fraud;
 using GameSignals.Pipeline;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Functions.Tests.Fraud;
@@ -44,6 +46,26 @@ public sealed class FraudPipelineTests
         Assert.IsType<EventHubFraudActionPublisher>(services.GetService<IFraudActionPublisher>());
         var containers = services.GetServices<CosmosContainerSpec>().Select(c => c.Name);
         Assert.Superset(new HashSet<string> { "flags", "devicesightings", "receiptuses", "fraudconfig" }, containers.ToHashSet());
+    }
+
+    [Fact]
+    public void The_Fraud_section_sets_the_stage_options_and_the_core_registration_again_adds_no_second_stage()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fraud:SightingRetention"] = "02:00:00",
+            ["Fraud:ConfigRefreshInterval"] = "00:01:00",
+            ["EventHubs:fullyQualifiedNamespace"] = "gamesignals.servicebus.windows.net",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+
+        services.AddFraudFunctions(configuration).AddFraud();
+
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<FraudOptions>>().Value;
+        Assert.Equal((TimeSpan.FromHours(2), TimeSpan.FromMinutes(1)), (options.SightingRetention, options.ConfigRefreshInterval));
+        Assert.Single(services, d => d.ServiceType == typeof(IEventStage) && d.ImplementationType == typeof(FraudStage));
+        Assert.IsType<GameSignals.IpRanges.CurrentRangeTable>(provider.GetRequiredService<GameSignals.IpRanges.IIpIntelligence>());
     }
 
     private static byte[] Login(string id, string user, string signature) => Encoding.UTF8.GetBytes(
