@@ -141,6 +141,16 @@ public sealed class CosmosFraudStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logins_recorded_at_once_from_many_instances_are_all_kept()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            _sightings.AddAsync("odin", "198.51.100.9", Sighting($"c{i:00}", $"d{i}", T0.AddSeconds(i)), CancellationToken.None).AsTask()));
+
+        var found = await _sightings.FindAsync("odin", "198.51.100.9", T0, T0.AddMinutes(1), CancellationToken.None);
+        Assert.Equal(12, found.Select(s => s.DeviceId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Sighting_buckets_expire_by_the_containers_per_item_ttl()
     {
         await _sightings.AddAsync("odin", "10.0.0.1", Sighting("e1", "d1", T0), CancellationToken.None);
