@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GameSignals.Azure.Cosmos;
+using GameSignals.Fraud;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace GameSignals.Azure.Fraud;
+
+/// <summary>
+/// Fraud flags in the Cosmos container <c>flags</c>, partitioned by <c>/gameId</c>, the item id being the flag id.
+/// Each item is the flag's contract JSON plus <c>timeKey</c>: the event time in UTC at fixed width followed by the
+/// flag id, so that one string orders flags by (time, id) whatever the events' offsets, and bounds time ranges.
+/// </summary>
+public sealed class CosmosFlagStore : IFlagStore
+{
+    public const string ContainerName = "flags";
+
+    private readonly Container _container;
+
+    public CosmosFlagStore(CosmosClient client, IOptions<CosmosOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        _container = client.GetContainer(options.Value.Database, ContainerName);
+    }
+
+    public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/gameId");
+
+    public async ValueTask<bool> CreateAsync(FraudFlag flag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flag);
+        return await FraudCosmosItems.CreateAsync(_container, Serialize(flag), new PartitionKey(flag.GameId), cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    public async ValueTask<FraudFlag?> GetAsync(string gameId, string id, CancellationToken cancellationToken) =>
+        (await FraudCosmosItems.ReadAsync(_container, id, new PartitionKey(gameId), FraudCosmosJson.Default.FraudFlag, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>A single-partition query ordered by <c>timeKey</c>; pages follow the SDK's continuation token.</summary>
+    /// <exception cref="ArgumentException">The continuation token is not one this store gave.</exception>
+    public async ValueTask<FlagPage> QueryAsync(FlagQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1);
+        if (query.GameId is null)
+        {
+            throw new ArgumentException("Flags are queried per game.", nameof(query));
+        }
+
+        var sql = new StringBuilder("SELECT * FROM c WHERE c.gameId = @gameId");
+        var parameters = new List<(string, object)> { ("@gameId", query.GameId) };
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(condition);
+                parameters.Add((name, value));
+            }
+        }
+
+        Filter("c.userId = @userId", "@userId", query.UserId);
+        Filter("c.reason = @reason", "@reason", query.Reason);
+        Filter("c.status = @status", "@status", query.Status is { } status ? JsonSerializer.SerializeToElement(status, FraudCosmosJson.Default.FlagStatus).GetString() : null);
+        Filter("c.timeKey >= @from", "@from", query.From is { } from ? TimeKey(from, "") : null);
+        Filter("c.timeKey < @to", "@to", query.To is { } to ? TimeKey(to, "") : null);
+        sql.Append(" ORDER BY c.timeKey");
+        var definition = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters)
+        {
+            definition = definition.WithParameter(name, value);
+        }
+
+        var requestOptions = new QueryRequestOptions { PartitionKey = new PartitionKey(query.GameId), MaxItemCount = query.PageSize };
+        try
+        {
+            using var iterator = _container.GetItemQueryStreamIterator(definition, query.ContinuationToken, requestOptions);
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.BadRequest && query.ContinuationToken is not null)
+            {
+                throw BadToken(null);
+            }
+
+            response.EnsureSuccessStatusCode();
+            var page = await JsonSerializer.DeserializeAsync(response.Content, FraudCosmosJson.Default.FlagQueryPage, cancellationToken).ConfigureAwait(false);
+            return new FlagPage(page?.Documents ?? [], response.ContinuationToken);
+        }
+        catch (Exception e) when (query.ContinuationToken is not null
+            && (e is CosmosException { StatusCode: HttpStatusCode.BadRequest } || e is JsonException || e is FormatException || e.GetType() == typeof(ArgumentException)))
+        {
+            throw BadToken(e);
+        }
+    }
+
+    public async ValueTask<FraudFlag?> ReviewAsync(string gameId, string id, FlagReview review, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        if (review.Status == FlagStatus.Open)
+        {
+            throw new ArgumentException("A review resolves or dismisses a flag.", nameof(review));
+        }
+
+        return await UpdateAsync(gameId, id, f => f with { Status = review.Status, Comment = review.Comment, ResolvedBy = review.By, ResolvedAt = review.At }, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public async ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken) =>
+        await UpdateAsync(gameId, id, f => f.ActionPublished ? null : f with { ActionPublished = true }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Read, change, ETag-guarded replace, again while someone else wrote in between; null when there is no such flag.</summary>
+    private async ValueTask<FraudFlag?> UpdateAsync(string gameId, string id, Func<FraudFlag, FraudFlag?> change, CancellationToken cancellationToken)
+    {
+        var partitionKey = new PartitionKey(gameId);
+        for (var attempt = 0; attempt < FraudCosmosItems.MaxAttempts; attempt++)
+        {
+            var (current, etag) = await FraudCosmosItems.ReadAsync(_container, id, partitionKey, FraudCosmosJson.Default.FraudFlag, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return null;
+            }
+
+            if (change(current) is not { } changed)
+            {
+                return current;
+            }
+
+            if (await FraudCosmosItems.ReplaceAsync(_container, id, Serialize(changed), partitionKey, etag!, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return changed;
+            }
+        }
+
+        throw new InvalidOperationException($"Flag {id} of game {gameId} kept changing; the update was not made.");
+    }
+
+    private static byte[] Serialize(FraudFlag flag)
+    {
+        var item = JsonSerializer.SerializeToNode(flag, FraudCosmosJson.Default.FraudFlag)!.AsObject();
+        item["timeKey"] = TimeKey(flag.Time, flag.Id);
+        return JsonSerializer.SerializeToUtf8Bytes(item, FraudCosmosJson.Default.JsonObject);
+    }
+
+    /// <summary>UTC at fixed width (so string order is time order), then the id; bounds use an empty id.</summary>
+    internal static string TimeKey(DateTimeOffset time, string id) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + (id.Length == 0 ? "" : "|" + id);
+
+    private static ArgumentException BadToken(Exception? inner) =>
+        new("The continuation token is not one this store gave.", inner);
+}

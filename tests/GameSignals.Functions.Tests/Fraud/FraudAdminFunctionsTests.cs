@@ -1,0 +1,279 @@
+using System.Text;
+using System.Text.Json;
+using GameSignals.Fraud;
+using GameSignals.Functions.Fraud;
+using GameSignals.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GameSignals.Functions.Tests.Fraud;
+
+/// <summary>The fraud admin functions called as the host calls them, over the in-memory stores.</summary>
+public sealed class FraudAdminFunctionsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly InMemoryFraudConfigStore _configs = new();
+    private readonly InMemoryFlagStore _flags = new();
+    private readonly FraudAdminFunctions _functions;
+
+    public FraudAdminFunctionsTests() => _functions = new FraudAdminFunctions(_configs, _flags, new FixedTime(Now));
+
+    [Fact]
+    public async Task Settings_written_without_If_Match_the_first_time_are_read_back_with_the_same_ETag()
+    {
+        var put = Request("PUT", body: FraudApp.OdinConfigJson());
+        var written = await _functions.PutConfigAsync(put.Request, "odin");
+
+        var get = Request("GET");
+        var read = await _functions.GetConfigAsync(get.Request, "odin");
+
+        Assert.Equal(200, Content(written).StatusCode);
+        Assert.Equal(put.Response.Headers.ETag.ToString(), get.Response.Headers.ETag.ToString());
+        Assert.StartsWith("\"", get.Response.Headers.ETag.ToString(), StringComparison.Ordinal);
+        using var body = JsonDocument.Parse(Content(read).Content!);
+        Assert.Equal(20, body.RootElement.GetProperty("deviceFarm").GetProperty("maxDevicesPerIp").GetInt32());
+        Assert.Equal(1200m, (await _configs.GetAsync("odin", CancellationToken.None))!.Config.Catalog!["gem_100"]["KRW"]);
+    }
+
+    [Fact]
+    public async Task Reading_settings_of_a_game_without_any_is_a_404_problem()
+    {
+        AssertProblem(404, await _functions.GetConfigAsync(Request("GET").Request, "nope"));
+    }
+
+    [Fact]
+    public async Task Invalid_settings_are_refused_with_every_problem_by_field_and_nothing_is_saved()
+    {
+        var body = """{"blockCloudProviders":true,"deviceFarm":{"maxDevicesPerIp":0,"window":"ten minutes"},"currencies":{"steam":["USD"]}}"""u8.ToArray();
+
+        var result = await _functions.PutConfigAsync(Request("PUT", body: body).Request, "odin");
+
+        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, result));
+        Assert.Equal(["currencies.steam", "deviceFarm.maxDevicesPerIp", "deviceFarm.window"], problem.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Null(await _configs.GetAsync("odin", CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("""{"blockCloudProvider":true}""")]
+    [InlineData("""{"blockCloudProviders":"yes"}""")]
+    [InlineData("")]
+    public async Task A_malformed_or_mistyped_settings_body_is_a_400_and_nothing_is_saved(string body)
+    {
+        AssertProblem(400, await _functions.PutConfigAsync(Request("PUT", body: Encoding.UTF8.GetBytes(body)).Request, "odin"));
+
+        Assert.Null(await _configs.GetAsync("odin", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_write_with_the_current_ETag_succeeds_and_one_with_the_old_ETag_is_a_412_that_changes_nothing()
+    {
+        var first = Request("PUT", body: FraudApp.OdinConfigJson());
+        await _functions.PutConfigAsync(first.Request, "odin");
+        var etag = first.Response.Headers.ETag.ToString();
+        var changed = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(FraudApp.OdinConfigJson()).Replace("\"maxDevicesPerIp\":20", "\"maxDevicesPerIp\":7", StringComparison.Ordinal));
+
+        var second = Request("PUT", body: changed, headers: new() { ["If-Match"] = etag });
+        Assert.Equal(200, Content(await _functions.PutConfigAsync(second.Request, "odin")).StatusCode);
+        Assert.NotEqual(etag, second.Response.Headers.ETag.ToString());
+
+        AssertProblem(412, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = etag }).Request, "odin"));
+        AssertProblem(412, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = "\"%%\"" }).Request, "odin"));
+        Assert.Equal(7, (await _configs.GetAsync("odin", CancellationToken.None))!.Config.DeviceFarm!.MaxDevicesPerIp);
+    }
+
+    [Fact]
+    public async Task Overwriting_existing_settings_without_If_Match_is_refused_with_428()
+    {
+        await _configs.SaveAsync("odin", FraudApp.OdinConfig(), null, CancellationToken.None);
+        var before = (await _configs.GetAsync("odin", CancellationToken.None))!.ETag;
+
+        AssertProblem(428, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson()).Request, "odin"));
+
+        Assert.Equal(before, (await _configs.GetAsync("odin", CancellationToken.None))!.ETag);
+    }
+
+    [Fact]
+    public async Task If_Match_star_needs_existing_settings()
+    {
+        AssertProblem(412, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = "*" }).Request, "odin"));
+        await _configs.SaveAsync("odin", FraudApp.OdinConfig(), null, CancellationToken.None);
+
+        Assert.Equal(200, Content(await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = "*" }).Request, "odin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Flags_are_listed_by_filter_in_event_time_order_page_by_page()
+    {
+        await SeedFlagsAsync();
+
+        var first = await ListAsync("?userId=u1&reason=client.tampered&status=open&pageSize=1");
+        var next = await ListAsync("?userId=u1&reason=client.tampered&status=open&pageSize=1&continuation=" + Uri.EscapeDataString(first.Continuation!));
+        var window = await ListAsync("?from=2026-11-01T12:00:01Z&to=2026-11-01T21:00:04%2B09:00");
+
+        Assert.Equal(["e1"], first.Flags.Select(f => f.EventId));
+        Assert.Equal(["e2"], next.Flags.Select(f => f.EventId));
+        Assert.Null(next.Continuation);
+        Assert.Equal(["e2", "e3", "e4"], window.Flags.Select(f => f.EventId));
+    }
+
+    [Fact]
+    public async Task Every_bad_query_parameter_is_named_in_one_400()
+    {
+        var context = Request("GET", query: "?reason=client.hacked&status=closed&from=yesterday&to=2026-11-01&pageSize=201&userId=a&userId=b");
+
+        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, await _functions.ListFlagsAsync(context.Request, "odin")));
+
+        Assert.Equal(["from", "pageSize", "reason", "status", "to", "userId"], problem.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("?pageSize=0")]
+    [InlineData("?pageSize=ten")]
+    [InlineData("?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z")]
+    [InlineData("?status=")]
+    [InlineData("?continuation=bm90IGEgdG9rZW4")]
+    public async Task A_bad_page_size_time_range_empty_value_or_continuation_is_a_400(string query)
+    {
+        await SeedFlagsAsync();
+
+        AssertProblem(400, await _functions.ListFlagsAsync(Request("GET", query: query).Request, "odin"));
+    }
+
+    [Fact]
+    public async Task A_flag_is_read_by_id_and_an_unknown_or_malformed_id_is_404_or_400()
+    {
+        var flags = await SeedFlagsAsync();
+
+        using var body = JsonDocument.Parse(Content(await _functions.GetFlagAsync(Request("GET").Request, "odin", flags[0].Id)).Content!);
+        Assert.Equal((flags[0].Id, "client.tampered", "open"), (body.RootElement.GetProperty("id").GetString(), body.RootElement.GetProperty("reason").GetString(), body.RootElement.GetProperty("status").GetString()));
+        AssertProblem(404, await _functions.GetFlagAsync(Request("GET").Request, "ares", flags[0].Id));
+        AssertProblem(404, await _functions.GetFlagAsync(Request("GET").Request, "odin", new string('0', 32)));
+        AssertProblem(400, await _functions.GetFlagAsync(Request("GET").Request, "odin", "../etc"));
+    }
+
+    [Fact]
+    public async Task Resolving_records_the_callers_identity_the_time_and_the_comment_and_a_second_review_is_a_409_keeping_the_first()
+    {
+        var flags = await SeedFlagsAsync();
+        var resolve = Request("POST", body: """{"comment":"confirmed cheat"}"""u8.ToArray(), headers: new() { ["x-ms-client-principal-name"] = "alice@example.com" });
+
+        var resolved = await _functions.ResolveFlagAsync(resolve.Request, "odin", flags[0].Id);
+        var again = await _functions.DismissFlagAsync(Request("POST", body: """{"comment":"oops"}"""u8.ToArray()).Request, "odin", flags[0].Id);
+
+        using var body = JsonDocument.Parse(Content(resolved).Content!);
+        Assert.Equal(("resolved", "alice@example.com", "confirmed cheat"), (body.RootElement.GetProperty("status").GetString(), body.RootElement.GetProperty("resolvedBy").GetString(), body.RootElement.GetProperty("comment").GetString()));
+        AssertProblem(409, again);
+        var stored = (await _flags.GetAsync("odin", flags[0].Id, CancellationToken.None))!;
+        Assert.Equal((FlagStatus.Resolved, "alice@example.com", Now, "confirmed cheat"), (stored.Status, stored.ResolvedBy, stored.ResolvedAt, stored.Comment));
+    }
+
+    [Fact]
+    public async Task Dismissing_with_a_function_key_records_function_key_as_the_reviewer()
+    {
+        var flags = await SeedFlagsAsync();
+
+        await _functions.DismissFlagAsync(Request("POST", body: """{"comment":"shared office IP"}"""u8.ToArray()).Request, "odin", flags[1].Id);
+
+        var stored = (await _flags.GetAsync("odin", flags[1].Id, CancellationToken.None))!;
+        Assert.Equal((FlagStatus.Dismissed, "function-key", Now), (stored.Status, stored.ResolvedBy, stored.ResolvedAt));
+    }
+
+    [Fact]
+    public async Task A_review_of_an_unknown_flag_is_404_and_a_bad_body_or_id_is_400_without_a_write()
+    {
+        var flags = await SeedFlagsAsync();
+
+        AssertProblem(404, await _functions.ResolveFlagAsync(Request("POST", body: "{}"u8.ToArray()).Request, "odin", new string('a', 32)));
+        AssertProblem(400, await _functions.ResolveFlagAsync(Request("POST", body: """{"comment":3}"""u8.ToArray()).Request, "odin", flags[0].Id));
+        AssertProblem(400, await _functions.ResolveFlagAsync(Request("POST", body: Encoding.UTF8.GetBytes($$"""{"comment":"{{new string('x', 4001)}}"}""")).Request, "odin", flags[0].Id));
+        AssertProblem(400, await _functions.DismissFlagAsync(Request("POST", body: "{}"u8.ToArray()).Request, "odin", "NOT-HEX"));
+        AssertProblem(400, await _functions.DismissFlagAsync(Request("POST", body: "{}"u8.ToArray()).Request, " ", flags[0].Id));
+
+        Assert.Equal(FlagStatus.Open, (await _flags.GetAsync("odin", flags[0].Id, CancellationToken.None))!.Status);
+    }
+
+    private async Task<List<FraudFlag>> SeedFlagsAsync()
+    {
+        List<FraudFlag> flags =
+        [
+            Flag("e1", "u1", FraudReasons.ClientTampered, T0),
+            Flag("e2", "u1", FraudReasons.ClientTampered, new DateTimeOffset(2026, 11, 1, 21, 0, 1, TimeSpan.FromHours(9))),
+            Flag("e3", "u2", FraudReasons.ClientTampered, T0.AddSeconds(2)),
+            Flag("e4", "u1", FraudReasons.DeviceFarm, T0.AddSeconds(3)),
+            Flag("e5", "u1", FraudReasons.ClientTampered, T0.AddSeconds(4)) with { Status = FlagStatus.Dismissed },
+            Flag("e6", "u1", FraudReasons.ClientTampered, T0.AddSeconds(1)) with { GameId = "ares" },
+        ];
+        foreach (var flag in flags)
+        {
+            await _flags.CreateAsync(flag, CancellationToken.None);
+        }
+
+        return flags;
+    }
+
+    private async Task<(List<FraudFlag> Flags, string? Continuation)> ListAsync(string query)
+    {
+        using var body = JsonDocument.Parse(Content(await _functions.ListFlagsAsync(Request("GET", query: query).Request, "odin")).Content!);
+        var ids = body.RootElement.GetProperty("flags").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToList();
+        var continuation = body.RootElement.GetProperty("continuation");
+        return ([.. ids.Select(id => _flags.All.Single(f => f.Id == id && f.GameId == "odin"))], continuation.ValueKind == JsonValueKind.Null ? null : continuation.GetString());
+    }
+
+    private static FraudFlag Flag(string eventId, string userId, string reason, DateTimeOffset time) => new()
+    {
+        Id = FraudFlag.IdFor(reason, "/games/odin/kr-01", eventId),
+        Reason = reason,
+        Severity = FraudReasons.DefaultSeverities[reason],
+        GameId = "odin",
+        UserId = userId,
+        Source = "/games/odin/kr-01",
+        EventId = eventId,
+        Time = time,
+        Evidence = JsonDocument.Parse("""{"platform":"pc"}""").RootElement,
+    };
+
+    private static DefaultHttpContext Request(string method, string query = "", byte[]? body = null, Dictionary<string, string>? headers = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.QueryString = new QueryString(query.Length == 0 ? null : query);
+        if (body is not null)
+        {
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
+            context.Request.ContentType = "application/json";
+        }
+
+        foreach (var (name, value) in headers ?? [])
+        {
+            context.Request.Headers[name] = value;
+        }
+
+        return context;
+    }
+
+    private static ContentResult Content(IActionResult result)
+    {
+        var content = Assert.IsType<ContentResult>(result);
+        Assert.StartsWith("application/json", content.ContentType, StringComparison.Ordinal);
+        return content;
+    }
+
+    private static ProblemDetails AssertProblem(int status, IActionResult result)
+    {
+        var problem = Assert.IsType<ObjectResult>(result);
+        Assert.Equal(status, problem.StatusCode);
+        Assert.Contains(Problems.ContentType, problem.ContentTypes);
+        var details = Assert.IsAssignableFrom<ProblemDetails>(problem.Value);
+        Assert.Equal(status, details.Status);
+        return details;
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

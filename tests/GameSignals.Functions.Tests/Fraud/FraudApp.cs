@@ -1,0 +1,61 @@
+using System.Text.Json;
+using GameSignals.Fraud;
+using GameSignals.Pipeline;
+using GameSignals.Tests;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GameSignals.Functions.Tests.Fraud;
+
+/// <summary>
+/// The function app composed as Program.cs composes it from local.settings.sample.json, with the Azure stores
+/// replaced by the in-memory ones (no service runs here) and the odin settings of the example fraud.json.
+/// </summary>
+internal sealed class FraudApp : IAsyncDisposable
+{
+    /// <param name="inMemoryStores">False keeps the app's own (Azure) stores, for composition tests that send nothing.</param>
+    public FraudApp(bool inMemoryStores = true)
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
+            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);
+        if (!inMemoryStores)
+        {
+            Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            return;
+        }
+
+        services.Replace(ServiceDescriptor.Singleton<IEventLedger>(new InMemoryEventLedger(TimeSpan.FromDays(1))));
+        services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(new InMemoryDeadLetterStore()));
+        services.Replace(ServiceDescriptor.Singleton<IFlagStore>(Flags));
+        services.Replace(ServiceDescriptor.Singleton<IFraudConfigStore>(Configs));
+        services.Replace(ServiceDescriptor.Singleton<IReceiptUseStore>(new InMemoryReceiptUseStore()));
+        services.Replace(ServiceDescriptor.Singleton<IDeviceSightingStore>(new InMemoryDeviceSightingStore(TimeSpan.FromDays(1))));
+        services.Replace(ServiceDescriptor.Singleton<IFraudActionPublisher>(Actions));
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public ServiceProvider Services { get; }
+
+    public InMemoryFlagStore Flags { get; } = new();
+
+    public InMemoryFraudConfigStore Configs { get; } = new();
+
+    public InMemoryFraudActionPublisher Actions { get; } = new();
+
+    /// <summary>The example fraud.json's settings of game <c>odin</c>, as bytes an admin would PUT.</summary>
+    public static byte[] OdinConfigJson()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SharedFiles.Examples, "fraud.json")));
+        return JsonSerializer.SerializeToUtf8Bytes(document.RootElement.GetProperty("games").GetProperty("odin"));
+    }
+
+    public static GameFraudConfig OdinConfig() => FraudConfigLoader.ParseGame(OdinConfigJson());
+
+    public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
+
+    public ValueTask DisposeAsync() => Services.DisposeAsync();
+}
