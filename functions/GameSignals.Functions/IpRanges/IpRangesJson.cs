@@ -28,9 +28,12 @@ public sealed record RefusedSourceResponse(string Source, string Reason, string 
 /// <summary>A refresh's outcome: <c>published</c>, <c>unchanged</c>, <c>refused</c> or <c>conflict</c>, and the version then current or new.</summary>
 public sealed record RefreshResponse(string Outcome, string? Version, IReadOnlyList<RefusedSourceResponse> Refused);
 
-/// <summary>Request bodies are strict: an unknown property (a misspelt <c>cidr</c>) is a 400, not silently dropped.</summary>
+/// <summary>
+/// Request bodies are strict: an unknown property (a misspelt <c>cidr</c>) or a number in a string is a 400,
+/// not silently dropped or converted.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    NumberHandling = JsonNumberHandling.Strict, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BlocklistEntryRequest))]
 [JsonSerializable(typeof(BlocklistEntryResponse))]
 [JsonSerializable(typeof(BlocklistListResponse))]

@@ -59,7 +59,7 @@ public sealed partial class IpRangesUpdater(
     /// Starts a refresh without waiting for it (after a blocklist change); the task ends with its result, or null
     /// when it failed (logged). Refreshes run one at a time, each reading the blocklist as it is then.
     /// </summary>
-    public Task<IpRangesRefreshResult?> RefreshInBackground() => Task.Run(async () =>
+    public Task<IpRangesRefreshResult?> RefreshInBackground() => LastBackgroundRefresh = Task.Run(async () =>
     {
         try
         {
@@ -73,6 +73,9 @@ public sealed partial class IpRangesUpdater(
             return null;
         }
     });
+
+    /// <summary>The refresh <see cref="RefreshInBackground"/> started last (tests wait for it).</summary>
+    internal Task<IpRangesRefreshResult?>? LastBackgroundRefresh { get; private set; }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
