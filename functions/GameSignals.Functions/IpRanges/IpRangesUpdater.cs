@@ -19,14 +19,20 @@ public sealed partial class IpRangesUpdater(
 {
     private readonly CancellationTokenSource _stopping = new();
 
+    /// <summary>Loads the published table before the host starts, so the first events are judged with it.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await CheckForUpdateAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.PointerCheckInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             await CheckForUpdateAsync(stoppingToken).ConfigureAwait(false);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     /// <summary>Swaps in the published snapshot if it changed; a failure is logged and the table in use stays.</summary>
