@@ -19,6 +19,9 @@ public sealed partial class IpRangesUpdater(
 {
     private readonly CancellationTokenSource _stopping = new();
 
+    // Started with the service (not inside ExecuteAsync, which runs later on the thread pool) so checks count from startup.
+    private readonly PeriodicTimer _timer = new(options.Value.PointerCheckInterval, time);
+
     /// <summary>Loads the published table before the host starts, so the first events are judged with it.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,8 +31,7 @@ public sealed partial class IpRangesUpdater(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PointerCheckInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await _timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             await CheckForUpdateAsync(stoppingToken).ConfigureAwait(false);
         }
@@ -92,6 +94,7 @@ public sealed partial class IpRangesUpdater(
     public override void Dispose()
     {
         _stopping.Dispose();
+        _timer.Dispose();
         base.Dispose();
     }
 
