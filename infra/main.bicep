@@ -50,7 +50,7 @@ param functionAlwaysReady array = []
 param httpPerInstanceConcurrency int = 16
 
 @description('NCRONTAB schedule of the IP ranges refresh (IpRanges__Schedule).')
-param ipRangesSchedule string = '0 0 */6 * * *'
+param ipRangesSchedule string = '0 30 2 * * *'
 
 // ---- Storage -----------------------------------------------------------------------------------
 

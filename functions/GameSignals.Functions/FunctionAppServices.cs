@@ -2,6 +2,7 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
+using GameSignals.Functions.IpRanges;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class FunctionAppServices
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);
         services.AddDependencyHealthChecks();
+        services.AddIpRangesFunctions(configuration);
         services.AddFraudFunctions(configuration);
 
         // Metrics through OpenTelemetry, exported to Azure Monitor when the app has a connection string.

@@ -31,6 +31,33 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void The_IP_ranges_refresh_is_a_timer_on_the_configured_schedule_that_does_not_run_at_startup()
+    {
+        var refresh = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), "IpRangesRefresh");
+        var trigger = Assert.Single(refresh.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "timerTrigger");
+
+        Assert.Equal("%IpRanges:Schedule%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("BlocklistList", "get", "blocklist")]
+    [InlineData("BlocklistGet", "get", "blocklist/{id}")]
+    [InlineData("BlocklistPut", "put", "blocklist/{id}")]
+    [InlineData("BlocklistDelete", "delete", "blocklist/{id}")]
+    [InlineData("IpLookup", "get", "ip/{address}")]
+    [InlineData("IpRangesRefreshNow", "post", "ipranges/refresh")]
+    public void The_IP_ranges_admin_functions_need_a_function_key(string function, string method, string route)
+    {
+        var bindings = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), function).GetProperty("bindings");
+        var trigger = Assert.Single(bindings.EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+    }
+
+    [Fact]
     public void The_host_configuration_is_copied_beside_the_app()
     {
         using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
