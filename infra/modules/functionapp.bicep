@@ -99,6 +99,12 @@ var appSettings = {
   // Entra ID auth for telemetry with the system-assigned identity (no ClientId needed).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   IpRanges__Schedule: ipRangesSchedule
+  IpRanges__PointerCheckInterval: '00:01:00'
+  IpRanges__Sources__Aws__Url: 'https://ip-ranges.amazonaws.com/ip-ranges.json'
+  IpRanges__Sources__Gcp__Url: 'https://www.gstatic.com/ipranges/cloud.json'
+  IpRanges__Sources__Ip2Asn__Url: 'https://iptoasn.com/data/ip2asn-combined.tsv.gz'
+  Fraud__ConfigRefreshInterval: '00:00:05'
+  Fraud__SightingRetention: '1.00:00:00'
 }
 // ---- END APP SETTINGS ------------------------------------------------------------------------
 
