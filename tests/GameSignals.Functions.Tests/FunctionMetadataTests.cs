@@ -31,6 +31,16 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void The_profiles_renormalization_is_a_timer_on_the_configured_schedule()
+    {
+        var function = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), "ProfilesRenormalize");
+        var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "timerTrigger");
+
+        Assert.Equal("in", trigger.GetProperty("direction").GetString(), ignoreCase: true);
+        Assert.Equal("%Profiles:RenormalizeSchedule%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
     public void The_host_configuration_is_copied_beside_the_app()
     {
         using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
