@@ -192,6 +192,15 @@ var containers = [
     ]
   }
   {
+    // Per-game population statistics of the profiles (one item per game, replaced by the
+    // renormalisation timer), read by point read.
+    name: 'profilestats'
+    partitionKey: '/id'
+    ttl: null
+    indexingPolicy: pointReadsOnly
+    uniqueKeys: []
+  }
+  {
     // IP and ASN blocklist entries, read whole into memory and edited by the admin API.
     name: 'blocklist'
     partitionKey: '/id'

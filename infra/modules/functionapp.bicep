@@ -49,6 +49,12 @@ param appInsightsConnectionString string
 @description('NCRONTAB schedule of the IP ranges refresh timer.')
 param ipRangesSchedule string
 
+@description('NCRONTAB schedule of the profile renormalisation timer.')
+param profilesRenormalizeSchedule string
+
+@description('Games whose profiles the renormalisation timer refreshes.')
+param profileGames array
+
 @description('.NET isolated runtime version.')
 param dotnetVersion string
 
@@ -99,6 +105,8 @@ var appSettings = {
   // Entra ID auth for telemetry with the system-assigned identity (no ClientId needed).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   IpRanges__Schedule: ipRangesSchedule
+  Profiles__RenormalizeSchedule: profilesRenormalizeSchedule
+  Profiles__Games: join(profileGames, ',')
 }
 // ---- END APP SETTINGS ------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+using GameSignals.Azure.Profiles;
 using GameSignals.Profiles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,13 +9,15 @@ public static class ProfilesFunctionServices
 {
     /// <summary>
     /// The profiles capability in the function app: Core's stage, indexer and similarity service with options
-    /// from the <c>Profiles</c> section (<see cref="ProfileOptions"/> and <see cref="RenormalizeOptions"/>).
+    /// from the <c>Profiles</c> section (<see cref="ProfileOptions"/> and <see cref="RenormalizeOptions"/>), over the
+    /// Azure stores and index of <see cref="ProfilesAzureServiceCollectionExtensions.AddProfilesAzure"/>.
     /// </summary>
     public static IServiceCollection AddProfilesFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(RenormalizeOptions.SectionName);
         services.AddProfiles();
+        services.AddProfilesAzure(configuration);
         services.AddOptions<ProfileOptions>().Bind(section);
         services.AddOptions<RenormalizeOptions>().Bind(section);
         return services;
