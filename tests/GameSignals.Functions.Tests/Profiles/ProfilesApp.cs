@@ -25,6 +25,8 @@ internal sealed class ProfilesApp : IAsyncDisposable
 
     public ProfilesRenormalizeFunction Renormalizer => ActivatorUtilities.CreateInstance<ProfilesRenormalizeFunction>(_provider);
 
+    public SimilarityFunctions Similarity => ActivatorUtilities.CreateInstance<SimilarityFunctions>(_provider);
+
     public static ProfilesApp Create(string games = "odin", IPlayerIndex? index = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Profiles:Games"] = games }).Build();
