@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Profiles;
@@ -27,18 +26,8 @@ public sealed class CosmosPopulationStatisticsStore : IPopulationStatisticsStore
 
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/id");
 
-    public async ValueTask<PopulationStatistics?> GetAsync(string gameId, CancellationToken cancellationToken)
-    {
-        using var response = await _container.ReadItemStreamAsync(gameId, new PartitionKey(gameId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        var item = await JsonSerializer.DeserializeAsync(response.Content, ProfilesCosmosJson.Default.StatisticsItem, cancellationToken).ConfigureAwait(false);
-        return item?.Statistics;
-    }
+    public async ValueTask<PopulationStatistics?> GetAsync(string gameId, CancellationToken cancellationToken) =>
+        (await ProfilesCosmosItems.ReadAsync(_container, gameId, gameId, ProfilesCosmosJson.Default.StatisticsItem, cancellationToken).ConfigureAwait(false))?.Item.Statistics;
 
     public async ValueTask SetAsync(PopulationStatistics statistics, CancellationToken cancellationToken)
     {

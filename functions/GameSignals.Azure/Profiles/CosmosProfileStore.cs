@@ -33,19 +33,10 @@ public sealed class CosmosProfileStore : IProfileStore
 
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/gameId");
 
-    public async ValueTask<StoredProfile?> GetAsync(string gameId, string userId, CancellationToken cancellationToken)
-    {
-        using var response = await _container.ReadItemStreamAsync(userId, new PartitionKey(gameId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        var item = await JsonSerializer.DeserializeAsync(response.Content, ProfilesCosmosJson.Default.ProfileItem, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidDataException($"Profile {gameId}/{userId} is empty.");
-        return new StoredProfile(item.Profile, response.Headers.ETag);
-    }
+    public async ValueTask<StoredProfile?> GetAsync(string gameId, string userId, CancellationToken cancellationToken) =>
+        await ProfilesCosmosItems.ReadAsync(_container, userId, gameId, ProfilesCosmosJson.Default.ProfileItem, cancellationToken).ConfigureAwait(false) is { } read
+            ? new StoredProfile(read.Item.Profile, read.ETag)
+            : null;
 
     public async ValueTask<StoredProfile> CreateAsync(PlayerProfile profile, CancellationToken cancellationToken)
     {
