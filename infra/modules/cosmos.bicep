@@ -178,9 +178,10 @@ var containers = [
     name: 'profiles'
     partitionKey: '/gameId'
     ttl: null
+    // The app queries profiles by gameId only; the profile itself (nested under /profile) is
+    // rewritten every batch, so indexing its fields would only add RU to the hottest writes.
     indexingPolicy: queryable([
-      '/vector/*'
-      '/features/*'
+      '/profile/*'
     ])
     // One profile per player per game, whatever id a writer derives.
     uniqueKeys: [
