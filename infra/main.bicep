@@ -52,6 +52,12 @@ param httpPerInstanceConcurrency int = 16
 @description('NCRONTAB schedule of the IP ranges refresh (IpRanges__Schedule).')
 param ipRangesSchedule string = '0 30 2 * * *'
 
+@description('NCRONTAB schedule of the profile renormalisation (Profiles__RenormalizeSchedule): statistics and vectors recomputed per game.')
+param profilesRenormalizeSchedule string = '0 0 * * * *'
+
+@description('Games whose profiles the renormalisation timer refreshes (Profiles__Games, comma-separated).')
+param profileGames array = []
+
 // ---- Storage -----------------------------------------------------------------------------------
 
 @description('Replication of the storage account.')
@@ -297,6 +303,8 @@ module functionApp 'modules/functionapp.bicep' = {
     searchIndexName: searchIndexName
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     ipRangesSchedule: ipRangesSchedule
+    profilesRenormalizeSchedule: profilesRenormalizeSchedule
+    profileGames: profileGames
     dotnetVersion: dotnetVersion
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount

@@ -3,6 +3,7 @@ using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.IpRanges;
+using GameSignals.Functions.Profiles;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public static class FunctionAppServices
         services.AddDependencyHealthChecks();
         services.AddIpRangesFunctions(configuration);
         services.AddFraudFunctions(configuration);
+        services.AddProfilesFunctions(configuration);
 
         // Metrics through OpenTelemetry, exported to Azure Monitor when the app has a connection string.
         // Logs go to the Functions host, which applies host.json's levels and sampling to them.

@@ -178,9 +178,10 @@ var containers = [
     name: 'profiles'
     partitionKey: '/gameId'
     ttl: null
+    // The app queries profiles by gameId only; the profile itself (nested under /profile) is
+    // rewritten every batch, so indexing its fields would only add RU to the hottest writes.
     indexingPolicy: queryable([
-      '/vector/*'
-      '/features/*'
+      '/profile/*'
     ])
     // One profile per player per game, whatever id a writer derives.
     uniqueKeys: [
@@ -190,6 +191,15 @@ var containers = [
         ]
       }
     ]
+  }
+  {
+    // Per-game population statistics of the profiles (one item per game, replaced by the
+    // renormalisation timer), read by point read.
+    name: 'profilestats'
+    partitionKey: '/id'
+    ttl: null
+    indexingPolicy: pointReadsOnly
+    uniqueKeys: []
   }
   {
     // IP and ASN blocklist entries, read whole into memory and edited by the admin API.

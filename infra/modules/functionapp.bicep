@@ -49,6 +49,12 @@ param appInsightsConnectionString string
 @description('NCRONTAB schedule of the IP ranges refresh timer.')
 param ipRangesSchedule string
 
+@description('NCRONTAB schedule of the profile renormalisation timer.')
+param profilesRenormalizeSchedule string
+
+@description('Games whose profiles the renormalisation timer refreshes.')
+param profileGames array
+
 @description('.NET isolated runtime version.')
 param dotnetVersion string
 
@@ -105,6 +111,8 @@ var appSettings = {
   IpRanges__Sources__Ip2Asn__Url: 'https://iptoasn.com/data/ip2asn-combined.tsv.gz'
   Fraud__ConfigRefreshInterval: '00:00:05'
   Fraud__SightingRetention: '1.00:00:00'
+  Profiles__RenormalizeSchedule: profilesRenormalizeSchedule
+  Profiles__Games: join(profileGames, ',')
 }
 // ---- END APP SETTINGS ------------------------------------------------------------------------
 

@@ -58,6 +58,29 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void The_profiles_renormalization_is_a_timer_on_the_configured_schedule()
+    {
+        var function = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), "ProfilesRenormalize");
+        var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "timerTrigger");
+
+        Assert.Equal("in", trigger.GetProperty("direction").GetString(), ignoreCase: true);
+        Assert.Equal("%Profiles:RenormalizeSchedule%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Theory]
+    [InlineData("ProfilesSimilar", "post", "games/{gameId}/players/similar")]
+    [InlineData("ProfilesPeers", "get", "games/{gameId}/players/{userId}/peers")]
+    public void The_similarity_functions_need_a_function_key(string name, string method, string route)
+    {
+        var function = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), name);
+        var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+    }
+
+    [Fact]
     public void The_host_configuration_is_copied_beside_the_app()
     {
         using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
