@@ -1,6 +1,7 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using GameSignals.Azure;
 using GameSignals.Functions.Health;
+using GameSignals.Functions.Notifications;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class FunctionAppServices
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);
         services.AddDependencyHealthChecks();
+        services.AddNotificationsFunctions(configuration);
 
         // Metrics through OpenTelemetry, exported to Azure Monitor when the app has a connection string.
         // Logs go to the Functions host, which applies host.json's levels and sampling to them.

@@ -31,6 +31,37 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void The_push_sender_is_triggered_by_the_push_requests_queue_of_the_Storage_connection()
+    {
+        var sender = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), "PushSender");
+        var trigger = Assert.Single(sender.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "queueTrigger");
+        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
+
+        Assert.Equal("in", trigger.GetProperty("direction").GetString(), ignoreCase: true);
+        Assert.Equal("push-requests", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("Storage", trigger.GetProperty("connection").GetString());
+        Assert.Equal(5, host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("ListRules", "get", "games/{gameId}/rules")]
+    [InlineData("GetRule", "get", "games/{gameId}/rules/{ruleId}")]
+    [InlineData("PutRule", "put", "games/{gameId}/rules/{ruleId}")]
+    [InlineData("DeleteRule", "delete", "games/{gameId}/rules/{ruleId}")]
+    [InlineData("TestRule", "post", "games/{gameId}/rules/{ruleId}:test")]
+    [InlineData("GetInbox", "get", "games/{gameId}/players/{userId}/inbox")]
+    [InlineData("MarkInboxRead", "post", "games/{gameId}/players/{userId}/inbox/{notificationId}:read")]
+    public void The_notification_admin_functions_need_a_function_key(string function, string method, string route)
+    {
+        var http = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), function);
+        var trigger = Assert.Single(http.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+    }
+
+    [Fact]
     public void The_host_configuration_is_copied_beside_the_app()
     {
         using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
