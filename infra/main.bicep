@@ -52,6 +52,22 @@ param httpPerInstanceConcurrency int = 16
 @description('NCRONTAB schedule of the IP ranges refresh (IpRanges__Schedule).')
 param ipRangesSchedule string = '0 0 */6 * * *'
 
+@description('Push provider of the PushSender function (Push__Provider).')
+@allowed([
+  'webhook'
+  'fcm'
+])
+param pushProvider string = 'webhook'
+
+@description('URL push requests are posted to when pushProvider is webhook (Push__Webhook__Url).')
+param pushWebhookUrl string = ''
+
+@description('Key Vault secret URI of the webhook signing secret; the app reads it as a Key Vault reference (Push__Webhook__Secret). Empty: none.')
+param pushWebhookSecretUri string = ''
+
+@description('Key Vault secret URI of the FCM service account key JSON; the app reads it as a Key Vault reference (Push__Fcm__ServiceAccountJson). Empty: none.')
+param pushFcmServiceAccountSecretUri string = ''
+
 // ---- Storage -----------------------------------------------------------------------------------
 
 @description('Replication of the storage account.')
@@ -297,6 +313,10 @@ module functionApp 'modules/functionapp.bicep' = {
     searchIndexName: searchIndexName
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     ipRangesSchedule: ipRangesSchedule
+    pushProvider: pushProvider
+    pushWebhookUrl: pushWebhookUrl
+    pushWebhookSecretUri: pushWebhookSecretUri
+    pushFcmServiceAccountSecretUri: pushFcmServiceAccountSecretUri
     dotnetVersion: dotnetVersion
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount

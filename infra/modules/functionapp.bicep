@@ -49,6 +49,22 @@ param appInsightsConnectionString string
 @description('NCRONTAB schedule of the IP ranges refresh timer.')
 param ipRangesSchedule string
 
+@description('Push provider of the PushSender function (Push__Provider).')
+@allowed([
+  'webhook'
+  'fcm'
+])
+param pushProvider string
+
+@description('URL push requests are posted to when pushProvider is webhook (Push__Webhook__Url).')
+param pushWebhookUrl string
+
+@description('Key Vault secret URI of the webhook signing secret; the app reads it as a Key Vault reference (Push__Webhook__Secret). Empty: none.')
+param pushWebhookSecretUri string
+
+@description('Key Vault secret URI of the FCM service account key JSON; the app reads it as a Key Vault reference (Push__Fcm__ServiceAccountJson). Empty: none.')
+param pushFcmServiceAccountSecretUri string
+
 @description('.NET isolated runtime version.')
 param dotnetVersion string
 
@@ -99,6 +115,11 @@ var appSettings = {
   // Entra ID auth for telemetry with the system-assigned identity (no ClientId needed).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   IpRanges__Schedule: ipRangesSchedule
+  Push__Provider: pushProvider
+  Push__Webhook__Url: pushWebhookUrl
+  // Secrets only as Key Vault references, resolved by the platform with the app's identity.
+  Push__Webhook__Secret: empty(pushWebhookSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${pushWebhookSecretUri})'
+  Push__Fcm__ServiceAccountJson: empty(pushFcmServiceAccountSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${pushFcmServiceAccountSecretUri})'
 }
 // ---- END APP SETTINGS ------------------------------------------------------------------------
 

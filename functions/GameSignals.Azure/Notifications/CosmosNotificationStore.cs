@@ -17,7 +17,7 @@ public sealed class CosmosNotificationStore : INotificationStore
 {
     public const string ContainerName = "notifications";
 
-    private const string InboxFilter = "c.userId = @userId AND ARRAY_CONTAINS(c.channels, 'inbox')";
+    private const string InboxFilter = "c.userId = @userId AND c.gameId = @gameId AND ARRAY_CONTAINS(c.channels, 'inbox')";
 
     private readonly Container _container;
 
@@ -60,11 +60,11 @@ public sealed class CosmosNotificationStore : INotificationStore
     public ValueTask<bool> MarkReadAsync(string userId, string id, CancellationToken cancellationToken) =>
         UpdateAsync(userId, id, n => n.Read ? null : n with { Read = true }, cancellationToken);
 
-    public async ValueTask<InboxPage> ListInboxAsync(string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    public async ValueTask<InboxPage> ListInboxAsync(string gameId, string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var page = new QueryDefinition($"SELECT * FROM c WHERE {InboxFilter} ORDER BY c.time DESC").WithParameter("@userId", userId);
+        var page = new QueryDefinition($"SELECT * FROM c WHERE {InboxFilter} ORDER BY c.time DESC").WithParameter("@userId", userId).WithParameter("@gameId", gameId);
         var options = new QueryRequestOptions { PartitionKey = Key(userId), MaxItemCount = pageSize };
         var items = new List<Notification>();
         string? next;
@@ -91,7 +91,7 @@ public sealed class CosmosNotificationStore : INotificationStore
             throw BadToken(continuationToken);
         }
 
-        var count = new QueryDefinition($"SELECT VALUE COUNT(1) FROM c WHERE {InboxFilter} AND c.read = false").WithParameter("@userId", userId);
+        var count = new QueryDefinition($"SELECT VALUE COUNT(1) FROM c WHERE {InboxFilter} AND c.read = false").WithParameter("@userId", userId).WithParameter("@gameId", gameId);
         var unread = 0;
         using (var iterator = _container.GetItemQueryIterator<int>(count, requestOptions: new QueryRequestOptions { PartitionKey = Key(userId) }))
         {

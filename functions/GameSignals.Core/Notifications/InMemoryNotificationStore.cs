@@ -66,13 +66,13 @@ public sealed class InMemoryNotificationStore : INotificationStore
     public ValueTask<bool> MarkReadAsync(string userId, string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Update(userId, id, n => n with { Read = true }));
 
-    public ValueTask<InboxPage> ListInboxAsync(string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    public ValueTask<InboxPage> ListInboxAsync(string gameId, string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         lock (_gate)
         {
             var inbox = _items.Values
-                .Where(n => n.UserId == userId && n.InInbox && IsAlive(n))
+                .Where(n => n.UserId == userId && n.GameId == gameId && n.InInbox && IsAlive(n))
                 .OrderByDescending(n => n.Time).ThenByDescending(n => n.Id, StringComparer.Ordinal)
                 .ToList();
             var start = 0;

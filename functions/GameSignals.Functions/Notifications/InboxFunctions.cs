@@ -44,7 +44,7 @@ public sealed class InboxFunctions(INotificationStore notifications)
         InboxPage page;
         try
         {
-            page = await notifications.ListInboxAsync(userId, pageSize, continuation, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            page = await notifications.ListInboxAsync(gameId, userId, pageSize, continuation, request.HttpContext.RequestAborted).ConfigureAwait(false);
         }
         catch (ArgumentException ex) when (ex.ParamName == "continuationToken")
         {

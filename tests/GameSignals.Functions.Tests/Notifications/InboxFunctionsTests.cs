@@ -18,7 +18,7 @@ public sealed class InboxFunctionsTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     [Fact]
-    public async Task The_inbox_pages_newest_first_with_the_unread_count()
+    public async Task The_inbox_of_a_game_pages_newest_first_with_the_unread_count()
     {
         for (var i = 0; i < 3; i++)
         {
@@ -26,6 +26,7 @@ public sealed class InboxFunctionsTests : IDisposable
         }
 
         await _app.Notifications.MarkReadAsync("u1", "n2", CancellationToken.None);
+        await _app.Notifications.CreateAsync(Notification("ares-1", Time.AddHours(1)) with { GameId = "ares" }, CancellationToken.None);
 
         var first = Json(await _functions.GetAsync(Request(query: "?pageSize=2"), "odin", "u1"));
         var token = first.GetProperty("continuation").GetString()!;
@@ -84,9 +85,11 @@ public sealed class InboxFunctionsTests : IDisposable
         Assert.False((await _app.Notifications.GetAsync("u1", "n0", CancellationToken.None))!.Read);
     }
 
-    private ValueTask<(Notification, bool)> StoreAsync(string id, DateTimeOffset time) => _app.Notifications.CreateAsync(new Notification
+    private ValueTask<(Notification, bool)> StoreAsync(string id, DateTimeOffset time) => _app.Notifications.CreateAsync(Notification(id, time), CancellationToken.None);
+
+    private static Notification Notification(string id, DateTimeOffset time) => new()
     {
         Id = id, RuleId = "r1", GameId = "odin", UserId = "u1", EventId = "e-" + id, Time = time, Priority = "normal",
         Channels = ["inbox"], Locale = "en", Title = "T", Body = "B", Ttl = 86400,
-    }, CancellationToken.None);
+    };
 }

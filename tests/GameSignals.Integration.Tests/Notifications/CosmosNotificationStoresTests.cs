@@ -91,7 +91,7 @@ public sealed class CosmosNotificationStoresTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_inbox_pages_newest_first_counts_unread_and_leaves_out_push_only_and_other_users()
+    public async Task The_inbox_pages_newest_first_counts_unread_and_leaves_out_push_only_other_users_and_other_games()
     {
         for (var i = 0; i < 5; i++)
         {
@@ -100,11 +100,12 @@ public sealed class CosmosNotificationStoresTests : IAsyncLifetime
 
         await _notifications.CreateAsync(Notification("push-only", "u1", Time.AddHours(1)) with { Channels = ["push"] }, CancellationToken.None);
         await _notifications.CreateAsync(Notification("other", "u2", Time.AddHours(1)), CancellationToken.None);
+        await _notifications.CreateAsync(Notification("other-game", "u1", Time.AddHours(1)) with { GameId = "ares" }, CancellationToken.None);
         await _notifications.MarkReadAsync("u1", "n4", CancellationToken.None);
 
-        var first = await _notifications.ListInboxAsync("u1", 2, null, CancellationToken.None);
-        var second = await _notifications.ListInboxAsync("u1", 2, first.ContinuationToken, CancellationToken.None);
-        var third = await _notifications.ListInboxAsync("u1", 2, second.ContinuationToken, CancellationToken.None);
+        var first = await _notifications.ListInboxAsync("odin", "u1", 2, null, CancellationToken.None);
+        var second = await _notifications.ListInboxAsync("odin", "u1", 2, first.ContinuationToken, CancellationToken.None);
+        var third = await _notifications.ListInboxAsync("odin", "u1", 2, second.ContinuationToken, CancellationToken.None);
 
         Assert.Equal(["n4", "n3"], first.Items.Select(n => n.Id));
         Assert.Equal(["n2", "n1"], second.Items.Select(n => n.Id));
@@ -118,7 +119,7 @@ public sealed class CosmosNotificationStoresTests : IAsyncLifetime
     {
         await _notifications.CreateAsync(Notification("n1", "u1", Time), CancellationToken.None);
 
-        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _notifications.ListInboxAsync("u1", 2, "not-a-token", CancellationToken.None).AsTask());
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _notifications.ListInboxAsync("odin", "u1", 2, "not-a-token", CancellationToken.None).AsTask());
 
         Assert.Equal("continuationToken", error.ParamName);
     }
