@@ -18,12 +18,7 @@ public sealed class CosmosCooldownStore : ICooldownStore
 
     private readonly Container _container;
 
-    public CosmosCooldownStore(CosmosClient client, IOptions<CosmosOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(options);
-        _container = client.GetContainer(options.Value.Database, ContainerName);
-    }
+    public CosmosCooldownStore(CosmosClient client, IOptions<CosmosOptions> options) => _container = CosmosItems.Container(client, options, ContainerName);
 
     public static CosmosContainerSpec ContainerSpec() => new(ContainerName, "/id", -1);
 

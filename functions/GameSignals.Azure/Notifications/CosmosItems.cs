@@ -3,13 +3,22 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using GameSignals.Azure.Cosmos;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
 
 namespace GameSignals.Azure.Notifications;
 
 /// <summary>Point operations on JSON items with source-generated serialization, shared by the notification stores.</summary>
 internal static class CosmosItems
 {
+    public static Container Container(CosmosClient client, IOptions<CosmosOptions> options, string name)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        return client.GetContainer(options.Value.Database, name);
+    }
+
     /// <summary>An item id from parts that may hold characters Cosmos ids refuse (<c>/ \ ? #</c>) or be long: a hash.</summary>
     public static string HashId(params string[] parts)
     {

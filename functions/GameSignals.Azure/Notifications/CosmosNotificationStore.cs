@@ -21,12 +21,7 @@ public sealed class CosmosNotificationStore : INotificationStore
 
     private readonly Container _container;
 
-    public CosmosNotificationStore(CosmosClient client, IOptions<CosmosOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(options);
-        _container = client.GetContainer(options.Value.Database, ContainerName);
-    }
+    public CosmosNotificationStore(CosmosClient client, IOptions<CosmosOptions> options) => _container = CosmosItems.Container(client, options, ContainerName);
 
     /// <summary>TTL on, each item with its own (the notification's <c>ttl</c>).</summary>
     public static CosmosContainerSpec ContainerSpec() => new(ContainerName, "/userId", -1);

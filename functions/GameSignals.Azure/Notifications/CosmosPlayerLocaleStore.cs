@@ -13,12 +13,7 @@ public sealed class CosmosPlayerLocaleStore : IPlayerLocaleStore
 
     private readonly Container _container;
 
-    public CosmosPlayerLocaleStore(CosmosClient client, IOptions<CosmosOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(options);
-        _container = client.GetContainer(options.Value.Database, ContainerName);
-    }
+    public CosmosPlayerLocaleStore(CosmosClient client, IOptions<CosmosOptions> options) => _container = CosmosItems.Container(client, options, ContainerName);
 
     public static CosmosContainerSpec ContainerSpec() => new(ContainerName, "/id");
 

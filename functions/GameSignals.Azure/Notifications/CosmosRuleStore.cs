@@ -17,12 +17,7 @@ public sealed class CosmosRuleStore : IRuleStore
 
     private readonly Container _container;
 
-    public CosmosRuleStore(CosmosClient client, IOptions<CosmosOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(options);
-        _container = client.GetContainer(options.Value.Database, ContainerName);
-    }
+    public CosmosRuleStore(CosmosClient client, IOptions<CosmosOptions> options) => _container = CosmosItems.Container(client, options, ContainerName);
 
     public static CosmosContainerSpec ContainerSpec() => new(ContainerName, "/gameId");
 
