@@ -61,8 +61,12 @@ settings=$(awk '/^var appSettings = \{/ { inside = 1; next } inside && /^\}/ { e
 if [[ -z "$settings" ]]; then
   echo "  FAIL  no app settings found in modules/functionapp.bicep"
   failed=1
-elif grep -Ev '^APPLICATIONINSIGHTS_CONNECTION_STRING$' <<<"$settings" | grep -Eiq 'connectionstring|key$|secret|password|sas$'; then
+elif grep -Ev '^(APPLICATIONINSIGHTS_CONNECTION_STRING|Push__Webhook__Secret)$' <<<"$settings" | grep -Eiq 'connectionstring|key$|secret|password|sas$'; then
   echo "  FAIL  an app setting name suggests a secret:" $settings
+  failed=1
+# The push secret is allowed by name only because its value is a Key Vault reference, never the secret.
+elif ! grep -Eq "^  Push__Webhook__Secret: .*'@Microsoft\.KeyVault\(SecretUri=" modules/functionapp.bicep; then
+  echo "  FAIL  Push__Webhook__Secret must be a Key Vault reference"
   failed=1
 else
   echo "  ok    app settings (identity-based):" $settings

@@ -58,6 +58,22 @@ param profilesRenormalizeSchedule string = '0 0 * * * *'
 @description('Games whose profiles the renormalisation timer refreshes (Profiles__Games, comma-separated).')
 param profileGames array = []
 
+@description('Push provider of the PushSender function (Push__Provider).')
+@allowed([
+  'webhook'
+  'fcm'
+])
+param pushProvider string = 'webhook'
+
+@description('URL push requests are posted to when pushProvider is webhook (Push__Webhook__Url).')
+param pushWebhookUrl string = ''
+
+@description('Key Vault secret URI of the webhook signing secret; the app reads it as a Key Vault reference (Push__Webhook__Secret). Empty: none.')
+param pushWebhookSecretUri string = ''
+
+@description('Key Vault secret URI of the FCM service account key JSON; the app reads it as a Key Vault reference (Push__Fcm__ServiceAccountJson). Empty: none.')
+param pushFcmServiceAccountSecretUri string = ''
+
 // ---- Storage -----------------------------------------------------------------------------------
 
 @description('Replication of the storage account.')
@@ -305,6 +321,10 @@ module functionApp 'modules/functionapp.bicep' = {
     ipRangesSchedule: ipRangesSchedule
     profilesRenormalizeSchedule: profilesRenormalizeSchedule
     profileGames: profileGames
+    pushProvider: pushProvider
+    pushWebhookUrl: pushWebhookUrl
+    pushWebhookSecretUri: pushWebhookSecretUri
+    pushFcmServiceAccountSecretUri: pushFcmServiceAccountSecretUri
     dotnetVersion: dotnetVersion
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount

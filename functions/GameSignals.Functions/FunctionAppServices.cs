@@ -4,6 +4,7 @@ using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.IpRanges;
 using GameSignals.Functions.Profiles;
+using GameSignals.Functions.Notifications;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,9 @@ public static class FunctionAppServices
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);
         services.AddDependencyHealthChecks();
+
+        // The capabilities; their stages run in this order over each batch.
+        services.AddNotificationsFunctions(configuration);
         services.AddIpRangesFunctions(configuration);
         services.AddFraudFunctions(configuration);
         services.AddProfilesFunctions(configuration);

@@ -54,6 +54,21 @@ param profilesRenormalizeSchedule string
 
 @description('Games whose profiles the renormalisation timer refreshes.')
 param profileGames array
+@description('Push provider of the PushSender function (Push__Provider).')
+@allowed([
+  'webhook'
+  'fcm'
+])
+param pushProvider string
+
+@description('URL push requests are posted to when pushProvider is webhook (Push__Webhook__Url).')
+param pushWebhookUrl string
+
+@description('Key Vault secret URI of the webhook signing secret; the app reads it as a Key Vault reference (Push__Webhook__Secret). Empty: none.')
+param pushWebhookSecretUri string
+
+@description('Key Vault secret URI of the FCM service account key JSON; the app reads it as a Key Vault reference (Push__Fcm__ServiceAccountJson). Empty: none.')
+param pushFcmServiceAccountSecretUri string
 
 @description('.NET isolated runtime version.')
 param dotnetVersion string
@@ -113,6 +128,11 @@ var appSettings = {
   Fraud__SightingRetention: '1.00:00:00'
   Profiles__RenormalizeSchedule: profilesRenormalizeSchedule
   Profiles__Games: join(profileGames, ',')
+  Push__Provider: pushProvider
+  Push__Webhook__Url: pushWebhookUrl
+  // Secrets only as Key Vault references, resolved by the platform with the app's identity.
+  Push__Webhook__Secret: empty(pushWebhookSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${pushWebhookSecretUri})'
+  Push__Fcm__ServiceAccountJson: empty(pushFcmServiceAccountSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${pushFcmServiceAccountSecretUri})'
 }
 // ---- END APP SETTINGS ------------------------------------------------------------------------
 

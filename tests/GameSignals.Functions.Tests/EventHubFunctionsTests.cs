@@ -119,7 +119,7 @@ public sealed class EventHubFunctionsTests
     private static byte[][] Bytes(string[] bodies) => [.. bodies.Select(Encoding.UTF8.GetBytes)];
 
     /// <summary>Binding data as the Event Hubs extension writes it, one enqueue per second from <see cref="Enqueued"/>.</summary>
-    private static TestFunctionContext Context(string hub, string partition, (long Sequence, long Offset)[] positions)
+    internal static TestFunctionContext Context(string hub, string partition, (long Sequence, long Offset)[] positions)
     {
         var systemProperties = positions.Select((p, i) => new Dictionary<string, object>
         {

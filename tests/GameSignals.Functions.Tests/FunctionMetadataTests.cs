@@ -40,23 +40,6 @@ public sealed class FunctionMetadataTests
         Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
     }
 
-    [Theory]
-    [InlineData("BlocklistList", "get", "blocklist")]
-    [InlineData("BlocklistGet", "get", "blocklist/{id}")]
-    [InlineData("BlocklistPut", "put", "blocklist/{id}")]
-    [InlineData("BlocklistDelete", "delete", "blocklist/{id}")]
-    [InlineData("IpLookup", "get", "ip/{address}")]
-    [InlineData("IpRangesRefreshNow", "post", "ipranges/refresh")]
-    public void The_IP_ranges_admin_functions_need_a_function_key(string function, string method, string route)
-    {
-        var bindings = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), function).GetProperty("bindings");
-        var trigger = Assert.Single(bindings.EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
-
-        Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
-        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
-        Assert.Equal(route, trigger.GetProperty("route").GetString());
-    }
-
     [Fact]
     public void The_profiles_renormalization_is_a_timer_on_the_configured_schedule()
     {
@@ -67,13 +50,39 @@ public sealed class FunctionMetadataTests
         Assert.Equal("%Profiles:RenormalizeSchedule%", trigger.GetProperty("schedule").GetString());
     }
 
+    [Fact]
+    public void The_push_sender_is_triggered_by_the_push_requests_queue_of_the_Storage_connection()
+    {
+        var sender = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), "PushSender");
+        var trigger = Assert.Single(sender.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "queueTrigger");
+        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
+
+        Assert.Equal("in", trigger.GetProperty("direction").GetString(), ignoreCase: true);
+        Assert.Equal("push-requests", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("Storage", trigger.GetProperty("connection").GetString());
+        Assert.Equal(5, host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32());
+    }
+
     [Theory]
+    [InlineData("BlocklistList", "get", "blocklist")]
+    [InlineData("BlocklistGet", "get", "blocklist/{id}")]
+    [InlineData("BlocklistPut", "put", "blocklist/{id}")]
+    [InlineData("BlocklistDelete", "delete", "blocklist/{id}")]
+    [InlineData("IpLookup", "get", "ip/{address}")]
+    [InlineData("IpRangesRefreshNow", "post", "ipranges/refresh")]
     [InlineData("ProfilesSimilar", "post", "games/{gameId}/players/similar")]
     [InlineData("ProfilesPeers", "get", "games/{gameId}/players/{userId}/peers")]
-    public void The_similarity_functions_need_a_function_key(string name, string method, string route)
+    [InlineData("ListRules", "get", "games/{gameId}/rules")]
+    [InlineData("GetRule", "get", "games/{gameId}/rules/{ruleId}")]
+    [InlineData("PutRule", "put", "games/{gameId}/rules/{ruleId}")]
+    [InlineData("DeleteRule", "delete", "games/{gameId}/rules/{ruleId}")]
+    [InlineData("TestRule", "post", "games/{gameId}/rules/{ruleId}:test")]
+    [InlineData("GetInbox", "get", "games/{gameId}/players/{userId}/inbox")]
+    [InlineData("MarkInboxRead", "post", "games/{gameId}/players/{userId}/inbox/{notificationId}:read")]
+    public void The_admin_functions_need_a_function_key(string function, string method, string route)
     {
-        var function = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), name);
-        var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+        var http = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), function);
+        var trigger = Assert.Single(http.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
 
         Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));

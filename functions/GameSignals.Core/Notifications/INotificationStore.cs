@@ -14,8 +14,14 @@ public interface INotificationStore
     /// <summary>Records that the push request of a notification is queued.</summary>
     ValueTask MarkPushEnqueuedAsync(string userId, string id, CancellationToken cancellationToken);
 
-    /// <summary>A page of the user's inbox (inbox channel only), newest first, with the unread count.</summary>
-    ValueTask<InboxPage> ListInboxAsync(string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
+    /// <summary>Records that the provider accepted the push. False when the user has no such notification.</summary>
+    ValueTask<bool> MarkPushDeliveredAsync(string userId, string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of the user's inbox in one game (inbox channel only), newest first, with the unread count.
+    /// A token this store did not hand out throws <see cref="ArgumentException"/> for <paramref name="continuationToken"/>.
+    /// </summary>
+    ValueTask<InboxPage> ListInboxAsync(string gameId, string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
 
     /// <summary>Marks read; idempotent. False when the user has no such notification.</summary>
     ValueTask<bool> MarkReadAsync(string userId, string id, CancellationToken cancellationToken);

@@ -60,16 +60,19 @@ public sealed class InMemoryNotificationStore : INotificationStore
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<bool> MarkPushDeliveredAsync(string userId, string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Update(userId, id, n => n with { PushDelivered = true }));
+
     public ValueTask<bool> MarkReadAsync(string userId, string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Update(userId, id, n => n with { Read = true }));
 
-    public ValueTask<InboxPage> ListInboxAsync(string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    public ValueTask<InboxPage> ListInboxAsync(string gameId, string userId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         lock (_gate)
         {
             var inbox = _items.Values
-                .Where(n => n.UserId == userId && n.InInbox && IsAlive(n))
+                .Where(n => n.UserId == userId && n.GameId == gameId && n.InInbox && IsAlive(n))
                 .OrderByDescending(n => n.Time).ThenByDescending(n => n.Id, StringComparer.Ordinal)
                 .ToList();
             var start = 0;
@@ -77,7 +80,11 @@ public sealed class InMemoryNotificationStore : INotificationStore
             {
                 // The token is the position (time, id) of the last item returned, so new items do not shift pages.
                 var separator = continuationToken.IndexOf('|', StringComparison.Ordinal);
-                var ticks = long.Parse(continuationToken.AsSpan(0, separator), CultureInfo.InvariantCulture);
+                if (separator < 0 || !long.TryParse(continuationToken.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+                {
+                    throw new ArgumentException("The continuation token is not one this inbox returned.", nameof(continuationToken));
+                }
+
                 var lastId = continuationToken[(separator + 1)..];
                 start = inbox.FindIndex(n => n.Time.UtcTicks < ticks || (n.Time.UtcTicks == ticks && string.CompareOrdinal(n.Id, lastId) < 0));
                 start = start < 0 ? inbox.Count : start;

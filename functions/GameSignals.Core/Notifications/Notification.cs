@@ -44,6 +44,9 @@ public sealed record Notification
     /// <summary>Set once the push request is queued, so a redelivery queues it only if it was not.</summary>
     public bool PushEnqueued { get; init; }
 
+    /// <summary>Set once the provider accepted the push, so a redelivered push request sends nothing.</summary>
+    public bool PushDelivered { get; init; }
+
     /// <summary>Seconds to live, as Cosmos reads it; the in-memory store measures it from <see cref="Time"/>.</summary>
     public int Ttl { get; init; }
 

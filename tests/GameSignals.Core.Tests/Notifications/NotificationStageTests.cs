@@ -237,7 +237,7 @@ public class NotificationStageTests
         Assert.Equal(2, harness.Memory.All.Count);
         var pushed = Assert.Single(harness.Queue.Requests);
         Assert.Equal(Notification.IdFor("low-hp-auto", "/games/odin/kr-01", harness.Memory.All.Single(n => n.RuleId == "low-hp-auto").EventId), pushed.NotificationId);
-        var inbox = await harness.Memory.ListInboxAsync("u1", 10, null, CancellationToken.None);
+        var inbox = await harness.Memory.ListInboxAsync("odin", "u1", 10, null, CancellationToken.None);
         Assert.Equal("inbox-only", Assert.Single(inbox.Items).RuleId);
     }
 
@@ -248,11 +248,11 @@ public class NotificationStageTests
         await harness.RunAsync([.. Enumerable.Range(0, 5).Select(i => LowHpEvent(TestEvents.T0.AddMinutes(i)))]);
         var store = harness.Memory;
 
-        var page1 = await store.ListInboxAsync("u1", 2, null, CancellationToken.None);
+        var page1 = await store.ListInboxAsync("odin", "u1", 2, null, CancellationToken.None);
         Assert.True(await store.MarkReadAsync("u1", page1.Items[0].Id, CancellationToken.None));
         Assert.True(await store.MarkReadAsync("u1", page1.Items[0].Id, CancellationToken.None));
-        var page2 = await store.ListInboxAsync("u1", 2, page1.ContinuationToken, CancellationToken.None);
-        var page3 = await store.ListInboxAsync("u1", 2, page2.ContinuationToken, CancellationToken.None);
+        var page2 = await store.ListInboxAsync("odin", "u1", 2, page1.ContinuationToken, CancellationToken.None);
+        var page3 = await store.ListInboxAsync("odin", "u1", 2, page2.ContinuationToken, CancellationToken.None);
 
         var times = page1.Items.Concat(page2.Items).Concat(page3.Items).Select(n => n.Time).ToList();
         Assert.Equal(Enumerable.Range(0, 5).Reverse().Select(i => TestEvents.T0.AddMinutes(i)), times);
@@ -274,10 +274,10 @@ public class NotificationStageTests
 
         await store.CreateAsync(At(TestEvents.T0, "old"), CancellationToken.None);
         await store.CreateAsync(At(TestEvents.T0.AddDays(29), "mid"), CancellationToken.None);
-        Assert.Equal(2, (await store.ListInboxAsync("u1", 10, null, CancellationToken.None)).Items.Count);
+        Assert.Equal(2, (await store.ListInboxAsync("g", "u1", 10, null, CancellationToken.None)).Items.Count);
         await store.CreateAsync(At(TestEvents.T0.AddDays(30), "new"), CancellationToken.None);
 
-        Assert.Equal(["new", "mid"], (await store.ListInboxAsync("u1", 10, null, CancellationToken.None)).Items.Select(n => n.Id));
+        Assert.Equal(["new", "mid"], (await store.ListInboxAsync("g", "u1", 10, null, CancellationToken.None)).Items.Select(n => n.Id));
     }
 
     [Fact]

@@ -1,0 +1,53 @@
+using System.Net;
+using GameSignals.Azure.Cosmos;
+using GameSignals.Notifications;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace GameSignals.Azure.Notifications;
+
+/// <summary>Players' languages in the Cosmos container <c>locales</c> (partition <c>/id</c>), one item per (game, user).</summary>
+public sealed class CosmosPlayerLocaleStore : IPlayerLocaleStore
+{
+    public const string ContainerName = "locales";
+
+    private readonly Container _container;
+
+    public CosmosPlayerLocaleStore(CosmosClient client, IOptions<CosmosOptions> options) => _container = CosmosItems.Container(client, options, ContainerName);
+
+    public static CosmosContainerSpec ContainerSpec() => new(ContainerName, "/id");
+
+    public static string IdFor(string gameId, string userId) => "player-" + CosmosItems.HashId(gameId, userId);
+
+    public async ValueTask<PlayerLocale?> GetAsync(string gameId, string userId, CancellationToken cancellationToken)
+    {
+        var id = IdFor(gameId, userId);
+        var found = await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem, cancellationToken).ConfigureAwait(false);
+        return found is { Item: var item } ? new PlayerLocale(item.Language, item.Time) : null;
+    }
+
+    public async ValueTask SetAsync(string gameId, string userId, PlayerLocale locale, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(locale);
+        var id = IdFor(gameId, userId);
+        var item = new LocaleItem(id, gameId, userId, locale.Language, locale.Time);
+
+        // Create, or replace what is there if it is not from a later session; another writer in between means look again.
+        while (true)
+        {
+            var current = await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem, cancellationToken).ConfigureAwait(false);
+            if (current is { Item.Time: var time } && time > locale.Time)
+            {
+                return;
+            }
+
+            var (status, _) = await CosmosItems.WriteAsync(_container, id, item, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem, current?.ETag, upsert: false, cancellationToken).ConfigureAwait(false);
+            if (status is not (HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound))
+            {
+                return;
+            }
+        }
+    }
+}
+
+internal sealed record LocaleItem(string Id, string GameId, string UserId, string Language, DateTimeOffset Time);

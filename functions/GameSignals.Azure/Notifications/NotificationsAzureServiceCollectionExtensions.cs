@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GameSignals.Notifications;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GameSignals.Azure.Notifications;
+
+public static class NotificationsAzureServiceCollectionExtensions
+{
+    /// <summary>
+    /// Replaces the notification capability's in-memory stores with the Cosmos and Storage queue ones and
+    /// declares their containers. Call after <c>AddNotifications</c> and <c>AddGameSignalsAzure</c>.
+    /// </summary>
+    public static IServiceCollection AddNotificationsAzure(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddCosmosContainer(_ => CosmosNotificationStore.ContainerSpec());
+        services.AddCosmosContainer(_ => CosmosCooldownStore.ContainerSpec());
+        services.AddCosmosContainer(_ => CosmosPlayerLocaleStore.ContainerSpec());
+        services.AddCosmosContainer(_ => CosmosRuleStore.ContainerSpec());
+        services.Replace(ServiceDescriptor.Singleton<INotificationStore, CosmosNotificationStore>());
+        services.Replace(ServiceDescriptor.Singleton<ICooldownStore, CosmosCooldownStore>());
+        services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore, CosmosPlayerLocaleStore>());
+        services.Replace(ServiceDescriptor.Singleton<IRuleStore, CosmosRuleStore>());
+        services.Replace(ServiceDescriptor.Singleton<IPushQueue, StorageQueuePushQueue>());
+        return services;
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CooldownItem))]
+[JsonSerializable(typeof(LocaleItem))]
+internal sealed partial class NotificationsAzureJson : JsonSerializerContext;

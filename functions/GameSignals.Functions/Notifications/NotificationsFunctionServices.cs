@@ -1,0 +1,61 @@
+using GameSignals.Azure.Notifications;
+using GameSignals.Notifications;
+using GameSignals.Notifications.Push;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace GameSignals.Functions.Notifications;
+
+/// <summary>The <c>Push</c> configuration section: which provider delivers push requests, and its settings.</summary>
+public sealed class PushOptions
+{
+    public const string SectionName = "Push";
+
+    /// <summary><c>webhook</c> or <c>fcm</c>.</summary>
+    public string Provider { get; set; } = "webhook";
+
+    /// <summary><c>Push:Webhook:Url</c> and <c>Push:Webhook:Secret</c> (a Key Vault reference in Azure).</summary>
+    public WebhookPushOptions Webhook { get; set; } = new();
+
+    /// <summary><c>Push:Fcm:ServiceAccountJson</c> (a Key Vault reference in Azure): the project comes from its <c>project_id</c>.</summary>
+    public FcmPushOptions Fcm { get; set; } = new();
+}
+
+public static class NotificationsFunctionServices
+{
+    /// <summary>
+    /// The notification capability in the function app: the stage and rule cache (options from the
+    /// <c>Notifications</c> section) over the Cosmos and Storage queue stores, and the push provider chosen by <c>Push:Provider</c>.
+    /// </summary>
+    public static IServiceCollection AddNotificationsFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddNotifications();
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("Notifications"));
+        services.AddNotificationsAzure();
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(NotificationMetrics.MeterName));
+
+        services.AddOptions<PushOptions>().Bind(configuration.GetSection(PushOptions.SectionName));
+
+        // One long-lived client whose connections are recycled, so provider DNS changes are picked up.
+        services.TryAddKeyedSingleton(PushOptions.SectionName, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(15),
+        });
+        services.TryAddSingleton<IPushProvider>(sp =>
+        {
+            var push = sp.GetRequiredService<IOptions<PushOptions>>().Value;
+            var http = sp.GetRequiredKeyedService<HttpClient>(PushOptions.SectionName);
+            return push.Provider.ToUpperInvariant() switch
+            {
+                "WEBHOOK" => new WebhookPushProvider(http, push.Webhook),
+                "FCM" => new FcmPushProvider(http, push.Fcm, sp.GetRequiredService<TimeProvider>()),
+                _ => throw new InvalidOperationException($"Push:Provider '{push.Provider}' is not webhook or fcm."),
+            };
+        });
+        return services;
+    }
+}

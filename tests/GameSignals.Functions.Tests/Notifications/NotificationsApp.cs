@@ -1,0 +1,63 @@
+using GameSignals.Notifications;
+using GameSignals.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GameSignals.Functions.Tests.Notifications;
+
+/// <summary>
+/// The function app's real composition (settings of local.settings.sample.json plus <paramref name="settings"/>),
+/// with the in-memory stores in place of Cosmos, Blob and Queue storage, so functions run without services.
+/// </summary>
+internal sealed class NotificationsApp : IDisposable
+{
+    public NotificationsApp(IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(SampleSettings()).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);
+        services.Replace(ServiceDescriptor.Singleton<IEventLedger>(new InMemoryEventLedger(TimeSpan.FromDays(1))));
+        services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(new InMemoryDeadLetterStore()));
+        services.Replace(ServiceDescriptor.Singleton<IRuleStore>(Rules));
+        services.Replace(ServiceDescriptor.Singleton<INotificationStore>(Notifications));
+        services.Replace(ServiceDescriptor.Singleton<ICooldownStore>(new InMemoryCooldownStore()));
+        services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore>(Locales));
+        services.Replace(ServiceDescriptor.Singleton<IPushQueue>(Push));
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public InMemoryRuleStore Rules { get; } = new();
+
+    public InMemoryNotificationStore Notifications { get; } = new();
+
+    public InMemoryPlayerLocaleStore Locales { get; } = new();
+
+    public InMemoryPushQueue Push { get; } = new();
+
+    public ServiceProvider Services { get; }
+
+    public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
+
+    public void Dispose() => Services.Dispose();
+
+    public static Dictionary<string, string?> SampleSettings()
+    {
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
+        return sample.RootElement.GetProperty("Values").EnumerateObject()
+            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
+    }
+
+    /// <summary>A rule as an operator writes it: on <c>game.session.ended</c> longer than a minute, push and inbox.</summary>
+    public static NotificationRule LongSessionRule(string gameId = "odin", string id = "long-session", string? cooldown = null) => new()
+    {
+        Id = id, GameId = gameId, EventType = "game.session.ended", Condition = "data.durationSeconds > 60", Cooldown = cooldown,
+        Priority = "high", Channels = ["push", "inbox"],
+        Templates = [new RuleTemplate("en", "Well played", "{userid} played {data.durationSeconds} s"), new RuleTemplate("ko", "수고했어요", "{data.durationSeconds}초")],
+    };
+
+    public static string SessionEnded(string id, string user, int seconds, string time = "2026-11-01T12:00:00Z", string game = "odin") =>
+        $$$"""{"specversion":"1.0","id":"{{{id}}}","source":"/games/{{{game}}}/kr-01","type":"game.session.ended","time":"{{{time}}}","gameid":"{{{game}}}","userid":"{{{user}}}","data":{"durationSeconds":{{{seconds}}}}}""";
+
+    public static string SessionStarted(string id, string user, string locale, string time = "2026-11-01T11:00:00Z") =>
+        $$$"""{"specversion":"1.0","id":"{{{id}}}","source":"/games/odin/kr-01","type":"game.session.started","time":"{{{time}}}","gameid":"odin","userid":"{{{user}}}","data":{"locale":"{{{locale}}}","platform":"pc","clientVersion":"1.0","ip":"203.0.113.5","deviceId":"d1"}}""";
+}
