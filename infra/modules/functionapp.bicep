@@ -124,6 +124,10 @@ var appSettings = {
   IpRanges__Sources__Aws__Url: 'https://ip-ranges.amazonaws.com/ip-ranges.json'
   IpRanges__Sources__Gcp__Url: 'https://www.gstatic.com/ipranges/cloud.json'
   IpRanges__Sources__Ip2Asn__Url: 'https://iptoasn.com/data/ip2asn-combined.tsv.gz'
+  Cosmos__LedgerRetention: '7.00:00:00'
+  Cosmos__MaxConcurrency: '16'
+  Notifications__InboxTtl: '30.00:00:00'
+  Notifications__RuleRefreshInterval: '00:00:02'
   Fraud__ConfigRefreshInterval: '00:00:05'
   Fraud__SightingRetention: '1.00:00:00'
   Profiles__RenormalizeSchedule: profilesRenormalizeSchedule

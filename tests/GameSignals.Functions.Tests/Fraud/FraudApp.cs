@@ -28,12 +28,9 @@ internal sealed class FraudApp : IAsyncDisposable
             return;
         }
 
-        services.Replace(ServiceDescriptor.Singleton<IEventLedger>(new InMemoryEventLedger(TimeSpan.FromDays(1))));
-        services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(new InMemoryDeadLetterStore()));
+        services.UseEmbeddedStores();
         services.Replace(ServiceDescriptor.Singleton<IFlagStore>(Flags));
         services.Replace(ServiceDescriptor.Singleton<IFraudConfigStore>(Configs));
-        services.Replace(ServiceDescriptor.Singleton<IReceiptUseStore>(new InMemoryReceiptUseStore()));
-        services.Replace(ServiceDescriptor.Singleton<IDeviceSightingStore>(new InMemoryDeviceSightingStore(TimeSpan.FromDays(1))));
         services.Replace(ServiceDescriptor.Singleton<IFraudActionPublisher>(Actions));
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -16,11 +16,9 @@ internal sealed class NotificationsApp : IDisposable
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(SampleSettings()).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);
-        services.Replace(ServiceDescriptor.Singleton<IEventLedger>(new InMemoryEventLedger(TimeSpan.FromDays(1))));
-        services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(new InMemoryDeadLetterStore()));
+        services.UseEmbeddedStores();
         services.Replace(ServiceDescriptor.Singleton<IRuleStore>(Rules));
         services.Replace(ServiceDescriptor.Singleton<INotificationStore>(Notifications));
-        services.Replace(ServiceDescriptor.Singleton<ICooldownStore>(new InMemoryCooldownStore()));
         services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore>(Locales));
         services.Replace(ServiceDescriptor.Singleton<IPushQueue>(Push));
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
