@@ -171,12 +171,12 @@ public static class EventDecoder
                         reader.Skip();
                         break;
                     case Attribute.Id: Id = RequiredString(ref reader, "id"); break;
-                    case Attribute.Source: Source = RequiredString(ref reader, "source", interned: true); break;
-                    case Attribute.Type: Type = RequiredString(ref reader, "type", interned: true); break;
-                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", interned: true); break;
+                    case Attribute.Source: Source = RequiredString(ref reader, "source"); break;
+                    case Attribute.Type: Type = RequiredString(ref reader, "type"); break;
+                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid"); break;
                     case Attribute.UserId: UserId = RequiredString(ref reader, "userid"); break;
                     case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid"); break;
-                    case Attribute.Server: Server = OptionalString(ref reader, "server", interned: true); break;
+                    case Attribute.Server: Server = OptionalString(ref reader, "server"); break;
                     case Attribute.Time: ReadTime(ref reader); break;
                     case Attribute.DataContentType:
                         reader.Read();
@@ -272,12 +272,12 @@ public static class EventDecoder
             }
         }
 
-        private string? RequiredString(ref Utf8JsonReader reader, string name, bool interned = false)
+        private string? RequiredString(ref Utf8JsonReader reader, string name)
         {
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = interned ? AttributeStrings.Get(ref reader) : reader.GetString()!;
+                var value = reader.GetString()!;
                 if (value.Length > 0)
                 {
                     return value;
@@ -292,13 +292,13 @@ public static class EventDecoder
             return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
         }
 
-        private string? OptionalString(ref Utf8JsonReader reader, string name, bool interned = false)
+        private string? OptionalString(ref Utf8JsonReader reader, string name)
         {
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return interned ? AttributeStrings.Get(ref reader) : reader.GetString();
+                    return reader.GetString();
                 case JsonTokenType.Null:
                     return null;
                 default:
