@@ -266,10 +266,18 @@ public static class EventDecoder
             // RFC 3339 requires an offset or Z; the reader's ISO 8601 parser would take local time too.
             var raw = reader.HasValueSequence ? default : reader.ValueSpan;
             var hasZone = raw.Length > 19 && (raw[^1] is (byte)'Z' or (byte)'z' || raw[^6] is (byte)'+' or (byte)'-');
-            if (!hasZone || !reader.TryGetDateTimeOffset(out Time))
+            if (!hasZone || !(reader.TryGetDateTimeOffset(out Time) || TryParseLowerCaseForm(reader.GetString()!, out Time)))
             {
                 Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is not an RFC 3339 timestamp");
             }
+        }
+
+        /// <summary>RFC 3339 allows a lower-case <c>t</c> and <c>z</c>, which the reader's ISO 8601 parser refuses.</summary>
+        private static bool TryParseLowerCaseForm(string text, out DateTimeOffset time)
+        {
+            time = default;
+            return text.AsSpan().ContainsAny('t', 'z')
+                && DateTimeOffset.TryParse(text.ToUpperInvariant(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out time);
         }
 
         private string? RequiredString(ref Utf8JsonReader reader, string name)

@@ -78,6 +78,21 @@ public class EventDecoderTests
         Assert.Equal(TimeSpan.FromHours(9), e.Time.Offset);
     }
 
+    [Theory]
+    [InlineData("2026-11-01T12:00:00Z")]
+    [InlineData("2026-11-01T12:00:00.123Z")]
+    [InlineData("2026-11-01T12:00:00.0000000+00:00")]
+    [InlineData("2026-11-01T21:00:00+09:00")]
+    [InlineData("2026-11-01t12:00:00z")]
+    public void Every_RFC_3339_form_of_the_time_decodes(string time)
+    {
+        var (events, dead) = Decode(Valid.Replace("2026-11-01T12:00:00.000Z", time, StringComparison.Ordinal));
+
+        Assert.Empty(dead);
+        var utc = Assert.Single(events).Time.UtcDateTime;
+        Assert.Equal(new DateTime(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc), utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond)));
+    }
+
     public static TheoryData<string, string, string> Poison => new()
     {
         { "{\"specversion\":\"1.0\",\"id\":\"x\"", DeadLetterReasons.InvalidJson, "" },
