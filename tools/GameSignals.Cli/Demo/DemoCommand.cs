@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GameSignals.Cli.Generate;
 using GameSignals.Cli.Replay;
+using GameSignals.Cli.Similar;
 using Spectre.Console;
 
 namespace GameSignals.Cli.Demo;
@@ -41,12 +42,34 @@ internal static class DemoCommand
             var output = Path.Combine(directory.FullName, "out");
             var generated = await GenerateCommand.GenerateAsync(new GenerateOptions(seed, Math.Max(100, events / 500), events, input), console).ConfigureAwait(false);
             var summary = await ReplayRunner.RunAsync(new ReplayOptions([generated.EventsPath], input, output), console, cancellationToken).ConfigureAwait(false);
-            Render(console, summary, FlagsByReason(Path.Combine(output, "flags.jsonl")));
+            var similar = await SimilarAnswerAsync(output, cancellationToken).ConfigureAwait(false);
+            Render(console, summary, FlagsByReason(Path.Combine(output, "flags.jsonl")), similar);
         }
         finally
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>"Players similar to" the first three players of the first game in <c>profiles.jsonl</c>, top five.</summary>
+    private static async Task<(string Question, string Answer)?> SimilarAnswerAsync(string output, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(output, "profiles.jsonl");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var first = File.ReadLines(path).Take(3).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        if (first.Count < 3)
+        {
+            return null;
+        }
+
+        var game = first[0].GetProperty("gameId").GetString()!;
+        var examples = first.Where(p => p.GetProperty("gameId").GetString() == game).Select(p => p.GetProperty("userId").GetString()!).ToList();
+        var found = await SimilarCommand.FindAsync(output, game, examples, 5, cancellationToken).ConfigureAwait(false);
+        return ($"players like {string.Join(", ", examples)} ({game})", string.Join(", ", found.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.UserId} {f.Score:F3}"))));
     }
 
     private static SortedDictionary<string, long> FlagsByReason(string flagsPath)
@@ -65,7 +88,7 @@ internal static class DemoCommand
         return byReason;
     }
 
-    private static void Render(CliConsole console, ReplaySummary summary, SortedDictionary<string, long> flagsByReason)
+    private static void Render(CliConsole console, ReplaySummary summary, SortedDictionary<string, long> flagsByReason, (string Question, string Answer)? similar)
     {
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         void Row(string name, FormattableString value) => table.AddRow(Markup.Escape(name), Markup.Escape(value.ToString(CultureInfo.InvariantCulture)));
@@ -79,7 +102,11 @@ internal static class DemoCommand
             Row($"  {reason}", $"{count:N0}");
         }
 
-        // Profiles: a "players similar to ..." row goes here once profiles.jsonl is among the outputs.
+        if (similar is { } answer)
+        {
+            Row(answer.Question, $"{answer.Answer}");
+        }
+
         Row("stages", $"{(summary.Stages.Count == 0 ? "(none registered)" : string.Join(", ", summary.Stages))}");
         Row("throughput", $"{summary.EventsPerSecond:N0} events/s ({summary.ElapsedSeconds:F1} s)");
         Row("latency p50 / p99", $"{summary.LatencyMs.P50:F1} / {summary.LatencyMs.P99:F1} ms");
