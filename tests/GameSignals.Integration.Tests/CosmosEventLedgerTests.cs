@@ -19,14 +19,8 @@ public sealed class CosmosEventLedgerTests : IAsyncLifetime
 
     public CosmosEventLedgerTests(LocalServices services)
     {
-        _options = new CosmosOptions
-        {
-            AccountEndpoint = services.CosmosEndpoint,
-            Key = LocalServices.CosmosEmulatorKey,
-            IsLocalEmulator = true,
-            Database = "it-" + Guid.NewGuid().ToString("N")[..12],
-            LedgerRetention = TimeSpan.FromDays(3),
-        };
+        _options = services.NewCosmosDatabase();
+        _options.LedgerRetention = TimeSpan.FromDays(3);
         _client = CosmosSetup.CreateClient(_options, new global::Azure.Identity.DefaultAzureCredential());
         _ledger = new CosmosEventLedger(_client, Options.Create(_options));
     }

@@ -24,6 +24,15 @@ public sealed class LocalServices : IAsyncLifetime
 
     public Uri CosmosEndpoint { get; private set; } = null!;
 
+    /// <summary>Options for a fresh database on the Cosmos stand-in, one per test class run, so runs never share state.</summary>
+    public GameSignals.Azure.Cosmos.CosmosOptions NewCosmosDatabase() => new()
+    {
+        AccountEndpoint = CosmosEndpoint,
+        Key = CosmosEmulatorKey,
+        IsLocalEmulator = true,
+        Database = "it-" + Guid.NewGuid().ToString("N")[..12],
+    };
+
     public async Task InitializeAsync()
     {
         var blob = Environment.GetEnvironmentVariable("AZURITE_BLOB_ENDPOINT");

@@ -23,13 +23,7 @@ public sealed class CosmosFraudStoreTests : IAsyncLifetime
 
     public CosmosFraudStoreTests(LocalServices services)
     {
-        _options = new CosmosOptions
-        {
-            AccountEndpoint = services.CosmosEndpoint,
-            Key = LocalServices.CosmosEmulatorKey,
-            IsLocalEmulator = true,
-            Database = "it-" + Guid.NewGuid().ToString("N")[..12],
-        };
+        _options = services.NewCosmosDatabase();
         _client = CosmosSetup.CreateClient(_options, new global::Azure.Identity.DefaultAzureCredential());
         var options = Options.Create(_options);
         _flags = new CosmosFlagStore(_client, options);

@@ -18,13 +18,7 @@ public sealed class CosmosBlocklistStoreTests : IAsyncLifetime
 
     public CosmosBlocklistStoreTests(LocalServices services)
     {
-        _options = new CosmosOptions
-        {
-            AccountEndpoint = services.CosmosEndpoint,
-            Key = LocalServices.CosmosEmulatorKey,
-            IsLocalEmulator = true,
-            Database = "it-" + Guid.NewGuid().ToString("N")[..12],
-        };
+        _options = services.NewCosmosDatabase();
         _client = CosmosSetup.CreateClient(_options, new global::Azure.Identity.DefaultAzureCredential());
         _store = new CosmosBlocklistStore(_client, Options.Create(_options));
     }

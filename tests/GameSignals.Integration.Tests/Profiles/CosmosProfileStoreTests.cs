@@ -19,13 +19,7 @@ public sealed class CosmosProfileStoreTests : IAsyncLifetime
 
     public CosmosProfileStoreTests(LocalServices services)
     {
-        _options = new CosmosOptions
-        {
-            AccountEndpoint = services.CosmosEndpoint,
-            Key = LocalServices.CosmosEmulatorKey,
-            IsLocalEmulator = true,
-            Database = "it-" + Guid.NewGuid().ToString("N")[..12],
-        };
+        _options = services.NewCosmosDatabase();
         _client = CosmosSetup.CreateClient(_options, new global::Azure.Identity.DefaultAzureCredential());
         _profiles = new CosmosProfileStore(_client, Options.Create(_options));
         _statistics = new CosmosPopulationStatisticsStore(_client, Options.Create(_options));
