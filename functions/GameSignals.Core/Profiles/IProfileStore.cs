@@ -9,14 +9,12 @@ public sealed record StoredProfile(PlayerProfile Profile, string ETag);
 /// Player profiles, one document per (gameId, userId).
 /// </summary>
 /// <remarks>
-/// Cosmos <c>profiles</c> container: id <c>userId</c>, hierarchical partition key <c>(/gameId, /userId)</c>.
-/// The hot path is a point read and an ETag-guarded replace of one user, which the full key routes to one
-/// logical partition, spread evenly over physical ones whatever the game's size (a plain <c>/gameId</c> key
-/// would put a whole game in one 20 GB logical partition and make it a write hot spot). The batch
-/// renormalisation reads one game's profiles, which the <c>/gameId</c> prefix keeps to that game's physical
-/// partitions instead of a fan-out over all games. Similarity queries never touch Cosmos: they go to the
-/// vector index, filtered by game. Where hierarchical keys are unavailable, <c>/userId</c> keeps the hot
-/// path and makes only the timer's per-game read cross-partition.
+/// Cosmos <c>profiles</c> container (infra/modules): id <c>userId</c>, partition key <c>/gameId</c>. The hot path
+/// is a point read and an ETag-guarded replace of one user; the batch renormalisation reads one game, which the
+/// key keeps to one partition; similarity queries go to the vector index, never to Cosmos. The price is one
+/// logical partition per game (20 GB, 10,000 RU/s), which is why the stage coalesces to one write per player per
+/// batch. A game past that needs the hierarchical key <c>(/gameId, /userId)</c>, which keeps both access patterns
+/// and spreads a game over physical partitions; the local Cosmos stand-in cannot test it, so it is not used yet.
 /// </remarks>
 public interface IProfileStore
 {
