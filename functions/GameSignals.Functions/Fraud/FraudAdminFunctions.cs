@@ -259,7 +259,7 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
             return Problems.Conflict($"The flag was already {Status(flag.Status)} by {flag.ResolvedBy} at {flag.ResolvedAt:O}.");
         }
 
-        var who = request.Headers["x-ms-client-principal-name"].ToString() is { Length: > 0 } name ? name : "function-key";
+        var who = Caller.NameOf(request);
         var reviewed = await flags.ReviewAsync(gameId, flagId, new FlagReview(status, body.Comment, who, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         return reviewed is null ? Problems.NotFound($"Game '{gameId}' has no flag '{flagId}'.") : Json(reviewed, FraudAdminJson.Default.FraudFlag);
     }

@@ -18,7 +18,6 @@ namespace GameSignals.Functions.IpRanges;
 public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater updater)
 {
     /// <summary>The caller's identity under App Service authentication.</summary>
-    private const string PrincipalHeader = "x-ms-client-principal-name";
 
     [Function("BlocklistList")]
     public async Task<IActionResult> ListAsync(
@@ -59,7 +58,7 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
             return problem;
         }
 
-        var entry = new BlocklistEntry(body!.Cidr, body.Asn, body.Reason ?? "", body.Expires, Caller(request), id);
+        var entry = new BlocklistEntry(body!.Cidr, body.Asn, body.Reason ?? "", body.Expires, Caller.NameOf(request), id);
         if (BlocklistRules.Validate(entry, requireId: true) is { } invalid)
         {
             return Problems.BadRequest(invalid.Message, new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] });
@@ -147,7 +146,4 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
     }
 
     private static ObjectResult NotFound(string id) => Problems.NotFound($"There is no blocklist entry '{id}'.");
-
-    private static string Caller(HttpRequest request) =>
-        request.Headers[PrincipalHeader].FirstOrDefault() is { Length: > 0 } name ? name : "function-key";
 }

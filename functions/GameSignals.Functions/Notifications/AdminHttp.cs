@@ -12,10 +12,6 @@ namespace GameSignals.Functions.Notifications;
 /// <summary>Route value checks and JSON answers shared by the notification admin functions.</summary>
 internal static partial class AdminHttp
 {
-    /// <summary>The caller, for the audit log: App Service authentication's principal, else the function key.</summary>
-    public static string Caller(HttpRequest request) =>
-        request.Headers["x-ms-client-principal-name"] is { Count: > 0 } name && !string.IsNullOrWhiteSpace(name[0]) ? name[0]! : "function-key";
-
     /// <summary>Null when <paramref name="value"/> is a valid game or rule id (it becomes a Cosmos id and a key), else the problem.</summary>
     public static IActionResult? CheckId(string name, string? value) =>
         value is not null && IdPattern().IsMatch(value)

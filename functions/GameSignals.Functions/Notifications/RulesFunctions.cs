@@ -103,7 +103,7 @@ public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore 
             return Problems.PreconditionFailed($"Rule {ruleId} of game {gameId} is not at version {ifMatch}: read it again and retry.");
         }
 
-        var caller = AdminHttp.Caller(request);
+        var caller = Caller.NameOf(request);
         LogRuleWritten(gameId, ruleId, caller);
         request.HttpContext.Response.Headers.ETag = stored!.ETag;
         return AdminHttp.Json(stored.Rule, NotificationsJsonContext.Default.NotificationRule);
@@ -127,7 +127,7 @@ public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore 
             case RuleWriteStatus.PreconditionFailed:
                 return Problems.PreconditionFailed($"Rule {ruleId} of game {gameId} is not at version {ifMatch}: read it again and retry.");
             default:
-                var caller = AdminHttp.Caller(request);
+                var caller = Caller.NameOf(request);
                 LogRuleDeleted(gameId, ruleId, caller);
                 return new NoContentResult();
         }
