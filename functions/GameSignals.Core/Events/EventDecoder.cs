@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace GameSignals.Events;
 
@@ -58,8 +59,9 @@ public static class EventDecoder
                 throw new JsonException("unexpected content after the end of the JSON value");
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not Unicode (invalid UTF-8, a lone surrogate escape) fails only when read.
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0));
             return;
         }
@@ -236,6 +238,7 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {
+                RequireUnicodeStrings(reader);
                 // ParseValue copies the object into an array the document owns: no pooled buffer to return.
                 Data = JsonDocument.ParseValue(ref reader).RootElement;
                 return;
@@ -247,6 +250,31 @@ public static class EventDecoder
             }
 
             reader.Skip();
+        }
+
+        /// <summary>
+        /// Throws when a string or name in the object at (a copy of) the reader is not Unicode: the reader accepts
+        /// invalid UTF-8 and lone surrogate escapes, and only reading such a string fails, which would be in a stage.
+        /// </summary>
+        private static void RequireUnicodeStrings(Utf8JsonReader reader)
+        {
+            var depth = reader.CurrentDepth;
+            while (reader.Read() && reader.CurrentDepth > depth)
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+
+                if (reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+                else if (!Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw new JsonException("a string in data is not valid UTF-8");
+                }
+            }
         }
 
         private static string Text(ref Utf8JsonReader reader) =>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using FsCheck;
 using FsCheck.Xunit;
 using GameSignals.Events;
@@ -174,5 +175,87 @@ public class EventDecoderTests
         var dead = new List<DeadLetter>();
         EventDecoder.Decode(Encoding.UTF8.GetBytes(text), Origin, events, dead);
         Assert.Equal(1, events.Count + dead.Count);
+    }
+
+    [Property(MaxTest = 300)]
+    public bool A_truncated_event_or_batch_is_dead_lettered_whole_with_its_bytes(NonNegativeInt cut, bool batch)
+    {
+        var text = batch ? $"[{Valid},{Valid.Replace("\"e1\"", "\"e2\"", StringComparison.Ordinal)}]" : Valid;
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var prefix = bytes[..(cut.Get % bytes.Length)];
+        var events = new List<GameEvent>();
+        var dead = new List<DeadLetter>();
+
+        EventDecoder.Decode(prefix, Origin, events, dead);
+
+        return events.Count == 0 && dead.Count == 1 && dead[0].Reason == DeadLetterReasons.InvalidJson && dead[0].Body.Span.SequenceEqual(prefix);
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Deep_nesting_in_data_or_around_the_event_never_throws_and_past_64_levels_is_invalid_json(PositiveInt levels, bool inData)
+    {
+        var depth = levels.Get % 3000;
+        var nested = string.Concat(Enumerable.Repeat("[", depth)) + "1" + string.Concat(Enumerable.Repeat("]", depth));
+        var text = inData
+            ? Valid.Replace("\"zone\":\"z1\"", "\"zone\":\"z1\",\"deep\":" + nested, StringComparison.Ordinal)
+            : string.Concat(Enumerable.Repeat("[", depth)) + Valid + string.Concat(Enumerable.Repeat("]", depth));
+        var events = new List<GameEvent>();
+        var dead = new List<DeadLetter>();
+
+        EventDecoder.Decode(Encoding.UTF8.GetBytes(text), Origin, events, dead);
+
+        // Below the nesting sit the event object and its data object: two more levels.
+        return depth + 2 > 64 ? events.Count == 0 && dead.Count == 1 && dead[0].Reason == DeadLetterReasons.InvalidJson : events.Count + dead.Count >= 1;
+    }
+
+    [Property(MaxTest = 50)]
+    public bool An_event_is_too_large_exactly_when_its_bytes_exceed_the_limit(int offset)
+    {
+        var padding = EventDecoder.MaxEventBytes - Encoding.UTF8.GetByteCount(Valid) - ",\"pad\":\"\"".Length + (offset % 64);
+        var text = Valid.Replace("\"id\":\"e1\",", $"\"id\":\"e1\",\"pad\":\"{new string('x', padding)}\",", StringComparison.Ordinal);
+        var size = Encoding.UTF8.GetByteCount(text);
+        var (events, dead) = Decode(text);
+
+        return size > EventDecoder.MaxEventBytes
+            ? events.Count == 0 && dead.Single().Reason == DeadLetterReasons.TooLarge && dead[0].EventId == "e1"
+            : dead.Count == 0 && events.Single().Id == "e1";
+    }
+
+    private static readonly byte[][] UnreadableStrings =
+    [
+        "\\ud800"u8.ToArray(), "\\udc00x"u8.ToArray(), "a\\ud83d"u8.ToArray(), [0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x01],
+    ];
+
+    [Property(MaxTest = 200)]
+    public bool An_attribute_or_data_string_that_is_not_unicode_is_dead_lettered_and_never_throws(NonNegativeInt which, NonNegativeInt where)
+    {
+        // The places a string value can be: each envelope attribute, an extension, a typed and an untyped data field, a property name.
+        string[] places = ["\"e1\"", "\"/games/odin/kr-01\"", "\"game.character.hp_changed\"", "\"odin\"", "\"u1\"", "\"c1\"", "\"kr-01\"", "\"z1\"", "\"zone\"", "\"maxHp\""];
+        var place = places[where.Get % places.Length];
+        var at = Valid.IndexOf(place, StringComparison.Ordinal) + 1;
+        var bytes = Encoding.UTF8.GetBytes(Valid[..at]).Concat(UnreadableStrings[which.Get % UnreadableStrings.Length]).Concat(Encoding.UTF8.GetBytes(Valid[at..])).ToArray();
+        var events = new List<GameEvent>();
+        var dead = new List<DeadLetter>();
+
+        EventDecoder.Decode(bytes, Origin, events, dead);
+
+        // Whatever is decoded must be usable downstream: every string of its data readable.
+        return events.Count + dead.Count == 1 && events.All(e => Readable(e.Data));
+    }
+
+    private static bool Readable(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                return element.EnumerateObject().All(p => Readable(p.Value));
+            case JsonValueKind.Array:
+                return element.EnumerateArray().All(Readable);
+            case JsonValueKind.String:
+                _ = element.GetString();
+                return true;
+            default:
+                return true;
+        }
     }
 }

@@ -199,12 +199,12 @@ public sealed class FraudAdminFunctionsTests
     {
         List<FraudFlag> flags =
         [
-            Flag("e1", "u1", FraudReasons.ClientTampered, T0),
-            Flag("e2", "u1", FraudReasons.ClientTampered, new DateTimeOffset(2026, 11, 1, 21, 0, 1, TimeSpan.FromHours(9))),
-            Flag("e3", "u2", FraudReasons.ClientTampered, T0.AddSeconds(2)),
-            Flag("e4", "u1", FraudReasons.DeviceFarm, T0.AddSeconds(3)),
-            Flag("e5", "u1", FraudReasons.ClientTampered, T0.AddSeconds(4)) with { Status = FlagStatus.Dismissed },
-            Flag("e6", "u1", FraudReasons.ClientTampered, T0.AddSeconds(1)) with { GameId = "ares" },
+            FraudApp.Flag("e1", "u1", FraudReasons.ClientTampered, T0),
+            FraudApp.Flag("e2", "u1", FraudReasons.ClientTampered, new DateTimeOffset(2026, 11, 1, 21, 0, 1, TimeSpan.FromHours(9))),
+            FraudApp.Flag("e3", "u2", FraudReasons.ClientTampered, T0.AddSeconds(2)),
+            FraudApp.Flag("e4", "u1", FraudReasons.DeviceFarm, T0.AddSeconds(3)),
+            FraudApp.Flag("e5", "u1", FraudReasons.ClientTampered, T0.AddSeconds(4)) with { Status = FlagStatus.Dismissed },
+            FraudApp.Flag("e6", "u1", FraudReasons.ClientTampered, T0.AddSeconds(1)) with { GameId = "ares" },
         ];
         foreach (var flag in flags)
         {
@@ -221,19 +221,6 @@ public sealed class FraudAdminFunctionsTests
         var continuation = body.RootElement.GetProperty("continuation");
         return ([.. ids.Select(id => _flags.All.Single(f => f.Id == id && f.GameId == "odin"))], continuation.ValueKind == JsonValueKind.Null ? null : continuation.GetString());
     }
-
-    private static FraudFlag Flag(string eventId, string userId, string reason, DateTimeOffset time) => new()
-    {
-        Id = FraudFlag.IdFor(reason, "/games/odin/kr-01", eventId),
-        Reason = reason,
-        Severity = FraudReasons.DefaultSeverities[reason],
-        GameId = "odin",
-        UserId = userId,
-        Source = "/games/odin/kr-01",
-        EventId = eventId,
-        Time = time,
-        Evidence = JsonDocument.Parse("""{"platform":"pc"}""").RootElement,
-    };
 
     private static DefaultHttpContext Request(string method, string query = "", byte[]? body = null, Dictionary<string, string>? headers = null)
     {

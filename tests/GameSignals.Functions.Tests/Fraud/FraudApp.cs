@@ -52,6 +52,33 @@ internal sealed class FraudApp : IAsyncDisposable
 
     public static GameFraudConfig OdinConfig() => FraudConfigLoader.ParseGame(OdinConfigJson());
 
+    /// <summary>An open flag of game odin raised by event <paramref name="eventId"/>.</summary>
+    public static FraudFlag Flag(string eventId, string userId, string reason, DateTimeOffset time) => new()
+    {
+        Id = FraudFlag.IdFor(reason, "/games/odin/kr-01", eventId),
+        Reason = reason,
+        Severity = FraudReasons.DefaultSeverities[reason],
+        GameId = "odin",
+        UserId = userId,
+        Source = "/games/odin/kr-01",
+        EventId = eventId,
+        Time = time,
+        Evidence = JsonDocument.Parse("""{"platform":"pc"}""").RootElement,
+    };
+
+    /// <summary>The settings of these games and every flag, as comparable text (a save always changes the ETag).</summary>
+    public async Task<string> SnapshotAsync(params string[] gameIds)
+    {
+        var lines = new List<string>();
+        foreach (var gameId in gameIds.Distinct(StringComparer.Ordinal))
+        {
+            lines.Add(gameId + " " + (await Configs.GetAsync(gameId, CancellationToken.None))?.ETag);
+        }
+
+        lines.AddRange(Flags.All.Select(f => f.ToString()));
+        return string.Join('\n', lines);
+    }
+
     public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
 
     public ValueTask DisposeAsync() => Services.DisposeAsync();

@@ -60,6 +60,9 @@ internal sealed class IpRangesApp : IAsyncDisposable
 
     public IpRangesRefreshFunction Timer => ActivatorUtilities.CreateInstance<IpRangesRefreshFunction>(_provider);
 
+    /// <summary>The blocklist as comparable text.</summary>
+    public async Task<string> SnapshotAsync() => string.Join('\n', (await Store.ListAsync(CancellationToken.None)).Select(entry => entry.ToString()));
+
     public static HttpRequest Request(string? body = null, params (string Name, string Value)[] headers)
     {
         var context = new DefaultHttpContext();

@@ -31,6 +31,16 @@ internal static class AdminRequests
         return context.Request;
     }
 
+    /// <summary>A request with these body bytes, declaring their length or not (as a chunked upload does not).</summary>
+    public static HttpRequest Request(byte[] body, bool declareLength, string? query = null, string? ifMatch = null)
+    {
+        var request = Request(query: query, ifMatch: ifMatch);
+        request.Body = new MemoryStream(body);
+        request.ContentType = "application/json";
+        request.ContentLength = declareLength ? body.Length : null;
+        return request;
+    }
+
     /// <summary>The status and parsed JSON of a JSON answer.</summary>
     public static JsonElement Json(IActionResult result, int status = StatusCodes.Status200OK)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,21 @@ internal sealed class NotificationsApp : IDisposable
     public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
 
     public void Dispose() => Services.Dispose();
+
+    /// <summary>What the stores hold (the rules of these games, every notification and push request), as comparable text.</summary>
+    public async Task<string> SnapshotAsync(params string[] gameIds)
+    {
+        var lines = new List<string>();
+        foreach (var gameId in gameIds.Distinct(StringComparer.Ordinal))
+        {
+            var rules = await Rules.ListAsync(gameId, CancellationToken.None);
+            lines.AddRange(rules.Select(r => r.ETag + " " + JsonSerializer.Serialize(r.Rule, NotificationsJsonContext.Default.NotificationRule)));
+        }
+
+        lines.AddRange(Notifications.All.Select(n => JsonSerializer.Serialize(n, NotificationsJsonContext.Default.Notification)));
+        lines.AddRange(Push.Requests.Select(p => JsonSerializer.Serialize(p, NotificationsJsonContext.Default.PushRequest)));
+        return string.Join('\n', lines);
+    }
 
     public static Dictionary<string, string?> SampleSettings()
     {

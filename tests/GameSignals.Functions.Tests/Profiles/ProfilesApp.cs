@@ -37,6 +37,15 @@ internal sealed class ProfilesApp : IAsyncDisposable
         return new ProfilesApp(services.BuildServiceProvider());
     }
 
+    /// <summary>Twelve players of odin with statistics and vectors, as after a renormalisation.</summary>
+    public static async Task<ProfilesApp> ReadyAsync()
+    {
+        var app = Create();
+        await app.AddPlayersAsync("odin", 12);
+        await app.Indexer.RefreshGameAsync("odin", CancellationToken.None);
+        return app;
+    }
+
     /// <summary>
     /// Players <c>{gameId}-0</c> .. <c>{gameId}-{count-1}</c>: level, spend and purchases grow with the number,
     /// so neighbours in number are neighbours in the vector space; platforms and servers alternate.
@@ -62,6 +71,21 @@ internal sealed class ProfilesApp : IAsyncDisposable
         }
 
         return added;
+    }
+
+    /// <summary>The profiles of these games as comparable text.</summary>
+    public async Task<string> SnapshotAsync(params string[] gameIds)
+    {
+        var lines = new List<string>();
+        foreach (var gameId in gameIds.Distinct(StringComparer.Ordinal))
+        {
+            await foreach (var profile in Profiles.ListByGameAsync(gameId, CancellationToken.None))
+            {
+                lines.Add(profile.ToString());
+            }
+        }
+
+        return string.Join('\n', lines);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

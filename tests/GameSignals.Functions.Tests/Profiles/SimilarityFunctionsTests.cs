@@ -13,7 +13,7 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task Similar_players_come_best_first_without_the_examples_and_with_the_features_they_share()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var body = Ok<SimilarResponse>(await PostAsync(app, "odin", """{ "examples": ["odin-10", "odin-11"], "k": 4 }"""));
 
@@ -32,7 +32,7 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task Every_filter_narrows_the_similar_players()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var body = Ok<SimilarResponse>(await PostAsync(app, "odin", """
             { "examples": ["odin-1"], "k": 100,
@@ -51,7 +51,7 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task K_defaults_to_ten_and_the_answer_is_camel_case_JSON()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var result = Assert.IsType<JsonResult>(await PostAsync(app, "odin", """{ "examples": ["odin-0"] }"""));
 
@@ -75,7 +75,7 @@ public sealed class SimilarityFunctionsTests
     [InlineData("""{ "examples": ["odin-1"], "filters": { "lastSeenFrom": "2026-11-20T00:00:00Z", "lastSeenTo": "2026-11-01T00:00:00Z" } }""", "lastSeen")]
     public async Task An_invalid_parameter_is_a_400_problem_naming_it(string body, string parameter)
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var problem = Problem(await PostAsync(app, "odin", body), StatusCodes.Status400BadRequest);
 
@@ -91,7 +91,7 @@ public sealed class SimilarityFunctionsTests
     [InlineData("""{ "examples": ["odin-1"], "filter": { "server": "kr-01" } }""")]
     public async Task A_body_that_is_not_a_similarity_request_is_a_400_problem(string body)
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         Problem(await PostAsync(app, "odin", body), StatusCodes.Status400BadRequest);
     }
@@ -99,7 +99,7 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task Unknown_examples_are_a_404_problem_naming_them()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var problem = Problem(await PostAsync(app, "odin", """{ "examples": ["odin-1", "ghost"] }"""), StatusCodes.Status404NotFound);
 
@@ -122,7 +122,7 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task Peers_give_the_player_a_percentile_and_peer_median_on_every_feature()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var body = Ok<PeersResponse>(await GetPeersAsync(app, "odin", "odin-11", "?k=5"));
 
@@ -139,7 +139,7 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task Peers_default_to_ten()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         Assert.Equal(10, Ok<PeersResponse>(await GetPeersAsync(app, "odin", "odin-0", "")).Peers.Count);
     }
@@ -152,7 +152,7 @@ public sealed class SimilarityFunctionsTests
     [InlineData("?k=5&k=6")]
     public async Task A_bad_k_for_peers_is_a_400_problem_naming_k(string query)
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var problem = Problem(await GetPeersAsync(app, "odin", "odin-1", query), StatusCodes.Status400BadRequest);
 
@@ -162,7 +162,7 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task Peers_of_an_unknown_player_are_a_404_problem()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
 
         var problem = Problem(await GetPeersAsync(app, "odin", "ghost", "?k=3"), StatusCodes.Status404NotFound);
 
@@ -172,22 +172,13 @@ public sealed class SimilarityFunctionsTests
     [Fact]
     public async Task Players_of_another_game_are_unknown_here()
     {
-        await using var app = await ReadyAppAsync();
+        await using var app = await ProfilesApp.ReadyAsync();
         await app.AddPlayersAsync("ares", 3);
         await app.Indexer.RefreshGameAsync("ares", CancellationToken.None);
 
         Problem(await PostAsync(app, "odin", """{ "examples": ["ares-1"] }"""), StatusCodes.Status404NotFound);
         var body = Ok<SimilarResponse>(await PostAsync(app, "ares", """{ "examples": ["ares-1"], "k": 100 }"""));
         Assert.All(body.Players, p => Assert.StartsWith("ares-", p.UserId, StringComparison.Ordinal));
-    }
-
-    /// <summary>Twelve players of odin with statistics and vectors, as after a renormalisation.</summary>
-    private static async Task<ProfilesApp> ReadyAppAsync()
-    {
-        var app = ProfilesApp.Create();
-        await app.AddPlayersAsync("odin", 12);
-        await app.Indexer.RefreshGameAsync("odin", CancellationToken.None);
-        return app;
     }
 
     private static Task<IActionResult> PostAsync(ProfilesApp app, string gameId, string body)
