@@ -40,7 +40,7 @@ public sealed class CosmosCooldownStore : ICooldownStore
     {
         ArgumentNullException.ThrowIfNull(record);
         var id = IdFor(record.Key);
-        var ttl = (int)Math.Ceiling((record.ExpiresAt - record.OpenedAt + Grace).TotalSeconds);
+        var ttl = (int)Math.Min(int.MaxValue, Math.Ceiling((record.ExpiresAt - record.OpenedAt + Grace).TotalSeconds)); // a cooldown of years would overflow
         var item = new CooldownItem(id, record.Key.GameId, record.Key.RuleId, record.Key.KeyValue, record.NotificationId, record.OpenedAt, record.ExpiresAt, ttl);
         var (status, _) = await CosmosItems.WriteAsync(_container, id, item, new PartitionKey(id), NotificationsAzureJson.Default.CooldownItem, ifMatch, upsert: false, cancellationToken).ConfigureAwait(false);
         return status is not (HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound);

@@ -61,6 +61,13 @@ public sealed class CompiledRule
 
     public IReadOnlyList<CompiledTemplate> Templates { get; }
 
+    /// <summary>When a cooldown opened at <paramref name="opened"/> ends: the end of time when that is past it (an event dated 9999).</summary>
+    public static DateTimeOffset CooldownEnd(DateTimeOffset opened, TimeSpan cooldown)
+    {
+        var utc = opened.ToUniversalTime();
+        return DateTimeOffset.MaxValue - utc <= cooldown ? DateTimeOffset.MaxValue : utc + cooldown;
+    }
+
     public ConditionOutcome Evaluate(GameEvent e) => Condition?.Evaluate(e) ?? ConditionOutcome.Match;
 
     /// <summary>The template for a language: that language, else <c>en</c>, else the first.</summary>
@@ -112,7 +119,7 @@ public sealed class CompiledRule
                     found.Add(new RuleProblem($"{field}.cooldown", null, $"'{rule.Cooldown}' must be a positive duration"));
                 }
             }
-            catch (FormatException)
+            catch (Exception ex) when (ex is FormatException or OverflowException)
             {
                 found.Add(new RuleProblem($"{field}.cooldown", null, $"'{rule.Cooldown}' is not an ISO 8601 duration such as PT5M"));
             }

@@ -124,13 +124,13 @@ public sealed class NotificationStage(
             }
 
             // An event older than the one that opened the cooldown (it came late) is inside it too.
-            if (current is not null && e.Time < current.OpenedAt + cooldown)
+            if (current is not null && e.Time < CompiledRule.CooldownEnd(current.OpenedAt, cooldown))
             {
                 // Suppressed, unless this event already notified before a later one reopened the cooldown.
                 return await notifications.GetAsync(e.UserId, id, cancellationToken).ConfigureAwait(false) is not null;
             }
 
-            var record = new CooldownRecord(key, id, e.Time, e.Time + cooldown);
+            var record = new CooldownRecord(key, id, e.Time, CompiledRule.CooldownEnd(e.Time, cooldown));
             if (await cooldowns.TryWriteAsync(record, current?.ETag, cancellationToken).ConfigureAwait(false))
             {
                 return true;

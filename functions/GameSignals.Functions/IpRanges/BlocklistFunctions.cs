@@ -121,6 +121,12 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
     private static ObjectResult? Precondition(HttpRequest request, BlocklistEntry? current)
     {
         var headers = request.GetTypedHeaders();
+        if (!string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) && headers.IfMatch.Count == 0)
+        {
+            // The typed header drops what does not parse: unchecked, it would make the write unconditional.
+            return Problems.PreconditionFailed("If-Match is not a list of entity tags: read the entry for its current ETag.");
+        }
+
         var currentTag = current is null ? null : new EntityTagHeaderValue(ETagOf(BlocklistEntryResponse.From(current)));
         if (headers.IfMatch.Count > 0
             && (currentTag is null || !headers.IfMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(currentTag, useStrongComparison: true))))

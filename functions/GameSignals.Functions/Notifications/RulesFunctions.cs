@@ -196,7 +196,7 @@ public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore 
             if (outcome == "match" && compiled.Cooldown is { } cooldown)
             {
                 var key = compiled.CooldownKey == CooldownKeyKind.CharacterId && e.CharacterId is { } character ? character : e.UserId;
-                if (cooldowns.TryGetValue(key, out var opened) && e.Time < opened + cooldown)
+                if (cooldowns.TryGetValue(key, out var opened) && e.Time < CompiledRule.CooldownEnd(opened, cooldown))
                 {
                     outcome = "suppressed";
                 }

@@ -85,13 +85,15 @@ public static class HostileInput
             .Select(t => new HostileBody($"{Problems.MaxBodyBytes + t.Item1} bytes, length {(t.Item2 ? "declared" : "not declared")}", sample => Oversized(sample, t.Item1), t.Item2));
         var mutated = Gen.Choose(0, 1000).Zip(Gen.Elements(HostileValues)).Zip(Gen.Elements(Mutation.Replace, Mutation.Remove, Mutation.AddUnknown, Mutation.Nest, Mutation.HugeString))
             .Select(t => HostileBody.Mutate(t.Item1.Item1, t.Item1.Item2, t.Item2));
+        var extremes = Gen.Choose(0, 1000).Select(HostileBody.Extremes);
         var truncated = Gen.Choose(0, 1000).Select(at => new HostileBody($"truncated at {at}‰", sample => sample[..(int)(sample.Length * (at / 1000.0))], true));
         return Gen.Frequency(
             (2, Gen.Constant(new HostileBody("valid", null, true))),
             (3, raw),
             (1, oversized),
             (2, truncated),
-            (8, mutated)).ToArbitrary();
+            (8, mutated),
+            (3, extremes)).ToArbitrary();
     }
 
     /// <summary>Random base64, base64 of near-miss tokens, and text that is not base64 at all.</summary>
@@ -185,6 +187,13 @@ public sealed record IfMatchValue(string? Hostile, bool Current)
 {
     public bool IsValid => Hostile is null;
 
+    /// <summary>
+    /// Whether the header can match the entity: absent (an empty header is taken for none), the current ETag, or
+    /// <c>*</c> (a hostile value may be one of them by chance).
+    /// </summary>
+    public bool CanMatch(string? currentETag) =>
+        string.IsNullOrWhiteSpace(Hostile) || Hostile.Trim() is "*" or "W/*" /* ASP.NET Core reads it as * */ || Hostile.Trim() == currentETag;
+
     /// <summary>The header to send, given the entity's current ETag.</summary>
     public string? Header(string? currentETag) => Hostile ?? (Current ? currentETag : null);
 
@@ -248,6 +257,47 @@ public sealed record HostileBody(string Kind, Func<byte[], byte[]>? Make, bool D
         }, true);
 
     private const string Marker = "@hostile@";
+
+    /// <summary>
+    /// The sample with every time, duration and number at one of its extremes (the <paramref name="pick"/>-th, modulo
+    /// their number): values that are well-formed but overflow what is computed from them.
+    /// </summary>
+    public static HostileBody Extremes(int pick) =>
+        new($"extremes #{pick}", sample =>
+        {
+            var root = JsonNode.Parse(sample)!;
+            foreach (var (parent, key) in Descendants(root).ToList())
+            {
+                var node = key switch { string name => parent![name], int index => parent![index], _ => null };
+                var extreme = node is not JsonValue value ? null : value.GetValueKind() switch
+                {
+                    JsonValueKind.Number => JsonNode.Parse(Pick(ExtremeNumbers, pick)),
+                    JsonValueKind.String when value.GetValue<string>() is var text && text.Length > 10 && char.IsAsciiDigit(text[0]) && text[4] == '-' =>
+                        JsonValue.Create(Pick(ExtremeTimes, pick)),
+                    JsonValueKind.String when value.GetValue<string>() is ['P', ..] => JsonValue.Create(Pick(ExtremeDurations, pick)),
+                    _ => null,
+                };
+                switch (parent, key)
+                {
+                    case (JsonObject o, string name) when extreme is not null:
+                        o[name] = extreme;
+                        break;
+                    case (JsonArray a, int index) when extreme is not null:
+                        a[index] = extreme;
+                        break;
+                }
+            }
+
+            return Encoding.UTF8.GetBytes(root.ToJsonString());
+        }, true);
+
+    private static readonly string[] ExtremeNumbers = ["1e400", "-1e400", "99999999999999999999999", "-0", "4294967296", "2147483648", "-2147483649", "1e-400"];
+
+    private static readonly string[] ExtremeTimes = ["9999-12-31T23:59:59Z", "9999-12-31T23:59:59.9999999+00:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00"];
+
+    private static readonly string[] ExtremeDurations = ["P10675199DT2H48M5.4775808S", "P10675199DT2H48M5.4775807S", "P99999999999D", "PT0.0000001S", "P9999Y"];
+
+    private static string Pick(string[] values, int pick) => values[pick % values.Length];
 
     /// <summary>Every node with its parent and key; the root has neither.</summary>
     private static IEnumerable<(JsonNode? Parent, object? Key)> Descendants(JsonNode root)

@@ -12,7 +12,7 @@ public sealed class InboxFunctionsFuzzTests
 {
     private static readonly DateTimeOffset Time = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
-    [Property(MaxTest = 200, Arbitrary = [typeof(HostileInput)])]
+    [Property(MaxTest = 100, Arbitrary = [typeof(HostileInput)])]
     public async Task Reading_answers_a_page_or_a_refusal(RouteValue game, RouteValue user, QueryValue pageSize, QueryValue continuation, bool realToken)
     {
         using var app = await SeededAppAsync();
@@ -36,7 +36,7 @@ public sealed class InboxFunctionsFuzzTests
         }
     }
 
-    [Property(MaxTest = 150, Arbitrary = [typeof(HostileInput)])]
+    [Property(MaxTest = 100, Arbitrary = [typeof(HostileInput)])]
     public async Task Marking_read_answers_204_or_a_refusal_that_changed_nothing(RouteValue game, RouteValue user, RouteValue notification)
     {
         using var app = await SeededAppAsync();

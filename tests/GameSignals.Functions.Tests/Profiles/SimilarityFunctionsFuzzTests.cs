@@ -15,7 +15,7 @@ public sealed class SimilarityFunctionsFuzzTests
           "filters": { "server": "kr-01", "minLevel": 1, "maxLevel": 100, "platform": "pc", "lastSeenFrom": "2026-01-01T00:00:00Z", "lastSeenTo": "2027-01-01T00:00:00Z" } }
         """);
 
-    [Property(MaxTest = 200, Arbitrary = [typeof(HostileInput)])]
+    [Property(MaxTest = 100, Arbitrary = [typeof(HostileInput)])]
     public async Task Similar_players_are_answered_or_refused(RouteValue game, HostileBody body)
     {
         await using var app = await ProfilesApp.ReadyAsync();
@@ -24,7 +24,7 @@ public sealed class SimilarityFunctionsFuzzTests
         await AssertReadOnlyAsync(app, gameId, () => app.Similarity.SimilarAsync(Request(body.For(ValidQuery), body.DeclaresLength), gameId), game.Hostile is null && body.IsValid);
     }
 
-    [Property(MaxTest = 150, Arbitrary = [typeof(HostileInput)])]
+    [Property(MaxTest = 100, Arbitrary = [typeof(HostileInput)])]
     public async Task Peers_are_answered_or_refused(RouteValue game, RouteValue user, QueryValue k)
     {
         await using var app = await ProfilesApp.ReadyAsync();
