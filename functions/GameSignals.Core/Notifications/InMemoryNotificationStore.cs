@@ -112,7 +112,8 @@ public sealed class InMemoryNotificationStore : INotificationStore
         }
     }
 
-    private bool IsAlive(Notification n) => n.Ttl <= 0 || n.Time.AddSeconds(n.Ttl) > _newest;
+    // A difference of two times always exists; Time + Ttl does not for an event at the end of time.
+    private bool IsAlive(Notification n) => n.Ttl <= 0 || _newest - n.Time < TimeSpan.FromSeconds(n.Ttl);
 }
 
 /// <summary>The embedded push queue of replay and tests.</summary>

@@ -93,6 +93,19 @@ public class NotificationStageTests
     }
 
     [Fact]
+    public async Task A_cooldown_opened_by_an_event_at_the_end_of_time_lasts_to_it_instead_of_failing_the_batch()
+    {
+        var harness = new NotificationHarness([LowHp]);
+        var last = new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.FromHours(9));
+        var first = LowHpEvent(last.AddSeconds(-1));
+        var inside = LowHpEvent(last);
+
+        await harness.RunAsync(first, inside);
+
+        Assert.Equal([first.Id], harness.Memory.All.Select(n => n.EventId));
+    }
+
+    [Fact]
     public async Task A_condition_that_reads_a_missing_field_or_fails_is_counted_not_thrown()
     {
         var harness = new NotificationHarness([LowHp with { Condition = "data.shield > 1" }, LowHp with { Id = "broken", Condition = "data.zone > 1" }]);

@@ -52,6 +52,22 @@ public sealed class BlocklistFunctionsTests
         Assert.Equal("second", (await app.Store.GetAsync("x", CancellationToken.None))!.Reason);
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("\"unterminated")]
+    [InlineData(",")]
+    public async Task An_If_Match_that_is_not_an_entity_tag_is_412_and_changes_nothing(string ifMatch)
+    {
+        await using var app = new IpRangesApp();
+        await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "first" }"""), "x");
+
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "second" }""", ("If-Match", ifMatch)), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "new" }""", ("If-Match", ifMatch)), "y"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.DeleteAsync(Request(null, ("If-Match", ifMatch)), "x"), StatusCodes.Status412PreconditionFailed);
+
+        Assert.Equal(["first"], (await app.Store.ListAsync(CancellationToken.None)).Select(e => e.Reason));
+    }
+
     [Fact]
     public async Task A_put_with_a_stale_If_Match_is_412_and_changes_nothing()
     {

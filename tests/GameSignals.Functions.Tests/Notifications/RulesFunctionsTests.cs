@@ -60,6 +60,37 @@ public sealed class RulesFunctionsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("P10675199DT2H48M5.4775808S")]
+    [InlineData("P99999999999D")]
+    public async Task A_cooldown_beyond_what_a_duration_holds_is_refused_naming_it(string cooldown)
+    {
+        var body = ValidRule.Replace("\"priority\"", $"\"cooldown\": \"{cooldown}\", \"priority\"", StringComparison.Ordinal);
+
+        Assert.Contains("cooldown", Errors(await _functions.PutAsync(Request(body), "odin", "r1")).Keys);
+        Assert.Empty(await _app.Rules.ListAsync("odin", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_dry_run_with_events_at_the_end_of_time_applies_the_cooldown()
+    {
+        await _app.Rules.UpsertAsync(NotificationsApp.LongSessionRule(cooldown: "PT1H"), null, CancellationToken.None);
+        var body = $$"""{ "events": [{{NotificationsApp.SessionEnded("e1", "u1", 90, "9999-12-31T23:00:00Z")}}, {{NotificationsApp.SessionEnded("e2", "u1", 90, "9999-12-31T23:59:59Z")}}] }""";
+
+        var results = Json(await _functions.TestAsync(Request(body), "odin", "long-session")).GetProperty("results");
+
+        Assert.Equal(["match", "suppressed"], results.EnumerateArray().Select(r => r.GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
+    public async Task A_dry_run_event_with_a_string_that_is_not_unicode_is_a_400_naming_it()
+    {
+        await _app.Rules.UpsertAsync(NotificationsApp.LongSessionRule(), null, CancellationToken.None);
+        var body = $$"""{ "events": [{{NotificationsApp.SessionEnded("e1", "u1", 90).Replace("\"u1\"", "\"\\ud800\"", StringComparison.Ordinal)}}] }""";
+
+        Assert.Contains("events[0]", Errors(await _functions.TestAsync(Request(body), "odin", "long-session")).Keys);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("{ \"eventType\": ")]
     [InlineData("{ \"channels\": \"push\" }")]
