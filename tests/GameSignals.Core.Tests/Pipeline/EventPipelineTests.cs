@@ -13,7 +13,7 @@ public class EventPipelineTests
     private readonly RecordingStage _stage = new();
 
     private EventPipeline Pipeline(params IEventStage[] stages) => new(
-        stages.Length == 0 ? [_stage] : stages, _ledger, _deadLetters, new PipelineMetrics(),
+        stages.Length == 0 ? [_stage] : stages, _ledger, _deadLetters, new StoreRetry(), new PipelineMetrics(),
         new FakeTimeProvider(DateTimeOffset.Parse("2026-11-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)),
         NullLogger<EventPipeline>.Instance);
 
