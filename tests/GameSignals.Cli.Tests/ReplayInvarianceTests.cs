@@ -3,8 +3,11 @@ using GameSignals.Tests;
 
 namespace GameSignals.Cli.Tests;
 
-/// <summary>Outputs depend on the stream only: not on partition count, nor on a partition lagging behind.</summary>
-public sealed class ReplayOrderTests : IDisposable
+/// <summary>
+/// Outputs depend on the stream only: not on partition count, a partition lagging behind, store faults, or host
+/// instances dying mid-batch (issue 9: nothing lost, nothing doubled).
+/// </summary>
+public sealed class ReplayInvarianceTests(ExampleReplayFixture example) : IClassFixture<ExampleReplayFixture>, IDisposable
 {
     private static readonly string[] Counts = ["events", "deadLettered", "duplicates", "notifications", "flags"];
 
@@ -58,6 +61,38 @@ public sealed class ReplayOrderTests : IDisposable
         var duplicates = long.Parse(forgetful["summary counts"].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(duplicates, 1, 97);
     }
+
+    [Theory]
+    [InlineData("--fault-rate", "0.05")]
+    [InlineData("--fault-rate", "0.05", "--order", "held-back", "--held-back-partition", "1", "--fault-seed", "7")]
+    public async Task Store_faults_at_five_percent_change_no_output(params string[] faults)
+    {
+        var faulty = await ReplayAsync("faults", faults);
+
+        Assert.Equal(Outputs(example.OutDirectory), Outputs(faulty));
+        var injected = Reliability(faulty).GetProperty("faultsInjected");
+        foreach (var kind in new[] { "throttled", "unavailable", "timeoutBeforeWrite", "timeoutAfterWrite", "lostRace" })
+        {
+            Assert.True(injected.GetProperty(kind).GetInt64() > 0, $"no {kind} fault was injected");
+        }
+    }
+
+    [Theory]
+    [InlineData("--crash-every", "3")]
+    [InlineData("--crash-every", "2", "--order", "held-back", "--held-back-partition", "2")]
+    [InlineData("--crash-every", "2", "--fault-rate", "0.05", "--order", "held-back", "--held-back-partition", "3", "--batch-size", "37")]
+    public async Task Host_instances_dying_mid_batch_change_no_output(params string[] crashes)
+    {
+        var crashed = await ReplayAsync("crashes", crashes);
+
+        Assert.Equal(Outputs(example.OutDirectory), Outputs(crashed));
+        var reliability = Reliability(crashed);
+        Assert.True(reliability.GetProperty("crashes").GetInt64() > 10, "too few crashes to prove anything");
+        Assert.True(reliability.GetProperty("redeliveredEvents").GetInt64() > 0, "no crash came after a batch's ledger write");
+    }
+
+    private static JsonElement Reliability(string directory) =>
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(directory, "summary.json"))).RootElement.GetProperty("reliability");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
