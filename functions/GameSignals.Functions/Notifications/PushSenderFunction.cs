@@ -42,15 +42,13 @@ public sealed partial class PushSenderFunction(
         }
         catch (JsonException ex)
         {
-            Poisoned("malformed");
-            LogMalformed("malformed", ex.Message);
+            Malformed(ex.Message);
             return;
         }
 
         if (request is null)
         {
-            Poisoned("malformed");
-            LogMalformed("malformed", "null");
+            Malformed("null");
             return;
         }
 
@@ -61,7 +59,7 @@ public sealed partial class PushSenderFunction(
         }
         catch (Exception ex) when (ex is not OperationCanceledException && attempt >= options.Value.MaxDequeueCount)
         {
-            // The host moves the message to the poison queue after this attempt, silently: say why here.
+            // The host moves the message to the poison queue after this attempt without saying why: say it here.
             Poisoned("exhausted");
             LogExhausted("exhausted", request.NotificationId, request.GameId, attempt, PoisonQueueName, ex.Message);
             throw;
@@ -94,6 +92,12 @@ public sealed partial class PushSenderFunction(
                 LogRejected("rejected", request.NotificationId, request.GameId);
                 break;
         }
+    }
+
+    private void Malformed(string detail)
+    {
+        Poisoned("malformed");
+        LogMalformed("malformed", detail);
     }
 
     private void Poisoned(string reason) => metrics.PushPoisoned.Add(1, new KeyValuePair<string, object?>("reason", reason));
