@@ -75,6 +75,8 @@ public sealed class ReplayInvarianceTests(ExampleReplayFixture example) : IClass
         {
             Assert.True(injected.GetProperty(kind).GetInt64() > 0, $"no {kind} fault was injected");
         }
+
+        AssertEveryMessageSent(Reliability(faulty));
     }
 
     [Theory]
@@ -89,6 +91,19 @@ public sealed class ReplayInvarianceTests(ExampleReplayFixture example) : IClass
         var reliability = Reliability(crashed);
         Assert.True(reliability.GetProperty("crashes").GetInt64() > 10, "too few crashes to prove anything");
         Assert.True(reliability.GetProperty("redeliveredEvents").GetInt64() > 0, "no crash came after a batch's ledger write");
+        AssertEveryMessageSent(reliability);
+    }
+
+    /// <summary>Every notification to push has a push request, every block flag its action (repeats are allowed: at least once).</summary>
+    private static void AssertEveryMessageSent(JsonElement reliability)
+    {
+        foreach (var messages in new[] { "pushRequests", "fraudActions" })
+        {
+            var summary = reliability.GetProperty(messages);
+            Assert.True(summary.GetProperty("expected").GetInt64() > 0, $"no {messages} expected");
+            Assert.Equal(summary.GetProperty("expected").GetInt64(), summary.GetProperty("covered").GetInt64());
+            Assert.True(summary.GetProperty("sent").GetInt64() >= summary.GetProperty("covered").GetInt64());
+        }
     }
 
     private static JsonElement Reliability(string directory) =>

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using GameSignals.Cli.Replay.Faults;
 using GameSignals.Events;
+using GameSignals.Fraud;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -336,6 +337,10 @@ internal sealed class ReplayRunner : IDisposable
                 Crashes = _crashes,
                 Redeliveries = _redeliveries,
                 RedeliveredEvents = _redeliveredEvents,
+                PushRequests = AtLeastOnceSummary.Of(
+                    _stores.Notifications.All.Where(n => n.ToPush).Select(n => n.Id), [.. _stores.Push.Requests.Select(r => r.NotificationId)]),
+                FraudActions = AtLeastOnceSummary.Of(
+                    _stores.Flags.All.Where(f => f.Severity == FlagSeverity.Block).Select(f => f.Id), [.. _stores.FraudActions.Messages.Select(m => m.MessageId)]),
             },
         };
     }

@@ -42,6 +42,25 @@ internal sealed record ReliabilitySummary
 
     /// <summary>Events a redelivery found already done (in the ledger at the same position).</summary>
     public long RedeliveredEvents { get; init; }
+
+    /// <summary>Push requests for notifications with the push channel (the sender delivers a repeat once).</summary>
+    public required AtLeastOnceSummary PushRequests { get; init; }
+
+    /// <summary>Block actions published for block flags (message id = flag id, so consumers drop repeats).</summary>
+    public required AtLeastOnceSummary FraudActions { get; init; }
+}
+
+/// <summary>
+/// A message sent at least once per effect: <c>expected</c> effects, how many of them have a message
+/// (<c>covered</c>; fewer would be a loss) and the messages <c>sent</c> (more than covered are repeats).
+/// </summary>
+internal sealed record AtLeastOnceSummary(long Expected, long Covered, long Sent)
+{
+    public static AtLeastOnceSummary Of(IEnumerable<string> expectedIds, IReadOnlyCollection<string> sentIds)
+    {
+        var expected = expectedIds.ToHashSet(StringComparer.Ordinal);
+        return new(expected.Count, sentIds.Where(expected.Contains).Distinct(StringComparer.Ordinal).LongCount(), sentIds.Count);
+    }
 }
 
 internal sealed record LatencySummary(
