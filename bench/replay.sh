@@ -7,8 +7,9 @@
 #                                     generates two streams (default 1,000,000 and 10,000,000 events) of the
 #                                     same seed and players, replays small, large, then small again (the
 #                                     machine may be shared: two small runs frame the large one), and prints
-#                                     each run's events/s and peak working set, and the large run's
-#                                     throughput per event relative to the mean of the small runs.
+#                                     each run's events/s, CPU time per event and peak working set, and the
+#                                     large run's figures relative to the mean of the small runs. CPU time
+#                                     per event is the fair measure where other work shares the cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="$(mktemp -d -t gamesignals-bench-XXXXXX)"
@@ -28,12 +29,15 @@ if [[ "${1:-}" == "--scale" ]]; then
   generate "$small" "$work/small-in"
   generate "$large" "$work/large-in"
   for run in small-1:small-in large:large-in small-2:small-in; do
-    replay "$work/${run#*:}" "$work/${run%%:*}"
-    printf '%-9s %10s events  %8ss  %10s events/s  peak %5s MiB\n' "${run%%:*}" "$(field "$work/${run%%:*}" events)" \
-      "$(field "$work/${run%%:*}" elapsedSeconds)" "$(field "$work/${run%%:*}" eventsPerSecond)" "$(peak_mib "$work/${run%%:*}")"
+    name="${run%%:*}"
+    cpu="$( { TIMEFORMAT='%U %S'; time replay "$work/${run#*:}" "$work/$name"; } 2>&1 )"
+    awk -v c="$cpu" -v e="$(field "$work/$name" events)" 'BEGIN { split(c, t, " "); printf "%.2f", (t[1] + t[2]) * 1e6 / e }' > "$work/$name/cpu"
+    printf '%-8s %9s events  %9ss  %8s events/s  %6s µs CPU/event  peak %5s MiB\n' "$name" "$(field "$work/$name" events)" \
+      "$(field "$work/$name" elapsedSeconds)" "$(field "$work/$name" eventsPerSecond)" "$(cat "$work/$name/cpu")" "$(peak_mib "$work/$name")"
   done
   awk -v a="$(field "$work/small-1" eventsPerSecond)" -v b="$(field "$work/small-2" eventsPerSecond)" -v l="$(field "$work/large" eventsPerSecond)" \
-    'BEGIN { printf "large / small events/s: %.2f (small runs %.0f and %.0f)\n", l / ((a + b) / 2), a, b }'
+    -v ca="$(cat "$work/small-1/cpu")" -v cb="$(cat "$work/small-2/cpu")" -v cl="$(cat "$work/large/cpu")" \
+    'BEGIN { printf "large / small: events/s %.2f, CPU per event %.2f\n", l / ((a + b) / 2), cl / ((ca + cb) / 2) }'
   exit 0
 fi
 
