@@ -112,6 +112,23 @@ public sealed class EventPipelineTests : IDisposable
         Assert.Equal(["new"], found.Keys.Select(k => k.Id));
     }
 
+    [Fact]
+    public async Task The_ledger_gives_back_the_recorded_position_and_tells_keys_apart_by_source_and_id()
+    {
+        var ledger = new InMemoryEventLedger(TimeSpan.FromDays(1));
+        var time = DateTimeOffset.Parse("2026-11-01T10:00:00.123+02:00", System.Globalization.CultureInfo.InvariantCulture);
+        await ledger.RecordAsync(
+            [new LedgerEntry(new EventKey("/s", "ab"), "payment-events", "7", 42, time), new LedgerEntry(new EventKey("/s", "c"), "game-events", "1", 43, time)],
+            default);
+
+        // The same characters split differently between source and id are another event.
+        var found = await ledger.FindAsync([new EventKey("/s", "ab"), new EventKey("/sa", "b"), new EventKey("/s", "a"), new EventKey("/s", "c")], default);
+
+        Assert.Equal(2, found.Count);
+        Assert.Equal(new LedgerEntry(new EventKey("/s", "ab"), "payment-events", "7", 42, time), found[new EventKey("/s", "ab")]);
+        Assert.True(found[new EventKey("/s", "c")].IsSamePosition(new MessageOrigin("game-events", "1", 43, "", null)));
+    }
+
     private sealed class RecordingStage : IEventStage
     {
         private static long s_calls;
