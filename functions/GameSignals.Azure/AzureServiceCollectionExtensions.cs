@@ -66,6 +66,7 @@ public static class AzureServiceCollectionExtensions
 
         services.Replace(ServiceDescriptor.Singleton<IEventLedger, CosmosEventLedger>());
         services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore, BlobDeadLetterStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransientFailureClassifier, AzureTransientFailures>());
         return services;
     }
 

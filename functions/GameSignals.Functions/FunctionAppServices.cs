@@ -24,6 +24,7 @@ public static class FunctionAppServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PipelineMetrics>();
         services.TryAddSingleton<EventPipeline>();
+        services.AddStoreRetry();
 
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);

@@ -1,5 +1,6 @@
 // Alerts on what an operator must act on: failing functions, dead letters, consumers falling
-// behind, Cosmos DB throttling and push requests that exhausted their retries.
+// behind, Cosmos DB throttling, push requests that will never be delivered, and IP range
+// refreshes that fail or stop succeeding.
 
 @description('Tags for every resource.')
 param tags object
@@ -243,14 +244,35 @@ resource queueBacklog 'Microsoft.Insights/metricAlerts@2026-01-01' = {
 }
 
 // Log alerts read the Application Insights component's own tables (traces, customMetrics),
-// which exist before any telemetry arrives.
-var logAlerts = [
+// which exist before any telemetry arrives. Each poison path has a custom metric (OpenTelemetry,
+// tags in customDimensions) and a log event; a query counts both and the larger count wins, so
+// either reaching Application Insights raises the alert.
+type logAlert = {
+  name: string
+  description: string
+  severity: int
+  @description('How often the query runs (ISO 8601).')
+  frequency: string
+  @description('The period each evaluation covers (ISO 8601).')
+  window: string
+  @description('A longer period the query reads, when the condition needs more history than the window.')
+  queryTimeRange: string?
+  query: string
+  @description('The query\'s one numeric column, compared with the threshold.')
+  column: string
+  operator: 'GreaterThan' | 'LessThan'
+  threshold: int
+}
+
+var logAlerts logAlert[] = [
   {
     name: 'dead-letters'
     description: 'Events were dead-lettered (undecodable, invalid or oversized): a producer sends what the contract rejects.'
     severity: 2
+    frequency: 'PT5M'
+    window: 'PT15M'
     // The pipeline logs each dead letter (EventId 1, "Dead-lettered an event: ...") and counts it
-    // on the custom metric gamesignals.deadletters; whichever arrives, the larger count wins.
+    // on gamesignals.deadletters (tags reason, hub).
     query: '''
 let fromLogs = traces | where message startswith "Dead-lettered an event" | summarize DeadLetters = todouble(count());
 let fromMetric = customMetrics | where name == "gamesignals.deadletters" | summarize DeadLetters = todouble(sum(valueSum));
@@ -258,25 +280,35 @@ union fromLogs, fromMetric
 | summarize DeadLetters = max(DeadLetters)
 '''
     column: 'DeadLetters'
+    operator: 'GreaterThan'
     threshold: 0
   }
   {
     name: 'push-poison'
-    description: 'Push requests exhausted their retries and were moved to push-requests-poison.'
+    description: 'Push requests will never be delivered: not JSON, refused by the provider, or failed their last attempt and moved to push-requests-poison.'
     severity: 2
-    // The Functions host logs each move: "Message has reached MaxDequeueCount of N. Moving message to queue 'push-requests-poison'."
+    frequency: 'PT5M'
+    window: 'PT15M'
+    // The sender logs "Push poisoned: <reason>: ..." (EventIds 201, 203, 204) and counts
+    // gamesignals.notifications.push.poisoned (tag reason); the Functions host logs each move:
+    // "Message has reached MaxDequeueCount of N. Moving message to queue 'push-requests-poison'."
     query: '''
-traces
-| where message has "MaxDequeueCount" and message has "push-requests-poison"
-| summarize Poisoned = todouble(count())
+let fromHost = traces | where message has "MaxDequeueCount" and message has "push-requests-poison" | summarize Poisoned = todouble(count());
+let fromLogs = traces | where message startswith "Push poisoned:" | summarize Poisoned = todouble(count());
+let fromMetric = customMetrics | where name == "gamesignals.notifications.push.poisoned" | summarize Poisoned = todouble(sum(valueSum));
+union fromHost, fromLogs, fromMetric
+| summarize Poisoned = max(Poisoned)
 '''
     column: 'Poisoned'
+    operator: 'GreaterThan'
     threshold: 0
   }
   {
     name: 'consumer-lag'
     description: 'Events wait too long between enqueue in Event Hubs and the end of their processing: consumers are behind.'
     severity: 2
+    frequency: 'PT5M'
+    window: 'PT5M'
     // gamesignals.event.latency: seconds from enqueue to end of processing, per event.
     query: '''
 customMetrics
@@ -284,7 +316,51 @@ customMetrics
 | summarize LagSeconds = todouble(max(valueMax))
 '''
     column: 'LagSeconds'
+    operator: 'GreaterThan'
     threshold: consumerLagSeconds
+  }
+  {
+    name: 'ipranges-refresh-failed'
+    description: 'An IP range refresh failed (storage error) or refused a source download (download, oversize, parse, shrink): the published ranges may be stale.'
+    severity: 3
+    frequency: 'PT1H'
+    window: 'PT1H'
+    // The refresher logs "IP range source <file> refused (<reason>: ...)" (EventId 302) and
+    // "IP ranges refresh failed: ..." (EventId 306), and counts gamesignals.ipranges.refused (tags
+    // source, reason) and gamesignals.ipranges.refreshes (tag outcome).
+    query: '''
+let fromLogs = traces
+| where message startswith "IP ranges refresh failed" or (message startswith "IP range source" and message has " refused (")
+| summarize Failures = todouble(count());
+let fromMetric = customMetrics
+| where name == "gamesignals.ipranges.refused" or (name == "gamesignals.ipranges.refreshes" and tostring(customDimensions.outcome) in ("refused", "failed"))
+| summarize Failures = todouble(sum(valueSum));
+union fromLogs, fromMetric
+| summarize Failures = max(Failures)
+'''
+    column: 'Failures'
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    name: 'ipranges-refresh-stale'
+    description: 'No IP range refresh succeeded (published or unchanged) in 2 days: the daily refresh keeps failing or does not run.'
+    severity: 2
+    frequency: 'PT1H'
+    window: 'PT1H'
+    // Two days is the longest time range a log alert may query. The query answers only once the
+    // app has reported for a day, so a new deployment does not fire before its first refresh.
+    queryTimeRange: 'P2D'
+    query: '''
+customMetrics
+| summarize Successes = countif(name == "gamesignals.ipranges.refreshes" and tostring(customDimensions.outcome) in ("published", "unchanged") and valueSum > 0),
+            ReportingSince = min(timestamp)
+| where ReportingSince < ago(1d)
+| project Successes = todouble(Successes)
+'''
+    column: 'Successes'
+    operator: 'LessThan'
+    threshold: 1
   }
 ]
 
@@ -302,15 +378,16 @@ resource logAlertRules 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [
       scopes: [
         appInsightsId
       ]
-      evaluationFrequency: 'PT5M'
-      windowSize: 'PT5M'
+      evaluationFrequency: alert.frequency
+      windowSize: alert.window
+      overrideQueryTimeRange: alert.?queryTimeRange
       criteria: {
         allOf: [
           {
             query: alert.query
             timeAggregation: 'Maximum'
             metricMeasureColumn: alert.column
-            operator: 'GreaterThan'
+            operator: alert.operator
             threshold: alert.threshold
             failingPeriods: {
               numberOfEvaluationPeriods: 1

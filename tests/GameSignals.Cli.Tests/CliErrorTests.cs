@@ -33,6 +33,15 @@ public sealed class CliErrorTests : IDisposable
         AssertOneLineError(await CliRun.RunAsync(["replay", "--events", "x", "--config", "y", "--out", "z", "--ledger-retention", "7days"]), "7days");
     }
 
+    [Theory]
+    [InlineData("--fault-rate", "0.9")]
+    [InlineData("--fault-rate", "-0.1")]
+    [InlineData("--crash-every", "-1")]
+    public async Task A_fault_option_out_of_range_is_named_with_exit_code_2(string option, string value)
+    {
+        AssertOneLineError(await CliRun.RunAsync(["replay", "--events", "x", "--config", "y", "--out", "z", option, value]), option);
+    }
+
     [Fact]
     public async Task A_missing_events_file_is_named_with_exit_code_2()
     {

@@ -46,7 +46,9 @@ public sealed class RedeliveryTests
     }
 
     private static ServiceProvider Compose(Action<IServiceCollection>? overrides = null) =>
-        ReplayComposition.Build(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, overrides: overrides);
+        ReplayComposition.Build(
+            ReplayStores.Load(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, ReplayComposition.DefaultLedgerRetention),
+            withStages: true, overrides: overrides);
 
     [Fact]
     public async Task The_same_partition_batch_processed_twice_changes_nothing()

@@ -48,7 +48,7 @@ internal static class ExampleStream
         IEnumerable<IEventStage> stages, IEventLedger? ledger = null, int partitions = 4, int batchSize = 64, int? heldBackPartition = null)
     {
         var pipeline = new EventPipeline(
-            stages, ledger ?? new InMemoryEventLedger(TimeSpan.FromDays(7)), new InMemoryDeadLetterStore(),
+            stages, ledger ?? new InMemoryEventLedger(TimeSpan.FromDays(7)), new InMemoryDeadLetterStore(), new StoreRetry(),
             new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
         var (events, _) = Decode(partitions);
         var queues = events

@@ -50,5 +50,10 @@ internal static class GameSignalsCli
             await console.Error.WriteLineAsync($"gamesignals: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             return UsageError;
         }
+        catch (ReplayStoppedException ex)
+        {
+            await console.Error.WriteLineAsync($"gamesignals: replay stopped: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return Failed;
+        }
     }
 }

@@ -17,6 +17,7 @@ public static class FraudServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<FraudOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddStoreRetry();
         services.TryAddSingleton<IFraudConfigStore, InMemoryFraudConfigStore>();
         services.TryAddSingleton<IFlagStore, InMemoryFlagStore>();
         services.TryAddSingleton<IReceiptUseStore, InMemoryReceiptUseStore>();

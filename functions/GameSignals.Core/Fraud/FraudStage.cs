@@ -21,17 +21,19 @@ public sealed partial class FraudStage : IEventStage
     private readonly FlagRaiser _raiser;
     private readonly DeviceFarmCheck _deviceFarm;
     private readonly ReceiptReplayCheck _receiptReplay;
+    private readonly StoreRetry _retry;
     private readonly ILogger<FraudStage> _logger;
 
     public FraudStage(
         FraudConfigCache configs, IIpIntelligence ipIntelligence, IDeviceSightingStore sightings, IReceiptUseStore receiptUses,
-        IFlagStore flags, IFraudActionPublisher actions, ILogger<FraudStage> logger)
+        IFlagStore flags, IFraudActionPublisher actions, StoreRetry retry, ILogger<FraudStage> logger)
     {
         _configs = configs;
         _ip = ipIntelligence;
         _raiser = new FlagRaiser(flags, actions);
         _deviceFarm = new DeviceFarmCheck(sightings, _raiser);
         _receiptReplay = new ReceiptReplayCheck(receiptUses, configs, _raiser);
+        _retry = retry;
         _logger = logger;
     }
 
@@ -42,25 +44,29 @@ public sealed partial class FraudStage : IEventStage
         ArgumentNullException.ThrowIfNull(batch);
         foreach (var e in batch.Events)
         {
-            if (e.Payload is not (SessionStarted or PurchaseCompleted))
+            if (e.Payload is SessionStarted or PurchaseCompleted)
             {
-                continue;
+                await _retry.ExecuteAsync(static (s, ct) => s.Stage.CheckAsync(s.Event, ct), (Stage: this, Event: e), cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
 
-            if (await _configs.GetAsync(e.GameId, cancellationToken).ConfigureAwait(false) is not { } policy)
-            {
-                LogUnconfigured(e.GameId, e.Id);
-                continue;
-            }
+    /// <summary>Every check of one login or purchase; a unit that <see cref="StoreRetry"/> may run again.</summary>
+    private async ValueTask CheckAsync(GameEvent e, CancellationToken cancellationToken)
+    {
+        if (await _configs.GetAsync(e.GameId, cancellationToken).ConfigureAwait(false) is not { } policy)
+        {
+            LogUnconfigured(e.GameId, e.Id);
+            return;
+        }
 
-            if (e.Payload is SessionStarted login)
-            {
-                await CheckLoginAsync(policy, e, login, cancellationToken).ConfigureAwait(false);
-            }
-            else if (e.Payload is PurchaseCompleted purchase)
-            {
-                await CheckPurchaseAsync(policy, e, purchase, cancellationToken).ConfigureAwait(false);
-            }
+        if (e.Payload is SessionStarted login)
+        {
+            await CheckLoginAsync(policy, e, login, cancellationToken).ConfigureAwait(false);
+        }
+        else if (e.Payload is PurchaseCompleted purchase)
+        {
+            await CheckPurchaseAsync(policy, e, purchase, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,5 @@
+using GameSignals.Events;
+
 namespace GameSignals.Fraud;
 
 /// <summary>A login seen in an IP bucket: which event, user and device, and when (event time).</summary>
@@ -18,10 +20,13 @@ public interface IDeviceSightingStore
 /// <summary>
 /// The embedded sighting store. Its TTL runs in event time: a sighting older than <paramref name="retention"/>
 /// behind the newest one of its bucket is forgotten (pruned when a newer one arrives; one that late is not kept).
+/// A day of logins is millions on a busy game, so a stored sighting shares one copy of its source, user
+/// and device with every other sighting of them: only its event id is its own.
 /// </summary>
 public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSightingStore
 {
     private readonly Dictionary<(string GameId, string Bucket), Bucket> _buckets = [];
+    private readonly SharedStrings _shared = new();
     private readonly Lock _gate = new();
 
     public ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
@@ -39,7 +44,8 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
                 return ValueTask.CompletedTask;
             }
 
-            bucket.Sightings.TryAdd((sighting.Source, sighting.EventId), sighting);
+            var stored = sighting with { Source = _shared.Get(sighting.Source), UserId = _shared.Get(sighting.UserId), DeviceId = _shared.Get(sighting.DeviceId) };
+            bucket.Sightings.TryAdd((stored.Source, stored.EventId), stored);
             if (sighting.Time > bucket.Newest)
             {
                 bucket.Newest = sighting.Time;

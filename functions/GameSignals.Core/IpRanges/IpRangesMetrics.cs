@@ -12,6 +12,8 @@ public sealed class IpRangesMetrics : IDisposable
     public IpRangesMetrics(IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Refreshes = _meter.CreateCounter<long>("gamesignals.ipranges.refreshes", "{refresh}",
+            "Refreshes run, by outcome (published|unchanged|refused|conflict|failed); published and unchanged are successes.");
         Published = _meter.CreateCounter<long>("gamesignals.ipranges.published", "{snapshot}", "Range snapshots published.");
         Refused = _meter.CreateCounter<long>("gamesignals.ipranges.refused", "{download}",
             "Source downloads refused (tags: source, reason = download|oversize|parse|shrink); the last good copy stays.");
@@ -19,6 +21,8 @@ public sealed class IpRangesMetrics : IDisposable
         Conflicts = _meter.CreateCounter<long>("gamesignals.ipranges.pointer_conflicts", "{publish}",
             "Publishes lost because the snapshot pointer moved meanwhile.");
     }
+
+    public Counter<long> Refreshes { get; }
 
     public Counter<long> Published { get; }
 

@@ -50,7 +50,16 @@ public sealed partial class IpRangesRefresher(
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RefreshOnceAsync(cancellationToken).ConfigureAwait(false);
+            var result = await RefreshOnceAsync(cancellationToken).ConfigureAwait(false);
+            metrics.Refreshes.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeName(result.Outcome)));
+            return result;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage failed (pointer, snapshot write, blocklist): the published snapshot stays, and the caller sees the exception.
+            metrics.Refreshes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            LogFailed(logger, e.Message, e);
+            throw;
         }
         finally
         {
@@ -253,6 +262,14 @@ public sealed partial class IpRangesRefresher(
         _ => null, // the published blocklist mixes the file with the store's entries
     };
 
+    private static string OutcomeName(IpRangesRefreshOutcome outcome) => outcome switch
+    {
+        IpRangesRefreshOutcome.Published => "published",
+        IpRangesRefreshOutcome.Unchanged => "unchanged",
+        IpRangesRefreshOutcome.Refused => "refused",
+        _ => "conflict",
+    };
+
     private static int Count(RangeSources parsed) => parsed.Cloud.Count + parsed.Asn.Count + parsed.Blocklist.Count;
 
     public void Dispose() => _gate.Dispose();
@@ -273,18 +290,21 @@ public sealed partial class IpRangesRefresher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "IP range source {Source}: {Count} entries accepted, {BadRows} bad rows")]
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "IP range source {Source}: {Count} entries accepted, {BadRows} bad rows")]
     private static partial void LogAccepted(ILogger logger, string source, int count, int badRows);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IP range source {Source} refused ({Reason}: {Detail}); last good copy kept: {HasLastGood}")]
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "IP range source {Source} refused ({Reason}: {Detail}); last good copy kept: {HasLastGood}")]
     private static partial void LogRefused(ILogger logger, string source, string reason, string detail, bool hasLastGood);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IP range snapshot {Version} not published: the pointer moved meanwhile")]
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "IP range snapshot {Version} not published: the pointer moved meanwhile")]
     private static partial void LogConflict(ILogger logger, string version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "IP range snapshot {Version} published ({Bytes} bytes): {Cloud} cloud prefixes, {Asn} ASN rows, {Blocklist} blocklist entries")]
+    [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "IP range snapshot {Version} published ({Bytes} bytes): {Cloud} cloud prefixes, {Asn} ASN rows, {Blocklist} blocklist entries")]
     private static partial void LogPublished(ILogger logger, string version, int bytes, int cloud, int asn, int blocklist);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The published IP range snapshot {BlobName} is unreadable")]
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "The published IP range snapshot {BlobName} is unreadable")]
     private static partial void LogUnreadableSnapshot(ILogger logger, string blobName, Exception exception);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "IP ranges refresh failed: {Reason}; the published snapshot stays")]
+    private static partial void LogFailed(ILogger logger, string reason, Exception exception);
 }

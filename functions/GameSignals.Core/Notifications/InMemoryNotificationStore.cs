@@ -1,4 +1,5 @@
 using System.Globalization;
+using GameSignals.Events;
 
 namespace GameSignals.Notifications;
 
@@ -10,6 +11,7 @@ namespace GameSignals.Notifications;
 public sealed class InMemoryNotificationStore : INotificationStore
 {
     private readonly Dictionary<(string UserId, string Id), Notification> _items = [];
+    private readonly SharedStrings _shared = new();
     private readonly Lock _gate = new();
     private DateTimeOffset _newest = DateTimeOffset.MinValue;
 
@@ -41,7 +43,14 @@ public sealed class InMemoryNotificationStore : INotificationStore
                 return ValueTask.FromResult((existing, false));
             }
 
-            _items[key] = notification;
+            // Kept for the whole stream in replay: one copy of the game, user and character ids per player.
+            notification = notification with
+            {
+                GameId = _shared.Get(notification.GameId),
+                UserId = _shared.Get(notification.UserId),
+                CharacterId = notification.CharacterId is { } character ? _shared.Get(character) : null,
+            };
+            _items[(notification.UserId, notification.Id)] = notification;
             return ValueTask.FromResult((notification, true));
         }
     }

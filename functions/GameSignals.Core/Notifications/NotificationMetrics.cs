@@ -16,6 +16,8 @@ public sealed class NotificationMetrics : IDisposable
         Suppressed = _meter.CreateCounter<long>("gamesignals.notifications.suppressed", "{notification}", "Matches suppressed by a rule's cooldown.");
         ConditionNoMatch = _meter.CreateCounter<long>("gamesignals.notifications.condition.unevaluable", "{evaluation}", "Conditions that read a missing field or failed to evaluate (no match), by reason.");
         PushEnqueued = _meter.CreateCounter<long>("gamesignals.notifications.push.enqueued", "{request}", "Push requests queued.");
+        PushPoisoned = _meter.CreateCounter<long>("gamesignals.notifications.push.poisoned", "{request}",
+            "Push requests that will never be delivered (tag reason = malformed|rejected|exhausted; exhausted ones move to push-requests-poison).");
         InvalidStoredRules = _meter.CreateCounter<long>("gamesignals.notifications.rules.invalid", "{rule}", "Stored rules skipped because they do not compile.");
     }
 
@@ -26,6 +28,8 @@ public sealed class NotificationMetrics : IDisposable
     public Counter<long> ConditionNoMatch { get; }
 
     public Counter<long> PushEnqueued { get; }
+
+    public Counter<long> PushPoisoned { get; }
 
     public Counter<long> InvalidStoredRules { get; }
 

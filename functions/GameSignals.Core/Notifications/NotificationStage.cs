@@ -18,6 +18,7 @@ public sealed class NotificationStage(
     IPushQueue push,
     ICooldownStore cooldowns,
     IPlayerLocaleStore locales,
+    StoreRetry retry,
     IOptions<NotificationOptions> options,
     TimeProvider time,
     NotificationMetrics metrics) : IEventStage
@@ -32,26 +33,34 @@ public sealed class NotificationStage(
         var batchLocales = new Dictionary<(string, string), PlayerLocale?>();
         foreach (var e in batch.Events)
         {
-            if (e.Payload is SessionStarted { Locale: var locale } && PlayerLocale.LanguageOf(locale) is { } language)
-            {
-                await locales.SetAsync(e.GameId, e.UserId, new PlayerLocale(language, e.Time), cancellationToken).ConfigureAwait(false);
+            await retry.ExecuteAsync(
+                static (s, ct) => s.Stage.ProcessEventAsync(s.Event, s.Locales, ct), (Stage: this, Event: e, Locales: batchLocales), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
 
-                // Read again when needed: the store keeps whichever session is the latest.
-                batchLocales.Remove((e.GameId, e.UserId));
+    /// <summary>One event through every rule of its type; a unit that <see cref="StoreRetry"/> may run again.</summary>
+    private async ValueTask ProcessEventAsync(GameEvent e, Dictionary<(string, string), PlayerLocale?> batchLocales, CancellationToken cancellationToken)
+    {
+        if (e.Payload is SessionStarted { Locale: var locale } && PlayerLocale.LanguageOf(locale) is { } language)
+        {
+            await locales.SetAsync(e.GameId, e.UserId, new PlayerLocale(language, e.Time), cancellationToken).ConfigureAwait(false);
+
+            // Read again when needed: the store keeps whichever session is the latest.
+            batchLocales.Remove((e.GameId, e.UserId));
+        }
+
+        foreach (var rule in await rules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false))
+        {
+            var outcome = rule.Evaluate(e);
+            if (outcome is ConditionOutcome.MissingField or ConditionOutcome.Error)
+            {
+                metrics.ConditionNoMatch.Add(1, new("rule", rule.Id), new("reason", outcome == ConditionOutcome.MissingField ? "missing_field" : "error"));
             }
 
-            foreach (var rule in await rules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false))
+            if (outcome == ConditionOutcome.Match)
             {
-                var outcome = rule.Evaluate(e);
-                if (outcome is ConditionOutcome.MissingField or ConditionOutcome.Error)
-                {
-                    metrics.ConditionNoMatch.Add(1, new("rule", rule.Id), new("reason", outcome == ConditionOutcome.MissingField ? "missing_field" : "error"));
-                }
-
-                if (outcome == ConditionOutcome.Match)
-                {
-                    await FireAsync(rule, e, batchLocales, cancellationToken).ConfigureAwait(false);
-                }
+                await FireAsync(rule, e, batchLocales, cancellationToken).ConfigureAwait(false);
             }
         }
     }

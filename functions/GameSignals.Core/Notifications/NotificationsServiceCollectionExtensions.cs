@@ -21,6 +21,7 @@ public static class NotificationsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotificationMetrics>();
+        services.AddStoreRetry();
         services.TryAddSingleton<IRuleStore, InMemoryRuleStore>();
         services.TryAddSingleton<INotificationStore, InMemoryNotificationStore>();
         services.TryAddSingleton<ICooldownStore, InMemoryCooldownStore>();

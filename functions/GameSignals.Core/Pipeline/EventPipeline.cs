@@ -9,7 +9,8 @@ namespace GameSignals.Pipeline;
 /// order, then record the events as processed. The functions and <c>replay</c> both drive this class.
 /// </summary>
 /// <remarks>
-/// Poison never throws; store failures do, so the host redelivers the batch. Because the ledger is
+/// Poison never throws. Transient store failures are retried by <see cref="StoreRetry"/>; a failure that
+/// outlasts it throws, so the host redelivers the batch. Because the ledger is
 /// written last, a batch that fails after some stage effects is processed again in full on
 /// redelivery, and the stages' idempotent writes make the second pass change nothing.
 /// </remarks>
@@ -17,6 +18,7 @@ public sealed partial class EventPipeline(
     IEnumerable<IEventStage> stages,
     IEventLedger ledger,
     IDeadLetterStore deadLetters,
+    StoreRetry retry,
     PipelineMetrics metrics,
     TimeProvider time,
     ILogger<EventPipeline> logger)
@@ -49,7 +51,7 @@ public sealed partial class EventPipeline(
 
         if (poison.Count > 0)
         {
-            await deadLetters.WriteAsync(poison, cancellationToken).ConfigureAwait(false);
+            await retry.ExecuteAsync(static (s, ct) => s.deadLetters.WriteAsync(s.poison, ct), (deadLetters, poison), cancellationToken).ConfigureAwait(false);
             foreach (var letter in poison)
             {
                 metrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", letter.Reason), new("hub", hub));
@@ -75,7 +77,7 @@ public sealed partial class EventPipeline(
 
         var known = unique.Count == 0
             ? new Dictionary<EventKey, LedgerEntry>()
-            : await ledger.FindAsync(seen, cancellationToken).ConfigureAwait(false);
+            : await retry.ExecuteAsync(static (s, ct) => s.ledger.FindAsync(s.seen, ct), (ledger, seen), cancellationToken).ConfigureAwait(false);
         var fresh = new List<GameEvent>(unique.Count);
         var redelivered = 0;
         foreach (var e in unique)
@@ -102,7 +104,8 @@ public sealed partial class EventPipeline(
                 await stage.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
             }
 
-            await ledger.RecordAsync(fresh.ConvertAll(LedgerEntry.For), cancellationToken).ConfigureAwait(false);
+            var entries = fresh.ConvertAll(LedgerEntry.For);
+            await retry.ExecuteAsync(static (s, ct) => s.ledger.RecordAsync(s.entries, ct), (ledger, entries), cancellationToken).ConfigureAwait(false);
         }
 
         Record(hub, events.Count, fresh, poison.Count, duplicates, redelivered, started);

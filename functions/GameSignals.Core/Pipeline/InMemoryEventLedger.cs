@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using GameSignals.Events;
 
 namespace GameSignals.Pipeline;
@@ -5,14 +8,22 @@ namespace GameSignals.Pipeline;
 /// <summary>
 /// The embedded ledger of replay and tests. Like the Cosmos container's TTL, entries expire, here
 /// measured in event time: an entry older than <see cref="Retention"/> behind the newest recorded
-/// event is forgotten, which bounds memory on long streams.
+/// event is forgotten.
 /// </summary>
+/// <remarks>
+/// Every event processed within the retention stays (a replayed stream rarely spans it), so entries
+/// are compact and hold no reference: the key is a 128-bit digest of <c>(source, id)</c> and the
+/// position an index into the few (hub, partition) pairs seen, about 70 bytes an event in all instead
+/// of two strings and an object. The garbage collector does not trace such arrays, so millions of
+/// entries cost no collection time either.
+/// </remarks>
 public sealed class InMemoryEventLedger(TimeSpan retention) : IEventLedger
 {
-    private readonly Dictionary<EventKey, LedgerEntry> _entries = [];
-    private readonly Queue<LedgerEntry> _byArrival = new();
+    private readonly Dictionary<KeyDigest, Position> _entries = [];
+    private readonly Queue<KeyDigest> _byArrival = new();
+    private readonly List<(string Hub, string Partition)> _places = [];
     private readonly Lock _gate = new();
-    private DateTimeOffset _newest = DateTimeOffset.MinValue;
+    private long _newestTicks; // DateTimeOffset.MinValue
 
     public TimeSpan Retention { get; } = retention;
 
@@ -35,9 +46,10 @@ public sealed class InMemoryEventLedger(TimeSpan retention) : IEventLedger
         {
             foreach (var key in keys)
             {
-                if (_entries.TryGetValue(key, out var entry))
+                if (_entries.TryGetValue(KeyDigest.Of(key), out var position))
                 {
-                    found[key] = entry;
+                    var (hub, partition) = _places[position.Place];
+                    found[key] = new LedgerEntry(key, hub, partition, position.SequenceNumber, new DateTimeOffset(position.EventTicks, TimeSpan.Zero));
                 }
             }
         }
@@ -52,24 +64,62 @@ public sealed class InMemoryEventLedger(TimeSpan retention) : IEventLedger
         {
             foreach (var entry in entries)
             {
-                if (_entries.TryAdd(entry.Key, entry))
+                var digest = KeyDigest.Of(entry.Key);
+                var ticks = entry.EventTime.UtcTicks;
+                if (_entries.TryAdd(digest, new Position(PlaceOf(entry.Hub, entry.Partition), entry.SequenceNumber, ticks)))
                 {
-                    _byArrival.Enqueue(entry);
-                    if (entry.EventTime > _newest)
-                    {
-                        _newest = entry.EventTime;
-                    }
+                    _byArrival.Enqueue(digest);
+                    _newestTicks = Math.Max(_newestTicks, ticks);
                 }
             }
 
             // Arrival order is close to event-time order; an entry that is late in the queue only lives longer.
-            while (_byArrival.TryPeek(out var oldest) && oldest.EventTime < _newest - Retention)
+            var horizon = _newestTicks - Retention.Ticks;
+            while (_byArrival.TryPeek(out var oldest) && _entries[oldest].EventTicks < horizon)
             {
-                _byArrival.Dequeue();
-                _entries.Remove(oldest.Key);
+                _entries.Remove(_byArrival.Dequeue());
             }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The index of a (hub, partition) pair; a host has a few dozen at most, so a list scan is enough.</summary>
+    private int PlaceOf(string hub, string partition)
+    {
+        for (var i = 0; i < _places.Count; i++)
+        {
+            if (_places[i].Hub == hub && _places[i].Partition == partition)
+            {
+                return i;
+            }
+        }
+
+        _places.Add((hub, partition));
+        return _places.Count - 1;
+    }
+
+    private readonly record struct Position(int Place, long SequenceNumber, long EventTicks);
+
+    /// <summary>
+    /// The first 128 bits of the SHA-256 of <c>(source, id)</c>: collision-resistant, so no producer can
+    /// make a fresh event look like one already processed.
+    /// </summary>
+    private readonly record struct KeyDigest(ulong Low, ulong High)
+    {
+        public static KeyDigest Of(EventKey key)
+        {
+            // The source's length first, so that no two (source, id) pairs hash the same bytes.
+            var source = MemoryMarshal.AsBytes(key.Source.AsSpan());
+            var id = MemoryMarshal.AsBytes(key.Id.AsSpan());
+            var length = sizeof(int) + source.Length + id.Length;
+            Span<byte> text = length <= 1024 ? stackalloc byte[length] : new byte[length];
+            BinaryPrimitives.WriteInt32LittleEndian(text, source.Length);
+            source.CopyTo(text[sizeof(int)..]);
+            id.CopyTo(text[(sizeof(int) + source.Length)..]);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(text, hash);
+            return new(BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]));
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace GameSignals.Profiles;
 /// (before or after the write) does not move an average twice. A write that loses a race (409 on create,
 /// 412 on replace: the user's payment events come from another hub's partition) re-reads and re-applies.
 /// </remarks>
-public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, IOptions<ProfileOptions> options) : IEventStage
+public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, StoreRetry retry, IOptions<ProfileOptions> options) : IEventStage
 {
     private readonly ProfileOptions _options = options.Value;
 
@@ -38,14 +38,18 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, IO
         await Parallel.ForEachAsync(
             Enumerable.Range(0, players.Count),
             new ParallelOptions { MaxDegreeOfParallelism = _options.WriteConcurrency, CancellationToken = cancellationToken },
-            async (i, ct) => written[i] = await WriteAsync(players[i].Key.GameId, players[i].Key.UserId, [.. players[i]], position, ct).ConfigureAwait(false))
+            async (i, ct) => written[i] = await retry.ExecuteAsync(
+                static (s, ct) => s.Stage.WriteAsync(s.Player.Key.GameId, s.Player.Key.UserId, [.. s.Player], s.Position, ct),
+                (Stage: this, Player: players[i], Position: position),
+                ct).ConfigureAwait(false))
             .ConfigureAwait(false);
 
         // Every player of the batch, changed or not: a redelivery after a failed index update repairs it.
-        await indexer.IndexAsync(written, cancellationToken).ConfigureAwait(false);
+        await retry.ExecuteAsync(static (s, ct) => s.indexer.IndexAsync(s.written, ct), (indexer, written), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PlayerProfile> WriteAsync(string gameId, string userId, GameEvent[] events, string position, CancellationToken cancellationToken)
+    /// <summary>One player's events in one write; a unit that <see cref="StoreRetry"/> may run again.</summary>
+    private async ValueTask<PlayerProfile> WriteAsync(string gameId, string userId, GameEvent[] events, string position, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -14,6 +14,7 @@ public static class ProfilesServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<ProfileOptions>();
+        services.AddStoreRetry();
         if (configure is not null)
         {
             services.Configure(configure);

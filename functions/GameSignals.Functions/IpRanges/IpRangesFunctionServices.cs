@@ -2,6 +2,7 @@ using GameSignals.Azure.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 
 namespace GameSignals.Functions.IpRanges;
 
@@ -31,6 +32,7 @@ public static class IpRangesFunctionServices
         var section = configuration.GetSection(IpRangesOptions.SectionName);
         services.AddIpRanges();
         services.AddIpRangesAzure();
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(IpRangesMetrics.MeterName));
         services.AddOptions<IpRangesOptions>()
             .Configure(options =>
             {

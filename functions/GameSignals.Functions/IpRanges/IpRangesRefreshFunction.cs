@@ -26,9 +26,9 @@ public sealed partial class IpRangesRefreshFunction(IpRangesRefresher refresher,
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "IP ranges refresh: {Outcome}, version {Version}; refused sources: {Refused}")]
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "IP ranges refresh: {Outcome}, version {Version}; refused sources: {Refused}")]
     private static partial void LogRefreshed(ILogger logger, IpRangesRefreshOutcome outcome, string? version, string refused);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IP ranges refresh: {Outcome}, the published version stays {Version}; refused sources: {Refused}")]
+    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "IP ranges refresh: {Outcome}, the published version stays {Version}; refused sources: {Refused}")]
     private static partial void LogNotPublished(ILogger logger, IpRangesRefreshOutcome outcome, string? version, string refused);
 }

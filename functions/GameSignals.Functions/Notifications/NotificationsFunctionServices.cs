@@ -22,6 +22,12 @@ public sealed class PushOptions
 
     /// <summary><c>Push:Fcm:ServiceAccountJson</c> (a Key Vault reference in Azure): the project comes from its <c>project_id</c>.</summary>
     public FcmPushOptions Fcm { get; set; } = new();
+
+    /// <summary>
+    /// Attempts before the host moves a request to <c>push-requests-poison</c>: host.json's
+    /// <c>extensions.queues.maxDequeueCount</c>, which the worker cannot read (a test keeps them equal).
+    /// </summary>
+    public int MaxDequeueCount { get; set; } = 5;
 }
 
 public static class NotificationsFunctionServices

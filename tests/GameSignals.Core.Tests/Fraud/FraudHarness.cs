@@ -18,7 +18,7 @@ internal sealed class FraudHarness
     private FraudHarness(IIpIntelligence ip)
     {
         Cache = new FraudConfigCache(Configs, Options.Create(new FraudOptions()), Clock, NullLogger<FraudConfigCache>.Instance);
-        Stage = new FraudStage(Cache, ip, Sightings, ReceiptUses, Flags, Actions, NullLogger<FraudStage>.Instance);
+        Stage = new FraudStage(Cache, ip, Sightings, ReceiptUses, Flags, Actions, new StoreRetry(), NullLogger<FraudStage>.Instance);
     }
 
     public InMemoryFraudConfigStore Configs { get; } = new();

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using GameSignals.Fraud;
+using GameSignals.Pipeline;
+using Microsoft.Extensions.Options;
 
 namespace GameSignals.Tests.Fraud;
 
@@ -137,25 +139,45 @@ public sealed class PaymentCheckTests
     }
 
     [Fact]
-    public async Task A_publish_that_failed_is_retried_when_the_batch_is_redelivered()
+    public async Task A_publish_that_times_out_is_retried_within_the_batch_and_published_once()
     {
-        var publisher = new FailingOncePublisher();
-        var harness = await FraudHarness.CreateAsync();
-        var stage = new FraudStage(
-            harness.Cache, GameSignals.Core.Tests.IpRanges.ExampleRanges.Table, harness.Sightings, harness.ReceiptUses, harness.Flags, publisher,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<FraudStage>.Instance);
-        var batch = new Pipeline.EventBatch("payment-events", "0", [FraudHarness.Purchase("p1", "u1", "o1", currency: "EUR")]);
+        var publisher = new FailingOncePublisher(new TimeoutException("hub did not answer"));
+        var (harness, stage) = await WithPublisherAsync(publisher);
 
-        await Assert.ThrowsAsync<TimeoutException>(async () => await stage.ProcessAsync(batch, CancellationToken.None));
-        Assert.False(Assert.Single(harness.Flags.All).ActionPublished);
-        await stage.ProcessAsync(batch, CancellationToken.None);
-        await stage.ProcessAsync(batch, CancellationToken.None);
+        await stage.ProcessAsync(Batch, CancellationToken.None);
 
         Assert.Equal(Assert.Single(harness.Flags.All).Id, Assert.Single(publisher.Published).Id);
         Assert.True(harness.Flags.All[0].ActionPublished);
     }
 
-    private sealed class FailingOncePublisher : IFraudActionPublisher
+    [Fact]
+    public async Task A_publish_that_failed_for_good_is_retried_when_the_batch_is_redelivered()
+    {
+        var publisher = new FailingOncePublisher(new InvalidOperationException("hub refused the connection"));
+        var (harness, stage) = await WithPublisherAsync(publisher);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await stage.ProcessAsync(Batch, CancellationToken.None));
+        Assert.False(Assert.Single(harness.Flags.All).ActionPublished);
+        await stage.ProcessAsync(Batch, CancellationToken.None);
+        await stage.ProcessAsync(Batch, CancellationToken.None);
+
+        Assert.Equal(Assert.Single(harness.Flags.All).Id, Assert.Single(publisher.Published).Id);
+        Assert.True(harness.Flags.All[0].ActionPublished);
+    }
+
+    private static Pipeline.EventBatch Batch => new("payment-events", "0", [FraudHarness.Purchase("p1", "u1", "o1", currency: "EUR")]);
+
+    private static async Task<(FraudHarness Harness, FraudStage Stage)> WithPublisherAsync(IFraudActionPublisher publisher)
+    {
+        var harness = await FraudHarness.CreateAsync();
+        var stage = new FraudStage(
+            harness.Cache, GameSignals.Core.Tests.IpRanges.ExampleRanges.Table, harness.Sightings, harness.ReceiptUses, harness.Flags, publisher,
+            new StoreRetry(Options.Create(new StoreRetryOptions { BaseDelay = TimeSpan.Zero })),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<FraudStage>.Instance);
+        return (harness, stage);
+    }
+
+    private sealed class FailingOncePublisher(Exception failure) : IFraudActionPublisher
     {
         private bool _failed;
 
@@ -166,7 +188,7 @@ public sealed class PaymentCheckTests
             if (!_failed)
             {
                 _failed = true;
-                throw new TimeoutException("hub unavailable");
+                throw failure;
             }
 
             Published.Add(flag);

@@ -3,7 +3,9 @@ using GameSignals.IpRanges;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace GameSignals.Tests.IpRanges;
@@ -35,12 +37,14 @@ public sealed class IpRangesRefresherTests : IDisposable
     {
         var services = Start();
         var refresher = services.GetRequiredService<IpRangesRefresher>();
+        using var refreshes = new MetricCollector<long>(services.GetRequiredService<IpRangesMetrics>().Refreshes);
 
         var first = await refresher.RefreshAsync(CancellationToken.None);
         var second = await refresher.RefreshAsync(CancellationToken.None);
 
         Assert.Equal(IpRangesRefreshOutcome.Published, first.Outcome);
         Assert.Equal(IpRangesRefreshOutcome.Unchanged, second.Outcome);
+        Assert.Equal(["published", "unchanged"], refreshes.GetMeasurementSnapshot().Select(m => m.Tags["outcome"]));
         Assert.Equal(first.Version, second.Version);
         Assert.Equal(first.Version, (await _store.GetPointerAsync(CancellationToken.None))!.Version);
         Assert.Equal(["Aws 200", "Ip2Asn 200", "Blocklist 200", "Aws 304", "Ip2Asn 304", "Blocklist 304"], _server.Log);
@@ -74,6 +78,9 @@ public sealed class IpRangesRefresherTests : IDisposable
         var measurement = Assert.Single(refused.GetMeasurementSnapshot());
         Assert.Equal("shrink", measurement.Tags["reason"]);
         Assert.Equal("aws-ip-ranges.json", measurement.Tags["source"]);
+        var log = Assert.Single(services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 302);
+        Assert.Equal(LogLevel.Warning, log.Level);
+        Assert.Equal(("aws-ip-ranges.json", "shrink"), (log.GetStructuredStateValue("Source"), log.GetStructuredStateValue("Reason")));
     }
 
     [Fact]
@@ -117,10 +124,12 @@ public sealed class IpRangesRefresherTests : IDisposable
     public async Task An_oversize_download_is_refused_and_without_a_last_good_copy_nothing_is_published()
     {
         var services = Start(maxBytes: 1000);
+        using var refreshes = new MetricCollector<long>(services.GetRequiredService<IpRangesMetrics>().Refreshes);
 
         var result = await services.GetRequiredService<IpRangesRefresher>().RefreshAsync(CancellationToken.None);
 
         Assert.Equal(IpRangesRefreshOutcome.Refused, result.Outcome);
+        Assert.Equal("refused", Assert.Single(refreshes.GetMeasurementSnapshot()).Tags["outcome"]);
         Assert.Contains(result.Refused, refusal => refusal is { Kind: RangeSourceKind.Aws, Reason: "oversize" });
         Assert.Null(await _store.GetPointerAsync(CancellationToken.None));
     }
@@ -167,12 +176,33 @@ public sealed class IpRangesRefresherTests : IDisposable
         Assert.Equal("rival", (await _store.GetPointerAsync(CancellationToken.None))!.Version);
     }
 
+    [Fact]
+    public async Task A_snapshot_that_cannot_be_written_fails_the_refresh_counted_and_logged_with_the_reason()
+    {
+        var services = Start();
+        var logger = new FakeLogger<IpRangesRefresher>();
+        var metrics = services.GetRequiredService<IpRangesMetrics>();
+        using var refreshes = new MetricCollector<long>(metrics.Refreshes);
+        using var refresher = new IpRangesRefresher(
+            services.GetRequiredService<IHttpClientFactory>(), services.GetRequiredService<IOptions<IpRangesOptions>>(), new UnwritableStore(_store),
+            services.GetRequiredService<IBlocklistStore>(), metrics, logger);
+
+        await Assert.ThrowsAsync<IOException>(() => refresher.RefreshAsync(CancellationToken.None));
+
+        Assert.Null(await _store.GetPointerAsync(CancellationToken.None));
+        Assert.Equal("failed", Assert.Single(refreshes.GetMeasurementSnapshot()).Tags["outcome"]);
+        var log = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 306);
+        Assert.Equal(LogLevel.Error, log.Level);
+        Assert.Equal("the storage account is unreachable", log.GetStructuredStateValue("Reason"));
+    }
+
     private void Serve(RangeSourceKind kind, byte[] body, int failuresFirst = 0) =>
         _sources[kind] = new IpRangeSourceOptions { Url = _server.Publish(kind.ToString(), body, failuresFirst) };
 
     private ServiceProvider Start(long maxBytes = 1 << 24)
     {
         var services = new ServiceCollection();
+        services.AddFakeLogging();
         services.AddSingleton<IRangeSnapshotStore>(_store);
         services.AddIpRanges();
         services.Configure<IpRangesOptions>(options =>
@@ -204,6 +234,20 @@ public sealed class IpRangesRefresherTests : IDisposable
             await inner.TryUpdatePointerAsync("rival", "rival.bin", null, cancellationToken);
             await inner.WriteSnapshotAsync(blobName, content, cancellationToken);
         }
+
+        public Task<bool> TryUpdatePointerAsync(string version, string blobName, string? expectedETag, CancellationToken cancellationToken) =>
+            inner.TryUpdatePointerAsync(version, blobName, expectedETag, cancellationToken);
+    }
+
+    /// <summary>Reads like the real store but every snapshot write fails, as when storage is down.</summary>
+    private sealed class UnwritableStore(InMemoryRangeSnapshotStore inner) : IRangeSnapshotStore
+    {
+        public Task<RangeSnapshotPointer?> GetPointerAsync(CancellationToken cancellationToken) => inner.GetPointerAsync(cancellationToken);
+
+        public Task<byte[]?> ReadSnapshotAsync(string blobName, CancellationToken cancellationToken) => inner.ReadSnapshotAsync(blobName, cancellationToken);
+
+        public Task WriteSnapshotAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+            throw new IOException("the storage account is unreachable");
 
         public Task<bool> TryUpdatePointerAsync(string version, string blobName, string? expectedETag, CancellationToken cancellationToken) =>
             inner.TryUpdatePointerAsync(version, blobName, expectedETag, cancellationToken);

@@ -21,7 +21,7 @@ internal sealed class NotificationHarness
         Push = push ?? Queue;
         var options = Options.Create(new NotificationOptions());
         Cache = new RuleCache(RuleStore, options, Time, Metrics, NullLogger<RuleCache>.Instance);
-        Stage = new NotificationStage(Cache, Notifications, Push, Cooldowns, Locales, options, Time, Metrics);
+        Stage = new NotificationStage(Cache, Notifications, Push, Cooldowns, Locales, new StoreRetry(), options, Time, Metrics);
     }
 
     public static IReadOnlyList<NotificationRule> ExampleRules { get; } = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json")).Rules;

@@ -1,21 +1,27 @@
 using System.Text;
 using GameSignals.Events;
 using GameSignals.Pipeline;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GameSignals.Core.Tests.Pipeline;
 
-public class EventPipelineTests
+public sealed class EventPipelineTests : IDisposable
 {
     private readonly InMemoryEventLedger _ledger = new(TimeSpan.FromDays(1));
     private readonly InMemoryDeadLetterStore _deadLetters = new();
     private readonly RecordingStage _stage = new();
+    private readonly PipelineMetrics _metrics = new();
+    private readonly FakeLogger<EventPipeline> _logger = new();
+
+    public void Dispose() => _metrics.Dispose();
 
     private EventPipeline Pipeline(params IEventStage[] stages) => new(
-        stages.Length == 0 ? [_stage] : stages, _ledger, _deadLetters, new PipelineMetrics(),
+        stages.Length == 0 ? [_stage] : stages, _ledger, _deadLetters, new StoreRetry(), _metrics,
         new FakeTimeProvider(DateTimeOffset.Parse("2026-11-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)),
-        NullLogger<EventPipeline>.Instance);
+        _logger);
 
     private static IncomingMessage Message(long sequence, params string[] ids)
     {
@@ -75,8 +81,9 @@ public class EventPipelineTests
     }
 
     [Fact]
-    public async Task Poison_is_dead_lettered_with_its_position_and_never_stops_the_rest_of_the_batch()
+    public async Task Poison_is_dead_lettered_with_its_position_counted_and_logged_with_its_reason_and_never_stops_the_rest_of_the_batch()
     {
+        using var deadLettered = new MetricCollector<long>(_metrics.DeadLetters);
         var poison = new IncomingMessage("{not json"u8.ToArray(), new MessageOrigin("game-events", "3", 5, "500", null));
         var result = await Pipeline().ProcessMessagesAsync("game-events", "3", [Message(4, "a"), poison, Message(6, "b")], default);
 
@@ -86,6 +93,11 @@ public class EventPipelineTests
         Assert.Equal(("3", 5L, "500"), (letter.Origin.Partition, letter.Origin.SequenceNumber, letter.Origin.Offset));
         Assert.Equal("{not json", Encoding.UTF8.GetString(letter.Body.Span));
         Assert.Equal(["a", "b"], _stage.Seen);
+        var measurement = Assert.Single(deadLettered.GetMeasurementSnapshot());
+        Assert.Equal((DeadLetterReasons.InvalidJson, "game-events"), (measurement.Tags["reason"], measurement.Tags["hub"]));
+        var log = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1);
+        Assert.Equal(LogLevel.Warning, log.Level);
+        Assert.Equal(DeadLetterReasons.InvalidJson, log.GetStructuredStateValue("Reason"));
     }
 
     [Fact]
@@ -98,6 +110,23 @@ public class EventPipelineTests
 
         var found = await ledger.FindAsync([new EventKey("/s", "old"), new EventKey("/s", "new")], default);
         Assert.Equal(["new"], found.Keys.Select(k => k.Id));
+    }
+
+    [Fact]
+    public async Task The_ledger_gives_back_the_recorded_position_and_tells_keys_apart_by_source_and_id()
+    {
+        var ledger = new InMemoryEventLedger(TimeSpan.FromDays(1));
+        var time = DateTimeOffset.Parse("2026-11-01T10:00:00.123+02:00", System.Globalization.CultureInfo.InvariantCulture);
+        await ledger.RecordAsync(
+            [new LedgerEntry(new EventKey("/s", "ab"), "payment-events", "7", 42, time), new LedgerEntry(new EventKey("/s", "c"), "game-events", "1", 43, time)],
+            default);
+
+        // The same characters split differently between source and id are another event.
+        var found = await ledger.FindAsync([new EventKey("/s", "ab"), new EventKey("/sa", "b"), new EventKey("/s", "a"), new EventKey("/s", "c")], default);
+
+        Assert.Equal(2, found.Count);
+        Assert.Equal(new LedgerEntry(new EventKey("/s", "ab"), "payment-events", "7", 42, time), found[new EventKey("/s", "ab")]);
+        Assert.True(found[new EventKey("/s", "c")].IsSamePosition(new MessageOrigin("game-events", "1", 43, "", null)));
     }
 
     private sealed class RecordingStage : IEventStage

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GameSignals.Profiles;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
+using GameSignals.Pipeline;
 
 namespace GameSignals.Tests.Profiles;
 
@@ -42,7 +43,7 @@ public sealed class ExampleStreamSimilarityTests(ITestOutputHelper output)
     private static readonly Lazy<Task<(InMemoryProfileStore, ProfileIndexer, SimilarityService)>> Shared = new(async () =>
     {
         var built = Build();
-        await ExampleStream.RunAsync([new ProfileStage(built.Store, built.Indexer, Options.Create(new ProfileOptions()))]);
+        await ExampleStream.RunAsync([new ProfileStage(built.Store, built.Indexer, new StoreRetry(), Options.Create(new ProfileOptions()))]);
         await built.Indexer.RefreshGameAsync("odin", CancellationToken.None);
         await built.Indexer.RefreshGameAsync("ares", CancellationToken.None);
         return built;

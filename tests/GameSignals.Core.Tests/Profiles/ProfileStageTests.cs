@@ -23,7 +23,7 @@ public sealed class ProfileStageTests
     {
         store ??= new InMemoryProfileStore();
         var indexer = new ProfileIndexer(store, new InMemoryPopulationStatisticsStore(), new ExactPlayerIndex());
-        return (new ProfileStage(store, indexer, Options.Create(new ProfileOptions())), store);
+        return (new ProfileStage(store, indexer, new StoreRetry(), Options.Create(new ProfileOptions())), store);
     }
 
     [Fact]
@@ -59,9 +59,9 @@ public sealed class ProfileStageTests
         var index = new FailingOnceIndex();
         var store = new InMemoryProfileStore();
         var statistics = new InMemoryPopulationStatisticsStore();
-        var stage = new ProfileStage(store, new ProfileIndexer(store, statistics, index), Options.Create(new ProfileOptions()));
+        var stage = new ProfileStage(store, new ProfileIndexer(store, statistics, index), new StoreRetry(), Options.Create(new ProfileOptions()));
         await statistics.SetAsync(PopulationStatistics.Compute([PlayerProfile.New("odin", "seed")]), CancellationToken.None);
-        var pipeline = new EventPipeline([stage], new InMemoryEventLedger(TimeSpan.FromDays(7)), new InMemoryDeadLetterStore(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
+        var pipeline = new EventPipeline([stage], new InMemoryEventLedger(TimeSpan.FromDays(7)), new InMemoryDeadLetterStore(), new StoreRetry(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
 
         // The index update after the store write fails: the batch throws, the ledger records nothing.
         await Assert.ThrowsAsync<ProfileIndexingException>(() => pipeline.ProcessDecodedAsync("game-events", "0", Matches, [], CancellationToken.None).AsTask());

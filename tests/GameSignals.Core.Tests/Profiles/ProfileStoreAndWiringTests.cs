@@ -25,7 +25,7 @@ public sealed class ProfileStoreAndWiringTests
     public async Task Replaying_the_whole_example_stream_into_the_same_profiles_changes_nothing()
     {
         var (store, indexer, _) = ExampleStreamSimilarityTests.Build();
-        var stage = new ProfileStage(store, indexer, Options.Create(new ProfileOptions()));
+        var stage = new ProfileStage(store, indexer, new StoreRetry(), Options.Create(new ProfileOptions()));
         await ExampleStream.RunAsync([stage]);
         var first = await Snapshot(store);
 
@@ -41,7 +41,7 @@ public sealed class ProfileStoreAndWiringTests
     {
         var (interleaved, _, _) = await ExampleStreamSimilarityTests.SharedAsync();
         var (heldBack, heldBackIndexer, _) = ExampleStreamSimilarityTests.Build();
-        await ExampleStream.RunAsync([new ProfileStage(heldBack, heldBackIndexer, Options.Create(new ProfileOptions()))], heldBackPartition: 0, batchSize: 17);
+        await ExampleStream.RunAsync([new ProfileStage(heldBack, heldBackIndexer, new StoreRetry(), Options.Create(new ProfileOptions()))], heldBackPartition: 0, batchSize: 17);
 
         var expected = await Features(interleaved);
         var actual = await Features(heldBack);

@@ -35,7 +35,8 @@ internal sealed class NotificationsApp : IDisposable
 
     public ServiceProvider Services { get; }
 
-    public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
+    /// <summary>A function over the app's services; <paramref name="parameters"/> replace services (e.g. a fake logger).</summary>
+    public T Create<T>(params object[] parameters) => ActivatorUtilities.CreateInstance<T>(Services, parameters);
 
     public void Dispose() => Services.Dispose();
 

@@ -5,16 +5,26 @@ using GameSignals.Core.Tests.Notifications;
 using GameSignals.Functions.Notifications;
 using GameSignals.Notifications;
 using GameSignals.Notifications.Push;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 
 namespace GameSignals.Functions.Tests.Notifications;
 
-/// <summary>The queue-triggered push sender over the real composition, delivering to a webhook on 127.0.0.1.</summary>
+/// <summary>
+/// The queue-triggered push sender over the real composition, delivering to a webhook on 127.0.0.1; the queue's
+/// <c>DequeueCount</c> binding data says which attempt this is.
+/// </summary>
 public sealed class PushSenderFunctionTests : IDisposable
 {
     private readonly HttpListener _listener;
     private readonly Uri _url;
     private readonly ConcurrentQueue<(string? Id, string? Signature, byte[] Body)> _received = new();
     private readonly NotificationsApp _app;
+    private readonly FakeLogger<PushSenderFunction> _logger = new();
+    private readonly MetricCollector<long> _poisoned;
     private int _status = 200;
 
     public PushSenderFunctionTests()
@@ -28,6 +38,7 @@ public sealed class PushSenderFunctionTests : IDisposable
             ["Push:Webhook:Url"] = _url.ToString(),
             ["Push:Webhook:Secret"] = "s3cret",
         });
+        _poisoned = new MetricCollector<long>(_app.Services.GetRequiredService<NotificationMetrics>().PushPoisoned);
     }
 
     [Fact]
@@ -60,9 +71,10 @@ public sealed class PushSenderFunctionTests : IDisposable
         var message = await StoredNotificationMessageAsync();
         _status = 503;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(message));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(message, dequeueCount: "4"));
 
         Assert.False((await _app.Notifications.GetAsync("u1", "n1", CancellationToken.None))!.PushDelivered);
+        Assert.Empty(_poisoned.GetMeasurementSnapshot()); // attempt 4 of 5: not poison yet
         _status = 200;
         await RunAsync(message);
         Assert.Equal(2, _received.Count);
@@ -70,7 +82,7 @@ public sealed class PushSenderFunctionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refused_push_is_completed_without_retry_or_delivery_mark()
+    public async Task A_refused_push_is_completed_without_retry_or_delivery_mark_and_counted_as_poison()
     {
         var message = await StoredNotificationMessageAsync();
         _status = 400;
@@ -79,25 +91,60 @@ public sealed class PushSenderFunctionTests : IDisposable
 
         Assert.Single(_received);
         Assert.False((await _app.Notifications.GetAsync("u1", "n1", CancellationToken.None))!.PushDelivered);
+        Assert.Equal("rejected", Assert.Single(_poisoned.GetMeasurementSnapshot()).Tags["reason"]);
+        var log = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 203);
+        Assert.Equal(("rejected", "n1"), (log.GetStructuredStateValue("Reason"), log.GetStructuredStateValue("NotificationId")));
     }
 
     [Fact]
-    public async Task A_push_request_whose_notification_expired_or_is_not_json_sends_nothing()
+    public async Task A_push_request_whose_notification_expired_or_is_not_json_sends_nothing_and_only_the_unreadable_one_is_poison()
     {
         await RunAsync(JsonSerializer.Serialize(new PushRequest("gone", "odin", "u1", "T", "B", "normal"), NotificationsJsonContext.Default.PushRequest));
         await RunAsync("{ not json");
 
         Assert.Empty(_received);
+        Assert.Equal("malformed", Assert.Single(_poisoned.GetMeasurementSnapshot()).Tags["reason"]);
+        var log = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 201);
+        Assert.Equal(LogLevel.Error, log.Level);
+        Assert.Equal("malformed", log.GetStructuredStateValue("Reason"));
+    }
+
+    [Fact]
+    public async Task The_last_failed_attempt_is_counted_and_logged_with_its_reason_before_the_host_moves_it_to_the_poison_queue()
+    {
+        var message = await StoredNotificationMessageAsync();
+        _status = 503;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(message, dequeueCount: "5"));
+
+        Assert.Equal("exhausted", Assert.Single(_poisoned.GetMeasurementSnapshot()).Tags["reason"]);
+        var log = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 204);
+        Assert.Equal(LogLevel.Error, log.Level);
+        Assert.Equal("exhausted", log.GetStructuredStateValue("Reason"));
+        Assert.Equal("n1", log.GetStructuredStateValue("NotificationId"));
+        Assert.Equal("5", log.GetStructuredStateValue("DequeueCount"));
+        Assert.Equal(PushSenderFunction.PoisonQueueName, log.GetStructuredStateValue("PoisonQueue"));
+        Assert.Contains("could not take notification n1", log.GetStructuredStateValue("Detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_last_attempt_the_app_recognises_is_the_one_host_json_sets()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "host.json")));
+        var maxDequeueCount = host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32();
+
+        Assert.Equal(maxDequeueCount, _app.Services.GetRequiredService<IOptions<PushOptions>>().Value.MaxDequeueCount);
     }
 
     public void Dispose()
     {
+        _poisoned.Dispose();
         _app.Dispose();
         _listener.Close();
     }
 
-    private Task RunAsync(string message) =>
-        _app.Create<PushSenderFunction>().RunAsync(message, new TestFunctionContext(new Dictionary<string, object?>()));
+    private Task RunAsync(string message, string dequeueCount = "1") =>
+        _app.Create<PushSenderFunction>(_logger).RunAsync(message, new TestFunctionContext(new Dictionary<string, object?> { ["DequeueCount"] = dequeueCount }));
 
     private async Task<string> StoredNotificationMessageAsync()
     {

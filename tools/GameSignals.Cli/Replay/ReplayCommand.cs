@@ -40,10 +40,27 @@ internal static class ReplayCommand
         };
         Positive(partitions);
         Positive(batchSize);
+        var faultRate = new Option<double>("--fault-rate") { Description = "share of store calls that fail as in Azure (429, 503, timeouts, lost races), 0 to 0.5; outputs must not change", DefaultValueFactory = _ => 0 };
+        faultRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is < 0 or > 0.5 or double.NaN)
+            {
+                result.AddError("--fault-rate must be between 0 and 0.5");
+            }
+        });
+        var crashEvery = new Option<int>("--crash-every") { Description = "the host instance dies in the middle of every Nth batch and a new one takes over; 0 for never", DefaultValueFactory = _ => 0 };
+        crashEvery.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--crash-every must be 0 or more");
+            }
+        });
+        var faultSeed = new Option<int>("--fault-seed") { Description = "seed of the injected faults and crash points", DefaultValueFactory = _ => 1 };
 
         var command = new Command("replay", "Run event files through the processing pipeline with embedded stores.")
         {
-            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, ledgerRetention,
+            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, ledgerRetention, faultRate, crashEvery, faultSeed,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -55,6 +72,9 @@ internal static class ReplayCommand
             {
                 MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
                 LedgerRetention = parse.GetValue(ledgerRetention),
+                FaultRate = parse.GetValue(faultRate),
+                CrashEvery = parse.GetValue(crashEvery),
+                FaultSeed = parse.GetValue(faultSeed),
             };
             if (options.HeldBackPartition < 0 || options.HeldBackPartition >= options.Partitions)
             {

@@ -1,6 +1,6 @@
+using GameSignals.Cli.Replay.Faults;
 using GameSignals.Cli.Replay.Outputs;
 using GameSignals.Fraud;
-using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
 using GameSignals.Profiles;
@@ -10,31 +10,37 @@ using Microsoft.Extensions.Logging;
 namespace GameSignals.Cli.Replay;
 
 /// <summary>
-/// The one place that composes replay: the real <see cref="EventPipeline"/> with in-memory ledger and
-/// dead-letter store, plus every capability's stage, in-memory stores and <see cref="IReplayOutput"/>s.
-/// Wiring a capability is one line in <see cref="AddCapabilities"/>.
+/// The one place that composes replay: one host instance is the real <see cref="EventPipeline"/>, every
+/// capability's stage and <see cref="IReplayOutput"/>s, over the <see cref="ReplayStores"/> that outlive it.
+/// Wiring a capability is one line in <see cref="AddCapabilities"/> (and its stores in <see cref="ReplayStores"/>).
 /// </summary>
 internal static class ReplayComposition
 {
     /// <summary>How long the embedded ledger remembers an event by default, in event time (as the Cosmos ledger's TTL).</summary>
     public static readonly TimeSpan DefaultLedgerRetention = TimeSpan.FromDays(7);
 
+    /// <summary>A new host instance over <paramref name="stores"/>.</summary>
+    /// <param name="faults">Puts every store call behind the injector; the retry's waits are scaled down to replay's milliseconds.</param>
     /// <param name="overrides">Last registrations, replacing earlier ones (tests swap the ledger).</param>
-    public static ServiceProvider Build(ReplayConfiguration config, bool withStages, TimeSpan? ledgerRetention = null, Action<IServiceCollection>? overrides = null)
+    public static ServiceProvider Build(ReplayStores stores, bool withStages, FaultInjector? faults = null, Action<IServiceCollection>? overrides = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(stores);
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new PipelineMetrics());
-        services.AddSingleton<IEventLedger>(_ => new InMemoryEventLedger(ledgerRetention ?? DefaultLedgerRetention));
-        services.AddSingleton<InMemoryDeadLetterStore>();
-        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<InMemoryDeadLetterStore>());
+        stores.Register(services, faults);
         services.AddSingleton<EventPipeline>();
+        services.AddStoreRetry();
+        if (faults is not null)
+        {
+            // The production attempt count, with waits in milliseconds: replay has no real service to spare.
+            services.Configure<StoreRetryOptions>(retry => (retry.BaseDelay, retry.MaxDelay) = (TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10)));
+        }
+
         if (withStages)
         {
-            AddCapabilities(services, config);
+            AddCapabilities(services);
         }
 
         overrides?.Invoke(services);
@@ -42,82 +48,16 @@ internal static class ReplayComposition
     }
 
     /// <summary>
-    /// Each capability registers its stage (<see cref="IEventStage"/>), its in-memory stores and its
-    /// <see cref="IReplayOutput"/>s, reading its configuration from <paramref name="config"/>; stages run
-    /// in registration order. Add one line per capability, e.g. <c>services.AddNotifications();</c>.
+    /// Each capability registers its stage (<see cref="IEventStage"/>) and its <see cref="IReplayOutput"/>s; its
+    /// stores are already registered from <see cref="ReplayStores"/>. Stages run in registration order.
     /// </summary>
-    private static void AddCapabilities(IServiceCollection services, ReplayConfiguration config)
+    private static void AddCapabilities(IServiceCollection services)
     {
-        AddNotifications(services, config);
-        services.AddSingleton<IIpIntelligence>(LoadIpRanges(config));
-        AddFraud(services, config);
-        services.AddSingleton<InMemoryProfileStore>();
-        services.AddSingleton<IProfileStore>(sp => sp.GetRequiredService<InMemoryProfileStore>());
-        services.AddProfiles();
-        services.AddSingleton<IReplayOutput, ProfilesOutput>();
-    }
-
-    private static void AddNotifications(IServiceCollection services, ReplayConfiguration config)
-    {
-        var rules = RulesFile.Load(config.RulesPath);
-        if (!rules.IsValid)
-        {
-            var more = rules.Problems.Count > 1 ? $" (and {rules.Problems.Count - 1} more)" : "";
-            throw new CliUsageException($"{config.RulesPath}: invalid rule: {rules.Problems[0]}{more}");
-        }
-
-        var store = new InMemoryRuleStore();
-        foreach (var rule in rules.Rules)
-        {
-            store.UpsertAsync(rule, null, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        }
-
-        services.AddSingleton<IRuleStore>(store);
-        services.AddSingleton<InMemoryNotificationStore>();
-        services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<InMemoryNotificationStore>());
         services.AddNotifications();
         services.AddSingleton<IReplayOutput, NotificationsOutput>();
-    }
-
-    /// <summary>The range table from <c>ipranges/</c>; a source that cannot be parsed at all is a bad config.</summary>
-    private static RangeTable LoadIpRanges(ReplayConfiguration config)
-    {
-        var (table, report) = RangeTableLoader.FromDirectory(config.IpRangesDirectory);
-        if (report.FailedSources.Count > 0)
-        {
-            throw new CliUsageException($"{config.IpRangesDirectory}: cannot parse {string.Join(", ", report.FailedSources)}");
-        }
-
-        if (report.Issues.Count > 0)
-        {
-            var first = report.Issues[0];
-            Console.Error.WriteLine($"warning: {report.Issues.Count} bad rows skipped in {config.IpRangesDirectory}, first: {first.Source} line {first.Line}: {first.Message}");
-        }
-
-        return table;
-    }
-
-    private static void AddFraud(IServiceCollection services, ReplayConfiguration config)
-    {
-        var bytes = File.ReadAllBytes(config.FraudPath);
-        FraudConfigDocument document;
-        try
-        {
-            FraudConfigLoader.Load(bytes);
-            document = FraudConfigLoader.Parse(bytes);
-        }
-        catch (FraudConfigException ex)
-        {
-            var more = ex.Problems.Count > 1 ? $" (and {ex.Problems.Count - 1} more)" : "";
-            throw new CliUsageException($"{config.FraudPath}: invalid config: {ex.Problems[0]}{more}", ex);
-        }
-
-        var store = new InMemoryFraudConfigStore();
-        store.SaveAllAsync(document, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        services.AddSingleton<IFraudConfigStore>(store);
-        services.AddSingleton<InMemoryFlagStore>();
-        services.AddSingleton<IFlagStore>(sp => sp.GetRequiredService<InMemoryFlagStore>());
         services.AddFraud();
         services.AddSingleton<IReplayOutput, FlagsOutput>();
+        services.AddProfiles();
+        services.AddSingleton<IReplayOutput, ProfilesOutput>();
     }
 }

@@ -26,4 +26,13 @@ internal sealed record ReplayOptions(
 
     /// <summary>How long, in event time, the embedded ledger remembers an event: bounds its memory on long streams.</summary>
     public TimeSpan LedgerRetention { get; init; } = ReplayComposition.DefaultLedgerRetention;
+
+    /// <summary>The share of store calls that fail as Azure's do (429, 503, timeouts, lost races); 0 for none.</summary>
+    public double FaultRate { get; init; }
+
+    /// <summary>Every this many batches, the host instance dies mid-batch; 0 for never.</summary>
+    public int CrashEvery { get; init; }
+
+    /// <summary>Seeds the faults and crash points, so a run can be repeated.</summary>
+    public int FaultSeed { get; init; } = 1;
 }

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GameSignals.Cli.Replay.Faults;
 using GameSignals.Events;
+using GameSignals.Fraud;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,16 +15,28 @@ namespace GameSignals.Cli.Replay;
 /// decoded, routed by <c>userid</c> to a simulated partition of its hub, and each partition's batch is
 /// processed once full. Memory stays bounded by partitions × batch size (plus the ledger and stores).
 /// </summary>
-internal sealed class ReplayRunner
+/// <remarks>
+/// A batch that throws is delivered again, as the host's retry policy does; with <c>--crash-every</c> the
+/// failure is the death of the host instance, and the batch goes to a new instance over the same stores.
+/// Only a delivery that completes counts in the summary, so a redelivery changes no count.
+/// </remarks>
+internal sealed class ReplayRunner : IDisposable
 {
     public const string GameHub = "game-events";
     public const string PaymentHub = "payment-events";
     public const string DeadLetterFile = "deadletter.jsonl";
     public const string SummaryFile = "summary.json";
 
+    /// <summary>Deliveries of one batch before replay gives up (the host would go on; replay must end).</summary>
+    public const int MaxDeliveries = 20;
+
+    /// <summary>A crashing batch dies after 1 to this many of its store writes (or at its checkpoint if it has fewer).</summary>
+    private const int MaxCrashPoint = 40;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly EventPipeline _pipeline;
+    private readonly ReplayStores _stores;
+    private readonly FaultInjector? _faults;
     private readonly ReplayOptions _options;
     private readonly string[] _partitionNames;
     private readonly List<Pending>[] _buffers; // index: partition * 2 + hub (0 game, 1 payment)
@@ -34,11 +48,20 @@ internal sealed class ReplayRunner
     private long _lines;
     private long _duplicates;
     private long _deadLettered;
+    private long _batches;
+    private long _crashes;
+    private long _redeliveries;
+    private long _redeliveredEvents;
+    private ServiceProvider _instance;
+    private EventPipeline _pipeline;
 
-    private ReplayRunner(EventPipeline pipeline, ReplayOptions options)
+    private ReplayRunner(ReplayStores stores, FaultInjector? faults, ReplayOptions options)
     {
-        _pipeline = pipeline;
+        _stores = stores;
+        _faults = faults;
         _options = options;
+        _instance = ReplayComposition.Build(stores, options.WithStages, faults);
+        _pipeline = _instance.GetRequiredService<EventPipeline>();
         _partitionNames = [.. Enumerable.Range(0, options.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))];
         _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(_ => new List<Pending>(options.BatchSize))];
     }
@@ -59,11 +82,17 @@ internal sealed class ReplayRunner
             throw new CliUsageException($"cannot create output directory {options.OutDirectory}: {ex.Message}", ex);
         }
 
-        using var services = ReplayComposition.Build(config, options.WithStages, options.LedgerRetention);
-        var runner = new ReplayRunner(services.GetRequiredService<EventPipeline>(), options);
+        var stores = ReplayStores.Load(config, options.WithStages, options.LedgerRetention);
+        var faults = options.FaultRate > 0 || options.CrashEvery > 0 ? new FaultInjector(options.FaultRate, options.FaultSeed) : null;
+        var runner = new ReplayRunner(stores, faults, options);
+        using var disposeLast = runner;
         var clock = Stopwatch.StartNew();
         await console.RunWithProgressAsync("replay", totalBytes, "bytes", report => runner.ProcessAsync(report, cancellationToken)).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
+
+        // Reading the final state for the outputs is not part of the run: no faults there.
+        faults?.Enabled = false;
+        var services = runner._instance;
 
         var outputs = new SortedDictionary<string, long>(StringComparer.Ordinal)
         {
@@ -223,9 +252,10 @@ internal sealed class ReplayRunner
         DeadLetter[] poison = [.. _pendingPoison];
         _pendingPoison.Clear();
 
-        var result = await _pipeline.ProcessDecodedAsync(origin.Hub, origin.Partition, events, poison, cancellationToken).ConfigureAwait(false);
+        var result = await DeliverAsync(origin.Hub, origin.Partition, events, poison, cancellationToken).ConfigureAwait(false);
         _duplicates += result.Duplicates;
         _deadLettered += result.DeadLettered;
+        _redeliveredEvents += result.Redelivered;
 
         var now = Stopwatch.GetTimestamp();
         foreach (var pending in buffer)
@@ -235,6 +265,47 @@ internal sealed class ReplayRunner
 
         buffer.Clear();
     }
+
+    /// <summary>
+    /// Delivers one batch until a delivery completes. Every <c>--crash-every</c>th batch dies after some of its
+    /// writes on its first delivery; the batch then goes to a new host instance, from the last checkpoint.
+    /// </summary>
+    private async ValueTask<BatchResult> DeliverAsync(string hub, string partition, List<GameEvent> events, DeadLetter[] poison, CancellationToken cancellationToken)
+    {
+        if (_faults is not null && _options.CrashEvery > 0 && ++_batches % _options.CrashEvery == 0)
+        {
+            _faults.ArmCrash(_faults.NextCrashPoint(MaxCrashPoint));
+        }
+
+        for (var delivery = 1; ; delivery++)
+        {
+            try
+            {
+                var result = await _pipeline.ProcessDecodedAsync(hub, partition, events, poison, cancellationToken).ConfigureAwait(false);
+                _faults?.ReachCheckpoint();
+                return result;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (_faults?.TakeCrash() == true)
+                {
+                    _crashes++;
+                    await _instance.DisposeAsync().ConfigureAwait(false);
+                    _instance = ReplayComposition.Build(_stores, _options.WithStages, _faults);
+                    _pipeline = _instance.GetRequiredService<EventPipeline>();
+                }
+                else if (delivery >= MaxDeliveries)
+                {
+                    throw new ReplayStoppedException(
+                        string.Create(CultureInfo.InvariantCulture, $"a batch of {hub} partition {partition} failed {delivery} deliveries; the last failure: {ex.Message}"), ex);
+                }
+
+                _redeliveries++;
+            }
+        }
+    }
+
+    public void Dispose() => _instance.Dispose();
 
     private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs)
     {
@@ -258,6 +329,19 @@ internal sealed class ReplayRunner
             Stages = [.. _pipeline.Stages.Select(s => s.Name)],
             Outputs = outputs,
             PeakWorkingSetBytes = process.PeakWorkingSet64,
+            Reliability = new ReliabilitySummary
+            {
+                FaultRate = _options.FaultRate,
+                CrashEvery = _options.CrashEvery,
+                FaultsInjected = (_faults?.Injected ?? new Dictionary<FaultKind, long>()).ToDictionary(f => JsonNamingPolicy.CamelCase.ConvertName(f.Key.ToString()), f => f.Value, StringComparer.Ordinal),
+                Crashes = _crashes,
+                Redeliveries = _redeliveries,
+                RedeliveredEvents = _redeliveredEvents,
+                PushRequests = AtLeastOnceSummary.Of(
+                    _stores.Notifications.All.Where(n => n.ToPush).Select(n => n.Id), [.. _stores.Push.Requests.Select(r => r.NotificationId)]),
+                FraudActions = AtLeastOnceSummary.Of(
+                    _stores.Flags.All.Where(f => f.Severity == FlagSeverity.Block).Select(f => f.Id), [.. _stores.FraudActions.Messages.Select(m => m.MessageId)]),
+            },
         };
     }
 

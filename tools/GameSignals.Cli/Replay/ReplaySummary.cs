@@ -22,6 +22,45 @@ internal sealed record ReplaySummary
     /// <summary>Lines written to each output file, by file name.</summary>
     public required IReadOnlyDictionary<string, long> Outputs { get; init; }
     public long PeakWorkingSetBytes { get; init; }
+    public required ReliabilitySummary Reliability { get; init; }
+}
+
+/// <summary>What <c>--fault-rate</c> and <c>--crash-every</c> did to the run, which changed none of its outputs.</summary>
+internal sealed record ReliabilitySummary
+{
+    public double FaultRate { get; init; }
+    public int CrashEvery { get; init; }
+
+    /// <summary>Store calls that failed, by kind (throttled, unavailable, timeoutBeforeWrite, timeoutAfterWrite, lostRace).</summary>
+    public required IReadOnlyDictionary<string, long> FaultsInjected { get; init; }
+
+    /// <summary>Host instances that died mid-batch.</summary>
+    public long Crashes { get; init; }
+
+    /// <summary>Batch deliveries after the first (after a crash, or a failure that outlasted the store retries).</summary>
+    public long Redeliveries { get; init; }
+
+    /// <summary>Events a redelivery found already done (in the ledger at the same position).</summary>
+    public long RedeliveredEvents { get; init; }
+
+    /// <summary>Push requests for notifications with the push channel (the sender delivers a repeat once).</summary>
+    public required AtLeastOnceSummary PushRequests { get; init; }
+
+    /// <summary>Block actions published for block flags (message id = flag id, so consumers drop repeats).</summary>
+    public required AtLeastOnceSummary FraudActions { get; init; }
+}
+
+/// <summary>
+/// A message sent at least once per effect: <c>expected</c> effects, how many of them have a message
+/// (<c>covered</c>; fewer would be a loss) and the messages <c>sent</c> (more than covered are repeats).
+/// </summary>
+internal sealed record AtLeastOnceSummary(long Expected, long Covered, long Sent)
+{
+    public static AtLeastOnceSummary Of(IEnumerable<string> expectedIds, IReadOnlyCollection<string> sentIds)
+    {
+        var expected = expectedIds.ToHashSet(StringComparer.Ordinal);
+        return new(expected.Count, sentIds.Where(expected.Contains).Distinct(StringComparer.Ordinal).LongCount(), sentIds.Count);
+    }
 }
 
 internal sealed record LatencySummary(

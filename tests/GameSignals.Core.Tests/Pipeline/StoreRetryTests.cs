@@ -1,0 +1,148 @@
+using System.Text;
+using GameSignals.Events;
+using GameSignals.Pipeline;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+
+namespace GameSignals.Core.Tests.Pipeline;
+
+public sealed class StoreRetryTests
+{
+    private static StoreRetry Retry(int maxAttempts = 6, FakeLogger<StoreRetry>? logger = null, PipelineMetrics? metrics = null, params ITransientFailureClassifier[] classifiers) =>
+        new(Options.Create(new StoreRetryOptions { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.Zero }), classifiers, metrics, TimeProvider.System, logger);
+
+    [Fact]
+    public async Task A_transient_failure_is_tried_again_until_the_work_completes()
+    {
+        using var metrics = new PipelineMetrics();
+        using var retries = new MetricCollector<long>(metrics.StoreRetries);
+        var attempts = 0;
+
+        var result = await Retry(metrics: metrics).ExecuteAsync<int, string>((_, _) =>
+        {
+            attempts++;
+            return attempts < 3 ? throw new TransientStoreException(TransientFailure.Unavailable, "503") : ValueTask.FromResult("done");
+        }, 0, CancellationToken.None);
+
+        Assert.Equal(("done", 3), (result, attempts));
+        Assert.Equal(2, retries.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(retries.GetMeasurementSnapshot(), m => Assert.Equal("Unavailable", m.Tags["failure"]));
+    }
+
+    [Fact]
+    public async Task A_failure_that_outlasts_the_attempts_throws_after_exactly_that_many()
+    {
+        var attempts = 0;
+
+        var thrown = await Assert.ThrowsAsync<TransientStoreException>(async () => await Retry(maxAttempts: 4).ExecuteAsync<int>((_, _) =>
+        {
+            attempts++;
+            throw new TransientStoreException(TransientFailure.Timeout, "no answer");
+        }, 0, CancellationToken.None));
+
+        Assert.Equal(4, attempts);
+        Assert.Equal(TransientFailure.Timeout, thrown.Failure);
+    }
+
+    [Fact]
+    public async Task A_failure_retrying_cannot_fix_is_thrown_at_once()
+    {
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Retry().ExecuteAsync<int>((_, _) =>
+        {
+            attempts++;
+            throw new InvalidOperationException("a defect");
+        }, 0, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task The_server_retry_after_sets_the_wait_and_the_log_says_why()
+    {
+        var logger = new FakeLogger<StoreRetry>();
+        var attempts = 0;
+
+        await Retry(logger: logger).ExecuteAsync<int>((_, _) =>
+        {
+            attempts++;
+            return attempts == 1 ? throw new TransientStoreException(TransientFailure.Throttled, "429 from the ledger", TimeSpan.FromMilliseconds(30)) : ValueTask.CompletedTask;
+        }, 0, CancellationToken.None);
+
+        var record = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, record.Level);
+        Assert.Equal("A store failed transiently (Throttled); attempt 2 in 30 ms: 429 from the ledger", record.Message);
+    }
+
+    [Fact]
+    public async Task An_sdk_failure_is_retried_when_a_classifier_knows_it()
+    {
+        var attempts = 0;
+
+        await Retry(classifiers: new StatusClassifier()).ExecuteAsync<int>((_, _) =>
+        {
+            attempts++;
+            return attempts == 1 ? throw new HttpRequestException("gateway", null, System.Net.HttpStatusCode.BadGateway) : ValueTask.CompletedTask;
+        }, 0, CancellationToken.None);
+
+        Assert.Equal(2, attempts);
+        Assert.Null(Retry().Classify(new HttpRequestException("gateway", null, System.Net.HttpStatusCode.BadGateway)));
+    }
+
+    [Fact]
+    public async Task A_ledger_write_that_timed_out_after_applying_is_retried_without_running_the_stages_again()
+    {
+        var ledger = new TimingOutOnceLedger(new InMemoryEventLedger(TimeSpan.FromDays(1)));
+        var stage = new CountingStage();
+        var pipeline = new EventPipeline([stage], ledger, new InMemoryDeadLetterStore(), Retry(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
+        var body = Encoding.UTF8.GetBytes("""{"specversion":"1.0","id":"a","source":"/s","type":"game.inventory.full","time":"2026-11-01T11:00:00Z","gameid":"g","userid":"u"}""");
+
+        var result = await pipeline.ProcessMessagesAsync("game-events", "0", [new IncomingMessage(body, new MessageOrigin("game-events", "0", 1, "100", null))], CancellationToken.None);
+
+        Assert.Equal(1, result.Processed);
+        Assert.Equal(1, stage.Events);
+        Assert.Equal((2, 1), (ledger.Writes, ledger.Inner.Count));
+    }
+
+    private sealed class StatusClassifier : ITransientFailureClassifier
+    {
+        public (TransientFailure Failure, TimeSpan? RetryAfter)? Classify(Exception exception) =>
+            exception is HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadGateway } ? (TransientFailure.Unavailable, null) : null;
+    }
+
+    private sealed class CountingStage : IEventStage
+    {
+        public int Events { get; private set; }
+
+        public string Name => "counting";
+
+        public ValueTask ProcessAsync(EventBatch batch, CancellationToken cancellationToken)
+        {
+            Events += batch.Events.Count;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>The first write is applied, then times out: the caller cannot tell it happened.</summary>
+    private sealed class TimingOutOnceLedger(InMemoryEventLedger inner) : IEventLedger
+    {
+        public InMemoryEventLedger Inner => inner;
+
+        public int Writes { get; private set; }
+
+        public ValueTask<IReadOnlyDictionary<EventKey, LedgerEntry>> FindAsync(IReadOnlyCollection<EventKey> keys, CancellationToken cancellationToken) =>
+            inner.FindAsync(keys, cancellationToken);
+
+        public async ValueTask RecordAsync(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken)
+        {
+            await inner.RecordAsync(entries, cancellationToken);
+            if (++Writes == 1)
+            {
+                throw new TimeoutException("the ledger did not answer in time");
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using GameSignals.Cli.Replay.Faults;
+using GameSignals.Fraud;
+using GameSignals.IpRanges;
+using GameSignals.Notifications;
+using GameSignals.Pipeline;
+using GameSignals.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GameSignals.Cli.Replay;
+
+/// <summary>
+/// The state that outlives a host instance, as Cosmos DB, Blob storage, the queues and the range snapshot do in
+/// Azure, loaded from the replay config. Every host instance <see cref="ReplayComposition.Build"/> makes works on
+/// these same objects, so an instance that dies mid-batch leaves its writes for the next one, as in Azure.
+/// A capability's new store belongs here too, or it would be forgotten with the instance.
+/// </summary>
+internal sealed class ReplayStores
+{
+    private ReplayStores(TimeSpan ledgerRetention, IIpIntelligence? ipRanges)
+    {
+        Ledger = new InMemoryEventLedger(ledgerRetention);
+        Sightings = new InMemoryDeviceSightingStore(new FraudOptions().SightingRetention);
+        IpRanges = ipRanges;
+    }
+
+    public InMemoryEventLedger Ledger { get; }
+    public InMemoryDeadLetterStore DeadLetters { get; } = new();
+    public InMemoryRuleStore Rules { get; } = new();
+    public InMemoryNotificationStore Notifications { get; } = new();
+    public InMemoryPushQueue Push { get; } = new();
+    public InMemoryCooldownStore Cooldowns { get; } = new();
+    public InMemoryPlayerLocaleStore Locales { get; } = new();
+    public InMemoryFraudConfigStore FraudConfigs { get; } = new();
+    public InMemoryFlagStore Flags { get; } = new();
+    public InMemoryFraudActionPublisher FraudActions { get; } = new();
+    public InMemoryDeviceSightingStore Sightings { get; }
+    public InMemoryReceiptUseStore ReceiptUses { get; } = new();
+    public InMemoryProfileStore Profiles { get; } = new();
+    public InMemoryPopulationStatisticsStore Statistics { get; } = new();
+    public ExactPlayerIndex Index { get; } = new();
+
+    /// <summary>The range table from <c>ipranges/</c>; null without stages.</summary>
+    public IIpIntelligence? IpRanges { get; }
+
+    /// <summary>
+    /// Empty stores, with the rules, fraud settings and IP ranges of <paramref name="config"/> loaded when
+    /// <paramref name="withStages"/>. A bad config is a <see cref="CliUsageException"/> naming the file.
+    /// </summary>
+    public static ReplayStores Load(ReplayConfiguration config, bool withStages, TimeSpan ledgerRetention)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!withStages)
+        {
+            return new ReplayStores(ledgerRetention, null);
+        }
+
+        var stores = new ReplayStores(ledgerRetention, LoadIpRanges(config));
+        stores.LoadRules(config);
+        stores.LoadFraudConfig(config);
+        return stores;
+    }
+
+    /// <summary>
+    /// Registers every store for one host instance, each behind a <see cref="FaultInjector"/> decorator when
+    /// <paramref name="faults"/> is given. The concrete stores stay registered undecorated for the outputs.
+    /// </summary>
+    public void Register(IServiceCollection services, FaultInjector? faults)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        T Faulty<T>(T store, Func<T, FaultInjector, T> decorate) => faults is null ? store : decorate(store, faults);
+
+        services.AddSingleton(Faulty<IEventLedger>(Ledger, (s, f) => new FaultyEventLedger(s, f)));
+        services.AddSingleton(Faulty<IDeadLetterStore>(DeadLetters, (s, f) => new FaultyDeadLetterStore(s, f)));
+        services.AddSingleton(Faulty<IRuleStore>(Rules, (s, f) => new FaultyRuleStore(s, f)));
+        services.AddSingleton(Faulty<INotificationStore>(Notifications, (s, f) => new FaultyNotificationStore(s, f)));
+        services.AddSingleton(Faulty<IPushQueue>(Push, (s, f) => new FaultyPushQueue(s, f)));
+        services.AddSingleton(Faulty<ICooldownStore>(Cooldowns, (s, f) => new FaultyCooldownStore(s, f)));
+        services.AddSingleton(Faulty<IPlayerLocaleStore>(Locales, (s, f) => new FaultyPlayerLocaleStore(s, f)));
+        services.AddSingleton(Faulty<IFraudConfigStore>(FraudConfigs, (s, f) => new FaultyFraudConfigStore(s, f)));
+        services.AddSingleton(Faulty<IFlagStore>(Flags, (s, f) => new FaultyFlagStore(s, f)));
+        services.AddSingleton(Faulty<IFraudActionPublisher>(FraudActions, (s, f) => new FaultyFraudActionPublisher(s, f)));
+        services.AddSingleton(Faulty<IDeviceSightingStore>(Sightings, (s, f) => new FaultyDeviceSightingStore(s, f)));
+        services.AddSingleton(Faulty<IReceiptUseStore>(ReceiptUses, (s, f) => new FaultyReceiptUseStore(s, f)));
+        services.AddSingleton(Faulty<IProfileStore>(Profiles, (s, f) => new FaultyProfileStore(s, f)));
+        services.AddSingleton(Faulty<IPopulationStatisticsStore>(Statistics, (s, f) => new FaultyPopulationStatisticsStore(s, f)));
+        services.AddSingleton(Faulty<IPlayerIndex>(Index, (s, f) => new FaultyPlayerIndex(s, f)));
+        if (IpRanges is not null)
+        {
+            services.AddSingleton(IpRanges);
+        }
+
+        services.AddSingleton(DeadLetters);
+        services.AddSingleton(Notifications);
+        services.AddSingleton(Flags);
+        services.AddSingleton(Profiles);
+    }
+
+    private void LoadRules(ReplayConfiguration config)
+    {
+        var rules = RulesFile.Load(config.RulesPath);
+        if (!rules.IsValid)
+        {
+            var more = rules.Problems.Count > 1 ? $" (and {rules.Problems.Count - 1} more)" : "";
+            throw new CliUsageException($"{config.RulesPath}: invalid rule: {rules.Problems[0]}{more}");
+        }
+
+        foreach (var rule in rules.Rules)
+        {
+            Rules.UpsertAsync(rule, null, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void LoadFraudConfig(ReplayConfiguration config)
+    {
+        var bytes = File.ReadAllBytes(config.FraudPath);
+        FraudConfigDocument document;
+        try
+        {
+            FraudConfigLoader.Load(bytes);
+            document = FraudConfigLoader.Parse(bytes);
+        }
+        catch (FraudConfigException ex)
+        {
+            var more = ex.Problems.Count > 1 ? $" (and {ex.Problems.Count - 1} more)" : "";
+            throw new CliUsageException($"{config.FraudPath}: invalid config: {ex.Problems[0]}{more}", ex);
+        }
+
+        FraudConfigs.SaveAllAsync(document, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>The range table from <c>ipranges/</c>; a source that cannot be parsed at all is a bad config.</summary>
+    private static RangeTable LoadIpRanges(ReplayConfiguration config)
+    {
+        var (table, report) = RangeTableLoader.FromDirectory(config.IpRangesDirectory);
+        if (report.FailedSources.Count > 0)
+        {
+            throw new CliUsageException($"{config.IpRangesDirectory}: cannot parse {string.Join(", ", report.FailedSources)}");
+        }
+
+        if (report.Issues.Count > 0)
+        {
+            var first = report.Issues[0];
+            Console.Error.WriteLine($"warning: {report.Issues.Count} bad rows skipped in {config.IpRangesDirectory}, first: {first.Source} line {first.Line}: {first.Message}");
+        }
+
+        return table;
+    }
+}
