@@ -37,6 +37,17 @@ public static class EventDecoder
             return;
         }
 
+        // The reader accepts strings that are not Unicode (invalid UTF-8, lone surrogate escapes) and fails only when
+        // one is read, which could be in a stage, batch after batch. One vectorised pass refuses invalid UTF-8 here;
+        // escapes, rare in events, are checked only in a message that has any.
+        if (!Utf8.IsValid(body.Span))
+        {
+            deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is not valid UTF-8", null, null, body, origin, 0));
+            return;
+        }
+
+        var checkEscapes = body.Span.IndexOf("\\u"u8) >= 0;
+
         try
         {
             var reader = new Utf8JsonReader(body.Span, ReaderOptions);
@@ -46,12 +57,12 @@ public static class EventDecoder
                 var index = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    DecodeValue(body, ref reader, origin, index++, decoded, rejected);
+                    DecodeValue(body, ref reader, origin, index++, checkEscapes, decoded, rejected);
                 }
             }
             else
             {
-                DecodeValue(body, ref reader, origin, 0, decoded, rejected);
+                DecodeValue(body, ref reader, origin, 0, checkEscapes, decoded, rejected);
             }
 
             if (reader.Read())
@@ -61,7 +72,7 @@ public static class EventDecoder
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // InvalidOperationException: a string that is not Unicode (invalid UTF-8, a lone surrogate escape) fails only when read.
+            // InvalidOperationException: an attribute with a lone surrogate escape fails when it is read.
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0));
             return;
         }
@@ -78,7 +89,7 @@ public static class EventDecoder
     }
 
     private static void DecodeValue(
-        ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index,
+        ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index, bool checkEscapes,
         List<GameEvent> events, List<DeadLetter> deadLetters)
     {
         var start = (int)reader.TokenStartIndex;
@@ -90,7 +101,7 @@ public static class EventDecoder
             return;
         }
 
-        var envelope = new Envelope();
+        var envelope = new Envelope { CheckEscapes = checkEscapes };
         envelope.Read(ref reader);
         var bytes = body[start..(int)reader.BytesConsumed];
 
@@ -155,6 +166,9 @@ public static class EventDecoder
         public DateTimeOffset Time;
         public JsonElement Data;
         public Failure? Error;
+
+        /// <summary>The message has <c>\u</c> escapes: data's strings are read once to refuse lone surrogates.</summary>
+        public bool CheckEscapes;
 
         public void Read(ref Utf8JsonReader reader)
         {
@@ -238,7 +252,11 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                RequireUnicodeStrings(reader);
+                if (CheckEscapes)
+                {
+                    RequireUnicodeEscapes(reader);
+                }
+
                 // ParseValue copies the object into an array the document owns: no pooled buffer to return.
                 Data = JsonDocument.ParseValue(ref reader).RootElement;
                 return;
@@ -252,27 +270,15 @@ public static class EventDecoder
             reader.Skip();
         }
 
-        /// <summary>
-        /// Throws when a string or name in the object at (a copy of) the reader is not Unicode: the reader accepts
-        /// invalid UTF-8 and lone surrogate escapes, and only reading such a string fails, which would be in a stage.
-        /// </summary>
-        private static void RequireUnicodeStrings(Utf8JsonReader reader)
+        /// <summary>Throws when an escaped string or name in the object at (a copy of) the reader is not Unicode.</summary>
+        private static void RequireUnicodeEscapes(Utf8JsonReader reader)
         {
             var depth = reader.CurrentDepth;
             while (reader.Read() && reader.CurrentDepth > depth)
             {
-                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
-                {
-                    continue;
-                }
-
-                if (reader.ValueIsEscaped)
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
                 {
                     _ = reader.GetString();
-                }
-                else if (!Utf8.IsValid(reader.ValueSpan))
-                {
-                    throw new JsonException("a string in data is not valid UTF-8");
                 }
             }
         }
