@@ -101,7 +101,9 @@ public sealed class CosmosFlagStore : IFlagStore
             throw new ArgumentException("A review resolves or dismisses a flag.", nameof(review));
         }
 
-        return await UpdateAsync(gameId, id, f => f with { Status = review.Status, Comment = review.Comment, ResolvedBy = review.By, ResolvedAt = review.At }, cancellationToken)
+        // The ETag-guarded replace in UpdateAsync makes "still open" and the review one atomic step.
+        return await UpdateAsync(
+                gameId, id, f => f.Status != FlagStatus.Open ? null : f with { Status = review.Status, Comment = review.Comment, ResolvedBy = review.By, ResolvedAt = review.At }, cancellationToken)
             .ConfigureAwait(false);
     }
 

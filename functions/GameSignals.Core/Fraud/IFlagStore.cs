@@ -10,7 +10,11 @@ public interface IFlagStore
 
     ValueTask<FlagPage> QueryAsync(FlagQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Resolves or dismisses a flag with a comment and who and when; null when there is no such flag.</summary>
+    /// <summary>
+    /// Resolves or dismisses an open flag with a comment and who and when, in one conditional write: of two reviews
+    /// at the same moment only one lands. Returns the flag as stored afterwards (reviewed by this review, or by the
+    /// one that came first); null when there is no such flag.
+    /// </summary>
     ValueTask<FraudFlag?> ReviewAsync(string gameId, string id, FlagReview review, CancellationToken cancellationToken);
 
     /// <summary>Records that the flag's block action was published.</summary>

@@ -74,9 +74,9 @@ public sealed class InMemoryFlagStore : IFlagStore
 
         lock (_gate)
         {
-            if (!_flags.TryGetValue(Key(gameId, id), out var flag))
+            if (!_flags.TryGetValue(Key(gameId, id), out var flag) || flag.Status != FlagStatus.Open)
             {
-                return ValueTask.FromResult<FraudFlag?>(null);
+                return ValueTask.FromResult<FraudFlag?>(flag);
             }
 
             flag = flag with { Status = review.Status, Comment = review.Comment, ResolvedBy = review.By, ResolvedAt = review.At };

@@ -247,21 +247,17 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
             return Problems.BadRequest("The comment is too long.", new Dictionary<string, string[]> { ["comment"] = [$"may be at most {MaxCommentLength} characters"] });
         }
 
-        var cancellationToken = request.HttpContext.RequestAborted;
-        var flag = await flags.GetAsync(gameId, flagId, cancellationToken).ConfigureAwait(false);
+        var review = new FlagReview(status, body.Comment, Caller.NameOf(request), time.GetUtcNow());
+        var flag = await flags.ReviewAsync(gameId, flagId, review, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (flag is null)
         {
             return Problems.NotFound($"Game '{gameId}' has no flag '{flagId}'.");
         }
 
-        if (flag.Status != FlagStatus.Open)
-        {
-            return Problems.Conflict($"The flag was already {Status(flag.Status)} by {flag.ResolvedBy} at {flag.ResolvedAt:O}.");
-        }
-
-        var who = Caller.NameOf(request);
-        var reviewed = await flags.ReviewAsync(gameId, flagId, new FlagReview(status, body.Comment, who, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        return reviewed is null ? Problems.NotFound($"Game '{gameId}' has no flag '{flagId}'.") : Json(reviewed, FraudAdminJson.Default.FraudFlag);
+        // The store reviews only an open flag; a flag that an earlier review closed comes back as that review left it.
+        return flag.Status == review.Status && flag.ResolvedBy == review.By && flag.ResolvedAt == review.At && flag.Comment == review.Comment
+            ? Json(flag, FraudAdminJson.Default.FraudFlag)
+            : Problems.Conflict($"The flag was already {Status(flag.Status)} by {flag.ResolvedBy} at {flag.ResolvedAt:O}.");
     }
 
     private static string Status(FlagStatus status) => JsonSerializer.Serialize(status, FraudAdminJson.Default.FlagStatus).Trim('"');

@@ -85,6 +85,23 @@ public sealed class FlagStoreTests
     }
 
     [Fact]
+    public async Task Of_two_reviews_at_the_same_moment_exactly_one_lands_and_the_other_sees_it()
+    {
+        var store = new InMemoryFlagStore();
+        var flag = Flag("e1", "u1", FraudReasons.DeviceFarm, 0);
+        await store.CreateAsync(flag, CancellationToken.None);
+        var at = FraudHarness.T0.AddHours(1);
+
+        var reviews = await Task.WhenAll(
+            Task.Run(() => store.ReviewAsync("odin", flag.Id, new FlagReview(FlagStatus.Resolved, "banned", "alice", at), CancellationToken.None).AsTask()),
+            Task.Run(() => store.ReviewAsync("odin", flag.Id, new FlagReview(FlagStatus.Dismissed, "false alarm", "bob", at), CancellationToken.None).AsTask()));
+
+        var stored = await store.GetAsync("odin", flag.Id, CancellationToken.None);
+        Assert.All(reviews, r => Assert.Equal(stored, r));
+        Assert.True(stored!.ResolvedBy is "alice" or "bob", stored.ResolvedBy);
+    }
+
+    [Fact]
     public void A_flag_serialises_with_the_contract_fields()
     {
         var json = JsonDocument.Parse(Flag("e1", "u1", FraudReasons.DeviceFarm, 0).ToJson()).RootElement;

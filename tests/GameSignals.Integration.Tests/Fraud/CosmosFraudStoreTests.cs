@@ -116,6 +116,21 @@ public sealed class CosmosFraudStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_two_reviews_at_the_same_moment_exactly_one_lands_and_the_other_sees_it()
+    {
+        var flag = Flag("e1", "u1", FraudReasons.DeviceFarm, T0);
+        await _flags.CreateAsync(flag, CancellationToken.None);
+
+        var reviews = await Task.WhenAll(
+            _flags.ReviewAsync("odin", flag.Id, new FlagReview(FlagStatus.Resolved, "banned", "alice", T0.AddHours(1)), CancellationToken.None).AsTask(),
+            _flags.ReviewAsync("odin", flag.Id, new FlagReview(FlagStatus.Dismissed, "false alarm", "bob", T0.AddHours(1)), CancellationToken.None).AsTask());
+
+        var stored = await _flags.GetAsync("odin", flag.Id, CancellationToken.None);
+        Assert.True(stored!.ResolvedBy is "alice" or "bob", stored.ResolvedBy);
+        Assert.All(reviews, r => Assert.Equal((stored.Status, stored.ResolvedBy, stored.Comment), (r!.Status, r.ResolvedBy, r.Comment)));
+    }
+
+    [Fact]
     public async Task Sightings_are_kept_once_per_event_and_forgotten_behind_the_retention_in_event_time()
     {
         await _sightings.AddAsync("odin", "2001:db8::/64", Sighting("e1", "d1", T0), CancellationToken.None);
