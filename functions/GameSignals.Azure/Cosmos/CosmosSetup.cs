@@ -10,7 +10,8 @@ public sealed record CosmosContainerSpec(string Name, string PartitionKeyPath, i
 /// <summary>Builds the app's one <see cref="CosmosClient"/> and creates the database and containers when asked.</summary>
 public static class CosmosSetup
 {
-    public static CosmosClient CreateClient(CosmosOptions options, TokenCredential credential)
+    /// <param name="handlers">Request handlers to put in the client's pipeline (tests inject faults with one); none in the app.</param>
+    public static CosmosClient CreateClient(CosmosOptions options, TokenCredential credential, IEnumerable<RequestHandler>? handlers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credential);
@@ -26,6 +27,11 @@ public static class CosmosSetup
             RequestTimeout = TimeSpan.FromSeconds(10),
             EnableContentResponseOnWrite = false,
         };
+        foreach (var handler in handlers ?? [])
+        {
+            clientOptions.CustomHandlers.Add(handler);
+        }
+
         if (options.IsLocalEmulator)
         {
             // Local emulators and the stand-in serve a self-signed certificate on one endpoint, over HTTP only.

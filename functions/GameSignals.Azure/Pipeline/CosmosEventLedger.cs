@@ -20,8 +20,10 @@ namespace GameSignals.Azure.Pipeline;
 /// Lookups are point reads in parallel (bounded), the cheapest Cosmos operation, and the only kind
 /// the local stand-in serves faithfully (its queries and ReadMany do not work). Recording is a create
 /// per event: a conflict means another delivery recorded it first, which is the same outcome.
-/// Throttling and transient errors are retried by the client; anything still failing throws, so the
-/// host redelivers the batch.
+/// Throttling and transient errors are retried by the client, then by <see cref="StoreRetry"/> for each
+/// point operation on its own: one unlucky read of a batch's hundreds no longer throws all of them away
+/// (the pipeline's retry of the whole lookup stays as the outer line). Anything still failing throws, so
+/// the host redelivers the batch.
 /// </remarks>
 public sealed class CosmosEventLedger : IEventLedger
 {
@@ -29,13 +31,16 @@ public sealed class CosmosEventLedger : IEventLedger
 
     private readonly Container _container;
     private readonly int _concurrency;
+    private readonly StoreRetry _retry;
 
-    public CosmosEventLedger(CosmosClient client, IOptions<CosmosOptions> options)
+    /// <param name="retry">The app's retry; when null (tests), one with its defaults and the Azure classifier.</param>
+    public CosmosEventLedger(CosmosClient client, IOptions<CosmosOptions> options, StoreRetry? retry = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _container = client.GetContainer(options.Value.Database, ContainerName);
         _concurrency = Math.Max(1, options.Value.MaxConcurrency);
+        _retry = retry ?? new StoreRetry(classifiers: [new AzureTransientFailures()]);
     }
 
     /// <summary>The container this ledger needs, for <see cref="CosmosSetup.EnsureResourcesAsync"/>.</summary>
@@ -63,17 +68,10 @@ public sealed class CosmosEventLedger : IEventLedger
         var found = new ConcurrentDictionary<EventKey, LedgerEntry>();
         await Parallel.ForEachAsync(keys, Parallelism(cancellationToken), async (key, ct) =>
         {
-            var id = IdFor(key);
-            using var response = await _container.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: ct).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            if (await _retry.ExecuteAsync(static (s, ct) => s.Ledger.ReadAsync(s.Key, ct), (Ledger: this, Key: key), ct).ConfigureAwait(false) is { } entry)
             {
-                return;
+                found[key] = entry;
             }
-
-            response.EnsureSuccessStatusCode();
-            var item = await JsonSerializer.DeserializeAsync(response.Content, LedgerJson.Default.LedgerItem, ct).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"Ledger item {id} is empty.");
-            found[key] = new LedgerEntry(key, item.Hub, item.Partition, item.SequenceNumber, item.EventTime);
         }).ConfigureAwait(false);
         return found;
     }
@@ -81,17 +79,36 @@ public sealed class CosmosEventLedger : IEventLedger
     public async ValueTask RecordAsync(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        await Parallel.ForEachAsync(entries, Parallelism(cancellationToken), async (entry, ct) =>
+        await Parallel.ForEachAsync(entries, Parallelism(cancellationToken), (entry, ct) =>
+            _retry.ExecuteAsync(static (s, ct) => s.Ledger.CreateAsync(s.Entry, ct), (Ledger: this, Entry: entry), ct)).ConfigureAwait(false);
+    }
+
+    private async ValueTask<LedgerEntry?> ReadAsync(EventKey key, CancellationToken cancellationToken)
+    {
+        var id = IdFor(key);
+        using var response = await _container.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            var id = IdFor(entry.Key);
-            var item = new LedgerItem(id, entry.Key.Source, entry.Key.Id, entry.Hub, entry.Partition, entry.SequenceNumber, entry.EventTime);
-            using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, LedgerJson.Default.LedgerItem), writable: false);
-            using var response = await _container.CreateItemStreamAsync(body, new PartitionKey(id), cancellationToken: ct).ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.Conflict)
-            {
-                response.EnsureSuccessStatusCode();
-            }
-        }).ConfigureAwait(false);
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var item = await JsonSerializer.DeserializeAsync(response.Content, LedgerJson.Default.LedgerItem, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"Ledger item {id} is empty.");
+        return new LedgerEntry(key, item.Hub, item.Partition, item.SequenceNumber, item.EventTime);
+    }
+
+    /// <summary>Records one event; a conflict means another delivery (or an attempt whose answer was lost) recorded it first.</summary>
+    private async ValueTask CreateAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        var id = IdFor(entry.Key);
+        var item = new LedgerItem(id, entry.Key.Source, entry.Key.Id, entry.Hub, entry.Partition, entry.SequenceNumber, entry.EventTime);
+        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, LedgerJson.Default.LedgerItem), writable: false);
+        using var response = await _container.CreateItemStreamAsync(body, new PartitionKey(id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Conflict)
+        {
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
