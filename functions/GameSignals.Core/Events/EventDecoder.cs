@@ -19,6 +19,16 @@ public static class EventDecoder
     /// <summary>The contract's size limit of one event.</summary>
     public const int MaxEventBytes = 256 * 1024;
 
+    /// <summary>
+    /// Event times outside [1970, 9000) are a producer's clock fault, not a game's. Every window (cooldowns, device
+    /// farms, decays, retentions) adds to or subtracts from the time, and at 0001 or 9999 that arithmetic would fail
+    /// in a stage on every redelivery, blocking the partition: such an event is dead-lettered as invalid_time.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestTime = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The first instant refused as too late (see <see cref="EarliestTime"/>).</summary>
+    public static readonly DateTimeOffset LatestTime = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
 
     public static void Decode(ReadOnlyMemory<byte> body, MessageOrigin origin, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
@@ -303,6 +313,10 @@ public static class EventDecoder
             if (!hasZone || !(reader.TryGetDateTimeOffset(out Time) || TryParseLowerCaseForm(reader.GetString()!, out Time)))
             {
                 Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is not an RFC 3339 timestamp");
+            }
+            else if (Time < EarliestTime || Time >= LatestTime)
+            {
+                Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is outside the years 1970 to 8999");
             }
         }
 

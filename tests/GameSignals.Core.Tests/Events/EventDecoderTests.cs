@@ -107,6 +107,8 @@ public class EventDecoderTests
         { Valid.Replace("\"source\":\"/games/odin/kr-01\"", "\"source\":\"\"", StringComparison.Ordinal), DeadLetterReasons.InvalidAttribute, "'source' must not be empty" },
         { Valid.Replace("2026-11-01T12:00:00.000Z", "yesterday", StringComparison.Ordinal), DeadLetterReasons.InvalidTime, "yesterday" },
         { Valid.Replace("2026-11-01T12:00:00.000Z", "2026-11-01T12:00:00", StringComparison.Ordinal), DeadLetterReasons.InvalidTime, "RFC 3339" },
+        { Valid.Replace("2026-11-01T12:00:00.000Z", "9999-12-31T23:59:59Z", StringComparison.Ordinal), DeadLetterReasons.InvalidTime, "years 1970 to 8999" },
+        { Valid.Replace("2026-11-01T12:00:00.000Z", "0001-01-01T00:00:00Z", StringComparison.Ordinal), DeadLetterReasons.InvalidTime, "years 1970 to 8999" },
         { Valid.Replace("\"hp\":120", "\"hp\":\"lots\"", StringComparison.Ordinal), DeadLetterReasons.WrongType, "data.hp must be a number" },
         { Valid.Replace("\"autoBattle\":true", "\"autoBattle\":1", StringComparison.Ordinal), DeadLetterReasons.WrongType, "data.autoBattle must be a boolean" },
         { Valid.Replace("\"data\":{", "\"data\":[{", StringComparison.Ordinal).Replace("}}", "}]}", StringComparison.Ordinal), DeadLetterReasons.WrongType, "data must be a JSON object" },

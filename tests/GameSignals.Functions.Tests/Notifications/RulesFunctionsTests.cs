@@ -71,14 +71,25 @@ public sealed class RulesFunctionsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_dry_run_with_events_at_the_end_of_time_applies_the_cooldown()
+    public async Task A_dry_run_with_a_cooldown_reaching_past_the_end_of_time_applies_it()
     {
-        await _app.Rules.UpsertAsync(NotificationsApp.LongSessionRule(cooldown: "PT1H"), null, CancellationToken.None);
-        var body = $$"""{ "events": [{{NotificationsApp.SessionEnded("e1", "u1", 90, "9999-12-31T23:00:00Z")}}, {{NotificationsApp.SessionEnded("e2", "u1", 90, "9999-12-31T23:59:59Z")}}] }""";
+        await _app.Rules.UpsertAsync(NotificationsApp.LongSessionRule(cooldown: "P3650000D"), null, CancellationToken.None);
+        var body = $$"""{ "events": [{{NotificationsApp.SessionEnded("e1", "u1", 90, "8999-12-31T23:00:00Z")}}, {{NotificationsApp.SessionEnded("e2", "u1", 90, "8999-12-31T23:59:59Z")}}] }""";
 
         var results = Json(await _functions.TestAsync(Request(body), "odin", "long-session")).GetProperty("results");
 
         Assert.Equal(["match", "suppressed"], results.EnumerateArray().Select(r => r.GetProperty("outcome").GetString()));
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    public async Task A_dry_run_event_at_the_end_of_time_is_a_400_naming_it(string time)
+    {
+        await _app.Rules.UpsertAsync(NotificationsApp.LongSessionRule(), null, CancellationToken.None);
+        var body = $$"""{ "events": [{{NotificationsApp.SessionEnded("e1", "u1", 90, time)}}] }""";
+
+        Assert.Contains("events[0]", Errors(await _functions.TestAsync(Request(body), "odin", "long-session")).Keys);
     }
 
     [Fact]
