@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameSignals.Azure.Cosmos;
+using GameSignals.Azure.Notifications;
 using GameSignals.IpRanges;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace GameSignals.Azure.IpRanges;
 /// Entries are validated by Core's <see cref="BlocklistRules"/> before they are written, and stored canonical.
 /// </summary>
 /// <remarks>
-/// Reads, writes and deletes are point operations. Listing is one cross-partition query: the list is small
+/// Reads, writes and deletes are point operations; an entry's version is the item's <c>_etag</c>. Listing is one cross-partition query: the list is small
 /// (operator-edited) and read only by the refresh and the admin API.
 /// </remarks>
 public sealed class CosmosBlocklistStore : IBlocklistStore
@@ -47,22 +48,19 @@ public sealed class CosmosBlocklistStore : IBlocklistStore
         return [.. entries.OrderBy(entry => entry.Id, StringComparer.Ordinal)];
     }
 
-    public async Task<BlocklistEntry?> GetAsync(string id, CancellationToken cancellationToken)
+    public async Task<StoredBlocklistEntry?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        using var response = await _container.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        var item = await JsonSerializer.DeserializeAsync(response.Content, BlocklistJson.Default.BlocklistItem, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidDataException($"Blocklist item {id} is empty.");
-        return item.ToEntry();
+        return await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), BlocklistJson.Default.BlocklistItem, cancellationToken).ConfigureAwait(false) is { } found
+            ? new StoredBlocklistEntry(found.Item.ToEntry(), found.ETag)
+            : null;
     }
 
-    public async Task<BlocklistEntry> UpsertAsync(BlocklistEntry entry, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The precondition is Cosmos's own: an upsert for none, a create (409 when the id exists) for
+    /// <see cref="BlocklistPrecondition.Absent"/>, a replace with the item's <c>_etag</c> as If-Match otherwise.
+    /// </remarks>
+    public async Task<(BlocklistWriteStatus Status, StoredBlocklistEntry? Stored)> UpsertAsync(BlocklistEntry entry, BlocklistPrecondition precondition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (BlocklistRules.Validate(entry, requireId: true) is { } invalid)
@@ -72,23 +70,32 @@ public sealed class CosmosBlocklistStore : IBlocklistStore
 
         var canonical = BlocklistRules.Canonical(entry);
         var item = new BlocklistItem(canonical.Id!, canonical.Cidr, canonical.Asn, canonical.Reason, canonical.Expires, canonical.AddedBy);
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, BlocklistJson.Default.BlocklistItem), writable: false);
-        using var response = await _container.UpsertItemStreamAsync(body, new PartitionKey(item.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        return canonical;
+        var (status, etag) = await CosmosItems.WriteAsync(
+            _container, item.Id, item, new PartitionKey(item.Id), BlocklistJson.Default.BlocklistItem, precondition.IfMatch,
+            upsert: precondition == BlocklistPrecondition.None, cancellationToken).ConfigureAwait(false);
+        return status switch
+        {
+            HttpStatusCode.Created => (BlocklistWriteStatus.Created, new StoredBlocklistEntry(canonical, etag!)),
+            HttpStatusCode.OK => (BlocklistWriteStatus.Replaced, new StoredBlocklistEntry(canonical, etag!)),
+            _ => (BlocklistWriteStatus.PreconditionFailed, null), // 409 (exists), 412 (another version) or 404 (none to match)
+        };
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task<BlocklistWriteStatus> DeleteAsync(string id, string? ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        using var response = await _container.DeleteItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var options = ifMatch is null or "*" ? null : new ItemRequestOptions { IfMatchEtag = ifMatch };
+        using var response = await _container.DeleteItemStreamAsync(id, new PartitionKey(id), options, cancellationToken).ConfigureAwait(false);
+        switch (response.StatusCode)
         {
-            return false;
+            case HttpStatusCode.NotFound:
+                return BlocklistWriteStatus.NotFound;
+            case HttpStatusCode.PreconditionFailed:
+                return BlocklistWriteStatus.PreconditionFailed;
+            default:
+                response.EnsureSuccessStatusCode();
+                return BlocklistWriteStatus.Deleted;
         }
-
-        response.EnsureSuccessStatusCode();
-        return true;
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using GameSignals.Functions.Http;
 using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
@@ -11,14 +9,13 @@ namespace GameSignals.Functions.IpRanges;
 
 /// <summary>
 /// The operators' blocklist: <c>GET /api/blocklist</c>, <c>GET/PUT/DELETE /api/blocklist/{id}</c>. Entries carry an
-/// <c>ETag</c> (a hash of the entry); PUT and DELETE honour <c>If-Match</c> (and PUT <c>If-None-Match: *</c>).
+/// <c>ETag</c> (the store's version of the entry); PUT and DELETE honour <c>If-Match</c> (and PUT <c>If-None-Match: *</c>)
+/// in the store's write itself, so of two writes with the same If-Match one lands and the other is 412.
 /// A change is published by a refresh started in the background: lookups see it once that refresh ends and each
 /// instance has read the new pointer (within <see cref="IpRangesHostOptions.PointerCheckInterval"/>).
 /// </summary>
 public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater updater)
 {
-    /// <summary>The caller's identity under App Service authentication.</summary>
-
     [Function("BlocklistList")]
     public async Task<IActionResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "blocklist")] HttpRequest request)
@@ -38,8 +35,8 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
             return invalid;
         }
 
-        var entry = await store.GetAsync(id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return entry is null ? NotFound(id) : Entry(request, BlocklistEntryResponse.From(entry), StatusCodes.Status200OK);
+        var stored = await store.GetAsync(id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return stored is null ? NotFound(id) : Entry(request, stored, StatusCodes.Status200OK);
     }
 
     [Function("BlocklistPut")]
@@ -65,15 +62,24 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
         }
 
         var cancellationToken = request.HttpContext.RequestAborted;
-        var current = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (Precondition(request, current) is { } failed)
+        var ifNoneMatchAny = request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any));
+        var (ifMatchGiven, ifMatch) = await IfMatchAsync(request, id, cancellationToken).ConfigureAwait(false);
+        if (ifMatchGiven && (ifMatch is null || ifNoneMatchAny))
         {
-            return failed;
+            return Problems.PreconditionFailed(ifMatch is null ? NoMatch : "If-Match and If-None-Match: * cannot both hold.");
         }
 
-        var saved = await store.UpsertAsync(entry, cancellationToken).ConfigureAwait(false);
+        var precondition = ifNoneMatchAny ? BlocklistPrecondition.Absent
+            : ifMatch is null ? BlocklistPrecondition.None
+            : BlocklistPrecondition.Matching(ifMatch);
+        var (status, saved) = await store.UpsertAsync(entry, precondition, cancellationToken).ConfigureAwait(false);
+        if (status == BlocklistWriteStatus.PreconditionFailed)
+        {
+            return Problems.PreconditionFailed(ifNoneMatchAny ? "If-None-Match: * was given but the entry already exists." : Changed);
+        }
+
         _ = updater.RefreshInBackground();
-        return Entry(request, BlocklistEntryResponse.From(saved), current is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return Entry(request, saved!, status == BlocklistWriteStatus.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     [Function("BlocklistDelete")]
@@ -87,61 +93,61 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
         }
 
         var cancellationToken = request.HttpContext.RequestAborted;
-        var current = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (current is null)
+        var (ifMatchGiven, ifMatch) = await IfMatchAsync(request, id, cancellationToken).ConfigureAwait(false);
+        if (ifMatchGiven && ifMatch is null)
         {
-            return NotFound(id);
+            // Nothing can match; the read only tells a missing entry (404, as without If-Match) from a present one.
+            return await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is null ? NotFound(id) : Problems.PreconditionFailed(NoMatch);
         }
 
-        if (Precondition(request, current) is { } failed)
+        switch (await store.DeleteAsync(id, ifMatch, cancellationToken).ConfigureAwait(false))
         {
-            return failed;
+            case BlocklistWriteStatus.NotFound:
+                return NotFound(id);
+            case BlocklistWriteStatus.PreconditionFailed:
+                return Problems.PreconditionFailed(Changed);
+            default:
+                _ = updater.RefreshInBackground();
+                return new NoContentResult();
         }
-
-        if (!await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false))
-        {
-            return NotFound(id); // deleted meanwhile
-        }
-
-        _ = updater.RefreshInBackground();
-        return new NoContentResult();
     }
 
-    /// <summary>The entry's ETag: a hash of what the API shows, so it changes whenever the entry does, whatever the store.</summary>
-    internal static string ETagOf(BlocklistEntryResponse entry) =>
-        $"\"{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(entry, IpRangesJson.Default.BlocklistEntryResponse)))[..32]}\"";
+    private const string NoMatch = "If-Match names no version of this entry: read the entry for its current ETag.";
 
-    private static JsonResult Entry(HttpRequest request, BlocklistEntryResponse entry, int status)
+    private const string Changed = "The entry has changed since it was read, or no longer exists: read it again for its current ETag.";
+
+    private static JsonResult Entry(HttpRequest request, StoredBlocklistEntry stored, int status)
     {
-        request.HttpContext.Response.Headers.ETag = ETagOf(entry);
-        return new JsonResult(entry, IpRangesJson.Default.Options) { StatusCode = status };
+        request.HttpContext.Response.Headers.ETag = ETags.ToHeader(stored.ETag);
+        return new JsonResult(BlocklistEntryResponse.From(stored.Entry), IpRangesJson.Default.Options) { StatusCode = status };
     }
 
-    /// <summary>412 when If-Match names another version (or the entry is missing), or If-None-Match * finds one.</summary>
-    private static ObjectResult? Precondition(HttpRequest request, BlocklistEntry? current)
+    /// <summary>
+    /// Whether <c>If-Match</c> was given, and the store ETag it asks for: <c>*</c>, the one it names, or for a list
+    /// the current one if the list names it (the store matches one). Null when it names no version this API gave.
+    /// </summary>
+    private async Task<(bool Given, string? ETag)> IfMatchAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var headers = request.GetTypedHeaders();
-        if (!string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) && headers.IfMatch.Count == 0)
+        if (string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()))
         {
-            // The typed header drops what does not parse: unchecked, it would make the write unconditional.
-            return Problems.PreconditionFailed("If-Match is not a list of entity tags: read the entry for its current ETag.");
+            return (false, null);
         }
 
-        var currentTag = current is null ? null : new EntityTagHeaderValue(ETagOf(BlocklistEntryResponse.From(current)));
-        if (headers.IfMatch.Count > 0
-            && (currentTag is null || !headers.IfMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(currentTag, useStrongComparison: true))))
+        // The typed header drops what does not parse: such a header names nothing, so it matches nothing.
+        var tags = request.GetTypedHeaders().IfMatch;
+        if (tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any)))
         {
-            return Problems.PreconditionFailed(current is null
-                ? "If-Match was given but the entry does not exist."
-                : "The entry has changed since it was read: read it again for its current ETag.");
+            return (true, "*");
         }
 
-        if (current is not null && headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)))
+        string[] named = [.. tags.Where(tag => !tag.IsWeak).Select(tag => ETags.FromHeader(tag.Tag.ToString())).OfType<string>().Distinct(StringComparer.Ordinal)];
+        if (named.Length <= 1)
         {
-            return Problems.PreconditionFailed("If-None-Match: * was given but the entry already exists.");
+            return (true, named.SingleOrDefault());
         }
 
-        return null;
+        var current = (await store.GetAsync(id, cancellationToken).ConfigureAwait(false))?.ETag;
+        return (true, named.Contains(current, StringComparer.Ordinal) ? current : null);
     }
 
     /// <summary>A 400 naming the id when the route's id breaks Core's id rule.</summary>

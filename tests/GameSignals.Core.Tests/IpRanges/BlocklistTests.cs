@@ -13,16 +13,45 @@ public sealed class BlocklistTests
         var store = new InMemoryBlocklistStore();
         var ct = CancellationToken.None;
 
-        var added = await store.UpsertAsync(new BlocklistEntry("::ffff:192.0.2.0/120", null, "ring", Now.AddDays(1), "ops", "r1"), ct);
-        await store.UpsertAsync(new BlocklistEntry(null, 64500, "hosting", null, "ops", "a1"), ct);
-        await store.UpsertAsync(new BlocklistEntry(null, 64501, "hosting, corrected", null, "ops", "a1"), ct);
+        var (status, added) = await store.UpsertAsync(new BlocklistEntry("::ffff:192.0.2.0/120", null, "ring", Now.AddDays(1), "ops", "r1"), BlocklistPrecondition.None, ct);
+        await store.UpsertAsync(new BlocklistEntry(null, 64500, "hosting", null, "ops", "a1"), BlocklistPrecondition.None, ct);
+        var (replaced, _) = await store.UpsertAsync(new BlocklistEntry(null, 64501, "hosting, corrected", null, "ops", "a1"), BlocklistPrecondition.None, ct);
 
-        Assert.Equal("192.0.2.0/24", added.Cidr);
+        Assert.Equal((BlocklistWriteStatus.Created, BlocklistWriteStatus.Replaced), (status, replaced));
+        Assert.Equal("192.0.2.0/24", added!.Entry.Cidr);
         Assert.Equal(["a1", "r1"], (await store.ListAsync(ct)).Select(entry => entry.Id));
-        Assert.Equal(64501u, (await store.GetAsync("a1", ct))!.Asn);
-        Assert.True(await store.DeleteAsync("a1", ct));
-        Assert.False(await store.DeleteAsync("a1", ct));
+        Assert.Equal(64501u, (await store.GetAsync("a1", ct))!.Entry.Asn);
+        Assert.Equal(BlocklistWriteStatus.Deleted, await store.DeleteAsync("a1", null, ct));
+        Assert.Equal(BlocklistWriteStatus.NotFound, await store.DeleteAsync("a1", null, ct));
         Assert.Null(await store.GetAsync("a1", ct));
+    }
+
+    [Fact]
+    public async Task Of_concurrent_writes_with_the_same_If_Match_exactly_one_lands_and_the_others_fail_the_precondition()
+    {
+        var store = new InMemoryBlocklistStore();
+        var (_, read) = await store.UpsertAsync(new BlocklistEntry(null, 64500, "first", Id: "a1"), BlocklistPrecondition.None, CancellationToken.None);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            store.UpsertAsync(new BlocklistEntry(null, 64500, $"writer {i}", Id: "a1"), BlocklistPrecondition.Matching(read!.ETag), CancellationToken.None))));
+
+        var winner = Assert.Single(outcomes, outcome => outcome.Status == BlocklistWriteStatus.Replaced);
+        Assert.All(outcomes.Where(outcome => outcome != winner), outcome => Assert.Equal((BlocklistWriteStatus.PreconditionFailed, null), outcome));
+        Assert.Equal(winner.Stored, await store.GetAsync("a1", CancellationToken.None));
+        Assert.Equal(BlocklistWriteStatus.PreconditionFailed, await store.DeleteAsync("a1", read!.ETag, CancellationToken.None));
+        Assert.NotNull(await store.GetAsync("a1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_create_that_must_not_find_the_id_and_an_If_Match_on_a_missing_entry_fail_the_precondition()
+    {
+        var store = new InMemoryBlocklistStore();
+        var entry = new BlocklistEntry(null, 64500, "r", Id: "a1");
+
+        Assert.Equal(BlocklistWriteStatus.PreconditionFailed, (await store.UpsertAsync(entry, BlocklistPrecondition.Matching("*"), CancellationToken.None)).Status);
+        Assert.Equal(BlocklistWriteStatus.Created, (await store.UpsertAsync(entry, BlocklistPrecondition.Absent, CancellationToken.None)).Status);
+        Assert.Equal(BlocklistWriteStatus.PreconditionFailed, (await store.UpsertAsync(entry with { Reason = "r2" }, BlocklistPrecondition.Absent, CancellationToken.None)).Status);
+        Assert.Equal("r", (await store.GetAsync("a1", CancellationToken.None))!.Entry.Reason);
     }
 
     [Theory]
@@ -39,7 +68,7 @@ public sealed class BlocklistTests
         var store = new InMemoryBlocklistStore();
 
         var error = await Assert.ThrowsAsync<BlocklistValidationException>(
-            () => store.UpsertAsync(new BlocklistEntry(cidr, asn, reason, null, null, id), CancellationToken.None));
+            () => store.UpsertAsync(new BlocklistEntry(cidr, asn, reason, null, null, id), BlocklistPrecondition.None, CancellationToken.None));
 
         Assert.Equal(field, error.Field);
         Assert.Empty(await store.ListAsync(CancellationToken.None));

@@ -150,7 +150,7 @@ public sealed class IpRangesRefresherTests : IDisposable
     {
         var services = Start();
         await services.GetRequiredService<IBlocklistStore>().UpsertAsync(
-            new BlocklistEntry(null, 64600, "farm ASN", null, "ops", "asn-64600"), CancellationToken.None);
+            new BlocklistEntry(null, 64600, "farm ASN", null, "ops", "asn-64600"), BlocklistPrecondition.None, CancellationToken.None);
 
         await services.GetRequiredService<IpRangesRefresher>().RefreshAsync(CancellationToken.None);
         var current = services.GetRequiredService<CurrentRangeTable>();

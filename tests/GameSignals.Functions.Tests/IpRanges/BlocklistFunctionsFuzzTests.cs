@@ -52,7 +52,7 @@ public sealed class BlocklistFunctionsFuzzTests
     private static async Task<IpRangesApp> SeededAppAsync()
     {
         var app = new IpRangesApp();
-        await app.Store.UpsertAsync(new BlocklistEntry("203.0.113.0/24", null, "abuse", Id: "b1"), CancellationToken.None);
+        await app.Store.UpsertAsync(new BlocklistEntry("203.0.113.0/24", null, "abuse", Id: "b1"), BlocklistPrecondition.None, CancellationToken.None);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using GameSignals.Functions.Http;
 using GameSignals.Functions.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,7 @@ public sealed class BlocklistFunctionsTests
 
         Assert.Equal(StatusCodes.Status201Created, status);
         Assert.Equal(new BlocklistEntryResponse("ring-1", "203.0.113.0/24", null, "chargeback ring", null, "alice@example.com"), entry);
-        Assert.Equal(BlocklistFunctions.ETagOf(entry), request.HttpContext.Response.Headers.ETag.ToString());
+        Assert.Equal(ETags.ToHeader((await app.Store.GetAsync("ring-1", CancellationToken.None))!.ETag), request.HttpContext.Response.Headers.ETag.ToString());
         Assert.Equal(IpRangesRefreshOutcome.Published, (await app.Updater.LastBackgroundRefresh!)!.Outcome);
         var matches = new List<BlocklistEntry>();
         app.Table.GetBlocklistMatches(IPAddress.Parse("203.0.113.77"), Now, matches);
@@ -49,7 +50,7 @@ public sealed class BlocklistFunctionsTests
 
         Assert.Equal((StatusCodes.Status200OK, "second"), (status, entry.Reason));
         Assert.NotEqual(firstTag, second.HttpContext.Response.Headers.ETag.ToString());
-        Assert.Equal("second", (await app.Store.GetAsync("x", CancellationToken.None))!.Reason);
+        Assert.Equal("second", (await app.Store.GetAsync("x", CancellationToken.None))!.Entry.Reason);
     }
 
     [Theory]
@@ -79,7 +80,29 @@ public sealed class BlocklistFunctionsTests
 
         Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "third" }""", ("If-Match", staleTag)), "x"), StatusCodes.Status412PreconditionFailed);
 
-        Assert.Equal("second", (await app.Store.GetAsync("x", CancellationToken.None))!.Reason);
+        Assert.Equal("second", (await app.Store.GetAsync("x", CancellationToken.None))!.Entry.Reason);
+    }
+
+    [Fact]
+    public async Task Of_two_writes_with_the_same_If_Match_the_second_is_412_and_writes_nothing_even_when_the_first_changed_no_field()
+    {
+        await using var app = new IpRangesApp();
+        var created = Request("""{ "asn": 64512, "reason": "first" }""");
+        await app.Blocklist.PutAsync(created, "x");
+        await app.Updater.LastBackgroundRefresh!;
+        var readTag = created.HttpContext.Response.Headers.ETag.ToString();
+        var winner = Request("""{ "asn": 64512, "reason": "first" }""", ("If-Match", readTag));
+        await app.Blocklist.PutAsync(winner, "x");
+        var winnerRefresh = app.Updater.LastBackgroundRefresh;
+
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64513, "reason": "second" }""", ("If-Match", readTag)), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.DeleteAsync(Request(headers: ("If-Match", readTag)), "x"), StatusCodes.Status412PreconditionFailed);
+
+        var stored = (await app.Store.GetAsync("x", CancellationToken.None))!;
+        Assert.Equal((64512u, "first"), (stored.Entry.Asn, stored.Entry.Reason));
+        Assert.Equal(winner.HttpContext.Response.Headers.ETag.ToString(), ETags.ToHeader(stored.ETag));
+        Assert.Same(winnerRefresh, app.Updater.LastBackgroundRefresh);
+        await winnerRefresh!;
     }
 
     [Fact]
@@ -93,7 +116,7 @@ public sealed class BlocklistFunctionsTests
         var (created, _) = Json<BlocklistEntryResponse>(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "r" }""", ("If-None-Match", "*")), "x"));
         Assert.Equal(StatusCodes.Status201Created, created);
         Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64513, "reason": "r2" }""", ("If-None-Match", "*")), "x"), StatusCodes.Status412PreconditionFailed);
-        Assert.Equal(64512u, (await app.Store.GetAsync("x", CancellationToken.None))!.Asn);
+        Assert.Equal(64512u, (await app.Store.GetAsync("x", CancellationToken.None))!.Entry.Asn);
     }
 
     [Theory]

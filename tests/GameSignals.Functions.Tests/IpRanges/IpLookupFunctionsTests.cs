@@ -26,8 +26,8 @@ public sealed class IpLookupFunctionsTests
     public async Task After_a_refresh_an_address_shows_its_AS_every_cloud_range_every_block_and_the_snapshot_version()
     {
         await using var app = new IpRangesApp((RangeSourceKind.Aws, Aws), (RangeSourceKind.Ip2Asn, Ip2Asn));
-        await app.Store.UpsertAsync(new BlocklistEntry(null, 16509, "cloud abuse", Id: "as-16509", AddedBy: "ops"), CancellationToken.None);
-        await app.Store.UpsertAsync(new BlocklistEntry("52.95.4.0/22", null, "expired", app.Time.GetUtcNow().AddDays(-1), Id: "old"), CancellationToken.None);
+        await app.Store.UpsertAsync(new BlocklistEntry(null, 16509, "cloud abuse", Id: "as-16509", AddedBy: "ops"), BlocklistPrecondition.None, CancellationToken.None);
+        await app.Store.UpsertAsync(new BlocklistEntry("52.95.4.0/22", null, "expired", app.Time.GetUtcNow().AddDays(-1), Id: "old"), BlocklistPrecondition.None, CancellationToken.None);
 
         var (_, refresh) = Json<RefreshResponse>(await app.Lookup.RefreshAsync(Request()));
         var (_, body) = Json<IpLookupResponse>(await app.Lookup.LookupAsync(Request(), "52.95.4.10"));
