@@ -84,21 +84,18 @@ internal sealed class ReplayRunner : IDisposable
 
         var stores = ReplayStores.Load(config, options.WithStages, options.LedgerRetention);
         var faults = options.FaultRate > 0 || options.CrashEvery > 0 ? new FaultInjector(options.FaultRate, options.FaultSeed) : null;
-        var runner = new ReplayRunner(stores, faults, options);
-        using var disposeLast = runner;
+        using var runner = new ReplayRunner(stores, faults, options);
         var clock = Stopwatch.StartNew();
         await console.RunWithProgressAsync("replay", totalBytes, "bytes", report => runner.ProcessAsync(report, cancellationToken)).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
 
         // Reading the final state for the outputs is not part of the run: no faults there.
         faults?.Enabled = false;
-        var services = runner._instance;
-
         var outputs = new SortedDictionary<string, long>(StringComparer.Ordinal)
         {
-            [DeadLetterFile] = WriteDeadLetters(services.GetRequiredService<InMemoryDeadLetterStore>(), options.OutDirectory),
+            [DeadLetterFile] = WriteDeadLetters(stores.DeadLetters, options.OutDirectory),
         };
-        foreach (var output in services.GetServices<IReplayOutput>())
+        foreach (var output in runner._instance.GetServices<IReplayOutput>())
         {
             var stream = File.Create(Path.Combine(options.OutDirectory, output.FileName));
             await using (stream.ConfigureAwait(false))

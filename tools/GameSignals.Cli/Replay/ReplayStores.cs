@@ -89,7 +89,6 @@ internal sealed class ReplayStores
             services.AddSingleton(IpRanges);
         }
 
-        services.AddSingleton(DeadLetters);
         services.AddSingleton(Notifications);
         services.AddSingleton(Flags);
         services.AddSingleton(Profiles);
