@@ -518,7 +518,7 @@ internal sealed class StreamGenerator : IDisposable
     /// <summary>An App Store receipt (contract §2): an ES256 JWS with the test chain in x5c; broken on request.</summary>
     private byte[] AppStoreReceipt(string transactionId, string product, int game, bool broken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new AppStoreTransaction(transactionId, transactionId, $"com.example.{Games[game]}", product, 1761998400000 + _clockMs, 1, "Consumable"), GeneratorJsonContext.Default.AppStoreTransaction);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new AppStoreTransaction(transactionId, transactionId, $"com.example.{Games[game]}", product, 1761998400000 + _clockMs, 1, "Consumable", "Production"), GeneratorJsonContext.Default.AppStoreTransaction);
         var signingInput = Encoding.ASCII.GetBytes($"{Encoding.ASCII.GetString(_appStoreHeader)}.{Base64Url.EncodeToString(payload)}");
         var signature = TestKeys.SignEs256Deterministic(signingInput);
         if (broken)
