@@ -32,14 +32,24 @@ public sealed partial class FraudConfigCache(
             _ when stored.ETag == known?.ETag => known with { CheckedAt = time.GetTimestamp() },
             _ => Compile(stored, known),
         };
-        _entries[gameId] = entry;
-        if (known?.Policy is { } replaced && !ReferenceEquals(replaced, entry.Policy))
+        if (known is null ? _entries.TryAdd(gameId, entry) : _entries.TryUpdate(gameId, entry, known))
         {
-            // Frees the old version's parsed receipt keys once the verifications still using it are done.
-            replaced.Dispose();
+            if (known?.Policy is { } replaced && !ReferenceEquals(replaced, entry.Policy))
+            {
+                // Frees the old version's parsed receipt keys once the verifications still using it are done.
+                replaced.Dispose();
+            }
+
+            return entry.Policy;
         }
 
-        return entry.Policy;
+        // Another caller refreshed this game meanwhile: its version stays, the one compiled here goes.
+        if (entry.Policy is { } compiled && !ReferenceEquals(compiled, known?.Policy))
+        {
+            compiled.Dispose();
+        }
+
+        return _entries.GetValueOrDefault(gameId)?.Policy;
     }
 
     private Entry Compile(StoredFraudConfig stored, Entry? known)
