@@ -4,8 +4,8 @@ using GameSignals.Events;
 
 namespace GameSignals.Notifications.Conditions;
 
-/// <summary>Static types the checker knows; <see cref="Dyn"/> is anything read from <c>data</c>.</summary>
-internal enum CelType { Dyn, Int, Double, String, Bool, Null, List, Map }
+/// <summary>Static types the checker knows; <see cref="Dyn"/> is anything read from <c>data</c>, <see cref="Number"/> an int or a double.</summary>
+internal enum CelType { Dyn, Int, Double, Number, String, Bool, Null, List, Map }
 
 /// <summary>
 /// Type-checks a parsed expression (every problem, with its position) and compiles it into a
@@ -77,6 +77,7 @@ internal sealed class CelCompiler
         CelType.Dyn => "dyn",
         CelType.Int => "int",
         CelType.Double => "double",
+        CelType.Number => "number",
         CelType.String => "string",
         CelType.Bool => "bool",
         CelType.Null => "null",
@@ -84,7 +85,7 @@ internal sealed class CelCompiler
         _ => "map",
     };
 
-    private static bool IsNumber(CelType t) => t is CelType.Int or CelType.Double;
+    private static bool IsNumber(CelType t) => t is CelType.Int or CelType.Double or CelType.Number;
 
     private static bool Fits(CelType actual, CelType wanted) =>
         actual == CelType.Dyn || actual == wanted || (IsNumber(actual) && IsNumber(wanted));
@@ -209,7 +210,7 @@ internal sealed class CelCompiler
         }
 
         return IsNumber(type) || type == CelType.Dyn
-            ? (new NegateNode(operand), type)
+            ? (new NegateNode(operand), type == CelType.Dyn ? CelType.Number : type)
             : Fail(unary.Position, $"operator '-' cannot be applied to a {Name(type)}");
     }
 
@@ -260,7 +261,10 @@ internal sealed class CelCompiler
                 }
 
                 // int op int is an int; a double on either side makes a double (the contract's mixing rule).
-                var type = l == CelType.Dyn || r == CelType.Dyn ? CelType.Dyn : l == CelType.Int && r == CelType.Int ? CelType.Int : CelType.Double;
+                var type = l == CelType.Dyn && r == CelType.Dyn ? CelType.Dyn
+                    : l == CelType.Int && r == CelType.Int ? CelType.Int
+                    : l == CelType.Double || r == CelType.Double ? CelType.Double
+                    : CelType.Number;
                 return (new ArithmeticNode(binary.Operator[0], left, right), type);
             case "==" or "!=":
                 var comparable = l == r || l == CelType.Dyn || r == CelType.Dyn || l == CelType.Null || r == CelType.Null || (IsNumber(l) && IsNumber(r));
