@@ -230,35 +230,11 @@ internal static class CelLexer
             case '\\' or '\'' or '"' or '`' or '?':
                 value.Append(escape);
                 return;
-            case 'a':
-                value.Append('\a');
+            case 'a' or 'b' or 'f' or 'n' or 'r' or 't' or 'v':
+                value.Append(escape switch { 'a' => '\a', 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => '\v' });
                 return;
-            case 'b':
-                value.Append('\b');
-                return;
-            case 'f':
-                value.Append('\f');
-                return;
-            case 'n':
-                value.Append('\n');
-                return;
-            case 'r':
-                value.Append('\r');
-                return;
-            case 't':
-                value.Append('\t');
-                return;
-            case 'v':
-                value.Append('\v');
-                return;
-            case 'x' or 'X':
-                AppendCodePoint(value, ReadDigits(text, ref i, 2, 16, at), at);
-                return;
-            case 'u':
-                AppendCodePoint(value, ReadDigits(text, ref i, 4, 16, at), at);
-                return;
-            case 'U':
-                AppendCodePoint(value, ReadDigits(text, ref i, 8, 16, at), at);
+            case 'x' or 'X' or 'u' or 'U':
+                AppendCodePoint(value, ReadDigits(text, ref i, escape switch { 'u' => 4, 'U' => 8, _ => 2 }, 16, at), at);
                 return;
             case >= '0' and <= '3':
                 i--;
