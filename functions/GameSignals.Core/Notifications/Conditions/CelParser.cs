@@ -67,9 +67,14 @@ internal sealed class CelParser
 
     private void Enter(int position)
     {
-        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (++_depth > MaxDepth)
         {
             throw TooDeep(position);
+        }
+
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new CelSyntaxException(position, "the expression is nested too deeply for the available stack");
         }
     }
 
