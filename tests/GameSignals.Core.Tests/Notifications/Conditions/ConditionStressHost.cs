@@ -18,13 +18,14 @@ public static class ConditionStressHost
 
     /// <summary>
     /// Reads conditions (one JSON string per line) from stdin, compiles and evaluates each on a thread with a
-    /// 1.5 MiB stack, and writes one JSON line per condition: the outcome, or the first error's cause.
+    /// 1.5 MiB stack (or the size given), and writes one JSON line per condition: the outcome, or the first error's cause.
     /// </summary>
     public static int Main(string[] args)
     {
-        if (args is not [Command])
+        var stackSize = StackSize;
+        if (args is not ([Command] or [Command, _]) || (args.Length == 2 && !int.TryParse(args[1], out stackSize)))
         {
-            Console.Error.WriteLine($"usage: {Command} < conditions (one JSON string per line)");
+            Console.Error.WriteLine($"usage: {Command} [stack size in bytes] < conditions (one JSON string per line)");
             return 2;
         }
 
@@ -35,7 +36,7 @@ public static class ConditionStressHost
         }
 
         var answers = new List<string>(conditions.Count);
-        var worker = new Thread(() => answers.AddRange(conditions.Select(Answer)), StackSize);
+        var worker = new Thread(() => answers.AddRange(conditions.Select(Answer)), stackSize);
         worker.Start();
         worker.Join();
         foreach (var answer in answers)

@@ -54,6 +54,17 @@ public class HostileConditionTests
         Assert.Equal((2 * CelParser.MaxDepth) - 1, error.Position); // the 100th +
     }
 
+    [Fact]
+    public void On_a_stack_too_small_for_the_nesting_limit_the_stack_check_refuses_instead_of_overflowing()
+    {
+        var deepest = new string('(', CelParser.MaxDepth - 1) + "data.n == 1" + new string(')', CelParser.MaxDepth - 1);
+
+        var answers = RunInChildProcess([deepest, "data.n == 1"], stackSize: 256 * 1024);
+
+        Assert.Contains("nested too deeply for the available stack", answers[0], StringComparison.Ordinal);
+        Assert.Contains("Match", answers[1], StringComparison.Ordinal);
+    }
+
     [Property(MaxTest = 3)]
     public Property Generated_deep_and_long_conditions_never_crash_the_process() =>
         Prop.ForAll(Arb.From(Gen.ArrayOf(Expression(6), 150)), conditions =>
@@ -89,7 +100,7 @@ public class HostileConditionTests
         string.Concat(Enumerable.Repeat(prefix, times)) + inner + new string(')', prefix.Count(c => c == '(') * times);
 
     /// <summary>Runs the conditions in a child process and returns its answers, one per condition, after it exited 0.</summary>
-    private static List<string> RunInChildProcess(IReadOnlyList<string> conditions)
+    private static List<string> RunInChildProcess(IReadOnlyList<string> conditions, int stackSize = ConditionStressHost.StackSize)
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
         var start = new ProcessStartInfo(host)
@@ -100,6 +111,7 @@ public class HostileConditionTests
         };
         start.ArgumentList.Add(typeof(ConditionStressHost).Assembly.Location);
         start.ArgumentList.Add(ConditionStressHost.Command);
+        start.ArgumentList.Add(stackSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var child = Process.Start(start)!;
         var output = child.StandardOutput.ReadToEndAsync();
         var error = child.StandardError.ReadToEndAsync();
