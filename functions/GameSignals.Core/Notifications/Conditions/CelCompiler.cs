@@ -1,10 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using GameSignals.Events;
 
 namespace GameSignals.Notifications.Conditions;
 
-/// <summary>Static types the checker knows; <see cref="Dyn"/> is anything read from <c>data</c>.</summary>
-internal enum CelType { Dyn, Int, Double, String, Bool, Null, List, Map }
+/// <summary>Static types the checker knows; <see cref="Dyn"/> is anything read from <c>data</c>, <see cref="Number"/> an int or a double.</summary>
+internal enum CelType { Dyn, Int, Double, Number, String, Bool, Null, List, Map }
 
 /// <summary>
 /// Type-checks a parsed expression (every problem, with its position) and compiles it into a
@@ -76,6 +77,7 @@ internal sealed class CelCompiler
         CelType.Dyn => "dyn",
         CelType.Int => "int",
         CelType.Double => "double",
+        CelType.Number => "number",
         CelType.String => "string",
         CelType.Bool => "bool",
         CelType.Null => "null",
@@ -83,7 +85,7 @@ internal sealed class CelCompiler
         _ => "map",
     };
 
-    private static bool IsNumber(CelType t) => t is CelType.Int or CelType.Double;
+    private static bool IsNumber(CelType t) => t is CelType.Int or CelType.Double or CelType.Number;
 
     private static bool Fits(CelType actual, CelType wanted) =>
         actual == CelType.Dyn || actual == wanted || (IsNumber(actual) && IsNumber(wanted));
@@ -94,25 +96,35 @@ internal sealed class CelCompiler
         return (new ConstantNode(CelValue.Error), CelType.Dyn);
     }
 
-    private (CelNode Node, CelType Type) Visit(CelExpr expr) => expr switch
+    private (CelNode Node, CelType Type) Visit(CelExpr expr)
     {
-        CelLiteral literal => VisitLiteral(literal),
-        CelIdent ident => VisitIdent(ident),
-        CelSelect select => VisitSelect(select),
-        CelCall call => VisitCall(call),
-        CelUnary unary => VisitUnary(unary),
-        CelBinary binary => VisitBinary(binary),
-        CelList list => Fail(list.Position, "a list can only appear on the right of 'in'"),
-        _ => Fail(expr.Position, "unsupported expression"),
-    };
+        // The parser bounds the tree's height; this is the last line should a caller's stack still be too small.
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            return Fail(expr.Position, "the expression is nested too deeply for the available stack");
+        }
 
-    private static (CelNode, CelType) VisitLiteral(CelLiteral literal) => literal.Kind switch
+        return expr switch
+        {
+            CelLiteral literal => (new ConstantNode(literal.Value), TypeOf(literal.Value)),
+            CelIdent ident => VisitIdent(ident),
+            CelSelect select => VisitSelect(select),
+            CelCall call => VisitCall(call),
+            CelUnary unary => VisitUnary(unary),
+            CelLogical logical => VisitLogical(logical),
+            CelBinary binary => VisitBinary(binary),
+            CelList list => Fail(list.Position, "a list can only appear on the right of 'in'"),
+            _ => Fail(expr.Position, "unsupported expression"),
+        };
+    }
+
+    private static CelType TypeOf(CelValue value) => value.Kind switch
     {
-        CelLiteralKind.Int => (new ConstantNode(CelValue.FromNumber(literal.Number)), CelType.Int),
-        CelLiteralKind.Double => (new ConstantNode(CelValue.FromNumber(literal.Number)), CelType.Double),
-        CelLiteralKind.String => (new ConstantNode(CelValue.FromString(literal.Text!)), CelType.String),
-        CelLiteralKind.Bool => (new ConstantNode(CelValue.FromBool(literal.Bool)), CelType.Bool),
-        _ => (new ConstantNode(CelValue.Null), CelType.Null),
+        CelKind.IntNumber => CelType.Int,
+        CelKind.DoubleNumber => CelType.Double,
+        CelKind.Text => CelType.String,
+        CelKind.Bool => CelType.Bool,
+        _ => CelType.Null,
     };
 
     private (CelNode, CelType) VisitIdent(CelIdent ident)
@@ -198,8 +210,32 @@ internal sealed class CelCompiler
         }
 
         return IsNumber(type) || type == CelType.Dyn
-            ? (new NegateNode(operand), type)
+            ? (new NegateNode(operand), type == CelType.Dyn ? CelType.Number : type)
             : Fail(unary.Position, $"operator '-' cannot be applied to a {Name(type)}");
+    }
+
+    private (CelNode, CelType) VisitLogical(CelLogical logical)
+    {
+        var op = logical.IsAnd ? "&&" : "||";
+        var nodes = new CelNode[logical.Operands.Count];
+        var types = new CelType[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            (nodes[i], types[i]) = Visit(logical.Operands[i]);
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (!Fits(types[i], CelType.Bool))
+            {
+                // The operator next to the operand: before it, or after it for the first one.
+                var at = logical.OperatorPositions[Math.Max(i - 1, 0)];
+                var (l, r) = i == 0 ? (types[0], types[1]) : (types[i - 1], types[i]);
+                return Fail(at, $"operator '{op}' cannot be applied to {Name(l)} and {Name(r)}");
+            }
+        }
+
+        return (new LogicalNode(logical.IsAnd, nodes), CelType.Bool);
     }
 
     private (CelNode, CelType) VisitBinary(CelBinary binary)
@@ -214,10 +250,6 @@ internal sealed class CelCompiler
         var mismatch = $"operator '{binary.Operator}' cannot be applied to {Name(l)} and {Name(r)}";
         switch (binary.Operator)
         {
-            case "&&" or "||":
-                return Fits(l, CelType.Bool) && Fits(r, CelType.Bool)
-                    ? (new LogicalNode(binary.Operator == "&&", left, right), CelType.Bool)
-                    : Fail(binary.Position, mismatch);
             case "+" when l == CelType.String || r == CelType.String:
                 return Fits(l, CelType.String) && Fits(r, CelType.String)
                     ? (new ArithmeticNode('+', left, right), CelType.String)
@@ -228,15 +260,21 @@ internal sealed class CelCompiler
                     return Fail(binary.Position, mismatch);
                 }
 
-                var type = l == CelType.Int && r == CelType.Int ? CelType.Int : l == CelType.Dyn && r == CelType.Dyn ? CelType.Dyn : CelType.Double;
+                // int op int is an int; a double on either side makes a double (the contract's mixing rule).
+                var type = l == CelType.Dyn && r == CelType.Dyn ? CelType.Dyn
+                    : l == CelType.Int && r == CelType.Int ? CelType.Int
+                    : l == CelType.Double || r == CelType.Double ? CelType.Double
+                    : CelType.Number;
                 return (new ArithmeticNode(binary.Operator[0], left, right), type);
             case "==" or "!=":
                 var comparable = l == r || l == CelType.Dyn || r == CelType.Dyn || l == CelType.Null || r == CelType.Null || (IsNumber(l) && IsNumber(r));
-                return comparable && l is not (CelType.List or CelType.Map) && r is not (CelType.List or CelType.Map)
+                return comparable && l != CelType.List && r != CelType.List
                     ? (new CompareNode(binary.Operator == "==" ? Comparison.Equal : Comparison.NotEqual, left, right), CelType.Bool)
                     : Fail(binary.Position, mismatch);
             default:
-                var ordered = (Fits(l, CelType.Double) && Fits(r, CelType.Double)) || (Fits(l, CelType.String) && Fits(r, CelType.String));
+                var ordered = (Fits(l, CelType.Double) && Fits(r, CelType.Double))
+                    || (Fits(l, CelType.String) && Fits(r, CelType.String))
+                    || (Fits(l, CelType.Bool) && Fits(r, CelType.Bool));
                 if (!ordered)
                 {
                     return Fail(binary.Position, mismatch);
@@ -278,10 +316,10 @@ internal sealed class CelCompiler
             return (new InListNode(item, nodes), CelType.Bool);
         }
 
-        var (array, arrayType) = Visit(binary.Right);
-        return arrayType == CelType.Dyn
-            ? (new InJsonArrayNode(item, array), CelType.Bool)
-            : Fail(binary.Right.Position, $"the right side of 'in' must be a list, not a {Name(arrayType)}");
+        var (container, containerType) = Visit(binary.Right);
+        return containerType is CelType.Dyn or CelType.Map
+            ? (new InJsonNode(item, container), CelType.Bool)
+            : Fail(binary.Right.Position, $"the right side of 'in' must be a list, not a {Name(containerType)}");
     }
 
     /// <summary>Compiles a path (already known to be one) into its node.</summary>

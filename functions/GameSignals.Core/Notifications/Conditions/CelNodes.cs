@@ -19,34 +19,67 @@ internal sealed class EnvelopeNode(Func<GameEvent, string?> read) : CelNode
     public override CelValue Evaluate(GameEvent e) => read(e) is { } text ? CelValue.FromString(text) : CelValue.Missing;
 }
 
-/// <summary><c>data</c> or <c>data.a.b</c>: property names kept as UTF-8 so lookups do not allocate.</summary>
+/// <summary>
+/// <c>data</c> or <c>data.a.b</c>: property names kept as UTF-8 so lookups do not allocate. An absent key is
+/// missing; selecting a field of a value that is not an object (a number, a string, null, an array) is an error.
+/// </summary>
 internal sealed class DataPathNode(byte[][] segments) : CelNode
 {
-    public override CelValue Evaluate(GameEvent e) => TryResolve(e, out var element) ? CelValue.FromJson(element) : CelValue.Missing;
-
-    public bool TryResolve(GameEvent e, out JsonElement element)
+    public override CelValue Evaluate(GameEvent e) => Resolve(e, segments.Length) switch
     {
-        element = e.Data;
+        (CelKind.Json, var element) => CelValue.FromJson(element),
+        (var failure, _) => failure == CelKind.Missing ? CelValue.Missing : CelValue.Error,
+    };
+
+    /// <summary>Follows the first <paramref name="count"/> segments: Json with the element, or Missing or Error.</summary>
+    private (CelKind Kind, JsonElement Element) Resolve(GameEvent e, int count)
+    {
+        var element = e.Data;
         if (element.ValueKind == JsonValueKind.Undefined)
         {
-            return false;
+            return (CelKind.Missing, default);
         }
 
-        foreach (var segment in segments)
+        for (var i = 0; i < count; i++)
         {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(segment, out element))
+            if (element.ValueKind != JsonValueKind.Object)
             {
-                return false;
+                return (CelKind.Error, default);
+            }
+
+            if (!element.TryGetProperty(segments[i], out element))
+            {
+                return (CelKind.Missing, default);
             }
         }
 
-        return true;
+        return (CelKind.Json, element);
+    }
+
+    /// <summary>
+    /// <c>has(data.a.b)</c>: whether the object <c>data.a</c> has the key <c>b</c>; missing when <c>data.a</c> is
+    /// missing and an error when it is not an object, as CEL says. An event without data has no fields.
+    /// </summary>
+    public CelValue Has(GameEvent e)
+    {
+        if (e.Data.ValueKind == JsonValueKind.Undefined && segments.Length == 1)
+        {
+            return CelValue.False;
+        }
+
+        var (kind, parent) = Resolve(e, segments.Length - 1);
+        return kind switch
+        {
+            CelKind.Json when parent.ValueKind == JsonValueKind.Object => CelValue.FromBool(parent.TryGetProperty(segments[^1], out _)),
+            CelKind.Missing => CelValue.Missing,
+            _ => CelValue.Error,
+        };
     }
 }
 
 internal sealed class HasNode(DataPathNode path) : CelNode
 {
-    public override CelValue Evaluate(GameEvent e) => CelValue.FromBool(path.TryResolve(e, out _));
+    public override CelValue Evaluate(GameEvent e) => path.Has(e);
 }
 
 internal sealed class NotNode(CelNode operand) : CelNode
@@ -70,7 +103,8 @@ internal sealed class NegateNode(CelNode operand) : CelNode
         var value = operand.Evaluate(e);
         return value.Kind switch
         {
-            CelKind.Number => CelValue.FromNumber(-value.Number),
+            CelKind.IntNumber => value.AsInt == long.MinValue ? CelValue.Error : CelValue.FromInt(-value.AsInt),
+            CelKind.DoubleNumber => CelValue.FromDouble(-value.AsDouble),
             CelKind.Missing => value,
             _ => CelValue.Error,
         };
@@ -78,31 +112,39 @@ internal sealed class NegateNode(CelNode operand) : CelNode
 }
 
 /// <summary>
-/// <c>&amp;&amp;</c> and <c>||</c> with CEL's commutative error handling: <c>false &amp;&amp; error</c> is false
-/// and <c>true || error</c> is true, whichever side the error is on.
+/// A chain of <c>&amp;&amp;</c> or of <c>||</c> with CEL's commutative error handling: one <c>false</c> (for
+/// <c>&amp;&amp;</c>) or <c>true</c> (for <c>||</c>) decides, whichever side the errors are on.
 /// </summary>
-internal sealed class LogicalNode(bool isAnd, CelNode left, CelNode right) : CelNode
+internal sealed class LogicalNode(bool isAnd, CelNode[] operands) : CelNode
 {
     public override CelValue Evaluate(GameEvent e)
     {
-        var l = left.Evaluate(e);
-        if (l.Kind == CelKind.Bool && l.Bool != isAnd)
+        var failure = CelValue.True;
+        foreach (var operand in operands)
         {
-            return l;
+            var value = operand.Evaluate(e);
+            if (value.Kind == CelKind.Bool)
+            {
+                if (value.Bool != isAnd)
+                {
+                    return value;
+                }
+            }
+            else if (failure.Kind != CelKind.Missing)
+            {
+                failure = value.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+            }
         }
 
-        var r = right.Evaluate(e);
-        if (r.Kind == CelKind.Bool && (r.Bool != isAnd || l.Kind == CelKind.Bool))
-        {
-            return r;
-        }
-
-        return CelOperations.Failure(l, r);
+        return failure.Kind == CelKind.Bool ? CelValue.FromBool(isAnd) : failure;
     }
 }
 
 internal sealed class ArithmeticNode(char op, CelNode left, CelNode right) : CelNode
 {
+    /// <summary>Longest string a concatenation may build, so a chain of <c>+</c> cannot exhaust memory.</summary>
+    public const int MaxConcatenatedLength = 16 * 1024;
+
     public override CelValue Evaluate(GameEvent e)
     {
         var l = left.Evaluate(e);
@@ -112,18 +154,21 @@ internal sealed class ArithmeticNode(char op, CelNode left, CelNode right) : Cel
             return CelOperations.Failure(l, r);
         }
 
-        if (l.Kind == CelKind.Number && r.Kind == CelKind.Number)
+        if (l.Kind == CelKind.IntNumber && r.Kind == CelKind.IntNumber)
         {
-            var result = op switch
+            return CelOperations.Integer(op, l.AsInt, r.AsInt);
+        }
+
+        if (l.IsNumber && r.IsNumber)
+        {
+            return CelValue.FromDouble(op switch
             {
-                '+' => l.Number + r.Number,
-                '-' => l.Number - r.Number,
-                '*' => l.Number * r.Number,
-                '/' when r.Number != 0 => l.Number / r.Number,
-                '%' when r.Number != 0 => l.Number % r.Number,
-                _ => double.NaN,
-            };
-            return double.IsFinite(result) ? CelValue.FromNumber(result) : CelValue.Error;
+                '+' => l.AsDouble + r.AsDouble,
+                '-' => l.AsDouble - r.AsDouble,
+                '*' => l.AsDouble * r.AsDouble,
+                '/' => l.AsDouble / r.AsDouble,
+                _ => l.AsDouble % r.AsDouble,
+            });
         }
 
         if (op == '+' && l.Kind == CelKind.Text && r.Kind == CelKind.Text)
@@ -131,7 +176,9 @@ internal sealed class ArithmeticNode(char op, CelNode left, CelNode right) : Cel
             // The one operation that allocates: a new string is the result.
             Span<char> a = stackalloc char[128];
             Span<char> b = stackalloc char[128];
-            return CelValue.FromString(string.Concat(l.GetChars(a), r.GetChars(b)));
+            var first = l.GetChars(a);
+            var second = r.GetChars(b);
+            return first.Length + second.Length <= MaxConcatenatedLength ? CelValue.FromString(string.Concat(first, second)) : CelValue.Error;
         }
 
         return CelValue.Error;
@@ -157,17 +204,11 @@ internal sealed class CompareNode(Comparison comparison, CelNode left, CelNode r
             return equal is { } eq ? CelValue.FromBool(eq == (comparison == Comparison.Equal)) : CelValue.Error;
         }
 
-        var order = CelOperations.TryCompare(l, r);
-        return order is not { } o ? CelValue.Error : CelValue.FromBool(comparison switch
-        {
-            Comparison.Less => o < 0,
-            Comparison.LessOrEqual => o <= 0,
-            Comparison.Greater => o > 0,
-            _ => o >= 0,
-        });
+        return CelOperations.Order(comparison, l, r);
     }
 }
 
+/// <summary><c>x in [a, b, c]</c>: every element is evaluated, and one that fails makes the result fail (CEL: an error).</summary>
 internal sealed class InListNode(CelNode item, CelNode[] list) : CelNode
 {
     public override CelValue Evaluate(GameEvent e)
@@ -178,45 +219,64 @@ internal sealed class InListNode(CelNode item, CelNode[] list) : CelNode
             return value;
         }
 
+        var found = false;
+        var failure = CelValue.True;
         foreach (var candidate in list)
         {
             var c = candidate.Evaluate(e);
-            if (!c.IsNotValue && CelOperations.TryEquals(value, c) == true)
+            if (c.IsNotValue)
             {
-                return CelValue.True;
+                failure = CelOperations.Failure(failure, c);
+            }
+            else if (!found && CelOperations.TryEquals(value, c) == true)
+            {
+                found = true;
             }
         }
 
-        return CelValue.False;
+        return failure.Kind == CelKind.Bool ? CelValue.FromBool(found) : failure;
     }
 }
 
-/// <summary><c>x in data.list</c>: membership in a JSON array of the event.</summary>
-internal sealed class InJsonArrayNode(CelNode item, CelNode array) : CelNode
+/// <summary><c>x in data.list</c> (membership in a JSON array) and <c>'key' in data.map</c> (a key of a JSON object).</summary>
+internal sealed class InJsonNode(CelNode item, CelNode container) : CelNode
 {
     public override CelValue Evaluate(GameEvent e)
     {
         var value = item.Evaluate(e);
-        var list = array.Evaluate(e);
-        if (value.IsNotValue || list.IsNotValue)
+        var collection = container.Evaluate(e);
+        if (value.IsNotValue || collection.IsNotValue)
         {
-            return CelOperations.Failure(value, list);
+            return CelOperations.Failure(value, collection);
         }
 
-        if (!list.TryGetArray(out var elements))
+        if (collection.TryGetJson(JsonValueKind.Object, out var map))
+        {
+            Span<char> scratch = stackalloc char[256];
+            return CelValue.FromBool(value.Kind == CelKind.Text && map.TryGetProperty(value.GetChars(scratch), out _));
+        }
+
+        if (!collection.TryGetJson(JsonValueKind.Array, out var array))
         {
             return CelValue.Error;
         }
 
-        foreach (var element in elements.EnumerateArray())
+        var failed = false;
+        foreach (var element in array.EnumerateArray())
         {
-            if (CelOperations.TryEquals(value, CelValue.FromJson(element)) == true)
+            switch (CelOperations.TryEquals(value, CelValue.FromJson(element)))
             {
-                return CelValue.True;
+                case true:
+                    return CelValue.True;
+                case null:
+                    failed = true;
+                    break;
+                default:
+                    break;
             }
         }
 
-        return CelValue.False;
+        return failed ? CelValue.Error : CelValue.False;
     }
 }
 
@@ -243,55 +303,5 @@ internal sealed class StringMethodNode(StringMethod method, CelNode target, CelN
             StringMethod.EndsWith => text.EndsWith(part, StringComparison.Ordinal),
             _ => text.Contains(part, StringComparison.Ordinal),
         });
-    }
-}
-
-internal static class CelOperations
-{
-    /// <summary>The result of an operation that cannot proceed: missing data is reported before other errors, as the metric does.</summary>
-    public static CelValue Failure(in CelValue l, in CelValue r) =>
-        l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
-
-    /// <summary>Equality across kinds is false (CEL's heterogeneous equality); JSON objects and arrays have none (null).</summary>
-    public static bool? TryEquals(in CelValue l, in CelValue r)
-    {
-        if (l.Kind != r.Kind)
-        {
-            return l.Kind == CelKind.Json || r.Kind == CelKind.Json ? null : false;
-        }
-
-        switch (l.Kind)
-        {
-            case CelKind.Null:
-                return true;
-            case CelKind.Bool:
-                return l.Bool == r.Bool;
-            case CelKind.Number:
-                return l.Number == r.Number;
-            case CelKind.Text:
-                Span<char> a = stackalloc char[256];
-                Span<char> b = stackalloc char[256];
-                return l.GetChars(a).SequenceEqual(r.GetChars(b));
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>Order of two numbers or two strings (ordinal); null when they cannot be ordered.</summary>
-    public static int? TryCompare(in CelValue l, in CelValue r)
-    {
-        if (l.Kind == CelKind.Number && r.Kind == CelKind.Number)
-        {
-            return l.Number.CompareTo(r.Number);
-        }
-
-        if (l.Kind == CelKind.Text && r.Kind == CelKind.Text)
-        {
-            Span<char> a = stackalloc char[256];
-            Span<char> b = stackalloc char[256];
-            return l.GetChars(a).SequenceCompareTo(r.GetChars(b));
-        }
-
-        return null;
     }
 }

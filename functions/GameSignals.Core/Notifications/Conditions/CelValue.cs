@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -9,11 +11,16 @@ public enum CelKind : byte
     /// <summary>A field the event does not have.</summary>
     Missing,
 
-    /// <summary>An evaluation error (wrong operand types, division by zero).</summary>
+    /// <summary>An evaluation error (wrong operand types, division by zero, integer overflow).</summary>
     Error,
     Null,
     Bool,
-    Number,
+
+    /// <summary>A 64-bit signed integer: an integer literal or a JSON number without fraction or exponent.</summary>
+    IntNumber,
+
+    /// <summary>An IEEE double: a literal with a fraction or exponent, or such a JSON number.</summary>
+    DoubleNumber,
     Text,
 
     /// <summary>A JSON object or array from <c>data</c>.</summary>
@@ -21,20 +28,20 @@ public enum CelKind : byte
 }
 
 /// <summary>
-/// One value during evaluation, a struct so evaluating a condition allocates nothing: numbers are
-/// doubles (JSON ints and decimals mix freely), strings are either a .NET string (literals,
-/// envelope attributes) or the JSON element they came from, read in place.
+/// One value during evaluation, a struct so evaluating a condition allocates nothing: ints and doubles
+/// share one 64-bit field, strings are either a .NET string (literals, envelope attributes) or the
+/// JSON element they came from, read in place.
 /// </summary>
 public readonly struct CelValue
 {
-    private readonly double _number;
+    private readonly long _bits;
     private readonly string? _text;
     private readonly JsonElement _json;
 
-    private CelValue(CelKind kind, double number = 0, string? text = null, JsonElement json = default)
+    private CelValue(CelKind kind, long bits = 0, string? text = null, JsonElement json = default)
     {
         Kind = kind;
-        _number = number;
+        _bits = bits;
         _text = text;
         _json = json;
     }
@@ -53,20 +60,30 @@ public readonly struct CelValue
 
     public bool IsNotValue => Kind is CelKind.Missing or CelKind.Error;
 
-    public double Number => _number;
+    public bool IsNumber => Kind is CelKind.IntNumber or CelKind.DoubleNumber;
 
-    public bool Bool => _number != 0;
+    public long AsInt => _bits;
+
+    /// <summary>The number as a double: an int converted (the contract's mixing rule), a double as it is.</summary>
+    public double AsDouble => Kind == CelKind.IntNumber ? _bits : BitConverter.Int64BitsToDouble(_bits);
+
+    public bool Bool => _bits != 0;
 
     public static CelValue FromBool(bool value) => value ? True : False;
 
-    public static CelValue FromNumber(double value) => new(CelKind.Number, value);
+    public static CelValue FromInt(long value) => new(CelKind.IntNumber, value);
+
+    public static CelValue FromDouble(double value) => new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(value));
 
     public static CelValue FromString(string value) => new(CelKind.Text, text: value);
 
-    /// <summary>Wraps a JSON value without copying it; a number that no double holds is an error.</summary>
+    /// <summary>
+    /// Wraps a JSON value without copying it. A number without fraction or exponent is an int and must fit
+    /// in 64 bits; any other number is a double and must be finite; else the value is an error.
+    /// </summary>
     public static CelValue FromJson(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.Number => element.TryGetDouble(out var d) && double.IsFinite(d) ? new(CelKind.Number, d, json: element) : Error,
+        JsonValueKind.Number => FromJsonNumber(element),
         JsonValueKind.String => new(CelKind.Text, json: element),
         JsonValueKind.True => new(CelKind.Bool, 1, json: element),
         JsonValueKind.False => new(CelKind.Bool, 0, json: element),
@@ -75,11 +92,24 @@ public readonly struct CelValue
         _ => Missing,
     };
 
-    /// <summary>The JSON array behind this value, for <c>x in data.list</c>.</summary>
-    internal bool TryGetArray(out JsonElement array)
+    private static CelValue FromJsonNumber(JsonElement element)
     {
-        array = _json;
-        return Kind == CelKind.Json && _json.ValueKind == JsonValueKind.Array;
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
+        {
+            return Utf8Parser.TryParse(raw, out long integer, out var used) && used == raw.Length
+                ? new(CelKind.IntNumber, integer, json: element)
+                : Error;
+        }
+
+        return element.TryGetDouble(out var d) && double.IsFinite(d) ? new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(d), json: element) : Error;
+    }
+
+    /// <summary>The JSON object or array behind this value.</summary>
+    internal bool TryGetJson(JsonValueKind kind, out JsonElement element)
+    {
+        element = _json;
+        return Kind == CelKind.Json && _json.ValueKind == kind;
     }
 
     /// <summary>
@@ -111,11 +141,14 @@ public readonly struct CelValue
             case CelKind.Text:
                 builder.Append(_text ?? _json.GetString());
                 break;
-            case CelKind.Number when _json.ValueKind == JsonValueKind.Number:
+            case CelKind.IntNumber or CelKind.DoubleNumber when _json.ValueKind == JsonValueKind.Number:
                 builder.Append(_json.GetRawText());
                 break;
-            case CelKind.Number:
-                builder.Append(_number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            case CelKind.IntNumber:
+                builder.Append(_bits.ToString(CultureInfo.InvariantCulture));
+                break;
+            case CelKind.DoubleNumber:
+                builder.Append(AsDouble.ToString("R", CultureInfo.InvariantCulture));
                 break;
             case CelKind.Bool:
                 builder.Append(Bool ? "true" : "false");

@@ -26,7 +26,7 @@ public enum ConditionOutcome
 /// </remarks>
 public sealed class Condition
 {
-    /// <summary>Bounds the depth of the compiled tree, which is evaluated recursively.</summary>
+    /// <summary>Longest condition accepted; with the parser's depth limit it bounds the work of compiling one.</summary>
     public const int MaxLength = 4096;
 
     private readonly CelNode _root;

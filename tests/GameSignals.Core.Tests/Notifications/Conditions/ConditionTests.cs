@@ -1,9 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using GameSignals.Core.Tests.Notifications;
 using GameSignals.Notifications.Conditions;
 
-namespace GameSignals.Core.Tests.Notifications;
+namespace GameSignals.Core.Tests.Notifications.Conditions;
 
 public class ConditionTests
 {
@@ -52,12 +53,12 @@ public class ConditionTests
     [InlineData("data.cause != 'mob'")]
     [InlineData("has(data.bossLevel)")]
     [InlineData("data.zone == 1")]
+    [InlineData("data.nested == 1")]
     public void A_false_condition_does_not_match(string text) => Assert.Equal(ConditionOutcome.NoMatch, Evaluate(text));
 
     [Theory]
     [InlineData("data.bossLevel >= 50")]
     [InlineData("data.nested.rank == 1")]
-    [InlineData("data.hp.value == 1")]
     [InlineData("data.autoBattle && data.missing")]
     public void A_missing_field_is_no_match_of_its_own_kind(string text) => Assert.Equal(ConditionOutcome.MissingField, Evaluate(text));
 
@@ -67,7 +68,7 @@ public class ConditionTests
     [InlineData("data.zone > 1")]
     [InlineData("data.zone * 2 == 2")]
     [InlineData("data.zone.startsWith(data.hp)")]
-    [InlineData("data.nested == 1")]
+    [InlineData("data.hp.value == 1")]
     [InlineData("!data.zone")]
     public void A_runtime_error_is_no_match_and_never_thrown(string text) => Assert.Equal(ConditionOutcome.Error, Evaluate(text));
 

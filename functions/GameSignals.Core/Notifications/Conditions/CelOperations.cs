@@ -1,0 +1,186 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace GameSignals.Notifications.Conditions;
+
+/// <summary>CEL's int arithmetic, equality and ordering on evaluated values.</summary>
+internal static class CelOperations
+{
+    /// <summary>The result of an operation that cannot proceed: missing data is reported before other errors, as the metric does.</summary>
+    public static CelValue Failure(in CelValue l, in CelValue r) =>
+        l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
+
+    /// <summary>int64 arithmetic: overflow, division by zero and a zero modulus are errors; division truncates.</summary>
+    public static CelValue Integer(char op, long l, long r)
+    {
+        switch (op)
+        {
+            case '+':
+                var sum = unchecked(l + r);
+                return ((l ^ sum) & (r ^ sum)) < 0 ? CelValue.Error : CelValue.FromInt(sum);
+            case '-':
+                var difference = unchecked(l - r);
+                return ((l ^ r) & (l ^ difference)) < 0 ? CelValue.Error : CelValue.FromInt(difference);
+            case '*':
+                var high = Math.BigMul(l, r, out var low);
+                return high != (low >> 63) ? CelValue.Error : CelValue.FromInt(low);
+            case '/':
+                return r == 0 || (l == long.MinValue && r == -1) ? CelValue.Error : CelValue.FromInt(l / r);
+            default:
+                return r == 0 || (l == long.MinValue && r == -1) ? CelValue.Error : CelValue.FromInt(l % r);
+        }
+    }
+
+    /// <summary>
+    /// CEL's heterogeneous equality: values of different kinds are unequal, an int and a double are compared
+    /// as doubles (NaN equals nothing), JSON arrays and objects element by element. Null when an element is
+    /// an error (a JSON number no int64 or double holds).
+    /// </summary>
+    public static bool? TryEquals(in CelValue l, in CelValue r)
+    {
+        if (l.IsNumber && r.IsNumber)
+        {
+            return l.Kind == CelKind.IntNumber && r.Kind == CelKind.IntNumber ? l.AsInt == r.AsInt : l.AsDouble == r.AsDouble;
+        }
+
+        if (l.IsNotValue || r.IsNotValue)
+        {
+            return null;
+        }
+
+        if (l.Kind != r.Kind)
+        {
+            return false;
+        }
+
+        switch (l.Kind)
+        {
+            case CelKind.Null:
+                return true;
+            case CelKind.Bool:
+                return l.Bool == r.Bool;
+            case CelKind.Text:
+                Span<char> a = stackalloc char[256];
+                Span<char> b = stackalloc char[256];
+                return l.GetChars(a).SequenceEqual(r.GetChars(b));
+            default:
+                return JsonEquals(l, r);
+        }
+    }
+
+    private static bool? JsonEquals(in CelValue l, in CelValue r)
+    {
+        // JSON nesting is bounded by the decoder (64 levels); the check keeps any other caller safe too.
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            return null;
+        }
+
+        if (l.TryGetJson(JsonValueKind.Array, out var left) && r.TryGetJson(JsonValueKind.Array, out var right))
+        {
+            if (left.GetArrayLength() != right.GetArrayLength())
+            {
+                return false;
+            }
+
+            bool? result = true;
+            using var rightItems = right.EnumerateArray();
+            foreach (var item in left.EnumerateArray())
+            {
+                rightItems.MoveNext();
+                result = And(result, TryEquals(CelValue.FromJson(item), CelValue.FromJson(rightItems.Current)));
+            }
+
+            return result;
+        }
+
+        if (l.TryGetJson(JsonValueKind.Object, out left) && r.TryGetJson(JsonValueKind.Object, out right))
+        {
+            if (left.GetPropertyCount() != right.GetPropertyCount())
+            {
+                return false;
+            }
+
+            bool? result = true;
+            foreach (var property in left.EnumerateObject())
+            {
+                if (!right.TryGetProperty(property.Name, out var other))
+                {
+                    return false;
+                }
+
+                result = And(result, TryEquals(CelValue.FromJson(property.Value), CelValue.FromJson(other)));
+            }
+
+            return result;
+        }
+
+        return false;
+    }
+
+    /// <summary>CEL's aggregate equality: any unequal element makes it false, else any error makes it an error.</summary>
+    private static bool? And(bool? sofar, bool? next) => sofar == false || next == false ? false : sofar is null || next is null ? null : true;
+
+    /// <summary>
+    /// <c>&lt; &lt;= &gt; &gt;=</c> on two numbers (an int and a double as doubles; NaN is unordered, so every
+    /// comparison with it is false), two strings (by code point) or two bools (false before true).
+    /// </summary>
+    public static CelValue Order(Comparison comparison, in CelValue l, in CelValue r)
+    {
+        int order;
+        if (l.Kind == CelKind.IntNumber && r.Kind == CelKind.IntNumber)
+        {
+            order = l.AsInt.CompareTo(r.AsInt);
+        }
+        else if (l.IsNumber && r.IsNumber)
+        {
+            var (x, y) = (l.AsDouble, r.AsDouble);
+            return CelValue.FromBool(comparison switch
+            {
+                Comparison.Less => x < y,
+                Comparison.LessOrEqual => x <= y,
+                Comparison.Greater => x > y,
+                _ => x >= y,
+            });
+        }
+        else if (l.Kind == CelKind.Text && r.Kind == CelKind.Text)
+        {
+            Span<char> a = stackalloc char[256];
+            Span<char> b = stackalloc char[256];
+            order = CompareCodePoints(l.GetChars(a), r.GetChars(b));
+        }
+        else if (l.Kind == CelKind.Bool && r.Kind == CelKind.Bool)
+        {
+            order = l.Bool.CompareTo(r.Bool);
+        }
+        else
+        {
+            return CelValue.Error;
+        }
+
+        return CelValue.FromBool(comparison switch
+        {
+            Comparison.Less => order < 0,
+            Comparison.LessOrEqual => order <= 0,
+            Comparison.Greater => order > 0,
+            _ => order >= 0,
+        });
+    }
+
+    /// <summary>
+    /// Orders UTF-16 text by Unicode code point: the same as ordinal order except that a surrogate pair (a code
+    /// point past U+FFFF) sorts after U+E000..U+FFFF, so the first differing unit is remapped.
+    /// </summary>
+    public static int CompareCodePoints(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        var common = a.CommonPrefixLength(b);
+        if (common == a.Length || common == b.Length)
+        {
+            return a.Length.CompareTo(b.Length);
+        }
+
+        return CodePointRank(a[common]).CompareTo(CodePointRank(b[common]));
+    }
+
+    private static int CodePointRank(char c) => c < 0xD800 ? c : c >= 0xE000 ? c - 0x800 : c + 0x2000;
+}
