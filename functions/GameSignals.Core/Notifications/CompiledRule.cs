@@ -111,9 +111,9 @@ public sealed class CompiledRule
     public static RuleProblem? CandidateProblem(NotificationRule rule, NotificationRule? target, string field)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        if (rule.ShadowOf is not { } shadowOf)
+        if (rule.ShadowOf is not { } shadowOf || shadowOf == rule.Id)
         {
-            return null;
+            return null; // a rule naming itself is refused by TryCompile
         }
 
         var cause = target is null ? $"game '{rule.GameId}' has no rule '{shadowOf}'"

@@ -30,6 +30,7 @@ public static class NotificationsServiceCollectionExtensions
         services.TryAddSingleton<IPlayerLocaleStore, InMemoryPlayerLocaleStore>();
         services.TryAddSingleton<IPushQueue, InMemoryPushQueue>();
         services.TryAddSingleton<RuleCache>();
+        services.TryAddSingleton<RuleEditor>();
         services.TryAddSingleton<NotificationStage>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, NotificationStage>(sp => sp.GetRequiredService<NotificationStage>()));
         return services;

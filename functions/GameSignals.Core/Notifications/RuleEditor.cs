@@ -166,9 +166,9 @@ public sealed class RuleEditor(IRuleStore rules, IRuleHistoryStore history, Time
         var id = RuleChange.IdFor(gameId, ruleId, current.ETag);
         if (await history.GetAsync(gameId, ruleId, id, cancellationToken).ConfigureAwait(false) is null)
         {
-            await history.AppendAsync(
-                Change(id, gameId, ruleId, RuleChange.Updated, "unknown", null, current.Rule, "recorded late: the write that made this version left no history entry"),
-                cancellationToken).ConfigureAwait(false);
+            // Dated a tick before the change about to be recorded, so the history lists the two in the order they happened.
+            var late = Change(id, gameId, ruleId, RuleChange.Updated, "unknown", null, current.Rule, "recorded late: the write that made this version left no history entry");
+            await history.AppendAsync(late with { At = late.At.AddTicks(-1) }, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -10,7 +10,7 @@ namespace GameSignals.Core.Tests.Notifications;
 /// <summary>A notification stage over in-memory stores, with the rules given or those of the example stream.</summary>
 internal sealed class NotificationHarness
 {
-    public NotificationHarness(IEnumerable<NotificationRule> rules, INotificationStore? store = null, IPushQueue? push = null)
+    public NotificationHarness(IEnumerable<NotificationRule> rules, INotificationStore? store = null, IPushQueue? push = null, IShadowNotificationStore? shadows = null)
     {
         foreach (var rule in rules)
         {
@@ -21,7 +21,7 @@ internal sealed class NotificationHarness
         Push = push ?? Queue;
         var options = Options.Create(new NotificationOptions());
         Cache = new RuleCache(RuleStore, options, Time, Metrics, NullLogger<RuleCache>.Instance);
-        Stage = new NotificationStage(Cache, Notifications, Push, Cooldowns, Locales, new StoreRetry(), options, Time, Metrics);
+        Stage = new NotificationStage(Cache, Notifications, shadows ?? Shadows, Push, Cooldowns, Locales, new StoreRetry(), options, Time, Metrics);
     }
 
     public static IReadOnlyList<NotificationRule> ExampleRules { get; } = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json")).Rules;
@@ -35,6 +35,8 @@ internal sealed class NotificationHarness
     public InMemoryNotificationStore Memory { get; } = new();
 
     public InMemoryPushQueue Queue { get; } = new();
+
+    public InMemoryShadowNotificationStore Shadows { get; } = new();
 
     public InMemoryCooldownStore Cooldowns { get; } = new();
 

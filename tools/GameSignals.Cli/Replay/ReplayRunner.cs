@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GameSignals.Cli.Replay.Faults;
+using GameSignals.Cli.Replay.Outputs;
 using GameSignals.Events;
 using GameSignals.Fraud;
 using GameSignals.Pipeline;
@@ -314,6 +315,7 @@ internal sealed class ReplayRunner : IDisposable
             Duplicates = _duplicates,
             Notifications = outputs.GetValueOrDefault("notifications.jsonl"),
             Flags = outputs.GetValueOrDefault("flags.jsonl"),
+            ShadowNotifications = outputs.GetValueOrDefault(ShadowNotificationsOutput.OutputFile),
             ElapsedSeconds = Math.Round(elapsedSeconds, 3),
             EventsPerSecond = Math.Round(_lines / Math.Max(elapsedSeconds, 1e-6), 1),
             LatencyMs = new LatencySummary(
