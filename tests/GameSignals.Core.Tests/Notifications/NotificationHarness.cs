@@ -53,6 +53,30 @@ internal sealed class NotificationHarness
     public ValueTask RunAsync(params GameEvent[] events) => Stage.ProcessAsync(new EventBatch("game-events", "0", events), CancellationToken.None);
 }
 
+/// <summary>The sum of what one counter records while it is alive.</summary>
+internal sealed class CounterTotal : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private long _total;
+
+    public CounterTotal(System.Diagnostics.Metrics.Counter<long> counter)
+    {
+        _listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, counter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+        _listener.Start();
+    }
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public void Dispose() => _listener.Dispose();
+}
+
 /// <summary>Builds events for tests.</summary>
 internal static class TestEvents
 {

@@ -37,23 +37,13 @@ public sealed class ShadowRuleTests
     public async Task An_off_rule_is_never_evaluated()
     {
         var harness = new NotificationHarness([Active with { State = "off" }, Candidate with { State = "off", Condition = "data.zone > 1" }]);
-        var unevaluable = 0L;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, harness.Metrics.ConditionNoMatch))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => unevaluable += value);
-        listener.Start();
+        using var unevaluable = new CounterTotal(harness.Metrics.ConditionNoMatch);
 
         await harness.RunAsync(Hp(100, TestEvents.T0));
 
         Assert.Empty(harness.Memory.All);
         Assert.Empty(harness.Shadows.All);
-        Assert.Equal(0, unevaluable);
+        Assert.Equal(0, unevaluable.Total);
     }
 
     [Fact]
@@ -114,17 +104,7 @@ public sealed class ShadowRuleTests
     public async Task A_batch_that_fired_a_shadow_rule_redelivered_records_nothing_twice()
     {
         var harness = new NotificationHarness([Active with { Cooldown = "PT5M" }, Candidate with { Cooldown = "PT5M" }]);
-        var recorded = 0L;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, harness.Metrics.ShadowRecorded))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => recorded += value);
-        listener.Start();
+        using var recorded = new CounterTotal(harness.Metrics.ShadowRecorded);
         GameEvent[] batch = [Hp(100, TestEvents.T0), Hp(100, TestEvents.T0.AddMinutes(1)), Hp(900, TestEvents.T0.AddMinutes(6)), Hp(10, TestEvents.T0.AddMinutes(7))];
 
         await harness.RunAsync(batch);
@@ -134,7 +114,7 @@ public sealed class ShadowRuleTests
         Assert.Equal(first, Snapshot(harness.Shadows));
         Assert.Equal(4, first.Count);
         Assert.Equal(2, first.Count(r => r.Sent));
-        Assert.Equal(2, recorded);
+        Assert.Equal(2, recorded.Total);
     }
 
     [Fact]
