@@ -25,7 +25,10 @@ param publicNetworkAccess string = 'Enabled'
 
 // ---- Function app ----------------------------------------------------------------------------
 
-@description('.NET isolated runtime version of the Flex Consumption app.')
+@description('.NET isolated runtime version of the Flex Consumption app. Only \'10.0\': ARM accepts \'10\' and the host then fails to start (Azure/Azure-Functions issue 2666).')
+@allowed([
+  '10.0'
+])
 param dotnetVersion string = '10.0'
 
 @description('Memory of each instance in MB.')
@@ -73,6 +76,17 @@ param pushWebhookSecretUri string = ''
 
 @description('Key Vault secret URI of the FCM service account key JSON; the app reads it as a Key Vault reference (Push__Fcm__ServiceAccountJson). Empty: none.')
 param pushFcmServiceAccountSecretUri string = ''
+
+@description('Key Vault holding the push secrets above; the app\'s identity gets Key Vault Secrets User on it. Empty: none.')
+param keyVaultName string = ''
+
+// ---- Who may use the hubs ----------------------------------------------------------------------
+
+@description('Object ids (users, groups, service principals) of the game servers and billing systems allowed to send to game-events and payment-events (Azure Event Hubs Data Sender on those two hubs). Local auth is off: without this nobody but the app can reach the hubs.')
+param eventProducerPrincipalIds array = []
+
+@description('Object ids of the systems allowed to read fraud-actions (Azure Event Hubs Data Receiver on that hub).')
+param fraudActionsConsumerPrincipalIds array = []
 
 // ---- Storage -----------------------------------------------------------------------------------
 
@@ -176,7 +190,7 @@ param searchIndexName string = 'profiles'
 @maxValue(730)
 param logRetentionDays int = 30
 
-@description('Daily Log Analytics ingestion cap in GB; -1 for none.')
+@description('Daily Log Analytics ingestion cap in GB; -1 for none. With a cap, an alert says when it is reached, since logs and log alerts stop until it resets.')
 param logDailyQuotaGb int = -1
 
 @description('Send logs with one row per request or execution (Cosmos DB, Storage) to Log Analytics: hundreds of GB a day at full load. Metrics, control-plane logs and Application Insights always go.')
@@ -300,9 +314,24 @@ module search 'modules/search.bicep' = {
   }
 }
 
-module functionApp 'modules/functionapp.bicep' = {
+module identity 'modules/identity.bicep' = {
   scope: rg
   params: {
+    location: location
+    tags: tags
+    name: 'id-${prefix}'
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  scope: rg
+  // The identity's roles exist before the app starts and before azd uploads its package.
+  dependsOn: [
+    roles
+  ]
+  params: {
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
     location: location
     tags: tags
     name: functionAppName
@@ -337,7 +366,10 @@ module functionApp 'modules/functionapp.bicep' = {
 module roles 'modules/roles.bicep' = {
   scope: rg
   params: {
-    principalId: functionApp.outputs.principalId
+    principalId: identity.outputs.principalId
+    eventProducerPrincipalIds: eventProducerPrincipalIds
+    fraudActionsConsumerPrincipalIds: fraudActionsConsumerPrincipalIds
+    keyVaultName: keyVaultName
     storageAccountName: storage.outputs.name
     eventHubsNamespaceName: eventHubs.outputs.name
     cosmosAccountName: cosmos.outputs.name
@@ -355,6 +387,8 @@ module alerts 'modules/alerts.bicep' = {
     alertEmail: alertEmail
     existingActionGroupId: existingActionGroupId
     appInsightsId: monitoring.outputs.appInsightsId
+    workspaceId: monitoring.outputs.workspaceId
+    logDailyQuotaGb: logDailyQuotaGb
     eventHubsNamespaceId: eventHubs.outputs.id
     cosmosAccountId: cosmos.outputs.id
     queueServiceId: storage.outputs.queueServiceId
@@ -371,7 +405,8 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
-output AZURE_FUNCTION_APP_PRINCIPAL_ID string = functionApp.outputs.principalId
+output AZURE_FUNCTION_APP_PRINCIPAL_ID string = identity.outputs.principalId
+output AZURE_FUNCTION_APP_CLIENT_ID string = identity.outputs.clientId
 output AZURE_FUNCTION_APP_SETTING_NAMES array = functionApp.outputs.appSettingNames
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint

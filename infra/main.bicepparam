@@ -5,6 +5,11 @@ using 'main.bicep'
 param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'gamesignals-dev')
 param location = readEnvironmentVariable('AZURE_LOCATION', 'swedencentral')
 param alertEmail = readEnvironmentVariable('GAMESIGNALS_ALERT_EMAIL', '')
+// Comma-separated object ids: who may send events, who may read fraud-actions (see infra/README.md,
+// "First deployment"), and the Key Vault of the push secrets.
+param eventProducerPrincipalIds = map(filter(split(readEnvironmentVariable('GAMESIGNALS_EVENT_PRODUCERS', ''), ','), id => !empty(trim(id))), id => trim(id))
+param fraudActionsConsumerPrincipalIds = map(filter(split(readEnvironmentVariable('GAMESIGNALS_FRAUD_ACTIONS_CONSUMERS', ''), ','), id => !empty(trim(id))), id => trim(id))
+param keyVaultName = readEnvironmentVariable('GAMESIGNALS_KEY_VAULT', '')
 
 param cosmosThroughputMode = 'Serverless'
 param eventHubsCapacity = 1

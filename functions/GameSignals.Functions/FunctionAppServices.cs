@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
@@ -15,6 +17,8 @@ namespace GameSignals.Functions;
 
 public static class FunctionAppServices
 {
+    internal const string MetricExporterName = "gamesignals";
+
     /// <summary>Everything the function app's functions need; Program.cs calls this and nothing else.</summary>
     public static IServiceCollection AddGameSignalsFunctionApp(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,9 +47,38 @@ public static class FunctionAppServices
             metrics.AddMeter(PipelineMetrics.MeterName);
             if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
             {
-                metrics.AddAzureMonitorMetricExporter();
+                var credential = TelemetryCredential(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+                // Named, so the exporter reads its options from the container, where a test can see them too.
+                services.Configure<AzureMonitorExporterOptions>(MetricExporterName, options => options.Credential = credential);
+                metrics.AddAzureMonitorMetricExporter(name: MetricExporterName);
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// The credential the metric exporter signs in with, read from the setting the Functions host uses for its
+    /// own telemetry (<c>Authorization=AAD</c>, with <c>ClientId=</c> for a user-assigned identity). In Azure the
+    /// component has local auth off, so without it every metric is refused; locally (no setting) none is needed.
+    /// </summary>
+    internal static TokenCredential? TelemetryCredential(string? authenticationString)
+    {
+        if (string.IsNullOrWhiteSpace(authenticationString))
+        {
+            return null;
+        }
+
+        var parts = authenticationString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2, StringSplitOptions.TrimEntries))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
+        if (!parts.TryGetValue("Authorization", out var authorization) || !string.Equals(authorization, "AAD", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be 'Authorization=AAD' or 'ClientId=<guid>;Authorization=AAD'.");
+        }
+
+        return parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
     }
 }

@@ -1,6 +1,6 @@
 // Alerts on what an operator must act on: failing functions, dead letters, consumers falling
 // behind, Cosmos DB throttling, push requests that will never be delivered, and IP range
-// refreshes that fail or stop succeeding.
+// refreshes that fail or stop succeeding, and a log ingestion cap that silences the rest.
 
 @description('Tags for every resource.')
 param tags object
@@ -18,6 +18,12 @@ param alertEmail string
 param existingActionGroupId string
 
 param appInsightsId string
+
+@description('Log Analytics workspace behind Application Insights.')
+param workspaceId string
+
+@description('The workspace\'s daily ingestion cap in GB; -1 for none (then no cap alert).')
+param logDailyQuotaGb int
 param eventHubsNamespaceId string
 param cosmosAccountId string
 param queueServiceId string
@@ -139,70 +145,71 @@ resource cosmosThrottling 'Microsoft.Insights/metricAlerts@2026-01-01' = {
 }
 
 // A stalled consumer: events keep arriving on a hub the app reads while nothing is read from it.
-resource consumerStalled 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: '${namePrefix}-eventhubs-consumer-stalled'
-  location: 'global'
-  tags: tags
-  properties: {
-    description: 'Messages arrive on game-events or payment-events but none are read: the function app is not consuming.'
-    severity: 1
-    enabled: true
-    scopes: [
-      eventHubsNamespaceId
-    ]
-    evaluationFrequency: 'PT5M'
-    windowSize: 'PT15M'
-    criteria: {
-      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
-      allOf: [
+// One rule per hub: with more than one condition, Azure Monitor allows one value per dimension.
+resource consumerStalled 'Microsoft.Insights/metricAlerts@2026-01-01' = [
+  for hub in ['game-events', 'payment-events']: {
+    name: '${namePrefix}-eventhubs-consumer-stalled-${hub}'
+    location: 'global'
+    tags: tags
+    properties: {
+      description: 'Messages arrive on ${hub} but none are read: the function app is not consuming.'
+      severity: 1
+      enabled: true
+      scopes: [
+        eventHubsNamespaceId
+      ]
+      evaluationFrequency: 'PT5M'
+      windowSize: 'PT15M'
+      criteria: {
+        'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+        allOf: [
+          {
+            criterionType: 'StaticThresholdCriterion'
+            name: 'incoming'
+            metricNamespace: 'Microsoft.EventHub/namespaces'
+            metricName: 'IncomingMessages'
+            dimensions: [
+              {
+                name: 'EntityName'
+                operator: 'Include'
+                values: [
+                  hub
+                ]
+              }
+            ]
+            operator: 'GreaterThan'
+            threshold: 0
+            timeAggregation: 'Total'
+          }
+          {
+            criterionType: 'StaticThresholdCriterion'
+            name: 'outgoing'
+            metricNamespace: 'Microsoft.EventHub/namespaces'
+            metricName: 'OutgoingMessages'
+            dimensions: [
+              {
+                name: 'EntityName'
+                operator: 'Include'
+                values: [
+                  hub
+                ]
+              }
+            ]
+            operator: 'LessThanOrEqual'
+            threshold: 0
+            timeAggregation: 'Total'
+          }
+        ]
+      }
+      autoMitigate: true
+      actions: [
         {
-          criterionType: 'StaticThresholdCriterion'
-          name: 'incoming'
-          metricNamespace: 'Microsoft.EventHub/namespaces'
-          metricName: 'IncomingMessages'
-          dimensions: [
-            {
-              name: 'EntityName'
-              operator: 'Include'
-              values: [
-                'game-events'
-                'payment-events'
-              ]
-            }
-          ]
-          operator: 'GreaterThan'
-          threshold: 0
-          timeAggregation: 'Total'
-        }
-        {
-          criterionType: 'StaticThresholdCriterion'
-          name: 'outgoing'
-          metricNamespace: 'Microsoft.EventHub/namespaces'
-          metricName: 'OutgoingMessages'
-          dimensions: [
-            {
-              name: 'EntityName'
-              operator: 'Include'
-              values: [
-                'game-events'
-                'payment-events'
-              ]
-            }
-          ]
-          operator: 'LessThanOrEqual'
-          threshold: 0
-          timeAggregation: 'Total'
+          actionGroupId: actionGroupId
         }
       ]
     }
-    autoMitigate: true
-    actions: [
-      {
-        actionGroupId: actionGroupId
-      }
-    ]
   }
-}
+]
 
 // The storage metric has no per-queue dimension: this counts push-requests and
 // push-requests-poison together and is reported hourly, so it catches a growing backlog;
@@ -344,18 +351,30 @@ union fromLogs, fromMetric
   }
   {
     name: 'ipranges-refresh-stale'
-    description: 'No IP range refresh succeeded (published or unchanged) in 2 days: the daily refresh keeps failing or does not run.'
+    description: 'No IP range refresh succeeded in 2 days: the daily IpRangesRefresh timer keeps failing or does not run.'
     severity: 2
     frequency: 'PT1H'
     window: 'PT1H'
-    // Two days is the longest time range a log alert may query. The query answers only once the
-    // app has reported for a day, so a new deployment does not fire before its first refresh.
+    // Read from what the Functions host writes itself, not from the app's custom metrics, so it
+    // fires even when no custom metric reaches Application Insights: a `requests` row per timer
+    // run (success false when it threw), less the runs whose invocation logged that it refused
+    // every source or failed (EventId 312, "IP ranges refresh: Refused|Failed, ..."; a Conflict
+    // means another instance published). Two days is the longest time range a log alert may
+    // query; the query answers only once the host has reported for a day, so a new deployment
+    // does not fire before its first refresh.
     queryTimeRange: 'P2D'
     query: '''
-customMetrics
-| summarize Successes = countif(name == "gamesignals.ipranges.refreshes" and tostring(customDimensions.outcome) in ("published", "unchanged") and valueSum > 0),
-            ReportingSince = min(timestamp)
+let notPublished = traces
+| where message startswith "IP ranges refresh: Refused" or message startswith "IP ranges refresh: Failed"
+| distinct operation_Id;
+let refreshed = requests
+| where operation_Name == "IpRangesRefresh" and success == true
+| join kind=leftanti notPublished on operation_Id
+| summarize Successes = count();
+requests
+| summarize ReportingSince = min(timestamp)
 | where ReportingSince < ago(1d)
+| extend Successes = toscalar(refreshed)
 | project Successes = todouble(Successes)
 '''
     column: 'Successes'
@@ -405,5 +424,51 @@ resource logAlertRules 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [
     }
   }
 ]
+
+
+// Past the daily ingestion cap the workspace drops every log until the next day, which silences
+// every log alert above; the workspace still writes its own operations log (_LogOperation).
+resource ingestionCapReached 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = if (logDailyQuotaGb > 0) {
+  name: '${namePrefix}-log-ingestion-cap-reached'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: '${namePrefix}-log-ingestion-cap-reached'
+    description: 'The Log Analytics daily cap was reached: logs and every log alert are off until the cap resets.'
+    severity: 1
+    enabled: true
+    scopes: [
+      workspaceId
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: '''
+_LogOperation
+| where Category =~ "Ingestion" and (Operation =~ "Data collection stopped" or Detail has "OverQuota")
+| summarize Stops = todouble(count())
+'''
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'Stops'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: false
+    actions: {
+      actionGroups: [
+        actionGroupId
+      ]
+    }
+  }
+}
 
 output actionGroupId string = actionGroupId

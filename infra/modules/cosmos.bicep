@@ -85,7 +85,9 @@ var containers = [
   {
     // Processed-event ledger: one item per (source, event id); 7 days outlasts any redelivery.
     name: 'events'
-    partitionKey: '/id'
+    partitionKeys: [
+      '/id'
+    ]
     ttl: 7 * days
     indexingPolicy: pointReadsOnly
     uniqueKeys: []
@@ -93,7 +95,9 @@ var containers = [
   {
     // Player inboxes: queried per user, newest first.
     name: 'notifications'
-    partitionKey: '/userId'
+    partitionKeys: [
+      '/userId'
+    ]
     ttl: 30 * days
     indexingPolicy: queryable([
       '/title/?'
@@ -104,7 +108,9 @@ var containers = [
   {
     // Rule cooldowns: each item carries the cooldown as its own ttl.
     name: 'cooldowns'
-    partitionKey: '/id'
+    partitionKeys: [
+      '/id'
+    ]
     ttl: -1
     indexingPolicy: pointReadsOnly
     uniqueKeys: []
@@ -112,7 +118,9 @@ var containers = [
   {
     // Localised templates and player locales, read by key.
     name: 'locales'
-    partitionKey: '/id'
+    partitionKeys: [
+      '/id'
+    ]
     ttl: null
     indexingPolicy: pointReadsOnly
     uniqueKeys: []
@@ -120,7 +128,9 @@ var containers = [
   {
     // Notification rules, listed per game by the admin API and the rule cache.
     name: 'rules'
-    partitionKey: '/gameId'
+    partitionKeys: [
+      '/gameId'
+    ]
     ttl: null
     indexingPolicy: queryable([
       '/templates/*'
@@ -153,7 +163,9 @@ var containers = [
   {
     // Fraud settings per game (fraud.json's `games` entries).
     name: 'fraudconfig'
-    partitionKey: '/gameId'
+    partitionKeys: [
+      '/gameId'
+    ]
     ttl: null
     indexingPolicy: queryable([
       '/catalog/*'
@@ -165,7 +177,9 @@ var containers = [
   {
     // Fraud flags, reviewed per game; the evidence is shown, never filtered on.
     name: 'flags'
-    partitionKey: '/gameId'
+    partitionKeys: [
+      '/gameId'
+    ]
     ttl: null
     indexingPolicy: queryable([
       '/evidence/*'
@@ -176,7 +190,9 @@ var containers = [
     // Devices seen per IP in the device-farm window: state that spans user partitions; each
     // item's ttl is the window.
     name: 'devicesightings'
-    partitionKey: '/id'
+    partitionKeys: [
+      '/id'
+    ]
     ttl: -1
     indexingPolicy: pointReadsOnly
     uniqueKeys: []
@@ -184,42 +200,42 @@ var containers = [
   {
     // Store receipts already redeemed (replay detection), keyed by receipt/order: kept for good.
     name: 'receiptuses'
-    partitionKey: '/id'
+    partitionKeys: [
+      '/id'
+    ]
     ttl: null
     indexingPolicy: pointReadsOnly
     uniqueKeys: []
   }
   {
-    // Player feature profiles. Partitioned by /gameId, not /userId, because every reader works
-    // per game: the renormalisation timer reads a game's population to compute its statistics,
-    // the similarity search and the index refresh are per game, so each of those is a
-    // single-partition query instead of a fan-out over every partition. The price: one logical
-    // partition per game is capped at 20 GB (about 10 million profiles of 2 KB) and one physical
-    // partition's 10,000 RU/s, so the per-event updates must be coalesced (one write per player
-    // per batch). A game outgrowing that moves to a hierarchical key (/gameId, /userId), which
-    // keeps per-game queries targeted.
+    // Player feature profiles, under a hierarchical key (/gameId, /userId): every reader works per
+    // game (the renormalisation timer reads a game's population, the similarity search and the
+    // index refresh are per game), and a query on the /gameId prefix stays targeted at that game's
+    // partitions, while the writes of a large game spread over as many physical partitions as it
+    // needs. A plain /gameId key would cap one game at one physical partition's 10,000 RU/s and
+    // 20 GB, below one large game's load at 80,000 events a minute; a partition key cannot change
+    // once the container exists, so it is decided before the first deployment.
     name: 'profiles'
-    partitionKey: '/gameId'
+    partitionKeys: [
+      '/gameId'
+      '/userId'
+    ]
     ttl: null
     // The app queries profiles by gameId only; the profile itself (nested under /profile) is
     // rewritten every batch, so indexing its fields would only add RU to the hottest writes.
     indexingPolicy: queryable([
       '/profile/*'
     ])
-    // One profile per player per game, whatever id a writer derives.
-    uniqueKeys: [
-      {
-        paths: [
-          '/userId'
-        ]
-      }
-    ]
+    // One profile per player per game: the item id is the user id inside the (game, user) partition.
+    uniqueKeys: []
   }
   {
     // Per-game population statistics of the profiles (one item per game, replaced by the
     // renormalisation timer), read by point read.
     name: 'profilestats'
-    partitionKey: '/id'
+    partitionKeys: [
+      '/id'
+    ]
     ttl: null
     indexingPolicy: pointReadsOnly
     uniqueKeys: []
@@ -227,7 +243,9 @@ var containers = [
   {
     // IP and ASN blocklist entries, read whole into memory and edited by the admin API.
     name: 'blocklist'
-    partitionKey: '/id'
+    partitionKeys: [
+      '/id'
+    ]
     ttl: null
     indexingPolicy: queryable([])
     uniqueKeys: []
@@ -292,10 +310,9 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
         {
           id: container.name
           partitionKey: {
-            paths: [
-              container.partitionKey
-            ]
-            kind: 'Hash'
+            paths: container.partitionKeys
+            // More than one path: a hierarchical key (profiles).
+            kind: length(container.partitionKeys) > 1 ? 'MultiHash' : 'Hash'
             version: 2
           }
           indexingPolicy: container.indexingPolicy

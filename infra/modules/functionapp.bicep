@@ -1,5 +1,5 @@
-// The function app on the Flex Consumption plan (FC1), with a system-assigned identity that
-// every connection uses. All app settings are in the one `appSettings` object below.
+// The function app on the Flex Consumption plan (FC1), with the user-assigned identity (identity.bicep)
+// that every connection uses. All app settings are in the one `appSettings` object below.
 
 @description('Azure region.')
 param location string
@@ -15,6 +15,12 @@ param planName string
 
 @description('azd service name the app is tagged with, so `azd deploy` finds it.')
 param azdServiceName string
+
+@description('Resource id of the app\'s user-assigned identity.')
+param identityId string
+
+@description('Client id of that identity: every identity-based connection names it.')
+param identityClientId string
 
 @description('Storage account of the Functions host (AzureWebJobsStorage) and the app\'s queues and blobs.')
 param storageAccountName string
@@ -70,7 +76,10 @@ param pushWebhookSecretUri string
 @description('Key Vault secret URI of the FCM service account key JSON; the app reads it as a Key Vault reference (Push__Fcm__ServiceAccountJson). Empty: none.')
 param pushFcmServiceAccountSecretUri string
 
-@description('.NET isolated runtime version.')
+@description('.NET isolated runtime version. Only \'10.0\': ARM accepts \'10\' and the host then fails to start (Azure/Azure-Functions issue 2666).')
+@allowed([
+  '10.0'
+])
 param dotnetVersion string
 
 @description('Memory of each instance in MB.')
@@ -109,7 +118,14 @@ param publicNetworkAccess string
 // settings do not belong on Flex Consumption: the runtime is set in functionAppConfig.
 var appSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
   EventHubs__fullyQualifiedNamespace: eventHubsNamespace
+  EventHubs__credential: 'managedidentity'
+  EventHubs__clientId: identityClientId
+  // DefaultAzureCredential in the worker (Cosmos DB, Storage, AI Search, the fraud-actions producer,
+  // the telemetry exporter) picks the user-assigned identity by this client id.
+  AZURE_CLIENT_ID: identityClientId
   Cosmos__AccountEndpoint: cosmosEndpoint
   Cosmos__Database: cosmosDatabaseName
   Storage__blobServiceUri: blobEndpoint
@@ -117,8 +133,8 @@ var appSettings = {
   Search__endpoint: searchEndpoint
   Search__indexName: searchIndexName
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
-  // Entra ID auth for telemetry with the system-assigned identity (no ClientId needed).
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  // Entra ID auth for the host's telemetry with the user-assigned identity; the worker's exporter reads it too.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   IpRanges__Schedule: ipRangesSchedule
   IpRanges__PointerCheckInterval: '00:01:00'
   IpRanges__Sources__Aws__Url: 'https://ip-ranges.amazonaws.com/ip-ranges.json'
@@ -161,10 +177,15 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   tags: union(tags, { 'azd-service-name': azdServiceName })
   kind: 'functionapp,linux'
   identity: {
-    type: 'SystemAssigned'
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
   }
   properties: {
     serverFarmId: plan.id
+    // Key Vault references (Push__*) resolve with the user-assigned identity, not a system one.
+    keyVaultReferenceIdentity: identityId
     httpsOnly: true
     publicNetworkAccess: publicNetworkAccess
     siteConfig: {
@@ -184,7 +205,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           type: 'blobContainer'
           value: deploymentContainerUrl
           authentication: {
-            type: 'SystemAssignedIdentity'
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
           }
         }
       }
@@ -207,9 +229,13 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 }
 
 // No publishing with user names and passwords: deployments authenticate with Entra ID.
+// ARM answers 400 "The parameter location has an invalid value" without a location on these
+// (Azure/bicep-types-az issues 1317, 1526, 1529), though the type says it is read-only.
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'ftp'
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
@@ -218,6 +244,8 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'scm'
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
@@ -230,5 +258,4 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 output id string = site.id
 output name string = site.name
 output defaultHostName string = site.properties.defaultHostName
-output principalId string = site.identity.principalId
 output appSettingNames array = objectKeys(appSettings)

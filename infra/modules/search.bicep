@@ -1,5 +1,6 @@
 // Azure AI Search service for the player-profile vector index. The index itself is created by
-// the app (data plane); this only provisions the service, Entra ID only.
+// the app at start-up (in the background, retried) with a custom role limited to index
+// definitions (roles.bicep); this only provisions the service, Entra ID only.
 
 @description('Azure region.')
 param location string
@@ -87,4 +88,4 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 
 output id string = search.id
 output name string = search.name
-output endpoint string = 'https://${search.name}.search.windows.net'
+output endpoint string = search.properties.endpoint

@@ -15,6 +15,7 @@ public partial class AppSettingsTests
     private static readonly Dictionary<string, string> AzureOnly = new(StringComparer.Ordinal)
     {
         ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Entra ID authentication of telemetry with the managed identity",
+        ["AZURE_CLIENT_ID"] = "the user-assigned identity DefaultAzureCredential signs in with; locally the developer's own sign-in",
     };
 
     /// <summary>Settings only local runs have, and why.</summary>

@@ -4,7 +4,10 @@
 //  - a query-plan request (header x-ms-cosmos-is-query-plan-request) is answered with a pass-through
 //    plan, so the SDK sends the query itself and the server runs it (queries and ReadMany then work;
 //    the partition key header stays ignored, so queries must filter on the key in WHERE);
-//  - reading a missing document answers 500 there; it is turned into the 404 Cosmos DB answers.
+//  - reading a missing document answers 500 there; it is turned into the 404 Cosmos DB answers;
+//  - a query must name every partition key path in WHERE there, while Cosmos DB also runs a query on
+//    a prefix of a hierarchical key (profiles: /gameId of /gameId, /userId): queries are let through
+//    as cross-partition ones, and still filter on the key in WHERE.
 // Usage: node cosmos-standin.js [--port 8081] [--host 127.0.0.1]
 "use strict";
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
@@ -37,6 +40,9 @@ server.on("request", (req, res) => {
     res.writeHead(200, { "content-type": "application/json", "x-ms-activity-id": "00000000-0000-0000-0000-000000000000", "x-ms-request-charge": "0" });
     res.end(passThroughPlan);
     return;
+  }
+  if (req.method === "POST" && String(req.headers["x-ms-documentdb-isquery"]).toLowerCase() === "true") {
+    req.headers["x-ms-documentdb-query-enablecrosspartition"] = "true";
   }
   if (req.method === "GET" && documentRead.test(req.url.split("?")[0])) {
     const end = res.end.bind(res);

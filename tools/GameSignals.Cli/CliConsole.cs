@@ -21,6 +21,23 @@ internal sealed class CliConsole(TextWriter output, TextWriter error, bool inter
 
     public static CliConsole System => new(Console.Out, Console.Error, !Console.IsOutputRedirected && !Console.IsErrorRedirected);
 
+    /// <summary>A Spectre console on <see cref="Out"/>: colours on a terminal, plain text 120 columns wide otherwise.</summary>
+    public IAnsiConsole CreateAnsiConsole()
+    {
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Out),
+            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!Interactive)
+        {
+            ansi.Profile.Width = 120;
+        }
+
+        return ansi;
+    }
+
     /// <summary>Runs <paramref name="work"/>, which reports how much of <paramref name="total"/> it has done.</summary>
     public async Task<T> RunWithProgressAsync<T>(string description, long total, string unit, Func<Action<long>, Task<T>> work)
     {

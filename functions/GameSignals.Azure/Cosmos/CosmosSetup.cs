@@ -4,8 +4,17 @@ using Microsoft.Azure.Cosmos;
 
 namespace GameSignals.Azure.Cosmos;
 
-/// <summary>A container the app needs: its name, partition key path and default TTL (seconds, -1 = on without default).</summary>
-public sealed record CosmosContainerSpec(string Name, string PartitionKeyPath, int? DefaultTimeToLiveSeconds = null);
+/// <summary>
+/// A container the app needs: its name, partition key paths (one, or up to three for a hierarchical key) and default
+/// TTL (seconds, -1 = on without default).
+/// </summary>
+public sealed record CosmosContainerSpec(string Name, IReadOnlyList<string> PartitionKeyPaths, int? DefaultTimeToLiveSeconds = null)
+{
+    public CosmosContainerSpec(string name, string partitionKeyPath, int? defaultTimeToLiveSeconds = null)
+        : this(name, [partitionKeyPath], defaultTimeToLiveSeconds)
+    {
+    }
+}
 
 /// <summary>Builds the app's one <see cref="CosmosClient"/> and creates the database and containers when asked.</summary>
 public static class CosmosSetup
@@ -53,7 +62,10 @@ public static class CosmosSetup
         var db = (await client.CreateDatabaseIfNotExistsAsync(database, cancellationToken: cancellationToken).ConfigureAwait(false)).Database;
         foreach (var spec in containers)
         {
-            var properties = new ContainerProperties(spec.Name, spec.PartitionKeyPath) { DefaultTimeToLive = spec.DefaultTimeToLiveSeconds };
+            var properties = spec.PartitionKeyPaths.Count == 1
+                ? new ContainerProperties(spec.Name, spec.PartitionKeyPaths[0])
+                : new ContainerProperties(spec.Name, spec.PartitionKeyPaths);
+            properties.DefaultTimeToLive = spec.DefaultTimeToLiveSeconds;
             await db.CreateContainerIfNotExistsAsync(properties, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }

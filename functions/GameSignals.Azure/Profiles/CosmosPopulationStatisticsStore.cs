@@ -27,7 +27,7 @@ public sealed class CosmosPopulationStatisticsStore : IPopulationStatisticsStore
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/id");
 
     public async ValueTask<PopulationStatistics?> GetAsync(string gameId, CancellationToken cancellationToken) =>
-        (await ProfilesCosmosItems.ReadAsync(_container, gameId, gameId, ProfilesCosmosJson.Default.StatisticsItem, cancellationToken).ConfigureAwait(false))?.Item.Statistics;
+        (await ProfilesCosmosItems.ReadAsync(_container, gameId, new PartitionKey(gameId), ProfilesCosmosJson.Default.StatisticsItem, cancellationToken).ConfigureAwait(false))?.Item.Statistics;
 
     public async ValueTask SetAsync(PopulationStatistics statistics, CancellationToken cancellationToken)
     {

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace GameSignals.Azure.Profiles;
 
 /// <summary>
-/// Player profiles in the Cosmos container <c>profiles</c>: partition key <c>/gameId</c> (as infra declares it,
-/// see <c>infra/modules/cosmos.bicep</c>), item id the user id, the profile nested under <c>profile</c>.
+/// Player profiles in the Cosmos container <c>profiles</c>: hierarchical partition key <c>/gameId</c>, <c>/userId</c>
+/// (as infra declares it, see <c>infra/modules/cosmos.bicep</c>), item id the user id, the profile nested under
+/// <c>profile</c>. A game's profiles spread over many physical partitions, and a game is still one prefix to query.
 /// </summary>
 /// <remarks>
 /// Point reads and writes only on the hot path: create (409 = someone created it first) and replace with
@@ -31,10 +32,10 @@ public sealed class CosmosProfileStore : IProfileStore
         _container = client.GetContainer(options.Value.Database, ContainerName);
     }
 
-    public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/gameId");
+    public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, ["/gameId", "/userId"]);
 
     public async ValueTask<StoredProfile?> GetAsync(string gameId, string userId, CancellationToken cancellationToken) =>
-        await ProfilesCosmosItems.ReadAsync(_container, userId, gameId, ProfilesCosmosJson.Default.ProfileItem, cancellationToken).ConfigureAwait(false) is { } read
+        await ProfilesCosmosItems.ReadAsync(_container, userId, KeyOf(gameId, userId), ProfilesCosmosJson.Default.ProfileItem, cancellationToken).ConfigureAwait(false) is { } read
             ? new StoredProfile(read.Item.Profile, read.ETag)
             : null;
 
@@ -42,7 +43,7 @@ public sealed class CosmosProfileStore : IProfileStore
     {
         ArgumentNullException.ThrowIfNull(profile);
         using var body = Serialize(profile);
-        using var response = await _container.CreateItemStreamAsync(body, new PartitionKey(profile.GameId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var response = await _container.CreateItemStreamAsync(body, KeyOf(profile.GameId, profile.UserId), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             throw new ProfileConcurrencyException($"Profile {profile.GameId}/{profile.UserId} already exists.");
@@ -57,7 +58,7 @@ public sealed class CosmosProfileStore : IProfileStore
         ArgumentNullException.ThrowIfNull(profile);
         using var body = Serialize(profile);
         using var response = await _container.ReplaceItemStreamAsync(
-            body, profile.UserId, new PartitionKey(profile.GameId), new ItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken).ConfigureAwait(false);
+            body, profile.UserId, KeyOf(profile.GameId, profile.UserId), new ItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken).ConfigureAwait(false);
         // 404: deleted since the read; to the stage that is a lost race like 412.
         if (response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
         {
@@ -71,7 +72,7 @@ public sealed class CosmosProfileStore : IProfileStore
     public async IAsyncEnumerable<PlayerProfile> ListByGameAsync(string gameId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new QueryDefinition("SELECT * FROM c WHERE c.gameId = @gameId").WithParameter("@gameId", gameId);
-        using var pages = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(gameId) });
+        using var pages = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKeyBuilder().Add(gameId).Build() });
         while (pages.HasMoreResults)
         {
             using var response = await pages.ReadNextAsync(cancellationToken).ConfigureAwait(false);
@@ -83,6 +84,8 @@ public sealed class CosmosProfileStore : IProfileStore
             }
         }
     }
+
+    private static PartitionKey KeyOf(string gameId, string userId) => new PartitionKeyBuilder().Add(gameId).Add(userId).Build();
 
     private static MemoryStream Serialize(PlayerProfile profile) =>
         new(JsonSerializer.SerializeToUtf8Bytes(new ProfileItem(profile.UserId, profile.GameId, profile.UserId, profile), ProfilesCosmosJson.Default.ProfileItem), writable: false);

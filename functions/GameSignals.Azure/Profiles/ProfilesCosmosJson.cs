@@ -17,9 +17,9 @@ internal static class ProfilesCosmosItems
 {
     /// <summary>The item and its ETag, or null when there is none (404).</summary>
     public static async ValueTask<(T Item, string ETag)?> ReadAsync<T>(
-        Container container, string id, string partitionKey, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        Container container, string id, PartitionKey partitionKey, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
-        using var response = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var response = await container.ReadItemStreamAsync(id, partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;

@@ -46,7 +46,7 @@ public sealed class NotificationsCompositionTests
         Assert.IsType<CosmosRuleStore>(provider.GetRequiredService<IRuleStore>());
         Assert.IsType<StorageQueuePushQueue>(provider.GetRequiredService<IPushQueue>());
         Assert.IsType<WebhookPushProvider>(provider.GetRequiredService<IPushProvider>());
-        var containers = provider.GetServices<GameSignals.Azure.Cosmos.CosmosContainerSpec>().Select(c => (c.Name, c.PartitionKeyPath));
+        var containers = provider.GetServices<GameSignals.Azure.Cosmos.CosmosContainerSpec>().Select(c => (c.Name, string.Join(',', c.PartitionKeyPaths)));
         Assert.Superset(new HashSet<(string, string)> { ("notifications", "/userId"), ("cooldowns", "/id"), ("locales", "/id"), ("rules", "/gameId") }, containers.ToHashSet());
     }
 

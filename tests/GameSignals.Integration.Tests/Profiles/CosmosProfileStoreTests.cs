@@ -112,11 +112,11 @@ public sealed class CosmosProfileStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_profiles_container_is_partitioned_by_game_as_the_infrastructure_declares()
+    public async Task The_profiles_container_is_partitioned_by_game_then_player_as_the_infrastructure_declares()
     {
         var container = await _client.GetContainer(_options.Database, CosmosProfileStore.ContainerName).ReadContainerAsync();
 
-        Assert.Equal("/gameId", container.Resource.PartitionKeyPath);
+        Assert.Equal(["/gameId", "/userId"], container.Resource.PartitionKeyPaths);
         Assert.Null(container.Resource.DefaultTimeToLive);
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GameSignals.Cli.Accuracy;
 using GameSignals.Cli.Generate;
 using GameSignals.Cli.Replay;
 using GameSignals.Cli.Similar;
@@ -10,7 +11,8 @@ namespace GameSignals.Cli.Demo;
 
 /// <summary>
 /// <c>demo [--events 4850000] [--small]</c>: generates a stream into a temporary directory, replays
-/// it, and prints what came out. Needs nothing but the .NET SDK.
+/// it, prints what came out and how it compares with what the generator planted (exit 1 when anything
+/// is missing or extra). Needs nothing but the .NET SDK.
 /// </summary>
 internal static class DemoCommand
 {
@@ -23,17 +25,18 @@ internal static class DemoCommand
         var small = new Option<bool>("--small") { Description = "100,000 lines, for a quick look" };
         var seed = new Option<ulong>("--seed") { Description = "generator seed", DefaultValueFactory = _ => 1 };
         ReplayCommand.Positive(events);
-        var command = new Command("demo", "Generate a synthetic stream, replay it and show the results.") { events, small, seed };
+        var command = new Command("demo", "Generate a synthetic stream, replay it, show the results and their accuracy against what the generator planted.") { events, small, seed };
         command.SetAction(async (parse, ct) =>
         {
             var count = parse.GetValue(small) ? 100_000 : parse.GetValue(events);
-            await RunAsync(count, parse.GetValue(seed), console, ct).ConfigureAwait(false);
-            return GameSignalsCli.Success;
+            var accurate = await RunAsync(count, parse.GetValue(seed), console, ct).ConfigureAwait(false);
+            return accurate ? GameSignalsCli.Success : GameSignalsCli.Failed;
         });
         return command;
     }
 
-    private static async Task RunAsync(int events, ulong seed, CliConsole console, CancellationToken cancellationToken)
+    /// <summary>True when the replay produced exactly what the generator planted.</summary>
+    private static async Task<bool> RunAsync(int events, ulong seed, CliConsole console, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("gamesignals-demo-");
         try
@@ -43,7 +46,10 @@ internal static class DemoCommand
             var generated = await GenerateCommand.GenerateAsync(new GenerateOptions(seed, Math.Max(100, events / 500), events, input), console).ConfigureAwait(false);
             var summary = await ReplayRunner.RunAsync(new ReplayOptions([generated.EventsPath], input, output), console, cancellationToken).ConfigureAwait(false);
             var similar = await SimilarAnswerAsync(output, cancellationToken).ConfigureAwait(false);
-            Render(console, summary, FlagsByReason(Path.Combine(output, "flags.jsonl")), similar);
+            Render(console, summary, similar);
+            var accuracy = AccuracyReport.Compare(TruthFile.Read(generated.TruthPath), output, summary);
+            accuracy.Render(console);
+            return accuracy.Accurate;
         }
         finally
         {
@@ -72,23 +78,7 @@ internal static class DemoCommand
         return ($"players like {string.Join(", ", examples)} ({game})", string.Join(", ", found.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.UserId} {f.Score:F3}"))));
     }
 
-    private static SortedDictionary<string, long> FlagsByReason(string flagsPath)
-    {
-        var byReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        if (File.Exists(flagsPath))
-        {
-            foreach (var line in File.ReadLines(flagsPath))
-            {
-                using var flag = JsonDocument.Parse(line);
-                var reason = flag.RootElement.GetProperty("reason").GetString() ?? "?";
-                byReason[reason] = byReason.GetValueOrDefault(reason) + 1;
-            }
-        }
-
-        return byReason;
-    }
-
-    private static void Render(CliConsole console, ReplaySummary summary, SortedDictionary<string, long> flagsByReason, (string Question, string Answer)? similar)
+    private static void Render(CliConsole console, ReplaySummary summary, (string Question, string Answer)? similar)
     {
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         void Row(string name, FormattableString value) => table.AddRow(Markup.Escape(name), Markup.Escape(value.ToString(CultureInfo.InvariantCulture)));
@@ -97,10 +87,6 @@ internal static class DemoCommand
         Row("duplicates", $"{summary.Duplicates:N0}");
         Row("notifications", $"{summary.Notifications:N0}");
         Row("flags", $"{summary.Flags:N0}");
-        foreach (var (reason, count) in flagsByReason)
-        {
-            Row($"  {reason}", $"{count:N0}");
-        }
 
         if (similar is { } answer)
         {
@@ -113,12 +99,6 @@ internal static class DemoCommand
         Row("latency p99.9 / p99.97", $"{summary.LatencyMs.P999:F1} / {summary.LatencyMs.P9997:F1} ms");
         Row("peak working set", $"{summary.PeakWorkingSetBytes / (1024 * 1024):N0} MiB");
 
-        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(console.Out),
-            Ansi = console.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = console.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        ansi.Write(table);
+        console.CreateAnsiConsole().Write(table);
     }
 }

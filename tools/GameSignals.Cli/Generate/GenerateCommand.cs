@@ -4,7 +4,7 @@ using GameSignals.Cli.Replay;
 
 namespace GameSignals.Cli.Generate;
 
-/// <summary><c>generate --seed S --users N --events M --out DIR [--poison-rate R] [--duplicate-rate R] [--gzip]</c>.</summary>
+/// <summary><c>generate --seed S --users N --events M --out DIR [--poison-rate R] [--duplicate-rate R] [--gzip]</c>: the stream, its configuration and its truth.</summary>
 internal static class GenerateCommand
 {
     public static Command Create(CliConsole console)
@@ -12,7 +12,7 @@ internal static class GenerateCommand
         var seed = new Option<ulong>("--seed") { Description = "the same seed writes the same bytes", DefaultValueFactory = _ => 1 };
         var users = new Option<int>("--users") { Description = "number of players", DefaultValueFactory = _ => 10_000 };
         var events = new Option<int>("--events") { Description = "number of lines to write (events, poison and duplicates)", DefaultValueFactory = _ => 100_000 };
-        var output = new Option<string>("--out") { Description = "directory receiving events.jsonl and its config (rules.json, fraud.json, ipranges/)", Required = true };
+        var output = new Option<string>("--out") { Description = "directory receiving events.jsonl, its config (rules.json, fraud.json, ipranges/) and truth.json", Required = true };
         var poisonRate = new Option<double>("--poison-rate") { Description = "share of poison lines", DefaultValueFactory = _ => 0.001 };
         var duplicateRate = new Option<double>("--duplicate-rate") { Description = "share of lines that resend a recent event", DefaultValueFactory = _ => 0.01 };
         var gzip = new Option<bool>("--gzip") { Description = "write events.jsonl.gz" };
@@ -39,7 +39,7 @@ internal static class GenerateCommand
                 parse.GetValue(poisonRate), parse.GetValue(duplicateRate), parse.GetValue(gzip));
             var result = await GenerateAsync(options, console).ConfigureAwait(false);
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {result.Lines:N0} lines ({result.Poison:N0} poison, {result.Duplicates:N0} duplicates) to {result.EventsPath}")).ConfigureAwait(false);
+                $"wrote {result.Lines:N0} lines ({result.Poison:N0} poison, {result.Duplicates:N0} duplicates) to {result.EventsPath}, and what they must produce to {result.TruthPath}")).ConfigureAwait(false);
             return GameSignalsCli.Success;
         });
         return command;

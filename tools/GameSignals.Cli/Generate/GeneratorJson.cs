@@ -6,7 +6,7 @@ internal sealed record GooglePurchase(string OrderId, string PackageName, string
 
 internal sealed record GoogleReceipt(string PurchaseData, string Signature);
 
-internal sealed record AppStoreTransaction(string TransactionId, string OriginalTransactionId, string BundleId, string ProductId, long PurchaseDate, int Quantity, string Type);
+internal sealed record AppStoreTransaction(string TransactionId, string OriginalTransactionId, string BundleId, string ProductId, long PurchaseDate, int Quantity, string Type, string Environment);
 
 internal sealed record AppStoreReceiptJson(string SignedTransaction);
 

@@ -6,6 +6,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GameSignals.Cli.Accuracy;
+using GameSignals.Fraud;
 
 namespace GameSignals.Cli.Generate;
 
@@ -13,7 +15,7 @@ namespace GameSignals.Cli.Generate;
 internal sealed record GenerateOptions(ulong Seed, int Users, long Events, string OutDirectory, double PoisonRate = 0.001, double DuplicateRate = 0.01, bool Gzip = false);
 
 /// <summary>What <c>generate</c> wrote.</summary>
-internal sealed record GenerateResult(string EventsPath, long Lines, long Poison, long Duplicates);
+internal sealed record GenerateResult(string EventsPath, string TruthPath, long Lines, long Poison, long Duplicates);
 
 /// <summary>
 /// Writes a deterministic synthetic stream: players of several archetypes in sessions over every
@@ -21,6 +23,11 @@ internal sealed record GenerateResult(string EventsPath, long Lines, long Poison
 /// producer retries (duplicates) at the given rates. Events are written with one
 /// <see cref="Utf8JsonWriter"/> from pre-encoded values; nothing is formatted per event but numbers.
 /// </summary>
+/// <remarks>
+/// Every outcome is decided, not left to chance: a writer first chooses whether its event matches a
+/// rule, narrowly misses it or is ordinary, and which abuse a login or purchase carries, then picks values
+/// that make it so and tells <see cref="PlantedTruth"/>, which writes <c>truth.json</c> beside the stream.
+/// </remarks>
 internal sealed class StreamGenerator : IDisposable
 {
     private static readonly DateTime Start = new(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc);
@@ -43,12 +50,16 @@ internal sealed class StreamGenerator : IDisposable
     ];
 
     private static readonly string[] Zones = ["forest", "desert", "abyss", "rift", "castle", "swamp"];
-    private static readonly string[] Causes = ["monster", "pvp", "fall", "boss", "poison"];
+    private static readonly string[] PveCauses = ["monster", "fall", "boss", "poison"];
+    private static readonly string[] BossZones = ["abyss", "rift"];
+    private static readonly string[] OtherZones = ["forest", "desert", "castle", "swamp"];
+    private static readonly PlayerRole[] Roles = [.. Enum.GetValues<PlayerRole>().Where(r => r != PlayerRole.None)];
     private static readonly string[] Items = ["Relic", "Sword", "Potion", "Scroll", "Gem"];
     private static readonly JsonEncodedText[] ItemIds = [.. Enumerable.Range(0, 100).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"item-{i}")))];
     private static readonly JsonEncodedText[] ItemNames = [.. Enumerable.Range(0, 100).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"{Items[i % Items.Length]} {i}")))];
     private static readonly JsonEncodedText[] QuestIds = [.. Enumerable.Range(0, 500).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"q-{i}")))];
-    private static readonly JsonEncodedText[] FarmDevices = [.. Enumerable.Range(0, 1000).Select(i => JsonEncodedText.Encode(string.Create(CultureInfo.InvariantCulture, $"farm-dev-{i}")))];
+    private static readonly string[] FarmDevices = [.. Enumerable.Range(0, 1000).Select(i => string.Create(CultureInfo.InvariantCulture, $"farm-dev-{i}"))];
+    private static readonly string[] CafeTerminals = [.. Enumerable.Range(0, SyntheticConfig.MaxDevicesPerIp).Select(i => string.Create(CultureInfo.InvariantCulture, $"cafe-pc-{i}"))];
 
     // Relative weights per archetype of: hp, died, level, pvp, dungeon, quest, sold, inventory full, autobattle stopped, purchase, refund, session end.
     private static readonly double[][] Mix =
@@ -80,10 +91,15 @@ internal sealed class StreamGenerator : IDisposable
     private readonly byte[][] _recent = new byte[256][];
     private readonly RSA _playKey = TestKeys.CreateGooglePlayKey();
     private readonly byte[] _appStoreHeader;
+    private readonly PlantedTruth _truth = new();
+    private readonly PlantedPurchase?[] _lastPurchase = new PlantedPurchase?[Games.Length];
     private int _recentCount;
     private long _clockMs;
     private long _orders;
-    private (string OrderId, int Store, int Product, JsonEncodedText Currency, decimal Price, byte[] Receipt)? _lastPurchase;
+
+    // The event being written: its id, and its time (the clock, unless a receipt replay copies an earlier purchase's).
+    private EventId _eventId;
+    private long _eventTimeMs;
 
     private StreamGenerator(GenerateOptions options)
     {
@@ -107,7 +123,9 @@ internal sealed class StreamGenerator : IDisposable
         using var output = new BufferedStream(compressed ?? (Stream)file, 1 << 20);
         using var generator = new StreamGenerator(options);
         var (poison, duplicates) = generator.WriteStream(output, report);
-        return new GenerateResult(path, options.Events, poison, duplicates);
+        var truthPath = Path.Combine(options.OutDirectory, TruthFile.FileName);
+        generator._truth.Finish(options.Seed, options.Events, poison, duplicates).Write(truthPath);
+        return new GenerateResult(path, truthPath, options.Events, poison, duplicates);
     }
 
     public void Dispose()
@@ -122,6 +140,7 @@ internal sealed class StreamGenerator : IDisposable
         for (long n = 1; n <= _options.Events; n++)
         {
             _clockMs += _random.NextDouble() < 0.75 ? 1 : 0; // 80,000 events a minute, the origin platform's per-game load
+            _eventTimeMs = _clockMs;
             var roll = _random.NextDouble();
             if (roll < _options.PoisonRate)
             {
@@ -166,37 +185,49 @@ internal sealed class StreamGenerator : IDisposable
 
     private Player CreatePlayer(int index)
     {
-        // One player in 25 misbehaves, cycling through the fraud reasons; 30 players near the end share a farm address.
-        var misbehaviour = index >= _options.Users - 30 && _options.Users >= 100 ? Misbehaviour.DeviceFarm
-            : index % 25 == 24 ? (Misbehaviour)(1 + (index / 25 % 9))
-            : Misbehaviour.None;
-        var archetype = IsPaymentAbuse(misbehaviour) ? Archetype.Whale : (Archetype)(index % 5);
+        // Every spacing-th player has a role, cycling through them, so that even 100 players cover every fraud reason.
+        var spacing = Math.Clamp(_options.Users / Roles.Length, 1, 25);
+        var role = index % spacing == spacing - 1 ? Roles[index / spacing % Roles.Length] : PlayerRole.None;
+        var archetype = IsPaymentAbuse(role) ? Archetype.Whale : (Archetype)(index % 5);
         var country = SyntheticNetwork.Countries[_random.Next(10) switch { < 7 => 0, < 9 => 1, _ => 2 }];
-        var ip = misbehaviour switch
+        var address = role switch
         {
-            Misbehaviour.CloudLogin => SyntheticNetwork.CloudIp(_random),
-            Misbehaviour.BlockedCidr => SyntheticNetwork.BlockedCidrIp(_random),
-            Misbehaviour.BlockedAsn => SyntheticNetwork.BlockedAsnIp(_random),
-            Misbehaviour.CountryMismatch => SyntheticNetwork.IspIp(_random, country == "KR" ? "JP" : "KR"),
-            Misbehaviour.DeviceFarm => SyntheticNetwork.FarmIp,
-            _ when country == "KR" && _random.Next(10) == 0 => SyntheticNetwork.IspIpv6(_random),
-            _ => SyntheticNetwork.IspIp(_random, country),
+            PlayerRole.CloudLogin => SyntheticNetwork.CloudIp(_random),
+            PlayerRole.BlockedCidr => SyntheticNetwork.BlockedCidrIp(_random),
+            PlayerRole.BlockedAsn => SyntheticNetwork.BlockedAsnIp(_random),
+            PlayerRole.CountryMismatch => SyntheticNetwork.IspIp(_random, country == "KR" ? "JP" : "KR"),
+            PlayerRole.DeviceFarm => SyntheticNetwork.Farm,
+            PlayerRole.InternetCafe => SyntheticNetwork.InternetCafe,
+            _ => _random.Next(50) switch
+            {
+                0 => SyntheticNetwork.UnmappedIp(_random), // travelling on a network the ASN data does not know
+                < 6 when country == "KR" => SyntheticNetwork.IspIpv6(_random),
+                _ => SyntheticNetwork.IspIp(_random, country),
+            },
         };
         var userId = string.Create(CultureInfo.InvariantCulture, $"u-{index:D6}");
         var maxHp = 1000 + (500 * _random.Next(8));
         return new Player
         {
+            UserIdText = userId,
             UserId = JsonEncodedText.Encode(userId),
+            CharacterIdText = userId + "-c0",
             CharacterId = JsonEncodedText.Encode(userId + "-c0"),
-            Game = _random.Next(Games.Length),
+            Game = role switch
+            {
+                PlayerRole.None => _random.Next(Games.Length),
+                PlayerRole.DeviceFarm => 0,
+                PlayerRole.InternetCafe => 1,
+                _ => index / spacing / Roles.Length % Games.Length, // the first of each role in odin, which blocks cloud logins
+            },
             Archetype = archetype,
-            Misbehaviour = misbehaviour,
-            Ip = JsonEncodedText.Encode(ip),
+            Role = role,
+            Address = address,
+            Ip = JsonEncodedText.Encode(address.Ip),
             DeviceId = JsonEncodedText.Encode("dev-" + userId),
-            Platform = _random.Next(misbehaviour == Misbehaviour.InvalidReceipt ? 2 : 3), // receipts exist on mobile stores only
+            Platform = _random.Next(role == PlayerRole.InvalidReceipt ? 2 : 3), // receipts exist on mobile stores only
             Locale = JsonEncodedText.Encode(country switch { "KR" => "ko-KR", "JP" => "ja-JP", _ => "en-US" }),
             Country = country,
-            Hp = maxHp,
             MaxHp = maxHp,
             Level = 1 + _random.Next(60),
             Rating = 1000 + _random.Next(1500),
@@ -212,9 +243,16 @@ internal sealed class StreamGenerator : IDisposable
         }
 
         // Payment abusers buy often, or their abuse would hardly show in a short stream.
-        if (IsPaymentAbuse(player.Misbehaviour) && _random.Next(10) == 0)
+        if (IsPaymentAbuse(player.Role) && _random.Next(10) == 0)
         {
             WritePurchase(player);
+            return;
+        }
+
+        // Farm bots and café customers come and go: many short sessions, so their address sees many logins.
+        if (player.Role is PlayerRole.DeviceFarm or PlayerRole.InternetCafe && _random.Next(3) == 0)
+        {
+            WriteSessionEnded(player);
             return;
         }
 
@@ -243,31 +281,76 @@ internal sealed class StreamGenerator : IDisposable
         }
     }
 
-    private static bool IsPaymentAbuse(Misbehaviour misbehaviour) =>
-        misbehaviour is Misbehaviour.InvalidReceipt or Misbehaviour.PriceMismatch or Misbehaviour.UnregisteredCurrency or Misbehaviour.ReceiptReplay;
+    private static bool IsPaymentAbuse(PlayerRole role) =>
+        role is PlayerRole.InvalidReceipt or PlayerRole.PriceMismatch or PlayerRole.UnregisteredCurrency or PlayerRole.ReceiptReplay;
 
     private void WriteSessionStarted(Player player)
     {
         player.InSession = true;
         player.SessionStartMs = _clockMs;
+        var device = player.Role switch
+        {
+            PlayerRole.DeviceFarm => _random.Pick(FarmDevices), // a farm rotates emulated devices on one address
+            PlayerRole.InternetCafe => _random.Pick(CafeTerminals),
+            _ => player.DeviceId.Value,
+        };
+        var allowedSignatures = ClientSignatures[player.Platform];
+        var signature = _random.Next(allowedSignatures.Length); // android allows two
         Begin(player, "game.session.started"u8, payment: false);
         _writer.WriteString("ip"u8, player.Ip);
-        if (player.Misbehaviour == Misbehaviour.DeviceFarm)
-        {
-            // A farm rotates emulated devices on one address.
-            _writer.WriteString("deviceId"u8, FarmDevices[_random.Next(FarmDevices.Length)]);
-        }
-        else
-        {
-            _writer.WriteString("deviceId"u8, player.DeviceId);
-        }
-
+        _writer.WriteString("deviceId"u8, device);
         _writer.WriteString("platform"u8, Platforms[player.Platform]);
         _writer.WriteString("clientVersion"u8, "1.4.2"u8);
-        _writer.WriteString("clientSignature"u8, player.Misbehaviour == Misbehaviour.TamperedClient ? "dead" + new string('0', 60) : ClientSignatures[player.Platform][0]);
+        _writer.WriteString("clientSignature"u8, player.Role == PlayerRole.TamperedClient ? "dead" + new string('0', 60) : allowedSignatures[signature]);
         _writer.WriteString("locale"u8, player.Locale);
         _writer.WriteString("accountCountry"u8, player.Country);
         End();
+
+        var game = Games[player.Game];
+        var address = player.Address;
+        PlantAddressFlags(address);
+        if (address.Cloud && SyntheticConfig.BlocksCloudProviders(game))
+        {
+            _truth.Flag(FraudReasons.CloudProvider, _eventId);
+        }
+        else if (address.Cloud)
+        {
+            _truth.FlagNearMiss(FraudReasons.CloudProvider); // a game that allows cloud logins
+        }
+
+        if (address.Country is null)
+        {
+            _truth.FlagNearMiss(FraudReasons.CountryMismatch); // the ASN data knows no country to compare
+        }
+        else if (address.Country != player.Country)
+        {
+            _truth.Flag(FraudReasons.CountryMismatch, _eventId);
+        }
+
+        if (player.Role == PlayerRole.TamperedClient)
+        {
+            _truth.Flag(FraudReasons.ClientTampered, _eventId);
+        }
+        else if (signature > 0)
+        {
+            _truth.FlagNearMiss(FraudReasons.ClientTampered); // another signature the platform allows
+        }
+
+        _truth.Login(game, address.Bucket, device, _eventTimeMs, _eventId);
+    }
+
+    /// <summary>The blocklist's flags, which logins and purchases share.</summary>
+    private void PlantAddressFlags(PlannedAddress address)
+    {
+        if (address.BlockedRange)
+        {
+            _truth.Flag(FraudReasons.BlockedRange, _eventId);
+        }
+
+        if (address.BlockedAsn)
+        {
+            _truth.Flag(FraudReasons.BlockedAsn, _eventId);
+        }
     }
 
     private void WriteSessionEnded(Player player)
@@ -280,29 +363,49 @@ internal sealed class StreamGenerator : IDisposable
 
     private void WriteHpChanged(Player player)
     {
-        var inCombat = _random.Next(3) > 0;
-        var autoBattle = _random.Next(2) == 0;
-        player.Hp = inCombat ? Math.Max(1, player.Hp - _random.Next(player.MaxHp / 4)) : Math.Min(player.MaxHp, player.Hp + _random.Next(player.MaxHp / 2));
+        // low-hp-auto: "data.autoBattle && data.hp * 5 < data.maxHp"; maxHp is a multiple of 5.
+        var threshold = player.MaxHp / 5;
+        var roll = _random.Next(100);
+        var (autoBattle, hp) = roll switch
+        {
+            < 4 => (true, 1 + _random.Next(threshold - 1)), // a match
+            < 6 => (true, threshold), // near miss: hp * 5 == maxHp is not below
+            < 8 => (false, 1 + _random.Next(threshold - 1)), // near miss: low, but playing by hand
+            _ => (_random.Next(2) == 0, threshold + 1 + _random.Next(player.MaxHp - threshold)),
+        };
         Begin(player, "game.character.hp_changed"u8, payment: false);
-        _writer.WriteNumber("hp"u8, player.Hp);
+        _writer.WriteNumber("hp"u8, hp);
         _writer.WriteNumber("maxHp"u8, player.MaxHp);
         _writer.WriteBoolean("autoBattle"u8, autoBattle);
-        _writer.WriteBoolean("inCombat"u8, inCombat);
+        _writer.WriteBoolean("inCombat"u8, hp < player.MaxHp && _random.Next(3) > 0);
         _writer.WriteString("zone"u8, _random.Pick(Zones));
         End();
-        if (player.Hp * 5 < player.MaxHp && _random.Next(3) == 0)
+        if (roll < 4)
         {
-            player.Hp = player.MaxHp; // a potion, or a respawn
+            _truth.RuleMatch(SyntheticConfig.LowHpAuto, Games[player.Game], player.CharacterIdText, _eventTimeMs, _eventId);
+        }
+        else if (roll < 8)
+        {
+            _truth.RuleNearMiss(SyntheticConfig.LowHpAuto);
         }
     }
 
     private void WriteDied(Player player)
     {
-        player.Hp = player.MaxHp;
+        // died-pve: "data.cause != 'pvp'".
+        var pvp = _random.Next(player.Archetype == Archetype.PvpGrinder ? 2 : 5) == 0;
         Begin(player, "game.character.died"u8, payment: false);
         _writer.WriteString("zone"u8, _random.Pick(Zones));
-        _writer.WriteString("cause"u8, player.Archetype == Archetype.PvpGrinder && _random.Next(2) == 0 ? "pvp" : _random.Pick(Causes));
+        _writer.WriteString("cause"u8, pvp ? "pvp" : _random.Pick(PveCauses));
         End();
+        if (pvp)
+        {
+            _truth.RuleNearMiss(SyntheticConfig.DiedPve);
+        }
+        else
+        {
+            _truth.RuleMatch(SyntheticConfig.DiedPve, Games[player.Game], player.UserIdText, _eventTimeMs, _eventId);
+        }
     }
 
     private void WriteLevelUp(Player player)
@@ -342,13 +445,32 @@ internal sealed class StreamGenerator : IDisposable
 
     private void WriteItemSold(Player player)
     {
+        // big-sale: "data.price * data.quantity >= 100000"; prices are multiples of 100.
+        const int BigSale = 100_000;
         var item = _random.Next(ItemIds.Length);
+        var quantity = 1 + _random.Next(5);
+        var roll = _random.Next(100);
+        var lowestBig = (BigSale + (100 * quantity) - 1) / (100 * quantity) * 100;
+        var price = roll switch
+        {
+            < 3 => _random.Next(4) == 0 ? lowestBig : lowestBig + (100 * _random.Next(300)), // a match, at times exactly 100,000
+            < 5 => (BigSale - 1) / (100 * quantity) * 100, // near miss: the largest total below 100,000
+            _ => 100 * (1 + _random.Next(player.Archetype == Archetype.Trader ? 190 : 60)), // at most 19,000 × 5
+        };
         Begin(player, "game.market.item_sold"u8, payment: false);
         _writer.WriteString("itemId"u8, ItemIds[item]);
         _writer.WriteString("itemName"u8, ItemNames[item]);
-        _writer.WriteNumber("quantity"u8, 1 + _random.Next(5));
-        _writer.WriteNumber("price"u8, 100 * (1 + _random.Next(player.Archetype == Archetype.Trader ? 600 : 60)));
+        _writer.WriteNumber("quantity"u8, quantity);
+        _writer.WriteNumber("price"u8, price);
         End();
+        if (roll < 3)
+        {
+            _truth.RuleMatch(SyntheticConfig.BigSale, Games[player.Game], player.UserIdText, _eventTimeMs, _eventId);
+        }
+        else if (roll < 5)
+        {
+            _truth.RuleNearMiss(SyntheticConfig.BigSale);
+        }
     }
 
     private void WriteInventoryFull(Player player)
@@ -366,33 +488,45 @@ internal sealed class StreamGenerator : IDisposable
 
     private void WritePurchase(Player player)
     {
-        var replay = player.Misbehaviour == Misbehaviour.ReceiptReplay && _lastPurchase is not null && _lastPurchase.Value.Store != 2;
-        var store = replay ? _lastPurchase!.Value.Store : player.Platform;
-        var product = replay ? _lastPurchase!.Value.Product : _random.Next(Catalog.Length);
+        var replayed = player.Role == PlayerRole.ReceiptReplay ? _lastPurchase[player.Game] : null;
+        var store = replayed?.Store ?? player.Platform;
+        var product = replayed?.Product ?? _random.Next(Catalog.Length);
         var (currency, price) = player.Country switch
         {
             "KR" => ("KRW", Catalog[product].Krw),
             "JP" => ("JPY", Catalog[product].Jpy),
             _ => ("USD", Catalog[product].Usd),
         };
-        if (player.Misbehaviour == Misbehaviour.UnregisteredCurrency)
+        var respelled = false;
+        if (player.Role == PlayerRole.UnregisteredCurrency)
         {
             currency = "EUR";
         }
-        else if (player.Misbehaviour == Misbehaviour.PriceMismatch)
+        else if (player.Role == PlayerRole.PriceMismatch)
         {
             price /= 10;
         }
-
-        var orderId = replay ? _lastPurchase!.Value.OrderId : NewOrderId(store);
-        var receipt = replay ? _lastPurchase!.Value.Receipt : store switch
+        else if (_random.Next(4) == 0)
         {
-            0 => GooglePlayReceipt(orderId, Catalog[product].Product, player.Game, player.Misbehaviour == Misbehaviour.InvalidReceipt),
-            1 => AppStoreReceipt(orderId, Catalog[product].Product, player.Game, player.Misbehaviour == Misbehaviour.InvalidReceipt),
+            price *= 1.00m; // the catalog's price with two more decimals: the same number
+            respelled = true;
+        }
+
+        var orderId = replayed?.OrderId ?? NewOrderId(store);
+        var receipt = replayed?.Receipt ?? store switch
+        {
+            0 => GooglePlayReceipt(orderId, Catalog[product].Product, player.Game, player.Role == PlayerRole.InvalidReceipt),
+            1 => AppStoreReceipt(orderId, Catalog[product].Product, player.Game, player.Role == PlayerRole.InvalidReceipt),
             _ => [],
         };
         player.LastOrderId = orderId;
         player.LastStore = store;
+
+        // One replay in four has the time of the purchase it copies: the event ids decide which use is the first.
+        if (replayed is not null && _random.Next(4) == 0)
+        {
+            _eventTimeMs = replayed.TimeMs;
+        }
 
         Begin(player, "payment.purchase.completed"u8, payment: true);
         _writer.WriteString("orderId"u8, orderId);
@@ -409,9 +543,29 @@ internal sealed class StreamGenerator : IDisposable
         }
 
         End();
-        if (!replay && store != 2 && player.Misbehaviour == Misbehaviour.None)
+        PlantAddressFlags(player.Address);
+        if (!SyntheticConfig.RegisteredCurrencies.Contains(currency))
         {
-            _lastPurchase = (orderId, store, product, JsonEncodedText.Encode(currency), price, receipt);
+            _truth.Flag(FraudReasons.UnregisteredCurrency, _eventId);
+        }
+        else if (player.Role == PlayerRole.PriceMismatch)
+        {
+            _truth.Flag(FraudReasons.PriceMismatch, _eventId);
+        }
+        else if (respelled)
+        {
+            _truth.FlagNearMiss(FraudReasons.PriceMismatch);
+        }
+
+        if (player.Role == PlayerRole.InvalidReceipt)
+        {
+            _truth.Flag(FraudReasons.InvalidReceipt, _eventId);
+        }
+
+        _truth.Purchase(Stores[store].Value, orderId, _eventTimeMs, _eventId);
+        if (replayed is null && store != 2 && player.Role == PlayerRole.None)
+        {
+            _lastPurchase[player.Game] = new PlantedPurchase(orderId, store, product, _eventTimeMs, receipt);
         }
     }
 
@@ -433,12 +587,35 @@ internal sealed class StreamGenerator : IDisposable
 
     private void WriteBossSpawned()
     {
+        // boss: "has(data.bossLevel) && data.bossLevel >= 50 && data.zone in ['abyss', 'rift']".
+        var roll = _random.Next(10);
+        var (level, zone) = roll switch
+        {
+            < 4 => (_random.Next(4) == 0 ? 50 : 50 + _random.Next(20), _random.Pick(BossZones)), // a match
+            4 => (49, _random.Pick(BossZones)), // near miss: one level short
+            5 => (50 + _random.Next(20), _random.Pick(OtherZones)), // near miss: elsewhere
+            6 => ((int?)null, _random.Pick(BossZones)), // near miss: no level
+            _ => (30 + _random.Next(19), _random.Pick(Zones)),
+        };
+
         // A type the contract does not know: accepted and routed to rules only.
         WriteEnvelope(GameSources[1], "game.world.boss_spawned"u8, GameIds[1], JsonEncodedText.Encode("world1"), null);
         _writer.WriteStartObject("data"u8);
-        _writer.WriteNumber("bossLevel"u8, 30 + _random.Next(40));
-        _writer.WriteString("zone"u8, _random.Pick(Zones));
+        if (level is { } bossLevel)
+        {
+            _writer.WriteNumber("bossLevel"u8, bossLevel);
+        }
+
+        _writer.WriteString("zone"u8, zone);
         End();
+        if (roll < 4)
+        {
+            _truth.RuleMatch(SyntheticConfig.Boss, Games[1], "world1", _eventTimeMs, _eventId);
+        }
+        else if (roll < 7)
+        {
+            _truth.RuleNearMiss(SyntheticConfig.Boss);
+        }
     }
 
     private void Begin(Player player, ReadOnlySpan<byte> type, bool payment, bool withData = true)
@@ -452,14 +629,15 @@ internal sealed class StreamGenerator : IDisposable
 
     private void WriteEnvelope(JsonEncodedText source, ReadOnlySpan<byte> type, JsonEncodedText gameId, JsonEncodedText userId, JsonEncodedText? characterId)
     {
-        Span<byte> id = stackalloc byte[36];
-        WriteUuid(id);
+        Span<byte> id = stackalloc byte[EventId.Length];
+        _eventId = EventId.Next(_random);
+        _eventId.Format(id);
         _writer.WriteStartObject();
         _writer.WriteString("specversion"u8, "1.0"u8);
         _writer.WriteString("id"u8, id);
         _writer.WriteString("source"u8, source);
         _writer.WriteString("type"u8, type);
-        _writer.WriteString("time"u8, Start.AddMilliseconds(_clockMs));
+        _writer.WriteString("time"u8, Start.AddMilliseconds(_eventTimeMs));
         _writer.WriteString("gameid"u8, gameId);
         _writer.WriteString("userid"u8, userId);
         if (characterId is { } character)
@@ -475,24 +653,6 @@ internal sealed class StreamGenerator : IDisposable
     {
         _writer.WriteEndObject();
         _writer.WriteEndObject();
-    }
-
-    private void WriteUuid(Span<byte> destination)
-    {
-        Span<byte> raw = stackalloc byte[16];
-        BitConverter.TryWriteBytes(raw, _random.NextUInt64());
-        BitConverter.TryWriteBytes(raw[8..], _random.NextUInt64());
-        var hex = 0;
-        for (var i = 0; i < 16; i++)
-        {
-            if (i is 4 or 6 or 8 or 10)
-            {
-                destination[hex++] = (byte)'-';
-            }
-
-            destination[hex++] = (byte)"0123456789abcdef"[raw[i] >> 4];
-            destination[hex++] = (byte)"0123456789abcdef"[raw[i] & 0xf];
-        }
     }
 
     private string NewOrderId(int store) => store switch
@@ -518,7 +678,7 @@ internal sealed class StreamGenerator : IDisposable
     /// <summary>An App Store receipt (contract §2): an ES256 JWS with the test chain in x5c; broken on request.</summary>
     private byte[] AppStoreReceipt(string transactionId, string product, int game, bool broken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new AppStoreTransaction(transactionId, transactionId, $"com.example.{Games[game]}", product, 1761998400000 + _clockMs, 1, "Consumable"), GeneratorJsonContext.Default.AppStoreTransaction);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new AppStoreTransaction(transactionId, transactionId, $"com.example.{Games[game]}", product, 1761998400000 + _clockMs, 1, "Consumable", "Production"), GeneratorJsonContext.Default.AppStoreTransaction);
         var signingInput = Encoding.ASCII.GetBytes($"{Encoding.ASCII.GetString(_appStoreHeader)}.{Base64Url.EncodeToString(payload)}");
         var signature = TestKeys.SignEs256Deterministic(signingInput);
         if (broken)
@@ -530,3 +690,6 @@ internal sealed class StreamGenerator : IDisposable
         return JsonSerializer.SerializeToUtf8Bytes(new AppStoreReceiptJson(jws), GeneratorJsonContext.Default.AppStoreReceiptJson);
     }
 }
+
+/// <summary>A purchase a receipt replayer can copy: its order, store, product, event time and receipt.</summary>
+internal sealed record PlantedPurchase(string OrderId, int Store, int Product, long TimeMs, byte[] Receipt);

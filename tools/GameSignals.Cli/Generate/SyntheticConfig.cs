@@ -9,6 +9,23 @@ namespace GameSignals.Cli.Generate;
 /// </summary>
 internal static class SyntheticConfig
 {
+    /// <summary>The rules of <see cref="Rules"/> as the generator plants events for them: id, game and cooldown.</summary>
+    public static readonly PlantedRule LowHpAuto = new("low-hp-auto", "odin", TimeSpan.FromMinutes(5));
+    public static readonly PlantedRule DiedPve = new("died-pve", "odin", Cooldown: null);
+    public static readonly PlantedRule BigSale = new("big-sale", "ares", TimeSpan.FromMinutes(1));
+    public static readonly PlantedRule Boss = new("boss", "ares", Cooldown: null);
+    public static readonly PlantedRule[] PlantedRules = [LowHpAuto, DiedPve, BigSale, Boss];
+
+    /// <summary>The device-farm settings of both games in fraud.json.</summary>
+    public const int MaxDevicesPerIp = 20;
+    public static readonly TimeSpan DeviceFarmWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether fraud.json blocks logins from cloud ranges in the game.</summary>
+    public static bool BlocksCloudProviders(string game) => game == "odin";
+
+    /// <summary>The currencies fraud.json registers for every store.</summary>
+    public static readonly string[] RegisteredCurrencies = ["KRW", "USD", "JPY"];
+
     public const string Rules = """
         {
           "rules": [
@@ -67,21 +84,23 @@ internal static class SyntheticConfig
         {
             writer.WriteStartObject();
             writer.WriteStartObject("games");
-            foreach (var (game, blockCloud) in new[] { ("odin", true), ("ares", false) })
+            foreach (var game in new[] { "odin", "ares" })
             {
                 writer.WriteStartObject(game);
-                writer.WriteBoolean("blockCloudProviders", blockCloud);
+                writer.WriteBoolean("blockCloudProviders", BlocksCloudProviders(game));
                 writer.WriteStartObject("deviceFarm");
-                writer.WriteNumber("maxDevicesPerIp", 20);
-                writer.WriteString("window", "PT10M");
+                writer.WriteNumber("maxDevicesPerIp", MaxDevicesPerIp);
+                writer.WriteString("window", System.Xml.XmlConvert.ToString(DeviceFarmWindow));
                 writer.WriteEndObject();
                 writer.WriteStartObject("currencies");
                 foreach (var store in new[] { "google_play", "app_store", "pc" })
                 {
                     writer.WriteStartArray(store);
-                    writer.WriteStringValue("KRW");
-                    writer.WriteStringValue("USD");
-                    writer.WriteStringValue("JPY");
+                    foreach (var currency in RegisteredCurrencies)
+                    {
+                        writer.WriteStringValue(currency);
+                    }
+
                     writer.WriteEndArray();
                 }
 
@@ -132,3 +151,6 @@ internal static class SyntheticConfig
         return buffer.ToArray();
     }
 }
+
+/// <summary>A notification rule the generator plants matching events and near misses for.</summary>
+internal sealed record PlantedRule(string Id, string GameId, TimeSpan? Cooldown);

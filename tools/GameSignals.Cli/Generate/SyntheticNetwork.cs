@@ -3,50 +3,77 @@ namespace GameSignals.Cli.Generate;
 /// <summary>
 /// The generator's address plan, inside documentation and benchmark ranges only (RFC 5737
 /// TEST-NETs, RFC 2544 198.18.0.0/15, RFC 3849 2001:db8::/32): ordinary ISPs per country, the three
-/// clouds, a blocked CIDR, a blocked ASN and a device-farm address. The config files and the events
-/// are written from the same plan, so they agree.
+/// clouds, a blocked CIDR, a blocked ASN, a device farm, an internet café and a network no source knows.
+/// The config files and the events are written from the same plan, so they agree, and each address
+/// carries the facts of the plan that decide its fraud flags (<see cref="PlannedAddress"/>).
 /// </summary>
 internal static class SyntheticNetwork
 {
     public static readonly string[] Countries = ["KR", "JP", "US"];
 
-    public const string FarmIp = "198.51.100.77";
+    /// <summary>The device farm's address: many emulated devices behind it.</summary>
+    public static readonly PlannedAddress Farm = new("198.51.100.77", "198.51.100.77", "KR");
+
+    /// <summary>An internet café's address: a fixed set of terminals, as many as the device-farm threshold allows.</summary>
+    public static readonly PlannedAddress InternetCafe = new("198.51.100.88", "198.51.100.88", "KR");
 
     /// <summary>An address of an ordinary ISP of the country (KR 198.19.0.0/18, JP .64.0/18, US .128.0/18).</summary>
-    public static string IspIp(SplitMix64 random, string country)
+    public static PlannedAddress IspIp(SplitMix64 random, string country)
     {
         ArgumentNullException.ThrowIfNull(random);
         var isp = Array.IndexOf(Countries, country);
-        return Invariant($"198.19.{(isp * 64) + random.Next(64)}.{random.Next(1, 255)}");
+        return V4(Invariant($"198.19.{(isp * 64) + random.Next(64)}.{random.Next(1, 255)}"), country);
     }
 
     /// <summary>An IPv6 address of the Korean ISP (2001:db8:100::/40).</summary>
-    public static string IspIpv6(SplitMix64 random)
+    public static PlannedAddress IspIpv6(SplitMix64 random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return Invariant($"2001:db8:1{random.Next(256):x2}:{random.Next(65536):x}::{random.Next(1, 65536):x}");
+        return V6(Invariant($"2001:db8:1{random.Next(256):x2}:{random.Next(65536):x}"), Invariant($"{random.Next(1, 65536):x}"), "KR");
     }
 
-    /// <summary>An address in AWS, GCP or Azure (198.18.0.0/20, .32.0/20, .64.0/20).</summary>
-    public static string CloudIp(SplitMix64 random)
+    /// <summary>
+    /// An address in AWS, GCP or Azure: IPv4 (198.18.0.0/20, .32.0/20, .64.0/20, which ip2asn places in the US)
+    /// or, one time in four, IPv6 (2001:db8:aaaa::/48, bbbb, cccc, which ip2asn does not know).
+    /// </summary>
+    public static PlannedAddress CloudIp(SplitMix64 random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return Invariant($"198.18.{(random.Next(3) * 32) + random.Next(16)}.{random.Next(1, 255)}");
+        var provider = random.Next(3);
+        if (random.Next(4) == 0)
+        {
+            string[] networks = ["2001:db8:aaaa", "2001:db8:bbbb", "2001:db8:cccc"];
+            return V6(Invariant($"{networks[provider]}:{random.Next(65536):x}"), Invariant($"{random.Next(1, 65536):x}"), country: null) with { Cloud = true };
+        }
+
+        return V4(Invariant($"198.18.{(provider * 32) + random.Next(16)}.{random.Next(1, 255)}"), "US") with { Cloud = true };
     }
 
-    /// <summary>An address in the blocklist's CIDR 192.0.2.0/24.</summary>
-    public static string BlockedCidrIp(SplitMix64 random)
+    /// <summary>An address in the blocklist's CIDR 192.0.2.0/24 (a small Korean ISP in ip2asn).</summary>
+    public static PlannedAddress BlockedCidrIp(SplitMix64 random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return Invariant($"192.0.2.{random.Next(1, 255)}");
+        return V4(Invariant($"192.0.2.{random.Next(1, 255)}"), "KR") with { BlockedRange = true };
     }
 
-    /// <summary>An address of the blocklisted AS 64512 (203.0.113.0/24).</summary>
-    public static string BlockedAsnIp(SplitMix64 random)
+    /// <summary>An address of the blocklisted AS 64512 (203.0.113.0/24, in the Netherlands).</summary>
+    public static PlannedAddress BlockedAsnIp(SplitMix64 random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return Invariant($"203.0.113.{random.Next(1, 255)}");
+        return V4(Invariant($"203.0.113.{random.Next(1, 255)}"), "NL") with { BlockedAsn = true };
     }
+
+    /// <summary>An address in 198.18.160.0/20, which no source lists: ip2asn knows no country for it.</summary>
+    public static PlannedAddress UnmappedIp(SplitMix64 random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return V4(Invariant($"198.18.{160 + random.Next(16)}.{random.Next(1, 255)}"), country: null);
+    }
+
+    private static PlannedAddress V4(string ip, string? country) => new(ip, ip, country);
+
+    /// <summary>An IPv6 address in the /64 <paramref name="network"/> (four groups), bucketed by that network.</summary>
+    private static PlannedAddress V6(string network, string host, string? country) => new($"{network}::{host}", network + "::/64", country);
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
@@ -84,4 +111,18 @@ internal static class SyntheticNetwork
     public const string Blocklist = """
         {"entries":[{"cidr":"192.0.2.0/24","reason":"chargeback ring"},{"asn":64512,"reason":"bulletproof hosting"}]}
         """;
+}
+
+/// <summary>
+/// An address of the plan and what the plan's range files say about it: the country ip2asn gives it
+/// (null where ip2asn has none), whether a cloud range or the blocklist contains it, and its device-farm
+/// bucket (the address for IPv4, its /64 for IPv6, contract §4).
+/// </summary>
+internal sealed record PlannedAddress(string Ip, string Bucket, string? Country)
+{
+    public bool Cloud { get; init; }
+
+    public bool BlockedRange { get; init; }
+
+    public bool BlockedAsn { get; init; }
 }

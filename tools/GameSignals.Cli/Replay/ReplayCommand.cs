@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using GameSignals.Cli.Accuracy;
 
 namespace GameSignals.Cli.Replay;
 
-/// <summary><c>replay --events FILE [--events FILE ...] --config DIR --out DIR</c> (contract §6) and its tuning options.</summary>
+/// <summary><c>replay --events FILE [--events FILE ...] --config DIR --out DIR</c> (contract §6), its tuning options and <c>--truth</c>.</summary>
 internal static class ReplayCommand
 {
     public static Command Create(CliConsole console)
@@ -57,10 +58,11 @@ internal static class ReplayCommand
             }
         });
         var faultSeed = new Option<int>("--fault-seed") { Description = "seed of the injected faults and crash points", DefaultValueFactory = _ => 1 };
+        var truth = new Option<string>("--truth") { Description = "truth.json of a generated stream: compare the outputs with it, exit 1 if anything is missing or extra" };
 
         var command = new Command("replay", "Run event files through the processing pipeline with embedded stores.")
         {
-            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, ledgerRetention, faultRate, crashEvery, faultSeed,
+            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, ledgerRetention, faultRate, crashEvery, faultSeed, truth,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -81,10 +83,19 @@ internal static class ReplayCommand
                 throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--held-back-partition {options.HeldBackPartition} is not one of the partitions 0..{options.Partitions - 1}"));
             }
 
+            // Read before the replay, so that a bad truth file costs no replay.
+            var expected = parse.GetValue(truth) is { } truthPath ? TruthFile.Read(truthPath) : null;
             var summary = await ReplayRunner.RunAsync(options, console, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.Events:N0} events, {summary.DeadLettered:N0} dead-lettered, {summary.Duplicates:N0} duplicates, {summary.Notifications:N0} notifications, {summary.Flags:N0} flags in {summary.ElapsedSeconds:F1} s ({summary.EventsPerSecond:N0} events/s); output in {options.OutDirectory}")).ConfigureAwait(false);
-            return GameSignalsCli.Success;
+            if (expected is null)
+            {
+                return GameSignalsCli.Success;
+            }
+
+            var accuracy = AccuracyReport.Compare(expected, options.OutDirectory, summary);
+            accuracy.Render(console);
+            return accuracy.Accurate ? GameSignalsCli.Success : GameSignalsCli.Failed;
         });
         return command;
     }

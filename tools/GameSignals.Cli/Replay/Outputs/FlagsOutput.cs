@@ -4,8 +4,10 @@ using GameSignals.Fraud;
 namespace GameSignals.Cli.Replay.Outputs;
 
 /// <summary><c>flags.jsonl</c>: <c>id, reason, severity, gameId, userId, eventId, time, evidence</c> (contract §6), in event-time order.</summary>
-internal sealed class FlagsOutput(InMemoryFlagStore flags) : JsonLinesOutput<FraudFlag>("flags.jsonl")
+internal sealed class FlagsOutput(InMemoryFlagStore flags) : JsonLinesOutput<FraudFlag>(OutputFile)
 {
+    public const string OutputFile = "flags.jsonl";
+
     protected override IEnumerable<FraudFlag> Rows() =>
         flags.All.OrderBy(f => f.Time).ThenBy(f => f.EventId, StringComparer.Ordinal).ThenBy(f => f.Reason, StringComparer.Ordinal);
 

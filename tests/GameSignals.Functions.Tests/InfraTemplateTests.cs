@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+
+namespace GameSignals.Functions.Tests;
+
+/// <summary>
+/// Structural rules of the compiled ARM template (<c>bicep build infra/main.bicep</c>) that the Bicep linter
+/// cannot see and ARM or Azure Monitor would refuse at the first deployment.
+/// </summary>
+public sealed class InfraTemplateTests
+{
+    private static readonly Lazy<List<JsonObject>> Resources = new(CompileResources);
+
+    [SkippableFact]
+    public void Publishing_credential_policies_carry_a_location()
+    {
+        var policies = Of("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+
+        Assert.Equal(2, policies.Count);
+        Assert.All(policies, policy => Assert.False(string.IsNullOrEmpty(policy["location"]?.ToString()), $"{policy["name"]} has no location"));
+    }
+
+    [SkippableFact]
+    public void Metric_alerts_with_several_conditions_name_one_value_per_dimension()
+    {
+        var multiCondition = Of("Microsoft.Insights/metricAlerts")
+            .Where(alert => alert["properties"]?["criteria"]?["allOf"]?.AsArray().Count > 1)
+            .ToList();
+
+        Assert.NotEmpty(multiCondition);
+        Assert.All(multiCondition, alert =>
+        {
+            foreach (var criterion in alert["properties"]!["criteria"]!["allOf"]!.AsArray())
+            {
+                foreach (var dimension in criterion?["dimensions"]?.AsArray() ?? [])
+                {
+                    Assert.Single(dimension!["values"]!.AsArray());
+                }
+            }
+        });
+    }
+
+    [SkippableFact]
+    public void Event_Hubs_roles_are_granted_on_single_hubs_never_on_the_namespace()
+    {
+        var eventHubsRoles = Of("Microsoft.Authorization/roleAssignments")
+            .Where(role => role["scope"]?.ToString().Contains("Microsoft.EventHub/namespaces", StringComparison.Ordinal) == true)
+            .ToList();
+
+        Assert.NotEmpty(eventHubsRoles);
+        // resourceId('Microsoft.EventHub/namespaces/eventhubs', ...) or a literal .../eventhubs/NAME; never the namespace.
+        Assert.All(eventHubsRoles, role => Assert.Matches("namespaces/eventhubs'|/eventhubs/", role["scope"]!.ToString()));
+    }
+
+    [SkippableFact]
+    public void The_app_cannot_manage_the_search_service_itself()
+    {
+        const string searchServiceContributor = "7ca78c08-252a-4471-8644-bb5ff32d4ba0";
+        var template = CompileTemplate().ToJsonString();
+
+        Assert.DoesNotContain(searchServiceContributor, template, StringComparison.OrdinalIgnoreCase);
+        var indexManager = Assert.Single(Of("Microsoft.Authorization/roleDefinitions"));
+        var actions = indexManager["properties"]!["permissions"]![0]!["actions"]!.AsArray().Select(a => a!.ToString());
+        Assert.Equal(["Microsoft.Search/searchServices/indexes/read", "Microsoft.Search/searchServices/indexes/write"], actions.Order(StringComparer.Ordinal));
+    }
+
+    private static List<JsonObject> Of(string type) =>
+        [.. Resources.Value.Where(r => string.Equals(r["type"]?.ToString(), type, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>Every resource of the template and its nested module deployments (symbolic-name templates keep them in an object).</summary>
+    private static List<JsonObject> CompileResources()
+    {
+        var all = new List<JsonObject>();
+        Collect(CompileTemplate(), all);
+        return all;
+    }
+
+    private static void Collect(JsonObject template, List<JsonObject> into)
+    {
+        IEnumerable<JsonNode?> resources = template["resources"] switch
+        {
+            JsonArray array => array,
+            JsonObject symbolic => symbolic.Select(p => p.Value),
+            _ => [],
+        };
+        foreach (var resource in resources.OfType<JsonObject>())
+        {
+            into.Add(resource);
+            if (resource["properties"]?["template"] is JsonObject nested)
+            {
+                Collect(nested, into);
+            }
+        }
+    }
+
+    private static JsonObject CompileTemplate()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64,
+            "the restored Bicep CLI package is the linux-x64 one");
+        var packages = typeof(InfraTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NuGetPackageRoot").Value!;
+        var bicep = Path.Combine(packages, "azure.bicep.commandline.linux-x64", "0.49.2", "tools", "bicep");
+        Assert.True(File.Exists(bicep), $"the Bicep CLI is missing at {bicep}: restore the test project");
+        if (OperatingSystem.IsLinux())
+        {
+            // NuGet extracts files without their execute bit.
+            File.SetUnixFileMode(bicep, File.GetUnixFileMode(bicep) | UnixFileMode.UserExecute);
+        }
+
+        var start = new ProcessStartInfo(bicep) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "build", Path.Combine(FunctionApp.RepositoryRoot, "infra", "main.bicep"), "--stdout" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"bicep build failed: {errors.Result}");
+        return JsonNode.Parse(json)!.AsObject();
+    }
+}
