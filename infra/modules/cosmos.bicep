@@ -140,7 +140,9 @@ var containers = [
   {
     // Every change to a rule (who, when, before and after), listed per rule newest first; kept for good.
     name: 'rulehistory'
-    partitionKey: '/gameId'
+    partitionKeys: [
+      '/gameId'
+    ]
     ttl: null
     indexingPolicy: queryable([
       '/before/*'
@@ -153,7 +155,9 @@ var containers = [
     // (/shadowRule, a hash of game and rule), every read a single-partition query on timeKey. Each item
     // carries its own ttl (Notifications:ShadowRetention, 30 days).
     name: 'shadownotifications'
-    partitionKey: '/shadowRule'
+    partitionKeys: [
+      '/shadowRule'
+    ]
     ttl: -1
     indexingPolicy: queryable([
       '/notification/*'
