@@ -315,9 +315,9 @@ internal sealed class ReplayRunner : IDisposable
             Duplicates = _duplicates,
             Notifications = outputs.GetValueOrDefault("notifications.jsonl"),
             Flags = outputs.GetValueOrDefault("flags.jsonl"),
-            ShadowNotifications = outputs.GetValueOrDefault(ShadowNotificationsOutput.OutputFile),
             ElapsedSeconds = Math.Round(elapsedSeconds, 3),
             EventsPerSecond = Math.Round(_lines / Math.Max(elapsedSeconds, 1e-6), 1),
+            ShadowNotifications = outputs.GetValueOrDefault(ShadowNotificationsOutput.OutputFile),
             LatencyMs = new LatencySummary(
                 _latency.PercentileMilliseconds(50), _latency.PercentileMilliseconds(99),
                 _latency.PercentileMilliseconds(99.9), _latency.PercentileMilliseconds(99.97)),
