@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using GameSignals.Tests;
 
 namespace GameSignals.Cli.Tests;
@@ -68,6 +70,31 @@ public sealed class CliErrorTests : IDisposable
         AssertOneLineError(
             await CliRun.RunAsync(["replay", "--events", ExampleReplayFixture.EventsPath, "--config", config, "--out", Path.Combine(_root, "out")]),
             $"{Path.Combine(config, "fraud.json")} line 3:");
+    }
+
+    [Fact]
+    public async Task A_fraud_config_whose_root_cannot_sign_certificates_is_named_with_the_reason_and_exit_code_2()
+    {
+        var config = Path.Combine(_root, "config");
+        Directory.CreateDirectory(Path.Combine(config, "ipranges"));
+        File.WriteAllText(Path.Combine(config, "rules.json"), """{ "rules": [] }""");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=StoreKit Testing in Xcode", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        using var storeKitTesting = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        File.WriteAllText(Path.Combine(config, "fraud.json"), $$"""
+            { "games": { "odin": {
+              "deviceFarm": { "maxDevicesPerIp": 5, "window": "PT10M" },
+              "currencies": { "app_store": ["USD"] },
+              "appStore": { "bundleId": "com.example.odin", "rootCertificates": ["{{Convert.ToBase64String(storeKitTesting.RawData)}}"] } } } }
+            """);
+        var events = Path.Combine(_root, "events.jsonl");
+        File.WriteAllText(events, "{}\n");
+
+        AssertOneLineError(
+            await CliRun.RunAsync(["replay", "--events", events, "--config", config, "--out", Path.Combine(_root, "out")]),
+            "games.odin.appStore.rootCertificates[0]: cannot sign certificates");
     }
 
     [Fact]

@@ -54,8 +54,14 @@ public sealed class AppStoreConfig
 {
     public string? BundleId { get; init; }
 
-    /// <summary>Base64 DER certificates the x5c chains must build to.</summary>
+    /// <summary>Base64 DER certificates the x5c chains must build to; each must be able to sign certificates (a CA).</summary>
     public List<string>? RootCertificates { get; init; }
+
+    /// <summary>
+    /// The environment a transaction's payload must name: <c>Production</c> (when absent) or <c>Sandbox</c> (test
+    /// configurations only), so sandbox and TestFlight purchases never pass as real payments (contract v1.1).
+    /// </summary>
+    public string? Environment { get; init; }
 }
 
 /// <summary>One thing wrong with a configuration: the JSON path of the field and what is wrong.</summary>

@@ -7,7 +7,8 @@ namespace GameSignals.Fraud;
 /// <summary>
 /// Compiled settings per game, read again from <see cref="IFraudConfigStore"/> once
 /// <see cref="FraudOptions.ConfigRefreshInterval"/> has passed and recompiled only when the ETag changed.
-/// A stored version that does not validate is logged and the last good one stays in use.
+/// A stored version that does not validate is logged and the last good one stays in use. A replaced version is
+/// disposed, which frees its parsed receipt keys.
 /// </summary>
 public sealed partial class FraudConfigCache(
     IFraudConfigStore store, IOptions<FraudOptions> options, TimeProvider time, ILogger<FraudConfigCache> logger)
@@ -31,8 +32,24 @@ public sealed partial class FraudConfigCache(
             _ when stored.ETag == known?.ETag => known with { CheckedAt = time.GetTimestamp() },
             _ => Compile(stored, known),
         };
-        _entries[gameId] = entry;
-        return entry.Policy;
+        if (known is null ? _entries.TryAdd(gameId, entry) : _entries.TryUpdate(gameId, entry, known))
+        {
+            if (known?.Policy is { } replaced && !ReferenceEquals(replaced, entry.Policy))
+            {
+                // Frees the old version's parsed receipt keys once the verifications still using it are done.
+                replaced.Dispose();
+            }
+
+            return entry.Policy;
+        }
+
+        // Another caller refreshed this game meanwhile: its version stays, the one compiled here goes.
+        if (entry.Policy is { } compiled && !ReferenceEquals(compiled, known?.Policy))
+        {
+            compiled.Dispose();
+        }
+
+        return _entries.GetValueOrDefault(gameId)?.Policy;
     }
 
     private Entry Compile(StoredFraudConfig stored, Entry? known)

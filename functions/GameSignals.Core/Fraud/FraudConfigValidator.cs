@@ -21,7 +21,11 @@ public static class FraudConfigValidator
     }
 
     /// <summary>The compiled policy, or null after adding every problem (paths under <paramref name="prefix"/>) to <paramref name="problems"/>.</summary>
-    public static FraudPolicy? TryCompile(string gameId, GameFraudConfig config, List<ConfigProblem> problems, string prefix = "")
+    public static FraudPolicy? TryCompile(string gameId, GameFraudConfig config, List<ConfigProblem> problems, string prefix = "") =>
+        TryCompile(gameId, config, problems, prefix, AppleChainRule.AppleRoots);
+
+    /// <summary>As the public overload, with the roots under which Apple's chain rule applies named (tests use a root of their own).</summary>
+    internal static FraudPolicy? TryCompile(string gameId, GameFraudConfig config, List<ConfigProblem> problems, string prefix, FrozenSet<string> appleRoots)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(problems);
@@ -127,6 +131,8 @@ public static class FraudConfigValidator
             GooglePlayPublicKey = playKey,
             AppStoreBundleId = config.AppStore?.BundleId,
             AppStoreRoots = roots,
+            AppStoreEnvironment = config.AppStore?.Environment ?? AppStoreEnvironments.Production,
+            AppleRoots = appleRoots,
             Severities = severities,
         };
     }
@@ -230,6 +236,11 @@ public static class FraudConfigValidator
             problem("appStore.bundleId", "is required");
         }
 
+        if (appStore.Environment is not (null or AppStoreEnvironments.Production or AppStoreEnvironments.Sandbox))
+        {
+            problem("appStore.environment", $"must be '{AppStoreEnvironments.Production}' (the default) or '{AppStoreEnvironments.Sandbox}', was '{appStore.Environment}'");
+        }
+
         if (appStore.RootCertificates is not { Count: > 0 } certificates)
         {
             problem("appStore.rootCertificates", "needs at least one certificate");
@@ -242,6 +253,13 @@ public static class FraudConfigValidator
             {
                 var der = Convert.FromBase64String(certificates[i] ?? "");
                 using var certificate = X509CertificateLoader.LoadCertificate(der);
+                if (CannotSignCertificates(certificate) is { } reason)
+                {
+                    problem($"appStore.rootCertificates[{i}]", $"cannot sign certificates ({reason}), so no chain can ever build to it"
+                        + " (Xcode's local StoreKit testing certificate is such a one); configure the root CA, e.g. Apple Root CA - G3");
+                    continue;
+                }
+
                 roots.Add(der);
             }
             catch (FormatException)
@@ -255,6 +273,25 @@ public static class FraudConfigValidator
         }
 
         return roots;
+    }
+
+    /// <summary>Why a configured root is no CA (RFC 5280 §4.2.1.3 and §4.2.1.9), or null when it can sign certificates.</summary>
+    private static string? CannotSignCertificates(X509Certificate2 certificate)
+    {
+        if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { } constraints)
+        {
+            return "it has no basic constraints extension marking it a CA";
+        }
+
+        if (!constraints.CertificateAuthority)
+        {
+            return "its basic constraints say it is not a CA";
+        }
+
+        return certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault() is { } usage
+            && !usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign)
+            ? $"its key usage is {usage.KeyUsages}, without keyCertSign"
+            : null;
     }
 
     private static FrozenDictionary<string, FlagSeverity> CheckSeverities(Dictionary<string, string>? configured, Action<string, string> problem)

@@ -149,7 +149,7 @@ public sealed partial class FraudStage : IEventStage
             {
                 ["store"] = purchase.Store,
                 ["orderId"] = purchase.OrderId,
-                ["failures"] = new JsonArray([.. failures.Select(f => new JsonObject { ["check"] = f.Check, ["expected"] = f.Expected, ["seen"] = f.Seen })]),
+                ["failures"] = new JsonArray([.. failures.Select(ReceiptEvidence)]),
             };
             await _raiser.RaiseAsync(policy, FraudReasons.InvalidReceipt, about, evidence, cancellationToken).ConfigureAwait(false);
         }
@@ -247,6 +247,17 @@ public sealed partial class FraudStage : IEventStage
 
         LogBadIp(text, e.Id, e.GameId);
         return null;
+    }
+
+    private static JsonObject ReceiptEvidence(ReceiptFailure failure)
+    {
+        var evidence = new JsonObject { ["check"] = failure.Check, ["expected"] = failure.Expected, ["seen"] = failure.Seen };
+        if (failure.Detail is not null)
+        {
+            evidence["detail"] = failure.Detail;
+        }
+
+        return evidence;
     }
 
     private static FlaggedEvent About(GameEvent e) => new(e.GameId, e.UserId, e.Source, e.Id, e.Time);

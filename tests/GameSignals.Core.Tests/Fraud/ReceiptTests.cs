@@ -165,7 +165,7 @@ public sealed class ReceiptTests
     }
 
     private static string ApplePayload(string product, string bundle) =>
-        new JsonObject { ["transactionId"] = "1", ["productId"] = product, ["bundleId"] = bundle, ["purchaseDate"] = 1762000000000 }.ToJsonString();
+        new JsonObject { ["transactionId"] = "1", ["productId"] = product, ["bundleId"] = bundle, ["purchaseDate"] = 1762000000000, ["environment"] = "Production" }.ToJsonString();
 
     private static X509Certificate2 CreateRoot(string name, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {

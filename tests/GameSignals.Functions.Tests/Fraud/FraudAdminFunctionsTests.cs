@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GameSignals.Fraud;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Http;
@@ -220,6 +223,71 @@ public sealed class FraudAdminFunctionsTests
         var ids = body.RootElement.GetProperty("flags").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToList();
         var continuation = body.RootElement.GetProperty("continuation");
         return ([.. ids.Select(id => _flags.All.Single(f => f.Id == id && f.GameId == "odin"))], continuation.ValueKind == JsonValueKind.Null ? null : continuation.GetString());
+    }
+
+    [Fact]
+    public async Task A_root_certificate_that_cannot_sign_certificates_is_a_400_naming_it_with_the_reason_and_nothing_is_saved()
+    {
+        using var storeKitTesting = SelfSigned("CN=StoreKit Testing in Xcode", X509KeyUsageFlags.DigitalSignature);
+        using var root = SelfSigned("CN=Test Root", X509KeyUsageFlags.KeyCertSign);
+
+        var result = await _functions.PutConfigAsync(Request("PUT", body: AppStoreSettings([root, storeKitTesting], environment: null)).Request, "odin");
+
+        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, result));
+        var message = Assert.Single(Assert.Single(problem.Errors, e => e.Key == "appStore.rootCertificates[1]").Value);
+        Assert.Single(problem.Errors);
+        Assert.Contains("cannot sign certificates", message, StringComparison.Ordinal);
+        Assert.Contains("without keyCertSign", message, StringComparison.Ordinal);
+        Assert.Null(await _configs.GetAsync("odin", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_app_store_environment_is_read_back_as_written_and_an_unknown_one_is_a_400_naming_it()
+    {
+        using var root = SelfSigned("CN=Test Root", X509KeyUsageFlags.KeyCertSign);
+        var put = Request("PUT", body: AppStoreSettings([root], environment: "Sandbox"));
+        Assert.Equal(200, Content(await _functions.PutConfigAsync(put.Request, "odin")).StatusCode);
+        var etag = put.Response.Headers.ETag.ToString();
+
+        using var read = JsonDocument.Parse(Content(await _functions.GetConfigAsync(Request("GET").Request, "odin")).Content!);
+        var refused = await _functions.PutConfigAsync(
+            Request("PUT", body: AppStoreSettings([root], environment: "sandbox"), headers: new() { ["If-Match"] = etag }).Request, "odin");
+
+        Assert.Equal("Sandbox", read.RootElement.GetProperty("appStore").GetProperty("environment").GetString());
+        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, refused));
+        Assert.Equal(["appStore.environment"], problem.Errors.Keys);
+        Assert.Equal("Sandbox", (await _configs.GetAsync("odin", CancellationToken.None))!.Config.AppStore!.Environment);
+    }
+
+    /// <summary>App Store settings of game odin as an admin would PUT them (no other store configured).</summary>
+    private static byte[] AppStoreSettings(X509Certificate2[] roots, string? environment)
+    {
+        var appStore = new JsonObject
+        {
+            ["bundleId"] = "com.example.odin",
+            ["rootCertificates"] = new JsonArray([.. roots.Select(r => JsonValue.Create(Convert.ToBase64String(r.RawData)))]),
+        };
+        if (environment is not null)
+        {
+            appStore["environment"] = environment;
+        }
+
+        var settings = new JsonObject
+        {
+            ["deviceFarm"] = new JsonObject { ["maxDevicesPerIp"] = 5, ["window"] = "PT10M" },
+            ["currencies"] = new JsonObject { ["app_store"] = new JsonArray("USD") },
+            ["appStore"] = appStore,
+        };
+        return Encoding.UTF8.GetBytes(settings.ToJsonString());
+    }
+
+    private static X509Certificate2 SelfSigned(string name, X509KeyUsageFlags usage)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        return request.CreateSelfSigned(T0.AddYears(-1), T0.AddYears(1));
     }
 
     private static DefaultHttpContext Request(string method, string query = "", byte[]? body = null, Dictionary<string, string>? headers = null)
