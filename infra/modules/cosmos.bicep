@@ -138,6 +138,33 @@ var containers = [
     uniqueKeys: []
   }
   {
+    // Every change to a rule (who, when, before and after), listed per rule newest first; kept for good.
+    name: 'rulehistory'
+    partitionKeys: [
+      '/gameId'
+    ]
+    ttl: null
+    indexingPolicy: queryable([
+      '/before/*'
+      '/after/*'
+    ])
+    uniqueKeys: []
+  }
+  {
+    // What shadow rules would have sent, and their comparison with the active rule: one partition per rule
+    // (/shadowRule, a hash of game and rule), every read a single-partition query on timeKey. Each item
+    // carries its own ttl (Notifications:ShadowRetention, 30 days).
+    name: 'shadownotifications'
+    partitionKeys: [
+      '/shadowRule'
+    ]
+    ttl: -1
+    indexingPolicy: queryable([
+      '/notification/*'
+    ])
+    uniqueKeys: []
+  }
+  {
     // Fraud settings per game (fraud.json's `games` entries).
     name: 'fraudconfig'
     partitionKeys: [

@@ -143,6 +143,7 @@ var appSettings = {
   Cosmos__LedgerRetention: '7.00:00:00'
   Cosmos__MaxConcurrency: '16'
   Notifications__InboxTtl: '30.00:00:00'
+  Notifications__ShadowRetention: '30.00:00:00'
   Notifications__RuleRefreshInterval: '00:00:02'
   Fraud__ConfigRefreshInterval: '00:00:05'
   Fraud__SightingRetention: '1.00:00:00'

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using GameSignals.Cli.Replay;
 using GameSignals.Events;
+using GameSignals.Notifications;
 using GameSignals.Pipeline;
 using GameSignals.Tests;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,10 +46,31 @@ public sealed class RedeliveryTests
         return outputs;
     }
 
-    private static ServiceProvider Compose(Action<IServiceCollection>? overrides = null) =>
-        ReplayComposition.Build(
-            ReplayStores.Load(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, ReplayComposition.DefaultLedgerRetention),
-            withStages: true, overrides: overrides);
+    /// <summary>Shadow rules beside the examples' rules: a candidate for low-hp-auto, and a new rule tried on every session start.</summary>
+    private static readonly NotificationRule[] ShadowRules =
+    [
+        new()
+        {
+            Id = "low-hp-v2", GameId = "odin", EventType = EventTypes.HpChanged, Condition = "data.hp * 3 < data.maxHp", Cooldown = "PT5M", CooldownKey = "characterid",
+            State = "shadow", ShadowOf = "low-hp-auto", Channels = ["push", "inbox"], Templates = [new("en", "HP low", "{characterid} {data.hp}")],
+        },
+        new()
+        {
+            Id = "welcome", GameId = "odin", EventType = EventTypes.SessionStarted, Cooldown = "PT1H", State = "shadow",
+            Channels = ["inbox"], Templates = [new("en", "Welcome back", "{userid}")],
+        },
+    ];
+
+    private static ServiceProvider Compose(Action<IServiceCollection>? overrides = null, IEnumerable<NotificationRule>? extraRules = null)
+    {
+        var stores = ReplayStores.Load(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, ReplayComposition.DefaultLedgerRetention);
+        foreach (var rule in extraRules ?? [])
+        {
+            stores.Rules.UpsertAsync(rule, null, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+
+        return ReplayComposition.Build(stores, withStages: true, overrides: overrides);
+    }
 
     [Fact]
     public async Task The_same_partition_batch_processed_twice_changes_nothing()
@@ -83,6 +105,38 @@ public sealed class RedeliveryTests
         Assert.Equal(batch.Count, redelivered.Processed);
         Assert.Equal(await OutputsAsync(once), await OutputsAsync(retried));
         Assert.Equal(batch.Count, ledger.Inner.Count);
+    }
+
+    [Fact]
+    public async Task A_batch_that_fired_shadow_rules_redelivered_records_nothing_twice()
+    {
+        var batch = FirstBatch();
+        using var once = Compose(extraRules: ShadowRules);
+        await once.GetRequiredService<EventPipeline>().ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+        var ledger = new LedgerFailingOnce(new InMemoryEventLedger(ReplayComposition.DefaultLedgerRetention));
+        using var retried = Compose(services => services.AddSingleton<IEventLedger>(ledger), ShadowRules);
+        var pipeline = retried.GetRequiredService<EventPipeline>();
+
+        await Assert.ThrowsAsync<IOException>(async () => await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None));
+        await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+        var again = await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+
+        var outputs = await OutputsAsync(retried);
+        Assert.Equal(batch.Count, again.Redelivered);
+        Assert.Equal(await OutputsAsync(once), outputs);
+        var shadow = outputs["shadow-notifications.jsonl"].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(shadow, line => line.Contains("\"ruleId\":\"welcome\"", StringComparison.Ordinal));
+        Assert.Equal(shadow.Length, shadow.Distinct(StringComparer.Ordinal).Count());
+
+        // Shadow rules change nothing players get.
+        Assert.Equal(await NotificationsWithoutShadowRulesAsync(batch), outputs["notifications.jsonl"]);
+    }
+
+    private static async Task<string> NotificationsWithoutShadowRulesAsync(List<GameEvent> batch)
+    {
+        using var plain = Compose();
+        await plain.GetRequiredService<EventPipeline>().ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
+        return (await OutputsAsync(plain))["notifications.jsonl"];
     }
 
     /// <summary>A ledger whose first write fails, as a store outage after the stages ran.</summary>

@@ -77,6 +77,11 @@ public sealed class FunctionMetadataTests
     [InlineData("PutRule", "put", "games/{gameId}/rules/{ruleId}")]
     [InlineData("DeleteRule", "delete", "games/{gameId}/rules/{ruleId}")]
     [InlineData("TestRule", "post", "games/{gameId}/rules/{ruleId}:test")]
+    [InlineData("PromoteRule", "post", "games/{gameId}/rules/{ruleId}:promote")]
+    [InlineData("GetRuleHistory", "get", "games/{gameId}/rules/{ruleId}/history")]
+    [InlineData("ListShadowNotifications", "get", "games/{gameId}/rules/{ruleId}/shadow/notifications")]
+    [InlineData("GetShadowCounts", "get", "games/{gameId}/rules/{ruleId}/shadow/counts")]
+    [InlineData("CompareShadowRule", "get", "games/{gameId}/rules/{ruleId}/shadow/comparison")]
     [InlineData("GetInbox", "get", "games/{gameId}/players/{userId}/inbox")]
     [InlineData("MarkInboxRead", "post", "games/{gameId}/players/{userId}/inbox/{notificationId}:read")]
     public void The_admin_functions_need_a_function_key(string function, string method, string route)

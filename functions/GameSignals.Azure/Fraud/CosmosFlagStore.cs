@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -63,8 +62,8 @@ public sealed class CosmosFlagStore : IFlagStore
         Filter("c.userId = @userId", "@userId", query.UserId);
         Filter("c.reason = @reason", "@reason", query.Reason);
         Filter("c.status = @status", "@status", query.Status is { } status ? JsonSerializer.SerializeToElement(status, FraudCosmosJson.Default.FlagStatus).GetString() : null);
-        Filter("c.timeKey >= @from", "@from", query.From is { } from ? TimeKey(from, "") : null);
-        Filter("c.timeKey < @to", "@to", query.To is { } to ? TimeKey(to, "") : null);
+        Filter("c.timeKey >= @from", "@from", query.From is { } from ? CosmosTimeKey.Of(from, "") : null);
+        Filter("c.timeKey < @to", "@to", query.To is { } to ? CosmosTimeKey.Of(to, "") : null);
         sql.Append(" ORDER BY c.timeKey");
         var definition = new QueryDefinition(sql.ToString());
         foreach (var (name, value) in parameters)
@@ -142,13 +141,9 @@ public sealed class CosmosFlagStore : IFlagStore
     private static byte[] Serialize(FraudFlag flag)
     {
         var item = JsonSerializer.SerializeToNode(flag, FraudCosmosJson.Default.FraudFlag)!.AsObject();
-        item["timeKey"] = TimeKey(flag.Time, flag.Id);
+        item["timeKey"] = CosmosTimeKey.Of(flag.Time, flag.Id);
         return JsonSerializer.SerializeToUtf8Bytes(item, FraudCosmosJson.Default.JsonObject);
     }
-
-    /// <summary>UTC at fixed width (so string order is time order), then the id; bounds use an empty id.</summary>
-    internal static string TimeKey(DateTimeOffset time, string id) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + (id.Length == 0 ? "" : "|" + id);
 
     private static ArgumentException BadToken(Exception? inner) =>
         new("The continuation token is not one this store gave.", inner);

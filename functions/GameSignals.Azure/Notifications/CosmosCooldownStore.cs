@@ -22,7 +22,9 @@ public sealed class CosmosCooldownStore : ICooldownStore
 
     public static CosmosContainerSpec ContainerSpec() => new(ContainerName, "/id", -1);
 
-    public static string IdFor(CooldownKey key) => CosmosItems.HashId(key.GameId, key.RuleId, key.KeyValue);
+    /// <summary>An active rule's cooldown keeps the id it had before shadow rules existed; a shadow rule's hashes one more part.</summary>
+    public static string IdFor(CooldownKey key) =>
+        key.Shadow ? CosmosItems.HashId(key.GameId, key.RuleId, key.KeyValue, "shadow") : CosmosItems.HashId(key.GameId, key.RuleId, key.KeyValue);
 
     public async ValueTask<CooldownRecord?> GetAsync(CooldownKey key, CancellationToken cancellationToken)
     {
@@ -33,7 +35,7 @@ public sealed class CosmosCooldownStore : ICooldownStore
         }
 
         var item = found.Item;
-        return new CooldownRecord(new CooldownKey(item.GameId, item.RuleId, item.KeyValue), item.NotificationId, item.OpenedAt, item.ExpiresAt, found.ETag);
+        return new CooldownRecord(key, item.NotificationId, item.OpenedAt, item.ExpiresAt, found.ETag);
     }
 
     public async ValueTask<bool> TryWriteAsync(CooldownRecord record, string? ifMatch, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -60,4 +61,65 @@ internal static class CosmosItems
         response.EnsureSuccessStatusCode();
         return (response.StatusCode, response.Headers.ETag);
     }
+
+    /// <summary>
+    /// One page of a single-partition query after <paramref name="continuationToken"/> (the SDK's), and the token of the
+    /// next page. A token the SDK refuses throws <see cref="ArgumentException"/> for <paramref name="parameterName"/>.
+    /// </summary>
+    public static async ValueTask<(List<T> Items, string? Next)> QueryPageAsync<T>(
+        Container container, QueryDefinition query, PartitionKey partitionKey, int pageSize, string? continuationToken, JsonTypeInfo<T> typeInfo,
+        string parameterName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var items = new List<T>();
+        try
+        {
+            using var iterator = container.GetItemQueryStreamIterator(query, continuationToken, new QueryRequestOptions { PartitionKey = partitionKey, MaxItemCount = pageSize });
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.BadRequest && continuationToken is not null)
+            {
+                throw BadToken(parameterName, null);
+            }
+
+            response.EnsureSuccessStatusCode();
+            await ReadDocumentsAsync(response.Content, items, typeInfo, cancellationToken).ConfigureAwait(false);
+            return (items, items.Count == 0 ? null : response.ContinuationToken);
+        }
+        catch (Exception e) when (continuationToken is not null
+            && (e is CosmosException { StatusCode: HttpStatusCode.BadRequest } or JsonException or FormatException || e.GetType() == typeof(ArgumentException)))
+        {
+            throw BadToken(parameterName, e);
+        }
+    }
+
+    /// <summary>Every item a single-partition query returns, page after page.</summary>
+    public static async IAsyncEnumerable<T> QueryAllAsync<T>(
+        Container container, QueryDefinition query, PartitionKey partitionKey, JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        using var iterator = container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = partitionKey });
+        var items = new List<T>();
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            items.Clear();
+            await ReadDocumentsAsync(response.Content, items, typeInfo, cancellationToken).ConfigureAwait(false);
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private static async ValueTask ReadDocumentsAsync<T>(Stream content, List<T> items, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var element in document.RootElement.GetProperty("Documents").EnumerateArray())
+        {
+            items.Add(element.Deserialize(typeInfo)!);
+        }
+    }
+
+    private static ArgumentException BadToken(string parameterName, Exception? inner) => new("The continuation token is not one this store gave.", parameterName, inner);
 }

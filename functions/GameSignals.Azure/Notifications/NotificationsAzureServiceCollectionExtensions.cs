@@ -19,10 +19,14 @@ public static class NotificationsAzureServiceCollectionExtensions
         services.AddCosmosContainer(_ => CosmosCooldownStore.ContainerSpec());
         services.AddCosmosContainer(_ => CosmosPlayerLocaleStore.ContainerSpec());
         services.AddCosmosContainer(_ => CosmosRuleStore.ContainerSpec());
+        services.AddCosmosContainer(_ => CosmosShadowNotificationStore.ContainerSpec());
+        services.AddCosmosContainer(_ => CosmosRuleHistoryStore.ContainerSpec());
         services.Replace(ServiceDescriptor.Singleton<INotificationStore, CosmosNotificationStore>());
         services.Replace(ServiceDescriptor.Singleton<ICooldownStore, CosmosCooldownStore>());
         services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore, CosmosPlayerLocaleStore>());
         services.Replace(ServiceDescriptor.Singleton<IRuleStore, CosmosRuleStore>());
+        services.Replace(ServiceDescriptor.Singleton<IShadowNotificationStore, CosmosShadowNotificationStore>());
+        services.Replace(ServiceDescriptor.Singleton<IRuleHistoryStore, CosmosRuleHistoryStore>());
         services.Replace(ServiceDescriptor.Singleton<IPushQueue, StorageQueuePushQueue>());
         return services;
     }
@@ -31,4 +35,5 @@ public static class NotificationsAzureServiceCollectionExtensions
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CooldownItem))]
 [JsonSerializable(typeof(LocaleItem))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class NotificationsAzureJson : JsonSerializerContext;

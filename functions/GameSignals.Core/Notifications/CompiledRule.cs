@@ -18,6 +18,14 @@ public enum CooldownKeyKind
     CharacterId,
 }
 
+/// <summary>What the stage does with a rule: notify (active), record what it would send (shadow), or nothing (off).</summary>
+public enum RuleState
+{
+    Active,
+    Shadow,
+    Off,
+}
+
 public sealed record CompiledTemplate(string Locale, MessageTemplate Title, MessageTemplate Body);
 
 /// <summary>A validated rule ready to run: condition compiled, cooldown parsed, templates parsed. Built once per rule version.</summary>
@@ -25,10 +33,13 @@ public sealed class CompiledRule
 {
     public static readonly string[] Priorities = ["high", "normal", "low"];
 
-    private CompiledRule(NotificationRule rule, string version, Condition? condition, TimeSpan? cooldown, CooldownKeyKind cooldownKey,
+    public static readonly string[] States = ["active", "shadow", "off"];
+
+    private CompiledRule(NotificationRule rule, string version, RuleState state, Condition? condition, TimeSpan? cooldown, CooldownKeyKind cooldownKey,
         string priority, NotificationChannels channels, IReadOnlyList<string> channelNames, IReadOnlyList<CompiledTemplate> templates)
     {
         Rule = rule;
+        State = state;
         Version = version;
         Condition = condition;
         Cooldown = cooldown;
@@ -45,6 +56,8 @@ public sealed class CompiledRule
     public string Version { get; }
 
     public string Id => Rule.Id;
+
+    public RuleState State { get; }
 
     /// <summary>Null when the rule has no condition: every event of its type matches.</summary>
     public Condition? Condition { get; }
@@ -91,6 +104,26 @@ public sealed class CompiledRule
     }
 
     /// <summary>
+    /// The problem with a candidate's <see cref="NotificationRule.ShadowOf"/> given the rule it names (null when
+    /// the game has none): it must exist, be on the same event type (the two are compared over the same events)
+    /// and not be a candidate itself. Null when there is no problem or no <c>shadowOf</c>.
+    /// </summary>
+    public static RuleProblem? CandidateProblem(NotificationRule rule, NotificationRule? target, string field)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.ShadowOf is not { } shadowOf || shadowOf == rule.Id)
+        {
+            return null; // a rule naming itself is refused by TryCompile
+        }
+
+        var cause = target is null ? $"game '{rule.GameId}' has no rule '{shadowOf}'"
+            : target.ShadowOf is { } other ? $"'{shadowOf}' is itself a candidate for '{other}': name the active rule"
+            : target.EventType != rule.EventType ? $"'{shadowOf}' is on {target.EventType}, this rule on {rule.EventType}: a candidate is compared over the same events"
+            : null;
+        return cause is null ? null : new RuleProblem($"{field}.shadowOf", null, cause);
+    }
+
+    /// <summary>
     /// Validates and compiles a rule, listing every problem with its field (prefixed by <paramref name="field"/>,
     /// e.g. <c>rules[2]</c>), the position inside a condition or template, and the cause.
     /// </summary>
@@ -101,6 +134,25 @@ public sealed class CompiledRule
         Require(rule.Id, "id");
         Require(rule.GameId, "gameId");
         Require(rule.EventType, "eventType");
+
+        var state = rule.State switch
+        {
+            null or "active" => RuleState.Active,
+            "shadow" => RuleState.Shadow,
+            "off" => RuleState.Off,
+            _ => Invalid($"{field}.state", $"'{rule.State}' must be one of {string.Join(", ", States)}", RuleState.Off),
+        };
+        if (rule.ShadowOf is { } shadowOf)
+        {
+            if (state == RuleState.Active)
+            {
+                Invalid($"{field}.shadowOf", "only a shadow or off rule names the active rule it is a candidate for (promote a candidate to make it active)", state);
+            }
+            else if (string.IsNullOrWhiteSpace(shadowOf) || shadowOf == rule.Id)
+            {
+                Invalid($"{field}.shadowOf", $"'{shadowOf}' must name another rule of the game", state);
+            }
+        }
 
         Condition? condition = null;
         if (rule.Condition is not null && !Condition.TryCompile(rule.Condition, out condition, out var errors))
@@ -177,9 +229,15 @@ public sealed class CompiledRule
 
         problems = found;
         compiled = found.Count == 0
-            ? new CompiledRule(rule, version, condition, cooldown, cooldownKey, priority, channels, [.. channelList.Distinct()], templates)
+            ? new CompiledRule(rule, version, state, condition, cooldown, cooldownKey, priority, channels, [.. channelList.Distinct()], templates)
             : null;
         return compiled is not null;
+
+        T Invalid<T>(string problemField, string cause, T fallback)
+        {
+            found.Add(new RuleProblem(problemField, null, cause));
+            return fallback;
+        }
 
         void Require(string? value, string name)
         {

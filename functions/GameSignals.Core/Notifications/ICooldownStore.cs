@@ -1,9 +1,13 @@
 namespace GameSignals.Notifications;
 
-/// <summary>Which cooldown: one per game, rule and cooldown key value (a user or character id).</summary>
-public readonly record struct CooldownKey(string GameId, string RuleId, string KeyValue)
+/// <summary>
+/// Which cooldown: one per game, rule and cooldown key value (a user or character id). A shadow rule's cooldowns
+/// (<paramref name="Shadow"/>) are kept apart, so a rule tried in shadow and then made active starts afresh, and
+/// what a shadow rule would have sent never holds back what an active rule sends.
+/// </summary>
+public readonly record struct CooldownKey(string GameId, string RuleId, string KeyValue, bool Shadow = false)
 {
-    public override string ToString() => $"{GameId}/{RuleId}/{KeyValue}";
+    public override string ToString() => Shadow ? $"{GameId}/{RuleId}/{KeyValue} (shadow)" : $"{GameId}/{RuleId}/{KeyValue}";
 }
 
 /// <summary>

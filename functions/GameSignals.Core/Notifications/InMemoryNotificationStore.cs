@@ -1,4 +1,3 @@
-using System.Globalization;
 using GameSignals.Events;
 
 namespace GameSignals.Notifications;
@@ -84,25 +83,7 @@ public sealed class InMemoryNotificationStore : INotificationStore
                 .Where(n => n.UserId == userId && n.GameId == gameId && n.InInbox && IsAlive(n))
                 .OrderByDescending(n => n.Time).ThenByDescending(n => n.Id, StringComparer.Ordinal)
                 .ToList();
-            var start = 0;
-            if (continuationToken is not null)
-            {
-                // The token is the position (time, id) of the last item returned, so new items do not shift pages.
-                var separator = continuationToken.IndexOf('|', StringComparison.Ordinal);
-                if (separator < 0 || !long.TryParse(continuationToken.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
-                {
-                    throw new ArgumentException("The continuation token is not one this inbox returned.", nameof(continuationToken));
-                }
-
-                var lastId = continuationToken[(separator + 1)..];
-                start = inbox.FindIndex(n => n.Time.UtcTicks < ticks || (n.Time.UtcTicks == ticks && string.CompareOrdinal(n.Id, lastId) < 0));
-                start = start < 0 ? inbox.Count : start;
-            }
-
-            var page = inbox.Skip(start).Take(pageSize).ToList();
-            var token = start + page.Count < inbox.Count
-                ? string.Create(CultureInfo.InvariantCulture, $"{page[^1].Time.UtcTicks}|{page[^1].Id}")
-                : null;
+            var (page, token) = TimeOrderedPages.Page(inbox, n => n.Time, n => n.Id, pageSize, continuationToken, nameof(continuationToken));
             return ValueTask.FromResult(new InboxPage(page, token, inbox.Count(n => !n.Read)));
         }
     }

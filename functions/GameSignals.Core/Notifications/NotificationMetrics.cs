@@ -18,6 +18,7 @@ public sealed class NotificationMetrics : IDisposable
         PushEnqueued = _meter.CreateCounter<long>("gamesignals.notifications.push.enqueued", "{request}", "Push requests queued.");
         PushPoisoned = _meter.CreateCounter<long>("gamesignals.notifications.push.poisoned", "{request}",
             "Push requests that will never be delivered (tag reason = malformed|rejected|exhausted; exhausted ones move to push-requests-poison).");
+        ShadowRecorded = _meter.CreateCounter<long>("gamesignals.notifications.shadow.recorded", "{notification}", "Notifications a shadow rule would have sent, recorded apart, by rule.");
         InvalidStoredRules = _meter.CreateCounter<long>("gamesignals.notifications.rules.invalid", "{rule}", "Stored rules skipped because they do not compile.");
     }
 
@@ -30,6 +31,8 @@ public sealed class NotificationMetrics : IDisposable
     public Counter<long> PushEnqueued { get; }
 
     public Counter<long> PushPoisoned { get; }
+
+    public Counter<long> ShadowRecorded { get; }
 
     public Counter<long> InvalidStoredRules { get; }
 

@@ -29,6 +29,15 @@ public sealed record NotificationRule
     /// <summary>Templates by language, in the order written (the first is the last fallback).</summary>
     [JsonConverter(typeof(RuleTemplatesConverter))]
     public IReadOnlyList<RuleTemplate> Templates { get; init; } = [];
+
+    /// <summary>
+    /// <c>active</c> (default when absent: rules written before states existed stay active), <c>shadow</c>
+    /// (evaluated, what it would send recorded apart, never sent) or <c>off</c> (never evaluated).
+    /// </summary>
+    public string? State { get; init; }
+
+    /// <summary>On a shadow (or off) rule: the id of the active rule of the same game it is a candidate for.</summary>
+    public string? ShadowOf { get; init; }
 }
 
 public sealed record RuleTemplate(string Locale, string Title, string Body);
@@ -100,4 +109,6 @@ public sealed class RuleTemplatesConverter : JsonConverter<IReadOnlyList<RuleTem
 [JsonSerializable(typeof(NotificationRule))]
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(PushRequest))]
+[JsonSerializable(typeof(ShadowRecord))]
+[JsonSerializable(typeof(RuleChange))]
 public sealed partial class NotificationsJsonContext : JsonSerializerContext;

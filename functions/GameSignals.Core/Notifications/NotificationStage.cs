@@ -10,11 +10,13 @@ namespace GameSignals.Notifications;
 /// cooldown check in event time, render in the player's language, write the notification, then
 /// queue the push request. Every write is idempotent, so a redelivered batch changes nothing:
 /// the notification id comes from (ruleId, source, eventId), its create treats a conflict as done,
-/// and the cooldown remembers which notification opened it.
+/// and the cooldown remembers which notification opened it. A shadow rule goes the same way with its own
+/// cooldowns into the shadow store, never to an inbox or a push.
 /// </summary>
 public sealed class NotificationStage(
     RuleCache rules,
     INotificationStore notifications,
+    IShadowNotificationStore shadows,
     IPushQueue push,
     ICooldownStore cooldowns,
     IPlayerLocaleStore locales,
@@ -50,7 +52,11 @@ public sealed class NotificationStage(
             batchLocales.Remove((e.GameId, e.UserId));
         }
 
-        foreach (var rule in await rules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false))
+        var typeRules = await rules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false);
+
+        // Active rules come first; the active rules that matched are only needed when a candidate follows.
+        HashSet<string>? activeMatches = typeRules.Count > 0 && typeRules[^1].State == RuleState.Shadow ? new(StringComparer.Ordinal) : null;
+        foreach (var rule in typeRules)
         {
             var outcome = rule.Evaluate(e);
             if (outcome is ConditionOutcome.MissingField or ConditionOutcome.Error)
@@ -58,8 +64,18 @@ public sealed class NotificationStage(
                 metrics.ConditionNoMatch.Add(1, new("rule", rule.Id), new("reason", outcome == ConditionOutcome.MissingField ? "missing_field" : "error"));
             }
 
-            if (outcome == ConditionOutcome.Match)
+            var matched = outcome == ConditionOutcome.Match;
+            if (rule.State == RuleState.Shadow)
             {
+                var activeMatched = rule.Rule.ShadowOf is { } active && activeMatches!.Contains(active);
+                if (matched || activeMatched)
+                {
+                    await RecordShadowAsync(rule, e, matched, activeMatched, batchLocales, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (matched)
+            {
+                activeMatches?.Add(rule.Id);
                 await FireAsync(rule, e, batchLocales, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -74,30 +90,7 @@ public sealed class NotificationStage(
             return;
         }
 
-        if (!batchLocales.TryGetValue((e.GameId, e.UserId), out var locale))
-        {
-            locale = await locales.GetAsync(e.GameId, e.UserId, cancellationToken).ConfigureAwait(false);
-            batchLocales[(e.GameId, e.UserId)] = locale;
-        }
-
-        var template = rule.TemplateFor(locale?.Language);
-        var notification = new Notification
-        {
-            Id = id,
-            RuleId = rule.Id,
-            GameId = e.GameId,
-            UserId = e.UserId,
-            CharacterId = e.CharacterId,
-            EventId = e.Id,
-            Time = e.Time,
-            Priority = rule.Priority,
-            Channels = rule.ChannelNames,
-            Locale = template.Locale,
-            Title = template.Title.Render(e),
-            Body = template.Body.Render(e),
-            CreatedAt = time.GetUtcNow(),
-            Ttl = (int)options.Value.InboxTtl.TotalSeconds,
-        };
+        var notification = await RenderAsync(rule, e, id, batchLocales, cancellationToken).ConfigureAwait(false);
 
         // The notification first: it is the idempotency record. Then the push request, once.
         var (stored, created) = await notifications.CreateAsync(notification, cancellationToken).ConfigureAwait(false);
@@ -114,6 +107,67 @@ public sealed class NotificationStage(
         }
     }
 
+    /// <summary>What a shadow rule would have done with the event, with its own cooldowns; one record, created once.</summary>
+    private async ValueTask RecordShadowAsync(
+        CompiledRule rule, GameEvent e, bool matched, bool activeMatched, Dictionary<(string, string), PlayerLocale?> batchLocales, CancellationToken cancellationToken)
+    {
+        var id = Notification.IdFor(rule.Id, e.Source, e.Id);
+        Notification? wouldSend = null;
+        if (matched && (rule.Cooldown is not { } cooldown || await TryOpenCooldownAsync(rule, cooldown, e, id, cancellationToken).ConfigureAwait(false)))
+        {
+            wouldSend = await RenderAsync(rule, e, id, batchLocales, cancellationToken).ConfigureAwait(false);
+        }
+
+        var record = new ShadowRecord
+        {
+            Id = id,
+            GameId = e.GameId,
+            RuleId = rule.Id,
+            ShadowOf = rule.Rule.ShadowOf,
+            EventId = e.Id,
+            UserId = e.UserId,
+            Time = e.Time,
+            Matched = matched,
+            ActiveMatched = activeMatched,
+            Notification = wouldSend,
+            Ttl = (int)options.Value.ShadowRetention.TotalSeconds,
+        };
+        if (await shadows.CreateAsync(record, cancellationToken).ConfigureAwait(false) && wouldSend is not null)
+        {
+            metrics.ShadowRecorded.Add(1, new KeyValuePair<string, object?>("rule", rule.Id));
+        }
+    }
+
+    /// <summary>The notification a rule sends for an event, in the player's language (read once per batch and player).</summary>
+    private async ValueTask<Notification> RenderAsync(
+        CompiledRule rule, GameEvent e, string id, Dictionary<(string, string), PlayerLocale?> batchLocales, CancellationToken cancellationToken)
+    {
+        if (!batchLocales.TryGetValue((e.GameId, e.UserId), out var locale))
+        {
+            locale = await locales.GetAsync(e.GameId, e.UserId, cancellationToken).ConfigureAwait(false);
+            batchLocales[(e.GameId, e.UserId)] = locale;
+        }
+
+        var template = rule.TemplateFor(locale?.Language);
+        return new Notification
+        {
+            Id = id,
+            RuleId = rule.Id,
+            GameId = e.GameId,
+            UserId = e.UserId,
+            CharacterId = e.CharacterId,
+            EventId = e.Id,
+            Time = e.Time,
+            Priority = rule.Priority,
+            Channels = rule.ChannelNames,
+            Locale = template.Locale,
+            Title = template.Title.Render(e),
+            Body = template.Body.Render(e),
+            CreatedAt = time.GetUtcNow(),
+            Ttl = (int)options.Value.InboxTtl.TotalSeconds,
+        };
+    }
+
     /// <summary>
     /// True when the event may notify: no cooldown younger than <paramref name="cooldown"/> is open for
     /// its key, or the open one is this very notification (a redelivery). Opens the cooldown on success.
@@ -121,7 +175,8 @@ public sealed class NotificationStage(
     private async ValueTask<bool> TryOpenCooldownAsync(CompiledRule rule, TimeSpan cooldown, GameEvent e, string id, CancellationToken cancellationToken)
     {
         var keyValue = rule.CooldownKey == CooldownKeyKind.CharacterId && e.CharacterId is { } character ? character : e.UserId;
-        var key = new CooldownKey(e.GameId, rule.Id, keyValue);
+        var shadow = rule.State == RuleState.Shadow;
+        var key = new CooldownKey(e.GameId, rule.Id, keyValue, shadow);
 
         // Two writers on one key (an old instance still finishing a batch) is rare: a lost race re-reads once more.
         for (var attempt = 0; ; attempt++)
@@ -136,7 +191,9 @@ public sealed class NotificationStage(
             if (current is not null && e.Time < CompiledRule.CooldownEnd(current.OpenedAt, cooldown))
             {
                 // Suppressed, unless this event already notified before a later one reopened the cooldown.
-                return await notifications.GetAsync(e.UserId, id, cancellationToken).ConfigureAwait(false) is not null;
+                return shadow
+                    ? await shadows.GetAsync(e.GameId, rule.Id, id, cancellationToken).ConfigureAwait(false) is { Notification: not null }
+                    : await notifications.GetAsync(e.UserId, id, cancellationToken).ConfigureAwait(false) is not null;
             }
 
             var record = new CooldownRecord(key, id, e.Time, CompiledRule.CooldownEnd(e.Time, cooldown));

@@ -8,7 +8,7 @@ public static class NotificationsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the notification stage as an <see cref="IEventStage"/>, the rule cache, and in-memory
-    /// stores (rules, notifications, cooldowns, locales, push queue) that Azure adapters may replace.
+    /// stores (rules, rule history, notifications, shadow records, cooldowns, locales, push queue) that Azure adapters may replace.
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, Action<NotificationOptions>? configure = null)
     {
@@ -24,10 +24,13 @@ public static class NotificationsServiceCollectionExtensions
         services.AddStoreRetry();
         services.TryAddSingleton<IRuleStore, InMemoryRuleStore>();
         services.TryAddSingleton<INotificationStore, InMemoryNotificationStore>();
+        services.TryAddSingleton<IShadowNotificationStore, InMemoryShadowNotificationStore>();
+        services.TryAddSingleton<IRuleHistoryStore, InMemoryRuleHistoryStore>();
         services.TryAddSingleton<ICooldownStore, InMemoryCooldownStore>();
         services.TryAddSingleton<IPlayerLocaleStore, InMemoryPlayerLocaleStore>();
         services.TryAddSingleton<IPushQueue, InMemoryPushQueue>();
         services.TryAddSingleton<RuleCache>();
+        services.TryAddSingleton<RuleEditor>();
         services.TryAddSingleton<NotificationStage>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, NotificationStage>(sp => sp.GetRequiredService<NotificationStage>()));
         return services;

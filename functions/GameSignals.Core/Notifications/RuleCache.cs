@@ -7,13 +7,15 @@ namespace GameSignals.Notifications;
 /// <summary>
 /// Compiled rules per (gameId, eventType). Every <see cref="NotificationOptions.RuleRefreshInterval"/> it
 /// lists the game's rules and compares ETags, so a change applies within seconds; only a new rule version
-/// is compiled again. Rules apply to any event type, known to the contract or not.
+/// is compiled again. Rules apply to any event type, known to the contract or not. Rules that are
+/// <c>off</c> are left out: they are never evaluated.
 /// </summary>
 public sealed partial class RuleCache(
     IRuleStore store, IOptions<NotificationOptions> options, TimeProvider time, NotificationMetrics metrics, ILogger<RuleCache> logger)
 {
     private readonly ConcurrentDictionary<string, GameRules> _games = new(StringComparer.Ordinal);
 
+    /// <summary>The active and shadow rules of an event type: active ones first, then shadow ones, each by id.</summary>
     public async ValueTask<IReadOnlyList<CompiledRule>> GetRulesAsync(string gameId, string eventType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gameId);
@@ -70,8 +72,9 @@ public sealed partial class RuleCache(
             }
 
             var byType = compiled.Values
+                .Where(r => r.State != RuleState.Off)
                 .GroupBy(r => r.Rule.EventType, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<CompiledRule>)[.. g.OrderBy(r => r.Id, StringComparer.Ordinal)], StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<CompiledRule>)[.. g.OrderBy(r => r.State).ThenBy(r => r.Id, StringComparer.Ordinal)], StringComparer.Ordinal);
             var snapshot = new Snapshot(checkedAt, compiled, byType);
             game.Snapshot = snapshot;
             return snapshot;

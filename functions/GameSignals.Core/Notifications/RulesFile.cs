@@ -43,6 +43,17 @@ public static class RulesFile
             }
         }
 
+        // A candidate names a rule of the same file and game.
+        var byKey = rules.GroupBy(r => (r.GameId, r.Id)).ToDictionary(g => g.Key, g => g.First());
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (rules[i].ShadowOf is { } shadowOf
+                && CompiledRule.CandidateProblem(rules[i], byKey.GetValueOrDefault((rules[i].GameId, shadowOf)), string.Create(CultureInfo.InvariantCulture, $"rules[{i}]")) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
         return new LoadResult(rules, problems);
     }
 

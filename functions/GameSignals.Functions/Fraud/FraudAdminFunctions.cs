@@ -110,51 +110,16 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
             return bad;
         }
 
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        string? Single(string name)
-        {
-            var values = request.Query[name];
-            if (values.Count > 1)
-            {
-                errors[name] = ["may be given once"];
-                return null;
-            }
-
-            var value = values.ToString();
-            if (values.Count == 1 && value.Length == 0)
-            {
-                errors[name] = ["may not be empty"];
-                return null;
-            }
-
-            return values.Count == 0 ? null : value;
-        }
-
-        DateTimeOffset? Time(string name)
-        {
-            var text = Single(name);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (Rfc3339().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
-            {
-                return value;
-            }
-
-            errors[name] = ["must be an RFC 3339 date-time with offset, e.g. 2026-11-01T12:00:00Z"];
-            return null;
-        }
-
-        var userId = Single("userId");
-        var reason = Single("reason");
+        var query = new QueryParameters(request);
+        var errors = query.Errors;
+        var userId = query.Value("userId");
+        var reason = query.Value("reason");
         if (reason is not null && !FraudReasons.DefaultSeverities.ContainsKey(reason))
         {
             errors["reason"] = ["must be one of " + string.Join(", ", FraudReasons.DefaultSeverities.Keys.Order(StringComparer.Ordinal))];
         }
 
-        FlagStatus? status = Single("status") switch
+        FlagStatus? status = query.Value("status") switch
         {
             null => null,
             "open" => FlagStatus.Open,
@@ -162,34 +127,22 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
             "dismissed" => FlagStatus.Dismissed,
             _ => Invalid(errors, "status", "must be open, resolved or dismissed"),
         };
-        var from = Time("from");
-        var to = Time("to");
-        if (from is not null && to is not null && from >= to)
-        {
-            errors["to"] = ["must be after from"];
-        }
-
-        var pageSize = DefaultPageSize;
-        if (Single("pageSize") is { } pageSizeText
-            && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
-        {
-            errors["pageSize"] = [$"must be a whole number from 1 to {MaxPageSize}"];
-        }
-
-        var continuation = Single("continuation");
+        var (from, to) = query.TimeRange();
+        var pageSize = query.PageSize(DefaultPageSize, MaxPageSize);
+        var continuation = query.Value("continuation");
         if (errors.Count > 0)
         {
             return Problems.BadRequest("The query parameters are not valid.", errors);
         }
 
-        var query = new FlagQuery
+        var flagQuery = new FlagQuery
         {
             GameId = gameId, UserId = userId, Reason = reason, Status = status, From = from, To = to, PageSize = pageSize, ContinuationToken = continuation,
         };
         FlagPage page;
         try
         {
-            page = await flags.QueryAsync(query, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            page = await flags.QueryAsync(flagQuery, request.HttpContext.RequestAborted).ConfigureAwait(false);
         }
         catch (ArgumentException) when (continuation is not null)
         {
@@ -280,7 +233,4 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
 
     private static ContentResult Json<T>(T value, JsonTypeInfo<T> typeInfo) =>
         new() { Content = JsonSerializer.Serialize(value, typeInfo), ContentType = "application/json; charset=utf-8", StatusCode = StatusCodes.Status200OK };
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex Rfc3339();
 }

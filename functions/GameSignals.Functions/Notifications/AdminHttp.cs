@@ -54,8 +54,18 @@ public sealed record RuleTestResult(string EventId, string Outcome, Notification
 
 public sealed record RuleTestResponse(string RuleId, IReadOnlyList<RuleTestResult> Results);
 
+public sealed record ShadowNotificationsResponse(IReadOnlyList<NotificationView> Items, string? Continuation);
+
+public sealed record ShadowCountsResponse(string RuleId, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<ShadowHourCount> Hours);
+
+public sealed record RuleHistoryResponse(IReadOnlyList<RuleChange> Items, string? Continuation);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InboxResponse))]
+[JsonSerializable(typeof(ShadowNotificationsResponse))]
+[JsonSerializable(typeof(ShadowCountsResponse))]
+[JsonSerializable(typeof(ShadowComparison))]
+[JsonSerializable(typeof(RuleHistoryResponse))]
 [JsonSerializable(typeof(RuleTestRequest))]
 [JsonSerializable(typeof(RuleTestResponse))]
 internal sealed partial class NotificationsAdminJson : JsonSerializerContext;

@@ -13,10 +13,14 @@ namespace GameSignals.Functions.Notifications;
 
 /// <summary>
 /// The admin API of a game's notification rules: list, read, write (validated by the rule compiler,
-/// If-Match guarded), delete, and a dry run over sample events that writes nothing.
+/// If-Match guarded), delete, promote a shadow rule, each change kept in the rule's history; and a dry run
+/// over sample events that writes nothing.
 /// </summary>
-public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore locales, ILogger<RulesFunctions> logger)
+public sealed partial class RulesFunctions(IRuleStore rules, RuleEditor editor, IRuleHistoryStore history, IPlayerLocaleStore locales, ILogger<RulesFunctions> logger)
 {
+    public const int DefaultHistoryPageSize = 20;
+    public const int MaxHistoryPageSize = 100;
+
     /// <summary>Most events one dry run takes.</summary>
     public const int MaxTestEvents = 100;
 
@@ -98,16 +102,84 @@ public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore 
         }
 
         var ifMatch = IfMatch(request);
-        var (status, stored) = await rules.UpsertAsync(rule, ifMatch, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        if (status != RuleWriteStatus.Done)
+        var caller = Caller.NameOf(request);
+        var result = await editor.SaveAsync(rule, ifMatch, caller, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (result.Status == RuleEditStatus.Invalid)
+        {
+            var refused = result.Problem!;
+            return Problems.BadRequest($"The rule is not valid: {refused}", AdminHttp.Errors(refused.Field[2..], Describe(refused)));
+        }
+
+        if (result.Status != RuleEditStatus.Done)
         {
             return Problems.PreconditionFailed($"Rule {ruleId} of game {gameId} is not at version {ifMatch}: read it again and retry.");
         }
 
-        var caller = Caller.NameOf(request);
         LogRuleWritten(gameId, ruleId, caller);
-        request.HttpContext.Response.Headers.ETag = stored!.ETag;
-        return AdminHttp.Json(stored.Rule, NotificationsJsonContext.Default.NotificationRule);
+        return Written(request, result.Stored!);
+    }
+
+    /// <summary>
+    /// Makes a shadow rule active: a candidate replaces the active rule it names (which keeps its id) and is deleted;
+    /// a shadow rule without <c>shadowOf</c> becomes active in place. Answers the active rule.
+    /// </summary>
+    [Function("PromoteRule")]
+    public async Task<IActionResult> PromoteAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = RuleRoute + ":promote")] HttpRequest request, string gameId, string ruleId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (CheckRoute(gameId, ruleId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var ifMatch = IfMatch(request);
+        var caller = Caller.NameOf(request);
+        var result = await editor.PromoteAsync(gameId, ruleId, ifMatch, caller, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case RuleEditStatus.Done:
+                LogRulePromoted(gameId, ruleId, result.Stored!.Rule.Id, caller);
+                return Written(request, result.Stored);
+            case RuleEditStatus.NotFound:
+                return NoSuchRule(gameId, ruleId);
+            case RuleEditStatus.Conflict:
+                return Problems.Conflict(result.Detail!);
+            default:
+                return Problems.PreconditionFailed($"Rule {ruleId} of game {gameId}, or the rule it replaces, changed meanwhile: read it again and retry.");
+        }
+    }
+
+    /// <summary>Every change to the rule (even once deleted), newest first, in pages.</summary>
+    [Function("GetRuleHistory")]
+    public async Task<IActionResult> HistoryAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = RuleRoute + "/history")] HttpRequest request, string gameId, string ruleId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (CheckRoute(gameId, ruleId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var query = new QueryParameters(request);
+        var pageSize = query.PageSize(DefaultHistoryPageSize, MaxHistoryPageSize);
+        var continuation = query.Value("continuation");
+        if (query.Errors.Count > 0)
+        {
+            return Problems.BadRequest("The query parameters are not valid.", query.Errors);
+        }
+
+        RuleHistoryPage page;
+        try
+        {
+            page = await history.ListAsync(gameId, ruleId, pageSize, continuation, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ArgumentException) when (continuation is not null)
+        {
+            return Problems.BadRequest("The query parameter continuation is not valid.", AdminHttp.Errors("continuation", "not a token a previous page of this history returned"));
+        }
+
+        return AdminHttp.Json(new RuleHistoryResponse(page.Items, page.ContinuationToken), NotificationsAdminJson.Default.RuleHistoryResponse);
     }
 
     [Function("DeleteRule")]
@@ -121,16 +193,16 @@ public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore 
         }
 
         var ifMatch = IfMatch(request);
-        switch (await rules.DeleteAsync(gameId, ruleId, ifMatch, request.HttpContext.RequestAborted).ConfigureAwait(false))
+        var caller = Caller.NameOf(request);
+        switch ((await editor.DeleteAsync(gameId, ruleId, ifMatch, caller, request.HttpContext.RequestAborted).ConfigureAwait(false)).Status)
         {
-            case RuleWriteStatus.NotFound:
+            case RuleEditStatus.NotFound:
                 return NoSuchRule(gameId, ruleId);
-            case RuleWriteStatus.PreconditionFailed:
-                return Problems.PreconditionFailed($"Rule {ruleId} of game {gameId} is not at version {ifMatch}: read it again and retry.");
-            default:
-                var caller = Caller.NameOf(request);
+            case RuleEditStatus.Done:
                 LogRuleDeleted(gameId, ruleId, caller);
                 return new NoContentResult();
+            default:
+                return Problems.PreconditionFailed($"Rule {ruleId} of game {gameId} is not at version {ifMatch}: read it again and retry.");
         }
     }
 
@@ -265,6 +337,12 @@ public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore 
     private static string Describe(RuleProblem problem) =>
         problem.Position is { } p ? string.Create(CultureInfo.InvariantCulture, $"at position {p}: {problem.Cause}") : problem.Cause;
 
+    private static ContentResult Written(HttpRequest request, StoredRule stored)
+    {
+        request.HttpContext.Response.Headers.ETag = stored.ETag;
+        return AdminHttp.Json(stored.Rule, NotificationsJsonContext.Default.NotificationRule);
+    }
+
     private static ObjectResult NoSuchRule(string gameId, string ruleId) => Problems.NotFound($"Game {gameId} has no rule {ruleId}.");
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Rule {GameId}/{RuleId} written by {Caller}")]
@@ -272,4 +350,7 @@ public sealed partial class RulesFunctions(IRuleStore rules, IPlayerLocaleStore 
 
     [LoggerMessage(EventId = 212, Level = LogLevel.Information, Message = "Rule {GameId}/{RuleId} deleted by {Caller}")]
     private partial void LogRuleDeleted(string gameId, string ruleId, string caller);
+
+    [LoggerMessage(EventId = 213, Level = LogLevel.Information, Message = "Shadow rule {GameId}/{RuleId} promoted into {ActiveRuleId} by {Caller}")]
+    private partial void LogRulePromoted(string gameId, string ruleId, string activeRuleId, string caller);
 }

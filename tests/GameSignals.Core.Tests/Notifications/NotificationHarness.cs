@@ -10,7 +10,7 @@ namespace GameSignals.Core.Tests.Notifications;
 /// <summary>A notification stage over in-memory stores, with the rules given or those of the example stream.</summary>
 internal sealed class NotificationHarness
 {
-    public NotificationHarness(IEnumerable<NotificationRule> rules, INotificationStore? store = null, IPushQueue? push = null)
+    public NotificationHarness(IEnumerable<NotificationRule> rules, INotificationStore? store = null, IPushQueue? push = null, IShadowNotificationStore? shadows = null)
     {
         foreach (var rule in rules)
         {
@@ -21,7 +21,7 @@ internal sealed class NotificationHarness
         Push = push ?? Queue;
         var options = Options.Create(new NotificationOptions());
         Cache = new RuleCache(RuleStore, options, Time, Metrics, NullLogger<RuleCache>.Instance);
-        Stage = new NotificationStage(Cache, Notifications, Push, Cooldowns, Locales, new StoreRetry(), options, Time, Metrics);
+        Stage = new NotificationStage(Cache, Notifications, shadows ?? Shadows, Push, Cooldowns, Locales, new StoreRetry(), options, Time, Metrics);
     }
 
     public static IReadOnlyList<NotificationRule> ExampleRules { get; } = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json")).Rules;
@@ -36,6 +36,8 @@ internal sealed class NotificationHarness
 
     public InMemoryPushQueue Queue { get; } = new();
 
+    public InMemoryShadowNotificationStore Shadows { get; } = new();
+
     public InMemoryCooldownStore Cooldowns { get; } = new();
 
     public InMemoryPlayerLocaleStore Locales { get; } = new();
@@ -49,6 +51,30 @@ internal sealed class NotificationHarness
     public NotificationStage Stage { get; }
 
     public ValueTask RunAsync(params GameEvent[] events) => Stage.ProcessAsync(new EventBatch("game-events", "0", events), CancellationToken.None);
+}
+
+/// <summary>The sum of what one counter records while it is alive.</summary>
+internal sealed class CounterTotal : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private long _total;
+
+    public CounterTotal(System.Diagnostics.Metrics.Counter<long> counter)
+    {
+        _listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, counter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+        _listener.Start();
+    }
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public void Dispose() => _listener.Dispose();
 }
 
 /// <summary>Builds events for tests.</summary>

@@ -109,4 +109,51 @@ public class RuleTests
         Assert.Same(unchanged, rules.Single(r => r.Id == "other"));
         Assert.Equal("x", Assert.Single(await cache.GetRulesAsync("g", "new.type", CancellationToken.None)).Id);
     }
+
+    [Fact]
+    public void Rule_states_and_candidates_are_checked_when_rules_json_loads()
+    {
+        const string json = """
+            { "rules": [
+              { "id": "a", "gameId": "g", "eventType": "t", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "b", "gameId": "g", "eventType": "t", "state": "paused", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "c", "gameId": "g", "eventType": "t", "state": "active", "shadowOf": "a", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "d", "gameId": "g", "eventType": "t", "state": "shadow", "shadowOf": "nope", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "e", "gameId": "g", "eventType": "t", "state": "shadow", "shadowOf": "f", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "f", "gameId": "g", "eventType": "t2", "state": "off", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "h", "gameId": "g", "eventType": "t", "state": "shadow", "shadowOf": "i", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "i", "gameId": "g", "eventType": "t", "state": "off", "shadowOf": "a", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } },
+              { "id": "a", "gameId": "other", "eventType": "t", "state": "shadow", "shadowOf": "a", "channels": ["inbox"], "templates": { "en": { "title": "T", "body": "B" } } }
+            ] }
+            """;
+
+        var problems = RulesFile.Parse(json).Problems.Select(p => p.ToString()).ToList();
+
+        Assert.Equal(
+            [
+                "rules[1].state: 'paused' must be one of active, shadow, off",
+                "rules[2].shadowOf: only a shadow or off rule names the active rule it is a candidate for (promote a candidate to make it active)",
+                "rules[8].shadowOf: 'a' must name another rule of the game",
+                "rules[3].shadowOf: game 'g' has no rule 'nope'",
+                "rules[4].shadowOf: 'f' is on t2, this rule on t: a candidate is compared over the same events",
+                "rules[6].shadowOf: 'i' is itself a candidate for 'a': name the active rule",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public async Task The_rule_cache_leaves_off_rules_out_and_puts_active_rules_before_shadow_ones()
+    {
+        var store = new InMemoryRuleStore();
+        var cache = new RuleCache(store, Options.Create(new NotificationOptions()), new FakeTimeProvider(), new NotificationMetrics(), NullLogger<RuleCache>.Instance);
+        var rule = new NotificationRule { Id = "r", GameId = "g", EventType = "t", Channels = ["inbox"], Templates = [new("en", "T", "B")] };
+        await store.UpsertAsync(rule with { Id = "a-shadow", State = "shadow" }, null, CancellationToken.None);
+        await store.UpsertAsync(rule with { Id = "b-off", State = "off" }, null, CancellationToken.None);
+        await store.UpsertAsync(rule with { Id = "c-active", State = "active" }, null, CancellationToken.None);
+        await store.UpsertAsync(rule with { Id = "d-default" }, null, CancellationToken.None);
+
+        var rules = await cache.GetRulesAsync("g", "t", CancellationToken.None);
+
+        Assert.Equal([("c-active", RuleState.Active), ("d-default", RuleState.Active), ("a-shadow", RuleState.Shadow)], rules.Select(r => (r.Id, r.State)));
+    }
 }

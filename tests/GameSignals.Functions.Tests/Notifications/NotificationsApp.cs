@@ -22,6 +22,8 @@ internal sealed class NotificationsApp : IDisposable
         services.Replace(ServiceDescriptor.Singleton<INotificationStore>(Notifications));
         services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore>(Locales));
         services.Replace(ServiceDescriptor.Singleton<IPushQueue>(Push));
+        services.Replace(ServiceDescriptor.Singleton<IShadowNotificationStore>(Shadows));
+        services.Replace(ServiceDescriptor.Singleton<IRuleHistoryStore>(History));
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -33,6 +35,10 @@ internal sealed class NotificationsApp : IDisposable
 
     public InMemoryPushQueue Push { get; } = new();
 
+    public InMemoryShadowNotificationStore Shadows { get; } = new();
+
+    public InMemoryRuleHistoryStore History { get; } = new();
+
     public ServiceProvider Services { get; }
 
     /// <summary>A function over the app's services; <paramref name="parameters"/> replace services (e.g. a fake logger).</summary>
@@ -40,7 +46,7 @@ internal sealed class NotificationsApp : IDisposable
 
     public void Dispose() => Services.Dispose();
 
-    /// <summary>What the stores hold (the rules of these games, every notification and push request), as comparable text.</summary>
+    /// <summary>What the stores hold (the rules of these games and their history, every notification, shadow record and push request), as comparable text.</summary>
     public async Task<string> SnapshotAsync(params string[] gameIds)
     {
         var lines = new List<string>();
@@ -48,9 +54,15 @@ internal sealed class NotificationsApp : IDisposable
         {
             var rules = await Rules.ListAsync(gameId, CancellationToken.None);
             lines.AddRange(rules.Select(r => r.ETag + " " + JsonSerializer.Serialize(r.Rule, NotificationsJsonContext.Default.NotificationRule)));
+            foreach (var rule in rules)
+            {
+                var history = await History.ListAsync(gameId, rule.Rule.Id, 100, null, CancellationToken.None);
+                lines.AddRange(history.Items.Select(c => JsonSerializer.Serialize(c, NotificationsJsonContext.Default.RuleChange)));
+            }
         }
 
         lines.AddRange(Notifications.All.Select(n => JsonSerializer.Serialize(n, NotificationsJsonContext.Default.Notification)));
+        lines.AddRange(Shadows.All.Select(r => JsonSerializer.Serialize(r, NotificationsJsonContext.Default.ShadowRecord)));
         lines.AddRange(Push.Requests.Select(p => JsonSerializer.Serialize(p, NotificationsJsonContext.Default.PushRequest)));
         return string.Join('\n', lines);
     }

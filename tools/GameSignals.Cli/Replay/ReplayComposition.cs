@@ -55,6 +55,7 @@ internal static class ReplayComposition
     {
         services.AddNotifications();
         services.AddSingleton<IReplayOutput, NotificationsOutput>();
+        services.AddSingleton<IReplayOutput, ShadowNotificationsOutput>();
         services.AddFraud();
         services.AddSingleton<IReplayOutput, FlagsOutput>();
         services.AddProfiles();

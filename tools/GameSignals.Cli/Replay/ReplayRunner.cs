@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GameSignals.Cli.Replay.Faults;
+using GameSignals.Cli.Replay.Outputs;
 using GameSignals.Events;
 using GameSignals.Fraud;
 using GameSignals.Pipeline;
@@ -316,6 +317,7 @@ internal sealed class ReplayRunner : IDisposable
             Flags = outputs.GetValueOrDefault("flags.jsonl"),
             ElapsedSeconds = Math.Round(elapsedSeconds, 3),
             EventsPerSecond = Math.Round(_lines / Math.Max(elapsedSeconds, 1e-6), 1),
+            ShadowNotifications = outputs.GetValueOrDefault(ShadowNotificationsOutput.OutputFile),
             LatencyMs = new LatencySummary(
                 _latency.PercentileMilliseconds(50), _latency.PercentileMilliseconds(99),
                 _latency.PercentileMilliseconds(99.9), _latency.PercentileMilliseconds(99.97)),

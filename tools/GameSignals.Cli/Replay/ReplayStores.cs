@@ -27,6 +27,7 @@ internal sealed class ReplayStores
     public InMemoryDeadLetterStore DeadLetters { get; } = new();
     public InMemoryRuleStore Rules { get; } = new();
     public InMemoryNotificationStore Notifications { get; } = new();
+    public InMemoryShadowNotificationStore Shadows { get; } = new();
     public InMemoryPushQueue Push { get; } = new();
     public InMemoryCooldownStore Cooldowns { get; } = new();
     public InMemoryPlayerLocaleStore Locales { get; } = new();
@@ -73,6 +74,7 @@ internal sealed class ReplayStores
         services.AddSingleton(Faulty<IDeadLetterStore>(DeadLetters, (s, f) => new FaultyDeadLetterStore(s, f)));
         services.AddSingleton(Faulty<IRuleStore>(Rules, (s, f) => new FaultyRuleStore(s, f)));
         services.AddSingleton(Faulty<INotificationStore>(Notifications, (s, f) => new FaultyNotificationStore(s, f)));
+        services.AddSingleton(Faulty<IShadowNotificationStore>(Shadows, (s, f) => new FaultyShadowNotificationStore(s, f)));
         services.AddSingleton(Faulty<IPushQueue>(Push, (s, f) => new FaultyPushQueue(s, f)));
         services.AddSingleton(Faulty<ICooldownStore>(Cooldowns, (s, f) => new FaultyCooldownStore(s, f)));
         services.AddSingleton(Faulty<IPlayerLocaleStore>(Locales, (s, f) => new FaultyPlayerLocaleStore(s, f)));
@@ -90,6 +92,7 @@ internal sealed class ReplayStores
         }
 
         services.AddSingleton(Notifications);
+        services.AddSingleton(Shadows);
         services.AddSingleton(Flags);
         services.AddSingleton(Profiles);
     }

@@ -12,6 +12,10 @@ internal sealed record ReplaySummary
     public long Flags { get; init; }
     public double ElapsedSeconds { get; init; }
     public double EventsPerSecond { get; init; }
+
+    /// <summary>What shadow rules would have sent (<c>shadow-notifications.jsonl</c>), apart from <see cref="Notifications"/>.</summary>
+    public long ShadowNotifications { get; init; }
+
     public required LatencySummary LatencyMs { get; init; }
     public int Partitions { get; init; }
     public int BatchSize { get; init; }

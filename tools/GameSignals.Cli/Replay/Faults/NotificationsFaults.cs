@@ -23,6 +23,24 @@ internal sealed class FaultyNotificationStore(INotificationStore inner, FaultInj
         Write("notification mark read", () => inner.MarkReadAsync(userId, id, cancellationToken));
 }
 
+internal sealed class FaultyShadowNotificationStore(IShadowNotificationStore inner, FaultInjector faults) : FaultyStore(faults), IShadowNotificationStore
+{
+    public ValueTask<bool> CreateAsync(ShadowRecord record, CancellationToken cancellationToken) =>
+        Conditional("shadow record create", () => inner.CreateAsync(record, cancellationToken), created => created, _ => false);
+
+    public ValueTask<ShadowRecord?> GetAsync(string gameId, string ruleId, string id, CancellationToken cancellationToken) =>
+        Read("shadow record read", () => inner.GetAsync(gameId, ruleId, id, cancellationToken));
+
+    public ValueTask<ShadowPage> ListNotificationsAsync(ShadowQuery query, CancellationToken cancellationToken) =>
+        Read("shadow notifications list", () => inner.ListNotificationsAsync(query, cancellationToken));
+
+    public IAsyncEnumerable<ShadowRecord> ScanAsync(string gameId, string ruleId, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        Faults.BeforeRead("shadow records scan");
+        return inner.ScanAsync(gameId, ruleId, since, until, cancellationToken);
+    }
+}
+
 internal sealed class FaultyPushQueue(IPushQueue inner, FaultInjector faults) : FaultyStore(faults), IPushQueue
 {
     public ValueTask EnqueueAsync(PushRequest request, CancellationToken cancellationToken) =>
