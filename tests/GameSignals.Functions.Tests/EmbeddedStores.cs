@@ -21,6 +21,8 @@ internal static class EmbeddedStores
 
         services.Replace(ServiceDescriptor.Singleton<IRuleStore>(new InMemoryRuleStore()));
         services.Replace(ServiceDescriptor.Singleton<INotificationStore>(new InMemoryNotificationStore()));
+        services.Replace(ServiceDescriptor.Singleton<IShadowNotificationStore>(new InMemoryShadowNotificationStore()));
+        services.Replace(ServiceDescriptor.Singleton<IRuleHistoryStore>(new InMemoryRuleHistoryStore()));
         services.Replace(ServiceDescriptor.Singleton<ICooldownStore>(new InMemoryCooldownStore()));
         services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore>(new InMemoryPlayerLocaleStore()));
         services.Replace(ServiceDescriptor.Singleton<IPushQueue>(new InMemoryPushQueue()));
