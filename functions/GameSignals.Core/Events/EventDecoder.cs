@@ -41,8 +41,9 @@ public static class EventDecoder
 
         // Collected first and committed only when the whole message is well-formed JSON:
         // a message whose array breaks half way is dead-lettered whole, with its bytes.
-        var decoded = new List<GameEvent>();
-        var rejected = new List<DeadLetter>();
+        var (decoded, rejected) = Scratch.Lists;
+        decoded.Clear();
+        rejected.Clear();
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0));
@@ -98,6 +99,18 @@ public static class EventDecoder
         {
             deadLetters.Add(d);
         }
+
+        decoded.Clear();
+        rejected.Clear();
+    }
+
+    /// <summary>This thread's lists for a message's events and dead letters before they are committed: none allocated per message.</summary>
+    private static class Scratch
+    {
+        [ThreadStatic]
+        private static (List<GameEvent>, List<DeadLetter>)? t_lists;
+
+        public static (List<GameEvent> Decoded, List<DeadLetter> Rejected) Lists => t_lists ??= ([], []);
     }
 
     private static void DecodeValue(
@@ -166,6 +179,44 @@ public static class EventDecoder
 
     private readonly record struct Failure(string Reason, string Detail);
 
+    /// <summary>
+    /// The last value this thread read of each attribute that repeats from event to event (type, source, game,
+    /// server): when the next event has the same bytes, its string is reused, saving a transcoding and an allocation.
+    /// </summary>
+    private sealed class RepeatedValues
+    {
+        public const int Type = 0;
+        public const int Source = 1;
+        public const int GameId = 2;
+        public const int Server = 3;
+
+        [ThreadStatic]
+        private static RepeatedValues? t_current;
+
+        private readonly byte[][] _bytes = [[], [], [], []];
+        private readonly string[] _strings = ["", "", "", ""];
+
+        public static RepeatedValues Current => t_current ??= new();
+
+        public string Get(ref Utf8JsonReader reader, int attribute)
+        {
+            if (reader.ValueIsEscaped || reader.HasValueSequence)
+            {
+                return reader.GetString()!;
+            }
+
+            var bytes = reader.ValueSpan;
+            if (bytes.SequenceEqual(_bytes[attribute]))
+            {
+                return _strings[attribute];
+            }
+
+            var value = reader.GetString()!;
+            (_bytes[attribute], _strings[attribute]) = (bytes.ToArray(), value);
+            return value;
+        }
+    }
+
     /// <summary>The envelope attributes of one event, read in a single pass.</summary>
     private struct Envelope
     {
@@ -211,12 +262,12 @@ public static class EventDecoder
                         reader.Skip();
                         break;
                     case Attribute.Id: Id = RequiredString(ref reader, "id"); break;
-                    case Attribute.Source: Source = RequiredString(ref reader, "source"); break;
-                    case Attribute.Type: Type = RequiredString(ref reader, "type"); break;
-                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid"); break;
+                    case Attribute.Source: Source = RequiredString(ref reader, "source", RepeatedValues.Source); break;
+                    case Attribute.Type: Type = RequiredString(ref reader, "type", RepeatedValues.Type); break;
+                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", RepeatedValues.GameId); break;
                     case Attribute.UserId: UserId = RequiredString(ref reader, "userid"); break;
                     case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid"); break;
-                    case Attribute.Server: Server = OptionalString(ref reader, "server"); break;
+                    case Attribute.Server: Server = OptionalString(ref reader, "server", RepeatedValues.Server); break;
                     case Attribute.Time: ReadTime(ref reader); break;
                     case Attribute.DataContentType:
                         reader.Read();
@@ -353,12 +404,12 @@ public static class EventDecoder
                 && DateTimeOffset.TryParse(text.ToUpperInvariant(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out time);
         }
 
-        private string? RequiredString(ref Utf8JsonReader reader, string name)
+        private string? RequiredString(ref Utf8JsonReader reader, string name, int repeated = -1)
         {
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = reader.GetString()!;
+                var value = repeated < 0 ? reader.GetString()! : RepeatedValues.Current.Get(ref reader, repeated);
                 if (value.Length > 0)
                 {
                     return value;
@@ -373,13 +424,13 @@ public static class EventDecoder
             return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
         }
 
-        private string? OptionalString(ref Utf8JsonReader reader, string name)
+        private string? OptionalString(ref Utf8JsonReader reader, string name, int repeated = -1)
         {
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return reader.GetString();
+                    return repeated < 0 ? reader.GetString() : RepeatedValues.Current.Get(ref reader, repeated);
                 case JsonTokenType.Null:
                     return null;
                 default:

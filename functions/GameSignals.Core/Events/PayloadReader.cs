@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -27,9 +28,10 @@ internal static class PayloadReader
 
         var fields = default(Fields);
         var depth = reader.CurrentDepth;
+        var index = -1;
         while (reader.Read() && reader.CurrentDepth > depth)
         {
-            var index = shape.IndexOf(ref reader);
+            index = shape.IndexOf(ref reader, index + 1);
             reader.Read();
             if (index < 0)
             {
@@ -67,7 +69,7 @@ internal static class PayloadReader
         return Read(type, ref reader, out error);
     }
 
-    private static readonly Dictionary<string, Shape> Shapes = new(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, Shape> Shapes = new Dictionary<string, Shape>(StringComparer.Ordinal)
     {
         [EventTypes.SessionStarted] = new(
             [("ip", FieldKind.Text), ("deviceId", FieldKind.Text), ("platform", FieldKind.Text), ("clientVersion", FieldKind.Text),
@@ -96,7 +98,7 @@ internal static class PayloadReader
         [EventTypes.PurchaseRefunded] = new(
             [("orderId", FieldKind.Text), ("store", FieldKind.Text), ("reason", FieldKind.Text)],
             (in f) => new PurchaseRefunded(f.Text(0), f.Text(1), f.Text(2))),
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private enum FieldKind : byte { Text, Number, Decimal, Flag, Object }
 
@@ -120,11 +122,15 @@ internal static class PayloadReader
 
         public Builder Build { get; }
 
-        /// <summary>The index of the known field named at the reader, or -1.</summary>
-        public int IndexOf(ref Utf8JsonReader reader)
+        /// <summary>
+        /// The index of the known field named at the reader, or -1. The search starts at <paramref name="likely"/>, the
+        /// field after the previous one: producers mostly write the fields in the contract's order.
+        /// </summary>
+        public int IndexOf(ref Utf8JsonReader reader, int likely)
         {
-            for (var i = 0; i < _utf8Names.Length; i++)
+            for (var n = 0; n < _utf8Names.Length; n++)
             {
+                var i = (likely + n) % _utf8Names.Length;
                 if (reader.ValueTextEquals(_utf8Names[i]))
                 {
                     return i;
@@ -137,30 +143,32 @@ internal static class PayloadReader
 
     /// <summary>
     /// One known field as read: <see cref="Kind"/> is <see cref="JsonValueKind.Undefined"/> when absent or null;
-    /// <see cref="Fits"/> is false for a number beyond double's range (or decimal's, for a price).
+    /// <see cref="Value"/> holds a string, a price's decimal or the receipt's element; <see cref="Fits"/> is false
+    /// for a number beyond double's range (or decimal's, for a price). Small, as eight of them are copied per event.
     /// </summary>
-    private readonly record struct Field(JsonValueKind Kind, bool Fits, string? Text, double Number, decimal Decimal, JsonElement Element)
+    private readonly record struct Field(JsonValueKind Kind, bool Fits, object? Value, double Number)
     {
         public static Field Read(ref Utf8JsonReader reader, FieldKind wanted)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? reader.GetString() : null, 0, 0, default);
+                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? reader.GetString() : null, 0);
                 case JsonTokenType.Number when wanted == FieldKind.Decimal:
-                    return new Field(JsonValueKind.Number, reader.TryGetDecimal(out var price), null, 0, price, default);
+                    var fitsDecimal = reader.TryGetDecimal(out var price);
+                    return new Field(JsonValueKind.Number, fitsDecimal, fitsDecimal ? price : null, 0);
                 case JsonTokenType.Number:
                     var fits = reader.TryGetDouble(out var number) && double.IsFinite(number);
-                    return new Field(JsonValueKind.Number, fits, null, number, 0, default);
+                    return new Field(JsonValueKind.Number, fits, null, number);
                 case JsonTokenType.True or JsonTokenType.False:
-                    return new Field(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False, true, null, 0, 0, default);
+                    return new Field(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False, true, null, 0);
                 case JsonTokenType.StartObject when wanted == FieldKind.Object:
                     // Kept as JSON (its shape depends on the store); ParseValue copies it, so the event owns it.
-                    return new Field(JsonValueKind.Object, true, null, 0, 0, JsonElement.ParseValue(ref reader));
+                    return new Field(JsonValueKind.Object, true, JsonElement.ParseValue(ref reader), 0);
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
                     var kind = reader.TokenType == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array;
                     reader.Skip();
-                    return new Field(kind, true, null, 0, 0, default);
+                    return new Field(kind, true, null, 0);
                 default:
                     return default;
             }
@@ -195,14 +203,14 @@ internal static class PayloadReader
     {
         private Field _first;
 
-        public readonly string? Text(int i) => this[i].Text;
+        public readonly string? Text(int i) => this[i].Value as string;
 
         public readonly double? Number(int i) => this[i].Kind == JsonValueKind.Undefined ? null : this[i].Number;
 
-        public readonly decimal? Decimal(int i) => this[i].Kind == JsonValueKind.Undefined ? null : this[i].Decimal;
+        public readonly decimal? Decimal(int i) => this[i].Value as decimal?;
 
         public readonly bool? Flag(int i) => this[i].Kind == JsonValueKind.Undefined ? null : this[i].Kind == JsonValueKind.True;
 
-        public readonly JsonElement Object(int i) => this[i].Element;
+        public readonly JsonElement Object(int i) => this[i].Value is JsonElement element ? element : default;
     }
 }
