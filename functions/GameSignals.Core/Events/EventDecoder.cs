@@ -179,44 +179,6 @@ public static class EventDecoder
 
     private readonly record struct Failure(string Reason, string Detail);
 
-    /// <summary>
-    /// The last value this thread read of each attribute that repeats from event to event (type, source, game,
-    /// server): when the next event has the same bytes, its string is reused, saving a transcoding and an allocation.
-    /// </summary>
-    private sealed class RepeatedValues
-    {
-        public const int Type = 0;
-        public const int Source = 1;
-        public const int GameId = 2;
-        public const int Server = 3;
-
-        [ThreadStatic]
-        private static RepeatedValues? t_current;
-
-        private readonly byte[][] _bytes = [[], [], [], []];
-        private readonly string[] _strings = ["", "", "", ""];
-
-        public static RepeatedValues Current => t_current ??= new();
-
-        public string Get(ref Utf8JsonReader reader, int attribute)
-        {
-            if (reader.ValueIsEscaped || reader.HasValueSequence)
-            {
-                return reader.GetString()!;
-            }
-
-            var bytes = reader.ValueSpan;
-            if (bytes.SequenceEqual(_bytes[attribute]))
-            {
-                return _strings[attribute];
-            }
-
-            var value = reader.GetString()!;
-            (_bytes[attribute], _strings[attribute]) = (bytes.ToArray(), value);
-            return value;
-        }
-    }
-
     /// <summary>The envelope attributes of one event, read in a single pass.</summary>
     private struct Envelope
     {
@@ -262,12 +224,12 @@ public static class EventDecoder
                         reader.Skip();
                         break;
                     case Attribute.Id: Id = RequiredString(ref reader, "id"); break;
-                    case Attribute.Source: Source = RequiredString(ref reader, "source", RepeatedValues.Source); break;
-                    case Attribute.Type: Type = RequiredString(ref reader, "type", RepeatedValues.Type); break;
-                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", RepeatedValues.GameId); break;
+                    case Attribute.Source: Source = RequiredString(ref reader, "source"); break;
+                    case Attribute.Type: Type = RequiredString(ref reader, "type"); break;
+                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid"); break;
                     case Attribute.UserId: UserId = RequiredString(ref reader, "userid"); break;
                     case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid"); break;
-                    case Attribute.Server: Server = OptionalString(ref reader, "server", RepeatedValues.Server); break;
+                    case Attribute.Server: Server = OptionalString(ref reader, "server"); break;
                     case Attribute.Time: ReadTime(ref reader); break;
                     case Attribute.DataContentType:
                         reader.Read();
@@ -404,12 +366,12 @@ public static class EventDecoder
                 && DateTimeOffset.TryParse(text.ToUpperInvariant(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out time);
         }
 
-        private string? RequiredString(ref Utf8JsonReader reader, string name, int repeated = -1)
+        private string? RequiredString(ref Utf8JsonReader reader, string name)
         {
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = repeated < 0 ? reader.GetString()! : RepeatedValues.Current.Get(ref reader, repeated);
+                var value = reader.GetString()!;
                 if (value.Length > 0)
                 {
                     return value;
@@ -424,13 +386,13 @@ public static class EventDecoder
             return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
         }
 
-        private string? OptionalString(ref Utf8JsonReader reader, string name, int repeated = -1)
+        private string? OptionalString(ref Utf8JsonReader reader, string name)
         {
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return repeated < 0 ? reader.GetString() : RepeatedValues.Current.Get(ref reader, repeated);
+                    return reader.GetString();
                 case JsonTokenType.Null:
                     return null;
                 default:
