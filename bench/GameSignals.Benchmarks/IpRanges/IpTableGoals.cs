@@ -1,0 +1,68 @@
+using GameSignals.Benchmarks.Components;
+using GameSignals.IpRanges;
+using GameSignals.Testing;
+
+namespace GameSignals.Benchmarks.IpRanges;
+
+/// <summary>
+/// Issue 14's range table goals on the synthetic internet-size table (1.04 million IPv4 and 220,000 IPv6 ASN rows,
+/// 100,000 cloud entries, 2,200 blocklist entries): full lookups per second on one core over a million distinct
+/// addresses of each family (and over 1,024 cycled ones, the cache-warm best case), bytes per prefix held by the
+/// built table, build seconds. The structure before issue 14 runs in the same process as the baseline.
+/// </summary>
+internal static class IpTableGoals
+{
+    private const int DistinctAddresses = 1 << 20;
+    private const int CycledAddresses = 1 << 10;
+
+    public static IEnumerable<GoalLine> Measure()
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var table = RangeTable.Build(SyntheticRanges.Create());
+        var bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+        before = GC.GetTotalMemory(forceFullCollection: true);
+        var previous = new PreviousRangeTable(SyntheticRanges.Create());
+        var previousBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        var sources = SyntheticRanges.Create();
+        var prefixes = sources.Asn.Count + sources.Cloud.Count;
+        var build = ComponentGoals.MedianSeconds(3, () => RangeTable.Build(sources));
+        var previousBuild = ComponentGoals.MedianSeconds(1, () => _ = new PreviousRangeTable(sources));
+
+        foreach (var (family, ipv6, goal) in new[] { ("ipv4", false, 10_000_000), ("ipv6", true, 5_000_000) })
+        {
+            var distinct = new FullLookups(SyntheticRanges.Addresses(sources, ipv6, DistinctAddresses));
+            var cycled = new FullLookups(SyntheticRanges.Addresses(sources, ipv6, CycledAddresses));
+            var rate = PerSecond(count => distinct.Run(table, count), DistinctAddresses);
+            var cycledRate = PerSecond(count => cycled.Run(table, count), DistinctAddresses);
+            var previousRate = PerSecond(count => distinct.Run(previous, count), DistinctAddresses / 4);
+            yield return new GoalLine(
+                $"iptable.{family}_lookups_per_s",
+                $"{ComponentGoals.Number(rate)} over 1,048,576 distinct addresses (1,024 cycled: {ComponentGoals.Number(cycledRate)}; " +
+                $"previous structure: {ComponentGoals.Number(previousRate)}, {ComponentGoals.Number(rate / previousRate)}x)",
+                $">= {ComponentGoals.Number(goal)}",
+                rate >= goal);
+        }
+
+        yield return new GoalLine(
+            "iptable.bytes_per_prefix",
+            $"{ComponentGoals.Number((double)bytes / prefixes)} ({ComponentGoals.Number(bytes / 1048576.0)} MiB for {prefixes:N0} rows and prefixes; " +
+            $"previous structure: {ComponentGoals.Number((double)previousBytes / prefixes)})",
+            "<= 48",
+            (double)bytes / prefixes <= 48);
+        yield return new GoalLine(
+            "iptable.build_seconds",
+            $"{ComponentGoals.Number(build)} (previous structure: {ComponentGoals.Number(previousBuild)})",
+            "< 3",
+            build < 3);
+        GC.KeepAlive(table);
+        GC.KeepAlive(previous);
+    }
+
+    /// <summary>Lookups per second: one warm-up pass, then the median of five timed passes of <paramref name="count"/> lookups.</summary>
+    private static double PerSecond(Func<int, int> lookups, int count)
+    {
+        lookups(count);
+        return count / ComponentGoals.MedianSeconds(5, () => lookups(count));
+    }
+}
