@@ -11,21 +11,17 @@ namespace GameSignals.IpRanges;
 /// </summary>
 public sealed class RangeTable : IIpIntelligence
 {
-    private static readonly UInt128 IPv4Last = IpKey.FromIPv4(uint.MaxValue);
-
     private readonly CoveringPrefixes<CloudRange> _cloud;
     private readonly CoveringPrefixes<BlocklistEntry> _blockedPrefixes;
     private readonly BlocklistEntry[] _blockedAsnEntries;
     private readonly FrozenDictionary<uint, BlocklistEntry[]> _blockedAsns;
+    private readonly RangeIntervals _intervals;
 
-    // ip2asn rows in one order by start (equal starts in source order); the row of an address is the last one starting
-    // at or before it, if it ends at or after it. Row r is stored compactly by family: the IPv6 rows ordered before the
-    // IPv4 ones are r < _ipv6RowsBefore, then the IPv4 rows with 32-bit bounds, then the remaining IPv6 rows.
+    // ip2asn rows by start (equal starts in source order), stored compactly: row r is IPv6 when r < _ipv6RowsBefore
+    // (bounds in _ipv6RowBounds[2r..]), then IPv4 with 32-bit bounds, then IPv6 again.
     private readonly int _ipv6RowsBefore;
-    private readonly SortedStarts<uint> _ipv4RowStarts;
-    private readonly uint[] _ipv4RowEnds;
-    private readonly SortedStarts<UInt128> _ipv6RowStarts;
-    private readonly UInt128[] _ipv6RowEnds;
+    private readonly uint[] _ipv4RowBounds;
+    private readonly UInt128[] _ipv6RowBounds;
     private readonly uint[] _asnNumbers;
     private readonly int[] _asnNames; // index into _names: names and countries repeat across rows
     private readonly (string Name, string? Country)[] _names;
@@ -43,13 +39,10 @@ public sealed class RangeTable : IIpIntelligence
         _blockedAsns = _blockedAsnEntries.GroupBy(entry => entry.Asn!.Value).ToFrozenDictionary(group => group.Key, group => group.ToArray());
 
         var rows = SortedRows(sources.Asn);
-        var ipv4 = rows.Where(row => IpKey.IsIPv4(row.Start)).ToArray();
-        var ipv6 = rows.Where(row => !IpKey.IsIPv4(row.Start)).ToArray();
-        _ipv6RowsBefore = ipv6.Count(row => row.Start < IPv4Last);
-        _ipv4RowStarts = new SortedStarts<uint>([.. ipv4.Select(row => (uint)row.Start)]);
-        _ipv4RowEnds = [.. ipv4.Select(row => (uint)row.End)];
-        _ipv6RowStarts = new SortedStarts<UInt128>([.. ipv6.Select(row => row.Start)]);
-        _ipv6RowEnds = [.. ipv6.Select(row => row.End)];
+        _intervals = new RangeIntervals(rows, _cloud.Prefixes, _blockedPrefixes.Prefixes);
+        _ipv6RowsBefore = rows.Count(row => !IpKey.IsIPv4(row.Start) && row.Start < IpKey.FromIPv4(0));
+        _ipv4RowBounds = [.. rows.Where(row => IpKey.IsIPv4(row.Start)).SelectMany(row => new[] { (uint)row.Start, (uint)row.End })];
+        _ipv6RowBounds = [.. rows.Where(row => !IpKey.IsIPv4(row.Start)).SelectMany(row => new[] { row.Start, row.End })];
         _asnNumbers = [.. rows.Select(row => row.Number)];
         var names = new Dictionary<(string, string?), int>();
         _asnNames = [.. rows.Select(row => names.TryGetValue((row.Name, row.Country), out var index) ? index : names[(row.Name, row.Country)] = names.Count)];
@@ -95,28 +88,23 @@ public sealed class RangeTable : IIpIntelligence
     /// <summary>The ip2asn row containing the key, AS 0 included (it means "not routed").</summary>
     public bool TryGetAsnRow(UInt128 key, out AsnRow row)
     {
-        var index = AsnRowIndex(key);
+        var index = _intervals.At(key).Row;
         row = index >= 0 ? Row(index) : default;
         return index >= 0;
     }
 
     public bool TryGetAsn(UInt128 key, [MaybeNullWhen(false)] out AsnInfo asn)
     {
-        var index = AsnRowIndex(key);
-        if (index < 0 || _asnNumbers[index] == 0)
+        var index = _intervals.At(key).Row;
+        asn = index >= 0 ? _asnInfos[index] : null;
+        if (asn is not null || index < 0 || _asnNumbers[index] == 0)
         {
-            asn = null;
-            return false;
+            return asn is not null;
         }
 
-        asn = _asnInfos[index];
-        if (asn is null)
-        {
-            var row = Row(index);
-            asn = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
-            _asnInfos[index] = asn; // a race makes two equal records; either is fine
-        }
-
+        var row = Row(index);
+        asn = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
+        _asnInfos[index] = asn; // a race makes two equal records; either is fine
         return true;
     }
 
@@ -125,7 +113,7 @@ public sealed class RangeTable : IIpIntelligence
     public void GetCloudRanges(UInt128 key, ICollection<CloudRange> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        _cloud.Collect(key, matches);
+        _cloud.Collect(_intervals.At(key).CloudSet, matches);
     }
 
     public void GetCloudRanges(IPAddress address, ICollection<CloudRange> matches) => GetCloudRanges(IpKey.From(address), matches);
@@ -133,9 +121,9 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, ICollection<BlocklistEntry> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        _blockedPrefixes.Collect(key, matches, BlocklistRules.IsActive, at);
-        var index = AsnRowIndex(key);
-        if (index >= 0 && _blockedAsns.Count > 0 && _blockedAsns.TryGetValue(_asnNumbers[index], out var entries))
+        ref readonly var interval = ref _intervals.At(key);
+        _blockedPrefixes.Collect(interval.BlockedSet, matches, BlocklistRules.IsActive, at);
+        if (interval.Row >= 0 && _blockedAsns.Count > 0 && _blockedAsns.TryGetValue(_asnNumbers[interval.Row], out var entries))
         {
             foreach (var entry in entries)
             {
@@ -150,43 +138,14 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches) =>
         GetBlocklistMatches(IpKey.From(address), at, matches);
 
-    private int AsnRowIndex(UInt128 key)
-    {
-        var ipv4Rows = _ipv4RowEnds.Length;
-        if (IpKey.IsIPv4(key))
-        {
-            var ipv4 = _ipv4RowStarts.LastAtOrBefore((uint)key);
-            if (ipv4 >= 0)
-            {
-                return _ipv4RowEnds[ipv4] >= (uint)key ? _ipv6RowsBefore + ipv4 : -1;
-            }
-
-            // No IPv4 row starts at or before the address: the last IPv6 row before them may span it.
-            return _ipv6RowsBefore > 0 && _ipv6RowEnds[_ipv6RowsBefore - 1] >= key ? _ipv6RowsBefore - 1 : -1;
-        }
-
-        var ipv6 = _ipv6RowStarts.LastAtOrBefore(key);
-        if (ipv6 < 0 || _ipv6RowEnds[ipv6] < key)
-        {
-            return -1;
-        }
-
-        if (ipv6 < _ipv6RowsBefore)
-        {
-            // After the IPv4 block, the last row starting before the address is an IPv4 one, which ended before it.
-            return key > IPv4Last && ipv4Rows > 0 ? -1 : ipv6;
-        }
-
-        return ipv6 + ipv4Rows;
-    }
-
     private AsnRow Row(int index)
     {
         var ipv4 = index - _ipv6RowsBefore;
-        var ipv6 = ipv4 < 0 ? index : index - _ipv4RowEnds.Length;
-        var (start, end) = ipv4 >= 0 && ipv4 < _ipv4RowEnds.Length
-            ? (IpKey.FromIPv4(_ipv4RowStarts[ipv4]), IpKey.FromIPv4(_ipv4RowEnds[ipv4]))
-            : (_ipv6RowStarts[ipv6], _ipv6RowEnds[ipv6]);
+        var ipv4Rows = _ipv4RowBounds.Length / 2;
+        var ipv6 = ipv4 < 0 ? index : index - ipv4Rows;
+        var (start, end) = ipv4 >= 0 && ipv4 < ipv4Rows
+            ? (IpKey.FromIPv4(_ipv4RowBounds[2 * ipv4]), IpKey.FromIPv4(_ipv4RowBounds[2 * ipv4 + 1]))
+            : (_ipv6RowBounds[2 * ipv6], _ipv6RowBounds[2 * ipv6 + 1]);
         var (name, country) = _names[_asnNames[index]];
         return new AsnRow(start, end, _asnNumbers[index], name, country);
     }
