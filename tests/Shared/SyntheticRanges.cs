@@ -4,8 +4,9 @@ namespace GameSignals.Testing;
 
 /// <summary>
 /// A deterministic, internet-size range table for tests and benchmarks (the real full files are too big to ship).
-/// The shapes follow the real publications: ip2asn rows tile the routed space end to end, mostly aligned, mostly
-/// /24 to /20 in IPv4 and /32 to /48 in IPv6, with a gap after about one row in eleven; cloud prefixes are 3/4 IPv4,
+/// The shapes follow the real publications: ip2asn rows tile the routed space, mostly aligned, mostly /24 to /20 in
+/// IPv4 (a gap after about one row in eleven) and /32 to /48 in IPv6 (allocations spread over the registries'
+/// blocks, a gap after one row in four); cloud prefixes are 3/4 IPv4,
 /// about 28% top-level aggregates, 70% one level inside one and 2% two levels deep, and a prefix is listed by one to
 /// three entries (AWS and Azure list one prefix under several services and tags). Sizes scale with
 /// <paramref name="scale"/> in <see cref="Create"/>: 1 is 1.04 million IPv4 rows, 220,000 IPv6 rows and 100,000 cloud entries.
@@ -109,13 +110,15 @@ internal static class SyntheticRanges
 
     private static void AddIPv6Rows(RangeSources sources, Random random, (uint, string, string?)[] asns, int count)
     {
-        // The high 64 bits walk through the registries' blocks (2001::/16, 2400::/12 ... 2c00::/12).
-        ulong[] blocks = [0x2001_0000_0000_0000, 0x2400_0000_0000_0000, 0x2600_0000_0000_0000, 0x2800_0000_0000_0000, 0x2a00_0000_0000_0000, 0x2c00_0000_0000_0000];
+        // The high 64 bits of the registries' blocks (2001::/16, then 2400::/12 ... 2c00::/12, as log2 of their size):
+        // allocations spread over each block, a few rows in each.
+        (ulong Start, int SizeBits)[] blocks = [(0x2001_0000_0000_0000, 48), (0x2400_0000_0000_0000, 52), (0x2600_0000_0000_0000, 52), (0x2800_0000_0000_0000, 52), (0x2a00_0000_0000_0000, 52), (0x2c00_0000_0000_0000, 52)];
         var perBlock = (count + blocks.Length - 1) / blocks.Length;
         var added = 0;
-        foreach (var block in blocks)
+        foreach (var (start, sizeBits) in blocks)
         {
-            var cursor = block;
+            var cursor = start;
+            var meanJump = (1UL << sizeBits) / (ulong)perBlock * 4; // a new allocation every fourth row on average
             for (var i = 0; i < perBlock && added < count; i++, added++)
             {
                 var length = Pick(random, IPv6RowLengths);
@@ -124,9 +127,9 @@ internal static class SyntheticRanges
                 var (number, name, country) = PickAs(random, asns);
                 sources.Asn.Add(new AsnRow((UInt128)cursor << 64, (((UInt128)(cursor + size - 1)) << 64) | ulong.MaxValue, number, name, country));
                 cursor += size;
-                if (random.Next(11) == 0)
+                if (random.Next(4) == 0)
                 {
-                    cursor += 1UL << (64 - 40); // not routed
+                    cursor += (ulong)random.NextInt64((long)meanJump * 2); // not routed up to the next allocation
                 }
             }
         }

@@ -1,7 +1,13 @@
 namespace GameSignals.IpRanges;
 
-/// <summary>What every address of one elementary interval has: its ASN row (-1: none) and its cloud and blocklist covering sets.</summary>
-internal readonly record struct IntervalContent(int Row, int CloudSet, int BlockedSet);
+/// <summary>
+/// What every address of one elementary interval has: its ASN row (-1: none), its cloud and blocklist covering sets,
+/// and the group of blocklist entries naming its row's AS (0: none).
+/// </summary>
+internal readonly record struct IntervalContent(int Row, int CloudSet, int BlockedSet, int BlockedAs);
+
+/// <summary>An interval as stored: its ASN row and its sets (the combinations are few and shared).</summary>
+internal readonly record struct StoredInterval(int Row, int Sets);
 
 /// <summary>
 /// The key space cut into elementary intervals by every ASN row bound and every cloud and blocklist prefix bound:
@@ -15,15 +21,17 @@ internal sealed class RangeIntervals
     private static readonly UInt128 IPv4Last = IpKey.FromIPv4(uint.MaxValue);
 
     private readonly SortedStarts<uint> _ipv4Starts;
-    private readonly IntervalContent[] _ipv4;
+    private readonly StoredInterval[] _ipv4;
     private readonly SortedStarts<UInt128> _ipv6Starts;
-    private readonly IntervalContent[] _ipv6;
+    private readonly StoredInterval[] _ipv6;
+    private readonly (int Cloud, int Blocked, int BlockedAs)[] _sets;
 
     /// <param name="rows">ASN rows by start, equal starts in source order: the row of an address is the last one
     /// starting at or before it, if it ends at or after it.</param>
     /// <param name="cloud">The cloud prefixes by (start, length).</param>
     /// <param name="blocked">The blocklist prefixes by (start, length).</param>
-    public RangeIntervals(ReadOnlySpan<AsnRow> rows, ReadOnlySpan<IpPrefix> cloud, ReadOnlySpan<IpPrefix> blocked)
+    /// <param name="blockedAs">Per row, the group of blocklist entries naming its AS (0: none).</param>
+    public RangeIntervals(ReadOnlySpan<AsnRow> rows, ReadOnlySpan<IpPrefix> cloud, ReadOnlySpan<IpPrefix> blocked, ReadOnlySpan<int> blockedAs)
     {
         var boundaries = new List<UInt128>(rows.Length * 2 + (cloud.Length + blocked.Length) * 2 + 3) { UInt128.Zero, IPv4First, IPv4Last + 1 };
         foreach (var row in rows)
@@ -43,9 +51,10 @@ internal sealed class RangeIntervals
 
         boundaries.Sort(); // equal boundaries give equal content, merged below
         var ipv4Starts = new List<uint>();
-        var ipv4 = new List<IntervalContent>();
+        var ipv4 = new List<StoredInterval>();
         var ipv6Starts = new List<UInt128>();
-        var ipv6 = new List<IntervalContent>();
+        var ipv6 = new List<StoredInterval>();
+        var sets = new Dictionary<(int, int, int), int>();
         var lastRow = -1;
         var cloudSweep = new InnermostPrefix();
         var blockedSweep = new InnermostPrefix();
@@ -56,10 +65,14 @@ internal sealed class RangeIntervals
                 lastRow++;
             }
 
-            var content = new IntervalContent(
-                lastRow >= 0 && rows[lastRow].End >= boundary ? lastRow : -1,
-                cloudSweep.SetAt(cloud, boundary),
-                blockedSweep.SetAt(blocked, boundary));
+            var row = lastRow >= 0 && rows[lastRow].End >= boundary ? lastRow : -1;
+            var combination = (cloudSweep.SetAt(cloud, boundary), blockedSweep.SetAt(blocked, boundary), row >= 0 ? blockedAs[row] : 0);
+            if (!sets.TryGetValue(combination, out var setsIndex))
+            {
+                setsIndex = sets[combination] = sets.Count;
+            }
+
+            var content = new StoredInterval(row, setsIndex);
             if (boundary >= IPv4First && boundary <= IPv4Last)
             {
                 if (ipv4.Count == 0 || ipv4[^1] != content)
@@ -79,12 +92,21 @@ internal sealed class RangeIntervals
         _ipv4 = [.. ipv4];
         _ipv6Starts = new SortedStarts<UInt128>([.. ipv6Starts]);
         _ipv6 = [.. ipv6];
+        _sets = [.. sets.OrderBy(pair => pair.Value).Select(pair => pair.Key)];
     }
 
     /// <summary>The content of the interval holding the key. Intervals after the IPv4 block may be merged with the
     /// last one before it: IPv6 keys never fall inside the block.</summary>
-    public ref readonly IntervalContent At(UInt128 key) =>
-        ref IpKey.IsIPv4(key) ? ref _ipv4[_ipv4Starts.LastAtOrBefore((uint)key)] : ref _ipv6[_ipv6Starts.LastAtOrBefore(key)];
+    public IntervalContent At(UInt128 key)
+    {
+        var interval = IpKey.IsIPv4(key) ? _ipv4[_ipv4Starts.LastAtOrBefore((uint)key)] : _ipv6[_ipv6Starts.LastAtOrBefore(key)];
+        var (cloud, blocked, blockedAs) = _sets[interval.Sets];
+        return new IntervalContent(interval.Row, cloud, blocked, blockedAs);
+    }
+
+    /// <summary>The ASN row of the interval holding the key (-1: none).</summary>
+    public int RowAt(UInt128 key) =>
+        IpKey.IsIPv4(key) ? _ipv4[_ipv4Starts.LastAtOrBefore((uint)key)].Row : _ipv6[_ipv6Starts.LastAtOrBefore(key)].Row;
 
     private static void AddBounds(List<UInt128> boundaries, UInt128 start, UInt128 end)
     {

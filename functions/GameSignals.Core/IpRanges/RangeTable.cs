@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
@@ -14,7 +13,7 @@ public sealed class RangeTable : IIpIntelligence
     private readonly CoveringPrefixes<CloudRange> _cloud;
     private readonly CoveringPrefixes<BlocklistEntry> _blockedPrefixes;
     private readonly BlocklistEntry[] _blockedAsnEntries;
-    private readonly FrozenDictionary<uint, BlocklistEntry[]> _blockedAsns;
+    private readonly BlocklistEntry[][] _blockedAsGroups; // entries by AS number; group 0 is empty
     private readonly RangeIntervals _intervals;
 
     // ip2asn rows by start (equal starts in source order), stored compactly: row r is IPv6 when r < _ipv6RowsBefore
@@ -22,9 +21,8 @@ public sealed class RangeTable : IIpIntelligence
     private readonly int _ipv6RowsBefore;
     private readonly uint[] _ipv4RowBounds;
     private readonly UInt128[] _ipv6RowBounds;
-    private readonly uint[] _asnNumbers;
-    private readonly int[] _asnNames; // index into _names: names and countries repeat across rows
-    private readonly (string Name, string? Country)[] _names;
+    private readonly int[] _rowAs; // index into _ases: an AS has many rows
+    private readonly (uint Number, string Name, string? Country)[] _ases;
 
     // The AsnInfo of a row is made on its first lookup and kept (rows are a million, most never looked up).
     private readonly AsnInfo?[] _asnInfos;
@@ -36,17 +34,18 @@ public sealed class RangeTable : IIpIntelligence
         _blockedPrefixes = new CoveringPrefixes<BlocklistEntry>(
             sources.Blocklist.Where(entry => entry.Cidr is not null).Select(entry => (IpPrefix.Parse(entry.Cidr!), entry)));
         _blockedAsnEntries = [.. sources.Blocklist.Where(entry => entry.Asn is not null)];
-        _blockedAsns = _blockedAsnEntries.GroupBy(entry => entry.Asn!.Value).ToFrozenDictionary(group => group.Key, group => group.ToArray());
+        _blockedAsGroups = [[], .. _blockedAsnEntries.GroupBy(entry => entry.Asn!.Value).Select(group => group.ToArray())];
+        var blockedAsGroup = Enumerable.Range(1, _blockedAsGroups.Length - 1).ToDictionary(group => _blockedAsGroups[group][0].Asn!.Value);
 
         var rows = SortedRows(sources.Asn);
-        _intervals = new RangeIntervals(rows, _cloud.Prefixes, _blockedPrefixes.Prefixes);
+        int[] rowBlockedAs = [.. rows.Select(row => blockedAsGroup.GetValueOrDefault(row.Number))];
+        _intervals = new RangeIntervals(rows, _cloud.Prefixes, _blockedPrefixes.Prefixes, rowBlockedAs);
         _ipv6RowsBefore = rows.Count(row => !IpKey.IsIPv4(row.Start) && row.Start < IpKey.FromIPv4(0));
         _ipv4RowBounds = [.. rows.Where(row => IpKey.IsIPv4(row.Start)).SelectMany(row => new[] { (uint)row.Start, (uint)row.End })];
         _ipv6RowBounds = [.. rows.Where(row => !IpKey.IsIPv4(row.Start)).SelectMany(row => new[] { row.Start, row.End })];
-        _asnNumbers = [.. rows.Select(row => row.Number)];
-        var names = new Dictionary<(string, string?), int>();
-        _asnNames = [.. rows.Select(row => names.TryGetValue((row.Name, row.Country), out var index) ? index : names[(row.Name, row.Country)] = names.Count)];
-        _names = [.. names.OrderBy(pair => pair.Value).Select(pair => pair.Key)];
+        var ases = new Dictionary<(uint, string, string?), int>();
+        _rowAs = [.. rows.Select(row => ases.TryGetValue((row.Number, row.Name, row.Country), out var index) ? index : ases[(row.Number, row.Name, row.Country)] = ases.Count)];
+        _ases = [.. ases.OrderBy(pair => pair.Value).Select(pair => pair.Key)];
         _asnInfos = new AsnInfo?[rows.Length];
         _version = version;
     }
@@ -68,7 +67,7 @@ public sealed class RangeTable : IIpIntelligence
 
     public int CloudEntryCount => _cloud.Count;
 
-    public int AsnRowCount => _asnNumbers.Length;
+    public int AsnRowCount => _rowAs.Length;
 
     public int BlocklistEntryCount => _blockedPrefixes.Count + _blockedAsnEntries.Length;
 
@@ -88,16 +87,16 @@ public sealed class RangeTable : IIpIntelligence
     /// <summary>The ip2asn row containing the key, AS 0 included (it means "not routed").</summary>
     public bool TryGetAsnRow(UInt128 key, out AsnRow row)
     {
-        var index = _intervals.At(key).Row;
+        var index = _intervals.RowAt(key);
         row = index >= 0 ? Row(index) : default;
         return index >= 0;
     }
 
     public bool TryGetAsn(UInt128 key, [MaybeNullWhen(false)] out AsnInfo asn)
     {
-        var index = _intervals.At(key).Row;
+        var index = _intervals.RowAt(key);
         asn = index >= 0 ? _asnInfos[index] : null;
-        if (asn is not null || index < 0 || _asnNumbers[index] == 0)
+        if (asn is not null || index < 0 || _ases[_rowAs[index]].Number == 0)
         {
             return asn is not null;
         }
@@ -121,16 +120,13 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, ICollection<BlocklistEntry> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        ref readonly var interval = ref _intervals.At(key);
+        var interval = _intervals.At(key);
         _blockedPrefixes.Collect(interval.BlockedSet, matches, BlocklistRules.IsActive, at);
-        if (interval.Row >= 0 && _blockedAsns.Count > 0 && _blockedAsns.TryGetValue(_asnNumbers[interval.Row], out var entries))
+        foreach (var entry in _blockedAsGroups[interval.BlockedAs])
         {
-            foreach (var entry in entries)
+            if (BlocklistRules.IsActive(entry, at))
             {
-                if (BlocklistRules.IsActive(entry, at))
-                {
-                    matches.Add(entry);
-                }
+                matches.Add(entry);
             }
         }
     }
@@ -146,8 +142,8 @@ public sealed class RangeTable : IIpIntelligence
         var (start, end) = ipv4 >= 0 && ipv4 < ipv4Rows
             ? (IpKey.FromIPv4(_ipv4RowBounds[2 * ipv4]), IpKey.FromIPv4(_ipv4RowBounds[2 * ipv4 + 1]))
             : (_ipv6RowBounds[2 * ipv6], _ipv6RowBounds[2 * ipv6 + 1]);
-        var (name, country) = _names[_asnNames[index]];
-        return new AsnRow(start, end, _asnNumbers[index], name, country);
+        var (number, name, country) = _ases[_rowAs[index]];
+        return new AsnRow(start, end, number, name, country);
     }
 
     /// <summary>The rows by start, equal starts in source order (ip2asn files come sorted: then no sort).</summary>
