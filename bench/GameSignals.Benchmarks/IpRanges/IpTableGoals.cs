@@ -29,15 +29,23 @@ internal static class IpTableGoals
 
         foreach (var (family, ipv6, goal) in new[] { ("ipv4", false, 10_000_000), ("ipv6", true, 5_000_000) })
         {
-            var distinct = new FullLookups(SyntheticRanges.Addresses(sources, ipv6, DistinctAddresses));
+            // The cycled set is the first measure (cache warm); the distinct one shows what cache misses cost.
             var cycled = new FullLookups(SyntheticRanges.Addresses(sources, ipv6, CycledAddresses));
-            var rate = PerSecond(count => distinct.Run(table, count), DistinctAddresses);
+            var distinct = new FullLookups(SyntheticRanges.Addresses(sources, ipv6, DistinctAddresses));
             var cycledRate = PerSecond(count => cycled.Run(table, count), DistinctAddresses);
+            var previousCycledRate = PerSecond(count => cycled.Run(previous, count), DistinctAddresses / 4);
+            var rate = PerSecond(count => distinct.Run(table, count), DistinctAddresses);
             var previousRate = PerSecond(count => distinct.Run(previous, count), DistinctAddresses / 4);
             yield return new GoalLine(
                 $"iptable.{family}_lookups_per_s",
-                $"{ComponentGoals.Number(rate)} over 1,048,576 distinct addresses (1,024 cycled: {ComponentGoals.Number(cycledRate)}; " +
-                $"previous structure: {ComponentGoals.Number(previousRate)}, {ComponentGoals.Number(rate / previousRate)}x)",
+                $"{ComponentGoals.Number(cycledRate)} over 1,024 cycled addresses (previous structure: {ComponentGoals.Number(previousCycledRate)}, " +
+                $"{ComponentGoals.Number(cycledRate / previousCycledRate)}x)",
+                $">= {ComponentGoals.Number(goal)}",
+                cycledRate >= goal);
+            yield return new GoalLine(
+                $"iptable.{family}_lookups_per_s_distinct",
+                $"{ComponentGoals.Number(rate)} over 1,048,576 distinct addresses (previous structure: {ComponentGoals.Number(previousRate)}, " +
+                $"{ComponentGoals.Number(rate / previousRate)}x)",
                 $">= {ComponentGoals.Number(goal)}",
                 rate >= goal);
         }
