@@ -19,7 +19,13 @@ public sealed class FullLookups(UInt128[] keys)
 
     public int Keys => keys.Length;
 
-    public int Run(RangeTable table, int count)
+    public int Run(RangeTable table, int count) => Run(new Current(table), count);
+
+    public int Run(PreviousRangeTable table, int count) => Run(new Previous(table), count);
+
+    // Generic over a struct: each table's calls are direct, as a caller's would be.
+    private int Run<TTable>(TTable table, int count)
+        where TTable : struct, ITable
     {
         var found = 0;
         for (var i = 0; i < count; i++)
@@ -27,7 +33,7 @@ public sealed class FullLookups(UInt128[] keys)
             var key = keys[_next++ & _mask];
             _ranges.Clear();
             _blocked.Clear();
-            found += table.TryGetAsn(key, out _) ? 1 : 0;
+            found += table.TryGetAsn(key) ? 1 : 0;
             table.GetCloudRanges(key, _ranges);
             table.GetBlocklistMatches(key, At, _blocked);
             found += _ranges.Count + _blocked.Count;
@@ -36,20 +42,30 @@ public sealed class FullLookups(UInt128[] keys)
         return found;
     }
 
-    public int Run(PreviousRangeTable table, int count)
+    private interface ITable
     {
-        var found = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var key = keys[_next++ & _mask];
-            _ranges.Clear();
-            _blocked.Clear();
-            found += table.TryGetAsn(key, out _) ? 1 : 0;
-            table.GetCloudRanges(key, _ranges);
-            table.GetBlocklistMatches(key, At, _blocked);
-            found += _ranges.Count + _blocked.Count;
-        }
+        bool TryGetAsn(UInt128 key);
 
-        return found;
+        void GetCloudRanges(UInt128 key, List<CloudRange> matches);
+
+        void GetBlocklistMatches(UInt128 key, DateTimeOffset at, List<BlocklistEntry> matches);
+    }
+
+    private readonly struct Current(RangeTable table) : ITable
+    {
+        public bool TryGetAsn(UInt128 key) => table.TryGetAsn(key, out _);
+
+        public void GetCloudRanges(UInt128 key, List<CloudRange> matches) => table.GetCloudRanges(key, matches);
+
+        public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, List<BlocklistEntry> matches) => table.GetBlocklistMatches(key, at, matches);
+    }
+
+    private readonly struct Previous(PreviousRangeTable table) : ITable
+    {
+        public bool TryGetAsn(UInt128 key) => table.TryGetAsn(key, out _);
+
+        public void GetCloudRanges(UInt128 key, List<CloudRange> matches) => table.GetCloudRanges(key, matches);
+
+        public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, List<BlocklistEntry> matches) => table.GetBlocklistMatches(key, at, matches);
     }
 }
