@@ -51,9 +51,12 @@ public sealed class PreviousRangeTable
         var index = AsnRowIndex(key);
         if (index >= 0 && _blockedAsns.TryGetValue(_asnRows[index].Number, out var entries))
         {
-            foreach (var entry in entries.Where(entry => BlocklistRules.IsActive(entry, at)))
+            foreach (var entry in entries)
             {
-                matches.Add(entry);
+                if (BlocklistRules.IsActive(entry, at))
+                {
+                    matches.Add(entry);
+                }
             }
         }
     }

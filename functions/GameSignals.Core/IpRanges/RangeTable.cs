@@ -41,8 +41,23 @@ public sealed class RangeTable : IIpIntelligence
         int[] rowBlockedAs = [.. rows.Select(row => blockedAsGroup.GetValueOrDefault(row.Number))];
         _intervals = new RangeIntervals(rows, _cloud.Prefixes, _blockedPrefixes.Prefixes, rowBlockedAs);
         _ipv6RowsBefore = rows.Count(row => !IpKey.IsIPv4(row.Start) && row.Start < IpKey.FromIPv4(0));
-        _ipv4RowBounds = [.. rows.Where(row => IpKey.IsIPv4(row.Start)).SelectMany(row => new[] { (uint)row.Start, (uint)row.End })];
-        _ipv6RowBounds = [.. rows.Where(row => !IpKey.IsIPv4(row.Start)).SelectMany(row => new[] { row.Start, row.End })];
+        var ipv4Rows = rows.Count(row => IpKey.IsIPv4(row.Start));
+        _ipv4RowBounds = new uint[2 * ipv4Rows];
+        _ipv6RowBounds = new UInt128[2 * (rows.Length - ipv4Rows)];
+        for (int row = 0, ipv4 = 0, ipv6 = 0; row < rows.Length; row++)
+        {
+            if (IpKey.IsIPv4(rows[row].Start))
+            {
+                _ipv4RowBounds[ipv4++] = (uint)rows[row].Start;
+                _ipv4RowBounds[ipv4++] = (uint)rows[row].End;
+            }
+            else
+            {
+                _ipv6RowBounds[ipv6++] = rows[row].Start;
+                _ipv6RowBounds[ipv6++] = rows[row].End;
+            }
+        }
+
         var ases = new Dictionary<(uint, string, string?), int>();
         _rowAs = [.. rows.Select(row => ases.TryGetValue((row.Number, row.Name, row.Country), out var index) ? index : ases[(row.Number, row.Name, row.Country)] = ases.Count)];
         _ases = [.. ases.OrderBy(pair => pair.Value).Select(pair => pair.Key)];
