@@ -62,26 +62,6 @@ public static class IpKey
     }
 
     public static string ToText(UInt128 key) => ToAddress(key).ToString();
-
-    /// <summary>The index of the last key at or before <paramref name="key"/> in ascending keys, -1 when none.</summary>
-    internal static int LastAtOrBefore(ReadOnlySpan<UInt128> sorted, UInt128 key)
-    {
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (sorted[middle] <= key)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low - 1;
-    }
 }
 
 /// <summary>

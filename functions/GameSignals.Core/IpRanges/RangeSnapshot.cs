@@ -131,7 +131,7 @@ public sealed record RangeSnapshot(string Version, byte[] Content)
 
             return RangeTable.Build(sources, version);
         }
-        catch (Exception e) when (e is EndOfStreamException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (Exception e) when (e is EndOfStreamException or IndexOutOfRangeException or ArgumentException)
         {
             throw new InvalidDataException("The IP range snapshot is truncated or corrupt.", e);
         }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
@@ -6,39 +5,70 @@ namespace GameSignals.IpRanges;
 
 /// <summary>
 /// The immutable lookup structure built from all range sources. Lookups do not allocate: results are
-/// objects created at build time, added to the caller's collection. Thread safe.
+/// objects created at build time, added to the caller's collection (an ASN row's <see cref="AsnInfo"/> is made on
+/// its first lookup and kept). Thread safe.
 /// </summary>
 public sealed class RangeTable : IIpIntelligence
 {
-    private readonly PrefixIndex<CloudRange> _cloud;
-    private readonly PrefixIndex<BlocklistEntry> _blockedPrefixes;
+    private readonly CoveringPrefixes<CloudRange> _cloud;
+    private readonly CoveringPrefixes<BlocklistEntry> _blockedPrefixes;
     private readonly BlocklistEntry[] _blockedAsnEntries;
-    private readonly FrozenDictionary<uint, BlocklistEntry[]> _blockedAsns;
+    private readonly BlocklistEntry[][] _blockedAsGroups; // entries by AS number; group 0 is empty
+    private readonly RangeIntervals _intervals;
 
+    // ip2asn rows by start (equal starts in source order), stored compactly: row r is IPv6 when r < _ipv6RowsBefore
+    // (bounds in _ipv6RowBounds[2r..]), then IPv4 with 32-bit bounds, then IPv6 again.
+    private readonly int _ipv6RowsBefore;
+    private readonly uint[] _ipv4RowBounds;
+    private readonly UInt128[] _ipv6RowBounds;
+    private readonly int[] _rowAs; // index into _ases: an AS has many rows
+    private readonly (uint Number, string Name, string? Country)[] _ases;
 
-    // ip2asn rows sorted by start; the AsnInfo of a row is made on its first lookup and kept (rows can be
-    // hundreds of thousands, most never looked up).
-    private readonly AsnRow[] _asnRows;
-    private readonly UInt128[] _asnStarts;
+    // The AsnInfo of a row is made on its first lookup and kept (rows are a million, most never looked up).
     private readonly AsnInfo?[] _asnInfos;
     private string? _version;
 
     private RangeTable(RangeSources sources, string? version)
     {
-        _cloud = new PrefixIndex<CloudRange>(sources.Cloud.Select(entry => (entry.Prefix, entry.Range)));
-        _blockedPrefixes = new PrefixIndex<BlocklistEntry>(
+        _cloud = new CoveringPrefixes<CloudRange>(sources.Cloud.Select(entry => (entry.Prefix, entry.Range)));
+        _blockedPrefixes = new CoveringPrefixes<BlocklistEntry>(
             sources.Blocklist.Where(entry => entry.Cidr is not null).Select(entry => (IpPrefix.Parse(entry.Cidr!), entry)));
         _blockedAsnEntries = [.. sources.Blocklist.Where(entry => entry.Asn is not null)];
-        _blockedAsns = _blockedAsnEntries.GroupBy(entry => entry.Asn!.Value).ToFrozenDictionary(group => group.Key, group => group.ToArray());
-        _asnRows = [.. sources.Asn.OrderBy(row => row.Start)];
-        _asnStarts = [.. _asnRows.Select(row => row.Start)];
-        _asnInfos = new AsnInfo?[_asnRows.Length];
+        _blockedAsGroups = [[], .. _blockedAsnEntries.GroupBy(entry => entry.Asn!.Value).Select(group => group.ToArray())];
+        var blockedAsGroup = Enumerable.Range(1, _blockedAsGroups.Length - 1).ToDictionary(group => _blockedAsGroups[group][0].Asn!.Value);
+
+        var rows = SortedRows(sources.Asn);
+        int[] rowBlockedAs = [.. rows.Select(row => blockedAsGroup.GetValueOrDefault(row.Number))];
+        _intervals = new RangeIntervals(rows, _cloud.Prefixes, _blockedPrefixes.Prefixes, rowBlockedAs);
+        _ipv6RowsBefore = rows.Count(row => !IpKey.IsIPv4(row.Start) && row.Start < IpKey.FromIPv4(0));
+        var ipv4Rows = rows.Count(row => IpKey.IsIPv4(row.Start));
+        _ipv4RowBounds = new uint[2 * ipv4Rows];
+        _ipv6RowBounds = new UInt128[2 * (rows.Length - ipv4Rows)];
+        for (int row = 0, ipv4 = 0, ipv6 = 0; row < rows.Length; row++)
+        {
+            if (IpKey.IsIPv4(rows[row].Start))
+            {
+                _ipv4RowBounds[ipv4++] = (uint)rows[row].Start;
+                _ipv4RowBounds[ipv4++] = (uint)rows[row].End;
+            }
+            else
+            {
+                _ipv6RowBounds[ipv6++] = rows[row].Start;
+                _ipv6RowBounds[ipv6++] = rows[row].End;
+            }
+        }
+
+        var ases = new Dictionary<(uint, string, string?), int>();
+        _rowAs = [.. rows.Select(row => ases.TryGetValue((row.Number, row.Name, row.Country), out var index) ? index : ases[(row.Number, row.Name, row.Country)] = ases.Count)];
+        _ases = [.. ases.OrderBy(pair => pair.Value).Select(pair => pair.Key)];
+        _asnInfos = new AsnInfo?[rows.Length];
         _version = version;
     }
 
     public static RangeTable Empty { get; } = new(new RangeSources(), null);
 
     /// <summary>Builds the table. Blocklist CIDRs must be valid (see <see cref="BlocklistRules.Validate"/>).</summary>
+    /// <exception cref="ArgumentException">An ASN row ends before it starts or its ends are of two address families.</exception>
     public static RangeTable Build(RangeSources sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -52,7 +82,7 @@ public sealed class RangeTable : IIpIntelligence
 
     public int CloudEntryCount => _cloud.Count;
 
-    public int AsnRowCount => _asnRows.Length;
+    public int AsnRowCount => _rowAs.Length;
 
     public int BlocklistEntryCount => _blockedPrefixes.Count + _blockedAsnEntries.Length;
 
@@ -63,7 +93,7 @@ public sealed class RangeTable : IIpIntelligence
     {
         var sources = new RangeSources();
         sources.Cloud.AddRange(_cloud.Entries().Select(entry => new CloudEntry(entry.Prefix, entry.Item)));
-        sources.Asn.AddRange(_asnRows);
+        sources.Asn.AddRange(Enumerable.Range(0, AsnRowCount).Select(Row));
         sources.Blocklist.AddRange(_blockedPrefixes.Entries().Select(entry => entry.Item));
         sources.Blocklist.AddRange(_blockedAsnEntries);
         return sources;
@@ -72,28 +102,23 @@ public sealed class RangeTable : IIpIntelligence
     /// <summary>The ip2asn row containing the key, AS 0 included (it means "not routed").</summary>
     public bool TryGetAsnRow(UInt128 key, out AsnRow row)
     {
-        var index = AsnRowIndex(key);
-        row = index >= 0 ? _asnRows[index] : default;
+        var index = _intervals.RowAt(key);
+        row = index >= 0 ? Row(index) : default;
         return index >= 0;
     }
 
     public bool TryGetAsn(UInt128 key, [MaybeNullWhen(false)] out AsnInfo asn)
     {
-        var index = AsnRowIndex(key);
-        if (index < 0 || _asnRows[index].Number == 0)
+        var index = _intervals.RowAt(key);
+        asn = index >= 0 ? _asnInfos[index] : null;
+        if (asn is not null || index < 0 || _ases[_rowAs[index]].Number == 0)
         {
-            asn = null;
-            return false;
+            return asn is not null;
         }
 
-        asn = _asnInfos[index];
-        if (asn is null)
-        {
-            var row = _asnRows[index];
-            asn = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
-            _asnInfos[index] = asn; // a race makes two equal records; either is fine
-        }
-
+        var row = Row(index);
+        asn = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
+        _asnInfos[index] = asn; // a race makes two equal records; either is fine
         return true;
     }
 
@@ -102,7 +127,7 @@ public sealed class RangeTable : IIpIntelligence
     public void GetCloudRanges(UInt128 key, ICollection<CloudRange> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        _cloud.Collect(key, matches);
+        _cloud.Collect(_intervals.At(key).CloudSet, matches);
     }
 
     public void GetCloudRanges(IPAddress address, ICollection<CloudRange> matches) => GetCloudRanges(IpKey.From(address), matches);
@@ -110,16 +135,13 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, ICollection<BlocklistEntry> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        _blockedPrefixes.Collect(key, matches, BlocklistRules.IsActive, at);
-        var index = AsnRowIndex(key);
-        if (index >= 0 && _blockedAsns.TryGetValue(_asnRows[index].Number, out var entries))
+        var interval = _intervals.At(key);
+        _blockedPrefixes.Collect(interval.BlockedSet, matches, BlocklistRules.IsActive, at);
+        foreach (var entry in _blockedAsGroups[interval.BlockedAs])
         {
-            foreach (var entry in entries)
+            if (BlocklistRules.IsActive(entry, at))
             {
-                if (BlocklistRules.IsActive(entry, at))
-                {
-                    matches.Add(entry);
-                }
+                matches.Add(entry);
             }
         }
     }
@@ -127,9 +149,38 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(IPAddress address, DateTimeOffset at, ICollection<BlocklistEntry> matches) =>
         GetBlocklistMatches(IpKey.From(address), at, matches);
 
-    private int AsnRowIndex(UInt128 key)
+    private AsnRow Row(int index)
     {
-        var index = IpKey.LastAtOrBefore(_asnStarts, key);
-        return index >= 0 && _asnRows[index].End >= key ? index : -1;
+        var ipv4 = index - _ipv6RowsBefore;
+        var ipv4Rows = _ipv4RowBounds.Length / 2;
+        var ipv6 = ipv4 < 0 ? index : index - ipv4Rows;
+        var (start, end) = ipv4 >= 0 && ipv4 < ipv4Rows
+            ? (IpKey.FromIPv4(_ipv4RowBounds[2 * ipv4]), IpKey.FromIPv4(_ipv4RowBounds[2 * ipv4 + 1]))
+            : (_ipv6RowBounds[2 * ipv6], _ipv6RowBounds[2 * ipv6 + 1]);
+        var (number, name, country) = _ases[_rowAs[index]];
+        return new AsnRow(start, end, number, name, country);
+    }
+
+    /// <summary>The rows by start, equal starts in source order (ip2asn files come sorted: then no sort).</summary>
+    private static AsnRow[] SortedRows(List<AsnRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Start > row.End || IpKey.IsIPv4(row.Start) != IpKey.IsIPv4(row.End))
+            {
+                throw new ArgumentException($"The ASN row {IpKey.ToText(row.Start)}-{IpKey.ToText(row.End)} ends before it starts or spans two address families.", nameof(rows));
+            }
+        }
+
+        var sorted = rows.ToArray();
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Start < sorted[i - 1].Start)
+            {
+                return [.. rows.OrderBy(row => row.Start)];
+            }
+        }
+
+        return sorted;
     }
 }

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using GameSignals.Benchmarks.IpRanges;
+
+namespace GameSignals.Benchmarks.Components;
+
+/// <summary>
+/// The per-component goals of issue 14, measured with plain timed loops where a BenchmarkDotNet run would not fit
+/// the size (a million distinct addresses, a table of a million rows): <c>bench/components.sh</c> runs them. A
+/// component adds itself to <see cref="All"/>; each prints one line per goal.
+/// </summary>
+internal static class ComponentGoals
+{
+    private static readonly Dictionary<string, Func<IEnumerable<GoalLine>>> All = new(StringComparer.Ordinal)
+    {
+        ["iptable"] = IpTableGoals.Measure,
+    };
+
+    /// <summary><c>components --list</c> names the components; <c>components NAME...</c> measures them. Exit 1 when a goal fails.</summary>
+    public static int Run(string[] arguments)
+    {
+        if (arguments is ["--list"])
+        {
+            Console.WriteLine(string.Join('\n', All.Keys));
+            return 0;
+        }
+
+        var unknown = arguments.Where(name => !All.ContainsKey(name)).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"Unknown component(s) {string.Join(", ", unknown)}; known: {string.Join(", ", All.Keys)}.");
+            return 2;
+        }
+
+        var failed = false;
+        foreach (var name in arguments.Length == 0 ? All.Keys.ToArray() : arguments)
+        {
+            foreach (var line in All[name]())
+            {
+                Console.WriteLine(line);
+                failed |= !line.Pass;
+            }
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The median of <paramref name="runs"/> timings of <paramref name="work"/>, in CPU seconds of this process: the
+    /// machine is shared, and a single-threaded loop's CPU time is what it costs one core whatever else runs.
+    /// </summary>
+    public static double MedianCpuSeconds(int runs, Action work)
+    {
+        var seconds = new double[runs];
+        using var process = Process.GetCurrentProcess();
+        for (var i = 0; i < runs; i++)
+        {
+            process.Refresh();
+            var start = process.TotalProcessorTime;
+            work();
+            process.Refresh();
+            seconds[i] = (process.TotalProcessorTime - start).TotalSeconds;
+        }
+
+        Array.Sort(seconds);
+        return seconds[runs / 2];
+    }
+
+    public static string Number(double value) => value.ToString(value >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One goal: <c>name: measured (details) (goal ...) PASS</c> or <c>FAIL</c>.</summary>
+internal sealed record GoalLine(string Name, string Measured, string Goal, bool Pass)
+{
+    public override string ToString() => $"{Name}: {Measured} (goal {Goal}) {(Pass ? "PASS" : "FAIL")}";
+}
