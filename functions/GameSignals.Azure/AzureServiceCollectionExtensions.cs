@@ -59,7 +59,7 @@ public static class AzureServiceCollectionExtensions
             });
         });
 
-        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.SectionName));
+        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => CosmosSetup.CreateClient(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, credential));
         services.AddCosmosContainer(sp => CosmosEventLedger.ContainerSpec(sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
         services.AddHostedService<CosmosResourcesInitializer>();
