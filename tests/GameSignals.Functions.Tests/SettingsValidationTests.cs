@@ -36,6 +36,7 @@ public sealed class SettingsValidationTests
     [InlineData("IpRanges:MaxShrinkFraction", "1.5", "IpRanges:MaxShrinkFraction")]
     [InlineData("Profiles:WriteConcurrency", "0", "Profiles:WriteConcurrency")]
     [InlineData("Profiles:CurrencyRates:EUR", "-1", "Profiles:CurrencyRates:EUR")]
+    [InlineData("Profiles:Games", "odin,ar/es", "Profiles:Games: 'ar/es'")]
     public async Task A_wrong_setting_stops_the_host_at_start_naming_the_setting(string setting, string value, string expected)
     {
         var settings = NotificationsApp.SampleSettings();
