@@ -2,13 +2,13 @@ using Azure.Core;
 using Azure.Identity;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Azure.Pipeline;
+using GameSignals.Azure.Startup;
 using GameSignals.Pipeline;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace GameSignals.Azure;
@@ -59,10 +59,16 @@ public static class AzureServiceCollectionExtensions
             });
         });
 
-        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.SectionName));
+        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => CosmosSetup.CreateClient(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, credential));
         services.AddCosmosContainer(sp => CosmosEventLedger.ContainerSpec(sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
-        services.AddHostedService<CosmosResourcesInitializer>();
+        services.AddStartupResource("Cosmos database and containers", (sp, cancellationToken) =>
+        {
+            var cosmos = sp.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return cosmos.CreateResources
+                ? CosmosSetup.EnsureResourcesAsync(sp.GetRequiredService<CosmosClient>(), cosmos.Database, sp.GetServices<CosmosContainerSpec>(), cancellationToken)
+                : Task.CompletedTask;
+        });
 
         services.Replace(ServiceDescriptor.Singleton<IEventLedger, CosmosEventLedger>());
         services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore, BlobDeadLetterStore>());
@@ -70,7 +76,7 @@ public static class AzureServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Declares a Cosmos container the app needs; created at startup when <see cref="CosmosOptions.CreateResources"/> is on.</summary>
+    /// <summary>Declares a Cosmos container the app needs; created in the background at start-up when <see cref="CosmosOptions.CreateResources"/> is on.</summary>
     public static IServiceCollection AddCosmosContainer(this IServiceCollection services, Func<IServiceProvider, CosmosContainerSpec> spec)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -83,16 +89,4 @@ public static class AzureServiceCollectionExtensions
         Uri.TryCreate(section[key], UriKind.Absolute, out var uri)
             ? uri
             : throw new InvalidOperationException($"Configure Storage as a connection string, or Storage:{key} as an absolute URI.");
-}
-
-/// <summary>Creates the Cosmos database and the declared containers at startup, when configured to.</summary>
-internal sealed class CosmosResourcesInitializer(CosmosClient client, IOptions<CosmosOptions> options, IEnumerable<CosmosContainerSpec> containers)
-    : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        options.Value.CreateResources
-            ? CosmosSetup.EnsureResourcesAsync(client, options.Value.Database, containers, cancellationToken)
-            : Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

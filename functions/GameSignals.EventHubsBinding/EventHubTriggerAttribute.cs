@@ -13,8 +13,11 @@ namespace Microsoft.Azure.Functions.Worker;
 /// tested. It carries no extension information, so a host given a build made with it has no Event
 /// Hubs listener: release builds set <c>UseOfficialEventHubsExtension=true</c>, which references the
 /// official package instead and makes the host load the WebJobs Event Hubs extension.
+/// The official attribute declares that Event Hubs supports function-level retry; so does this one,
+/// or the SDK would refuse the retry attribute on the Event Hubs functions (AZFW0012).
 /// </remarks>
 [AttributeUsage(AttributeTargets.Parameter)]
+[BindingCapabilities(KnownBindingCapabilities.FunctionLevelRetry)]
 public sealed class EventHubTriggerAttribute(string eventHubName) : TriggerBindingAttribute, ISupportCardinality
 {
     /// <summary>The event hub to read, or an app setting name in <c>%...%</c>.</summary>

@@ -4,10 +4,13 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
+using GameSignals.Functions.Http;
 using GameSignals.Functions.IpRanges;
 using GameSignals.Functions.Profiles;
 using GameSignals.Functions.Notifications;
 using GameSignals.Pipeline;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,6 +57,13 @@ public static class FunctionAppServices
             }
         });
         return services;
+    }
+
+    /// <summary>The worker middleware of the app: a dependency that is down answers an HTTP caller 503, promptly.</summary>
+    public static IFunctionsWorkerApplicationBuilder UseGameSignalsMiddleware(this IFunctionsWorkerApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseMiddleware<DependencyUnavailableMiddleware>();
     }
 
     /// <summary>

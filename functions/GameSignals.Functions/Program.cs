@@ -4,5 +4,6 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseGameSignalsMiddleware();
 builder.Services.AddGameSignalsFunctionApp(builder.Configuration);
 builder.Build().Run();

@@ -142,6 +142,7 @@ var appSettings = {
   IpRanges__Sources__Ip2Asn__Url: 'https://iptoasn.com/data/ip2asn-combined.tsv.gz'
   Cosmos__LedgerRetention: '7.00:00:00'
   Cosmos__MaxConcurrency: '16'
+  Cosmos__OperationTimeout: '00:00:10'
   Notifications__InboxTtl: '30.00:00:00'
   Notifications__ShadowRetention: '30.00:00:00'
   Notifications__RuleRefreshInterval: '00:00:02'

@@ -102,7 +102,24 @@ public sealed class FunctionMetadataTests
 
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
         Assert.True(eventHubs.GetProperty("prefetchCount").GetInt32() >= eventHubs.GetProperty("maxEventBatchSize").GetInt32());
-        Assert.Equal("exponentialBackoff", host.RootElement.GetProperty("retry").GetProperty("strategy").GetString());
+    }
+
+    /// <summary>
+    /// A retry in host.json would apply to every function: under the real host, HTTP callers waited minutes and
+    /// push requests never reached their poison queue. So the policy is on the Event Hubs functions only.
+    /// </summary>
+    [Fact]
+    public void Only_the_Event_Hubs_functions_retry_and_host_json_has_no_app_wide_retry()
+    {
+        var metadata = FunctionApp.ReadMetadata(FunctionApp.OutputDirectory);
+        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.OutputDirectory, "host.json")));
+
+        Assert.False(host.RootElement.TryGetProperty("retry", out _), "host.json must not hold an app-wide retry block");
+        var retrying = metadata.EnumerateArray()
+            .Where(f => f.TryGetProperty("retry", out var retry) && retry.ValueKind == JsonValueKind.Object)
+            .Select(f => f.GetProperty("name").GetString())
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(["GameEvents", "PaymentEvents"], retrying);
     }
 
     /// <summary>
@@ -151,6 +168,13 @@ public sealed class FunctionMetadataTests
         Assert.Equal("EventHubs", trigger.GetProperty("connection").GetString());
         Assert.Equal("many", trigger.GetProperty("cardinality").GetString(), ignoreCase: true);
         Assert.Equal("binary", trigger.GetProperty("dataType").GetString(), ignoreCase: true);
+
+        // Unbounded, because Event Hubs checkpoints even after a failed invocation; 2 s to 5 min apart.
+        var retry = FunctionApp.Function(metadata, function).GetProperty("retry");
+        Assert.Equal("exponentialBackoff", retry.GetProperty("strategy").GetString(), ignoreCase: true);
+        Assert.Equal(-1, retry.GetProperty("maxRetryCount").GetInt32());
+        Assert.Equal("00:00:02", retry.GetProperty("minimumInterval").GetString());
+        Assert.Equal("00:05:00", retry.GetProperty("maximumInterval").GetString());
     }
 
     /// <summary>Copies what a build of the app reads (props, host.json, functions/ without bin and obj) to a temporary folder.</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace GameSignals.Azure.Cosmos;
 
 /// <summary>The <c>Cosmos</c> configuration section.</summary>
@@ -6,11 +8,14 @@ public sealed class CosmosOptions
     public const string SectionName = "Cosmos";
 
     /// <summary>The account endpoint, e.g. <c>https://ACCOUNT.documents.azure.com:443/</c>.</summary>
+    [Required(ErrorMessage = "Cosmos:AccountEndpoint is required: the account's endpoint, e.g. https://ACCOUNT.documents.azure.com:443/.")]
     public Uri? AccountEndpoint { get; set; }
 
     /// <summary>An account key, only for a local emulator; in Azure the app signs in with its managed identity.</summary>
     public string? Key { get; set; }
 
+    [Required(ErrorMessage = "Cosmos:Database is required.")]
+    [RegularExpression("^[^/\\\\?#]{1,255}$", ErrorMessage = "Cosmos:Database must be 1 to 255 characters without / \\ ? #.")]
     public string Database { get; set; } = "gamesignals";
 
     /// <summary>
@@ -26,8 +31,17 @@ public sealed class CosmosOptions
     public bool CreateResources { get; set; }
 
     /// <summary>How long the ledger remembers a processed event (the <c>events</c> container's TTL).</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "Cosmos:LedgerRetention must be from 1 hour to 3650 days.")]
     public TimeSpan LedgerRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Point operations in flight at once for one batch.</summary>
+    [Range(1, 256, ErrorMessage = "Cosmos:MaxConcurrency must be from 1 to 256.")]
     public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>
+    /// How long one Cosmos request may take (the client's request timeout), so a caller waiting on an account
+    /// that does not answer gets an error within this time instead of hanging.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Cosmos:OperationTimeout must be from 1 s to 5 minutes.")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

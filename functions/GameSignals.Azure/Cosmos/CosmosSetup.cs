@@ -33,7 +33,7 @@ public static class CosmosSetup
             // The SDK retries throttling and transient errors itself; bounded so a batch fails within the invocation.
             MaxRetryAttemptsOnRateLimitedRequests = 9,
             MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(30),
-            RequestTimeout = TimeSpan.FromSeconds(10),
+            RequestTimeout = options.OperationTimeout,
             EnableContentResponseOnWrite = false,
         };
         foreach (var handler in handlers ?? [])

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Azure.Storage.Queues;
+using GameSignals.Azure.Startup;
 using GameSignals.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +12,7 @@ public static class NotificationsAzureServiceCollectionExtensions
 {
     /// <summary>
     /// Replaces the notification capability's in-memory stores with the Cosmos and Storage queue ones and
-    /// declares their containers. Call after <c>AddNotifications</c> and <c>AddGameSignalsAzure</c>.
+    /// declares their containers and queues. Call after <c>AddNotifications</c> and <c>AddGameSignalsAzure</c>.
     /// </summary>
     public static IServiceCollection AddNotificationsAzure(this IServiceCollection services)
     {
@@ -28,6 +30,13 @@ public static class NotificationsAzureServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IShadowNotificationStore, CosmosShadowNotificationStore>());
         services.Replace(ServiceDescriptor.Singleton<IRuleHistoryStore, CosmosRuleHistoryStore>());
         services.Replace(ServiceDescriptor.Singleton<IPushQueue, StorageQueuePushQueue>());
+
+        // The push sender's queue trigger polls both; a missing queue is a 404 warning every poll.
+        foreach (var queue in new[] { StorageQueuePushQueue.QueueName, StorageQueuePushQueue.PoisonQueueName })
+        {
+            services.AddStartupResource($"Storage queue {queue}", (sp, cancellationToken) =>
+                sp.GetRequiredService<QueueServiceClient>().GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        }
         return services;
     }
 }

@@ -7,12 +7,16 @@ namespace GameSignals.Azure.Notifications;
 
 /// <summary>
 /// Push requests as JSON messages on the Storage queue <c>push-requests</c>, base64-encoded as the
-/// Functions queue trigger decodes them by default. The queue is created on the first 404 (locally).
+/// Functions queue trigger decodes them by default. Both queues are created at start-up
+/// (<see cref="NotificationsAzureServiceCollectionExtensions.AddNotificationsAzure"/>); a queue deleted since is created again on a 404.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue: the Storage queue the push sender reads.")]
 public sealed class StorageQueuePushQueue : IPushQueue
 {
     public const string QueueName = "push-requests";
+
+    /// <summary>Where the Functions host moves a request after its last attempt (the host's naming convention).</summary>
+    public const string PoisonQueueName = QueueName + "-poison";
 
     private readonly QueueClient _queue;
 

@@ -22,6 +22,8 @@ internal sealed class AzureTransientFailures : ITransientFailureClassifier
         RequestFailedException { Status: 408 or 504 } => (TransientFailure.Timeout, null),
         RequestFailedException { Status: 0 or 500 or 502 or 503 } => (TransientFailure.Unavailable, null),
         HttpRequestException => (TransientFailure.Unavailable, null),
+        // Azure.Core's network timeout: a cancellation caused by a timeout, not by the caller.
+        OperationCanceledException { InnerException: TimeoutException } => (TransientFailure.Timeout, null),
         _ => null,
     };
 }

@@ -1,11 +1,11 @@
 using Azure.Search.Documents;
 using Azure.Search.Documents.Indexes;
+using GameSignals.Azure.Startup;
 using GameSignals.Profiles;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace GameSignals.Azure.Profiles;
 
@@ -15,7 +15,8 @@ public static class ProfilesAzureServiceCollectionExtensions
     /// The Azure stores of the profiles capability: <see cref="CosmosProfileStore"/> and
     /// <see cref="CosmosPopulationStatisticsStore"/> (containers declared for creation), and, when
     /// <c>Search:endpoint</c> is set, <see cref="SearchPlayerIndex"/> over index <c>Search:indexName</c>
-    /// (default <c>profiles</c>), created at startup when missing. Without an endpoint (local runs: AI Search
+    /// (default <c>profiles</c>), created in the background at start-up when missing (retried while the
+    /// app's roles propagate, never failing start-up). Without an endpoint (local runs: AI Search
     /// has no emulator) Core's in-memory index stays. Uses the credential and retry defaults of
     /// <see cref="AzureServiceCollectionExtensions.AddGameSignalsAzure"/>.
     /// </summary>
@@ -46,15 +47,7 @@ public static class ProfilesAzureServiceCollectionExtensions
         });
         services.TryAddSingleton<SearchPlayerIndex>();
         services.Replace(ServiceDescriptor.Singleton<IPlayerIndex>(sp => sp.GetRequiredService<SearchPlayerIndex>()));
-        services.AddHostedService<SearchIndexInitializer>();
+        services.AddStartupResource($"AI Search index {indexName}", (sp, cancellationToken) => sp.GetRequiredService<SearchPlayerIndex>().EnsureIndexAsync(cancellationToken));
         return services;
     }
-}
-
-/// <summary>Creates the AI Search index at startup when it is missing.</summary>
-internal sealed class SearchIndexInitializer(SearchPlayerIndex index) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => index.EnsureIndexAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

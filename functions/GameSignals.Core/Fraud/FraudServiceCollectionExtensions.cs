@@ -15,7 +15,7 @@ public static class FraudServiceCollectionExtensions
     public static IServiceCollection AddFraud(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<FraudOptions>();
+        services.AddOptions<FraudOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddStoreRetry();
         services.TryAddSingleton<IFraudConfigStore, InMemoryFraudConfigStore>();

@@ -15,9 +15,9 @@ public static class BlocklistRules
     public static BlocklistValidationException? Validate(BlocklistEntry entry, bool requireId)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (requireId && (string.IsNullOrWhiteSpace(entry.Id) || entry.Id.Length > 128 || entry.Id.IndexOfAny(['/', '\\', '?', '#']) >= 0))
+        if ((requireId || entry.Id is not null) && !Ids.IsResourceId(entry.Id))
         {
-            return new BlocklistValidationException("id", "required, at most 128 characters, without / \\ ? #");
+            return new BlocklistValidationException("id", (requireId ? "required: " : "") + Ids.ResourceIdRule);
         }
 
         if ((entry.Cidr is null) == (entry.Asn is null))

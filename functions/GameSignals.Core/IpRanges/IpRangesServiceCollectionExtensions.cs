@@ -14,7 +14,7 @@ public static class IpRangesServiceCollectionExtensions
     public static IServiceCollection AddIpRanges(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<IpRangesOptions>();
+        services.AddOptions<IpRangesOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRangeSnapshotStore, InMemoryRangeSnapshotStore>();
         services.TryAddSingleton<IBlocklistStore, InMemoryBlocklistStore>();

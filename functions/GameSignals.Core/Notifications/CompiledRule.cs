@@ -133,6 +133,15 @@ public sealed class CompiledRule
         var found = new List<RuleProblem>();
         Require(rule.Id, "id");
         Require(rule.GameId, "gameId");
+        if (!string.IsNullOrWhiteSpace(rule.Id) && !Ids.IsResourceId(rule.Id))
+        {
+            found.Add(new RuleProblem($"{field}.id", null, $"'{rule.Id}' is not a valid id: {Ids.ResourceIdRule}"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(rule.GameId) && !Ids.IsExternalId(rule.GameId))
+        {
+            found.Add(new RuleProblem($"{field}.gameId", null, $"not a valid game id: {Ids.ExternalIdRule}"));
+        }
         Require(rule.EventType, "eventType");
 
         var state = rule.State switch

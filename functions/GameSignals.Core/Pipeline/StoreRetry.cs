@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,12 +13,15 @@ namespace GameSignals.Pipeline;
 public sealed class StoreRetryOptions
 {
     /// <summary>Attempts of one unit of work, the first included.</summary>
+    [Range(1, 100)]
     public int MaxAttempts { get; set; } = 6;
 
     /// <summary>The first backoff; it doubles (with jitter) per attempt. A server's retry-after wins when it gives one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>No wait is longer than this, retry-after included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
@@ -107,13 +111,14 @@ public sealed partial class StoreRetry
     private partial void LogRetry(TransientFailure failure, int nextAttempt, double delayMs, string error);
 }
 
+
 public static class StoreRetryServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="StoreRetry"/> once, for every stage and the pipeline, with <see cref="StoreRetryOptions"/>.</summary>
     public static IServiceCollection AddStoreRetry(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<StoreRetryOptions>();
+        services.AddOptions<StoreRetryOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<StoreRetry>();
         return services;
     }

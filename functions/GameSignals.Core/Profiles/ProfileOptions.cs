@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace GameSignals.Profiles;
 
 /// <summary>Options of the profiles capability.</summary>
-public sealed class ProfileOptions
+public sealed class ProfileOptions : IValidatableObject
 {
     /// <summary>
     /// Value of one unit of each currency in the reference currency (USD by default), to add up spend across
@@ -15,10 +17,16 @@ public sealed class ProfileOptions
     };
 
     /// <summary>Attempts at an ETag-guarded write of one profile before the batch fails (and is redelivered).</summary>
+    [Range(1, 100, ErrorMessage = "Profiles:MaxWriteAttempts must be from 1 to 100.")]
     public int MaxWriteAttempts { get; set; } = 5;
 
     /// <summary>Profiles of one batch written concurrently.</summary>
+    [Range(1, 256, ErrorMessage = "Profiles:WriteConcurrency must be from 1 to 256.")]
     public int WriteConcurrency { get; set; } = 8;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        CurrencyRates.Where(rate => !double.IsFinite(rate.Value) || rate.Value < 0)
+            .Select(rate => new ValidationResult($"Profiles:CurrencyRates:{rate.Key} must be a finite number of at least 0.", [nameof(CurrencyRates)]));
 
     internal double ToReferenceCurrency(decimal? price, string? currency) =>
         price is { } p && currency is not null && CurrencyRates.TryGetValue(currency, out var rate) ? (double)p * rate : 0;

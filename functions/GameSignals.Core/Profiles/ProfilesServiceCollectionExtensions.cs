@@ -13,7 +13,7 @@ public static class ProfilesServiceCollectionExtensions
     public static IServiceCollection AddProfiles(this IServiceCollection services, Action<ProfileOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ProfileOptions>();
+        services.AddOptions<ProfileOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.AddStoreRetry();
         if (configure is not null)
         {

@@ -25,7 +25,7 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "games/{gameId}/fraud-config")] HttpRequest request, string gameId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (BadGameId(gameId) is { } bad)
+        if (RouteIds.External(nameof(gameId), gameId) is { } bad)
         {
             return bad;
         }
@@ -49,7 +49,7 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "games/{gameId}/fraud-config")] HttpRequest request, string gameId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (BadGameId(gameId) is { } bad)
+        if (RouteIds.External(nameof(gameId), gameId) is { } bad)
         {
             return bad;
         }
@@ -105,7 +105,7 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "games/{gameId}/flags")] HttpRequest request, string gameId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (BadGameId(gameId) is { } bad)
+        if (RouteIds.External(nameof(gameId), gameId) is { } bad)
         {
             return bad;
         }
@@ -157,7 +157,7 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "games/{gameId}/flags/{flagId}")] HttpRequest request, string gameId, string flagId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if ((BadGameId(gameId) ?? BadFlagId(flagId)) is { } bad)
+        if ((RouteIds.External(nameof(gameId), gameId) ?? BadFlagId(flagId)) is { } bad)
         {
             return bad;
         }
@@ -183,7 +183,7 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
     private async Task<IActionResult> ReviewAsync(HttpRequest request, string gameId, string flagId, FlagStatus status)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if ((BadGameId(gameId) ?? BadFlagId(flagId)) is { } bad)
+        if ((RouteIds.External(nameof(gameId), gameId) ?? BadFlagId(flagId)) is { } bad)
         {
             return bad;
         }
@@ -213,11 +213,6 @@ public sealed partial class FraudAdminFunctions(IFraudConfigStore configs, IFlag
     }
 
     private static string Status(FlagStatus status) => JsonSerializer.Serialize(status, FraudAdminJson.Default.FlagStatus).Trim('"');
-
-    private static ObjectResult? BadGameId(string gameId) =>
-        string.IsNullOrWhiteSpace(gameId) || gameId.Length > 255 || gameId.Any(char.IsControl)
-            ? Problems.BadRequest("The game id is not valid.", new Dictionary<string, string[]> { ["gameId"] = ["must be 1 to 255 characters without control characters"] })
-            : null;
 
     /// <summary>Flag ids are <see cref="FraudFlag.IdFor"/>'s 32 lowercase hex digits.</summary>
     private static ObjectResult? BadFlagId(string flagId) =>

@@ -77,7 +77,12 @@ public static class Problems
         }
         catch (JsonException ex)
         {
-            return (null, BadRequest($"The body is not valid JSON for this request at {ex.Path ?? "$"} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+            var detail = $"The body is not valid JSON for this request at {ex.Path ?? "$"} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).";
+
+            // A fault inside a member (a wrong JSON type, e.g. a number where a list belongs) is named in errors, by its path.
+            return ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
+                ? (null, BadRequest(detail, new Dictionary<string, string[]>(StringComparer.Ordinal) { [path[2..]] = ["has the wrong JSON type for this field, or is not valid JSON"] }))
+                : (null, BadRequest(detail));
         }
     }
 }

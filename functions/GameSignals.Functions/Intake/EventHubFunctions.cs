@@ -8,8 +8,12 @@ namespace GameSignals.Functions.Intake;
 /// <see cref="EventPipeline.ProcessMessagesAsync"/>; everything else happens in Core.
 /// </summary>
 /// <remarks>
-/// A failure to store anything throws out of the function: the host's retry policy (host.json)
-/// then runs the same batch again, and the pipeline's ledger and idempotent stages make that safe.
+/// A failure to store anything throws out of the function: the retry policy on each function then has
+/// the host run the same batch again, and the pipeline's ledger and idempotent stages make that safe.
+/// The policy is unbounded (-1) because Event Hubs checkpoints even after a failed invocation, so giving
+/// up would lose the batch; poison never throws, so only outages retry. It sits on these two functions
+/// and not in host.json, where it would apply to every function: HTTP callers would wait minutes and
+/// queue messages would never reach their poison queue.
 /// </remarks>
 public sealed class EventHubFunctions(EventPipeline pipeline)
 {
@@ -19,13 +23,19 @@ public sealed class EventHubFunctions(EventPipeline pipeline)
     /// <summary>The app setting (prefix) of the Event Hubs namespace: <c>EventHubs__fullyQualifiedNamespace</c> in Azure.</summary>
     public const string Connection = "EventHubs";
 
+    private const int UnboundedRetries = -1;
+    private const string MinimumRetryInterval = "00:00:02";
+    private const string MaximumRetryInterval = "00:05:00";
+
     [Function("GameEvents")]
+    [ExponentialBackoffRetry(UnboundedRetries, MinimumRetryInterval, MaximumRetryInterval)]
     public Task GameEventsAsync(
         [EventHubTrigger(GameHub, ConsumerGroup = "gamesignals-game", Connection = Connection, IsBatched = true)] byte[][] messages,
         FunctionContext context) =>
         ProcessAsync(GameHub, messages, context);
 
     [Function("PaymentEvents")]
+    [ExponentialBackoffRetry(UnboundedRetries, MinimumRetryInterval, MaximumRetryInterval)]
     public Task PaymentEventsAsync(
         [EventHubTrigger(PaymentHub, ConsumerGroup = "gamesignals-payment", Connection = Connection, IsBatched = true)] byte[][] messages,
         FunctionContext context) =>

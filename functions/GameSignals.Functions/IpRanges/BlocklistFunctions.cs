@@ -30,7 +30,7 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "blocklist/{id}")] HttpRequest request, string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (InvalidId(id) is { } invalid)
+        if (RouteIds.Resource(nameof(id), id) is { } invalid)
         {
             return invalid;
         }
@@ -44,7 +44,7 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "blocklist/{id}")] HttpRequest request, string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (InvalidId(id) is { } invalidId)
+        if (RouteIds.Resource(nameof(id), id) is { } invalidId)
         {
             return invalidId;
         }
@@ -87,7 +87,7 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "blocklist/{id}")] HttpRequest request, string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (InvalidId(id) is { } invalid)
+        if (RouteIds.Resource(nameof(id), id) is { } invalid)
         {
             return invalid;
         }
@@ -156,13 +156,6 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
 
         var current = (await store.GetAsync(id, cancellationToken).ConfigureAwait(false))?.ETag;
         return (true, named.Contains(current, StringComparer.Ordinal) ? current : null);
-    }
-
-    /// <summary>A 400 naming the id when the route's id breaks Core's id rule.</summary>
-    private static ObjectResult? InvalidId(string id)
-    {
-        var idRule = BlocklistRules.Validate(new BlocklistEntry(null, 1, "-", Id: id), requireId: true);
-        return idRule is null ? null : Problems.BadRequest(idRule.Message, new Dictionary<string, string[]> { ["id"] = [idRule.Message] });
     }
 
     private static ObjectResult NotFound(string id) => Problems.NotFound($"There is no blocklist entry '{id}'.");

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using GameSignals.Azure.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +43,7 @@ public static class IpRangesFunctionServices
                 }
             })
             .Bind(section);
-        services.AddOptions<IpRangesHostOptions>().Bind(section);
+        services.AddOptions<IpRangesHostOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IpRangesUpdater>();
         services.AddHostedService(provider => provider.GetRequiredService<IpRangesUpdater>());
         return services;
@@ -53,5 +54,6 @@ public static class IpRangesFunctionServices
 public sealed class IpRangesHostOptions
 {
     /// <summary>How often each instance reads the snapshot pointer (one small blob read) and swaps in a new table.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "IpRanges:PointerCheckInterval must be from 1 s to 1 day.")]
     public TimeSpan PointerCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

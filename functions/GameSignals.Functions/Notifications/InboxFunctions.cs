@@ -18,7 +18,7 @@ public sealed class InboxFunctions(INotificationStore notifications)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "games/{gameId}/players/{userId}/inbox")] HttpRequest request, string gameId, string userId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if ((AdminHttp.CheckId(nameof(gameId), gameId) ?? AdminHttp.CheckUserId(userId)) is { } invalid)
+        if ((RouteIds.External(nameof(gameId), gameId) ?? RouteIds.External(nameof(userId), userId)) is { } invalid)
         {
             return invalid;
         }
@@ -62,7 +62,7 @@ public sealed class InboxFunctions(INotificationStore notifications)
         string gameId, string userId, string notificationId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if ((AdminHttp.CheckId(nameof(gameId), gameId) ?? AdminHttp.CheckUserId(userId) ?? AdminHttp.CheckId(nameof(notificationId), notificationId)) is { } invalid)
+        if ((RouteIds.External(nameof(gameId), gameId) ?? RouteIds.External(nameof(userId), userId) ?? RouteIds.Resource(nameof(notificationId), notificationId)) is { } invalid)
         {
             return invalid;
         }

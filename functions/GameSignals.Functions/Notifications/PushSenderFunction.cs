@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GameSignals.Azure.Notifications;
 using GameSignals.Notifications;
 using GameSignals.Notifications.Push;
 using Microsoft.Azure.Functions.Worker;
@@ -23,10 +24,10 @@ public sealed partial class PushSenderFunction(
     IOptions<PushOptions> options,
     ILogger<PushSenderFunction> logger)
 {
-    public const string QueueName = "push-requests";
+    public const string QueueName = StorageQueuePushQueue.QueueName;
 
     /// <summary>Where the Functions host moves a request after its last failed attempt.</summary>
-    public const string PoisonQueueName = QueueName + "-poison";
+    public const string PoisonQueueName = StorageQueuePushQueue.PoisonQueueName;
 
     /// <summary>The app setting (prefix) of the storage account: <c>Storage__queueServiceUri</c> in Azure.</summary>
     public const string Connection = "Storage";

@@ -31,7 +31,7 @@ public sealed partial class RulesFunctions(IRuleStore rules, RuleEditor editor, 
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "games/{gameId}/rules")] HttpRequest request, string gameId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (AdminHttp.CheckId(nameof(gameId), gameId) is { } invalid)
+        if (RouteIds.External(nameof(gameId), gameId) is { } invalid)
         {
             return invalid;
         }
@@ -328,8 +328,8 @@ public sealed partial class RulesFunctions(IRuleStore rules, RuleEditor editor, 
         return (events, errors);
     }
 
-    private static IActionResult? CheckRoute(string gameId, string ruleId) =>
-        AdminHttp.CheckId(nameof(gameId), gameId) ?? AdminHttp.CheckId(nameof(ruleId), ruleId);
+    private static ObjectResult? CheckRoute(string gameId, string ruleId) =>
+        RouteIds.External(nameof(gameId), gameId) ?? RouteIds.Resource(nameof(ruleId), ruleId);
 
     private static string? IfMatch(HttpRequest request) =>
         request.Headers.IfMatch is { Count: > 0 } values && !string.IsNullOrWhiteSpace(values[0]) ? values[0]!.Trim() : null;

@@ -80,7 +80,7 @@ public sealed class ShadowRulesFunctions(IShadowNotificationStore shadows)
         return AdminHttp.Json(comparison, NotificationsAdminJson.Default.ShadowComparison);
     }
 
-    private static IActionResult? ReadRange(HttpRequest request, string gameId, string ruleId, out DateTimeOffset? from, out DateTimeOffset? to)
+    private static ObjectResult? ReadRange(HttpRequest request, string gameId, string ruleId, out DateTimeOffset? from, out DateTimeOffset? to)
     {
         (from, to) = (null, null);
         if (CheckRoute(gameId, ruleId) is { } invalid)
@@ -93,6 +93,6 @@ public sealed class ShadowRulesFunctions(IShadowNotificationStore shadows)
         return query.Errors.Count > 0 ? Problems.BadRequest("The query parameters are not valid.", query.Errors) : null;
     }
 
-    private static IActionResult? CheckRoute(string gameId, string ruleId) =>
-        AdminHttp.CheckId(nameof(gameId), gameId) ?? AdminHttp.CheckId(nameof(ruleId), ruleId);
+    private static ObjectResult? CheckRoute(string gameId, string ruleId) =>
+        RouteIds.External(nameof(gameId), gameId) ?? RouteIds.Resource(nameof(ruleId), ruleId);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using GameSignals.Azure.Profiles;
 using GameSignals.Profiles;
 using Microsoft.Extensions.Configuration;
@@ -19,13 +20,13 @@ public static class ProfilesFunctionServices
         services.AddProfiles();
         services.AddProfilesAzure(configuration);
         services.AddOptions<ProfileOptions>().Bind(section);
-        services.AddOptions<RenormalizeOptions>().Bind(section);
+        services.AddOptions<RenormalizeOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }
 
 /// <summary>What the <see cref="ProfilesRenormalizeFunction"/> timer refreshes.</summary>
-public sealed class RenormalizeOptions
+public sealed class RenormalizeOptions : IValidatableObject
 {
     public const string SectionName = "Profiles";
 
@@ -39,4 +40,8 @@ public sealed class RenormalizeOptions
 
     public IReadOnlyList<string> GameIds =>
         [.. Games.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        GameIds.Where(game => !Ids.IsExternalId(game))
+            .Select(game => new ValidationResult($"Profiles:Games: '{game}' is not a game id ({Ids.ExternalIdRule}).", [nameof(Games)]));
 }

@@ -53,7 +53,7 @@ public sealed class InboxFunctionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("od in", "u1", "gameId")]
+    [InlineData("od/in", "u1", "gameId")]
     [InlineData("odin", "u#1", "userId")]
     public async Task Bad_route_values_are_a_400(string gameId, string userId, string field)
     {

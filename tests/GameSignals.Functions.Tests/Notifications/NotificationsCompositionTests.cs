@@ -55,7 +55,7 @@ public sealed class NotificationsCompositionTests
     {
         using var app = new NotificationsApp(new Dictionary<string, string?> { ["Push:Provider"] = "carrier-pigeon" });
 
-        var error = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<IPushProvider>());
-        Assert.Contains("carrier-pigeon", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.Services.GetRequiredService<IPushProvider>());
+        Assert.Contains("Push:Provider must be webhook or fcm", error.Message, StringComparison.Ordinal);
     }
 }

@@ -11,6 +11,7 @@ using GameSignals.Azure.Cosmos;
 using GameSignals.Azure.Notifications;
 using GameSignals.Azure.Pipeline;
 using GameSignals.Azure.Profiles;
+using GameSignals.Azure.Startup;
 using GameSignals.Events;
 using GameSignals.Fraud;
 using GameSignals.Functions;
@@ -25,7 +26,6 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
@@ -96,9 +96,9 @@ public sealed class AzureFaultsTests(LocalServices services, ITestOutputHelper o
         var cosmosFaults = new CosmosFaults(FaultRate, Seed);
         var storageFaults = new StorageFaults(StorageFaultRate, Seed);
         await using var azure = Compose(services.NewCosmosDatabase(), cosmosFaults, storageFaults);
-        foreach (var hosted in azure.GetServices<IHostedService>().OfType<CosmosResourcesInitializer>())
+        foreach (var resource in azure.GetServices<StartupResource>())
         {
-            await hosted.StartAsync(None);
+            await resource.EnsureAsync(azure, None);
         }
 
         await LoadConfigurationAsync(azure);
