@@ -61,12 +61,13 @@ param profilesRenormalizeSchedule string = '0 0 * * * *'
 @description('Games whose profiles the renormalisation timer refreshes (Profiles__Games, comma-separated).')
 param profileGames array = []
 
-@description('Push provider of the PushSender function (Push__Provider).')
+@description('Push provider of the PushSender function (Push__Provider); off keeps notifications in the inbox only, so a first deployment runs before a webhook or FCM is set up.')
 @allowed([
   'webhook'
   'fcm'
+  'off'
 ])
-param pushProvider string = 'webhook'
+param pushProvider string = 'off'
 
 @description('URL push requests are posted to when pushProvider is webhook (Push__Webhook__Url).')
 param pushWebhookUrl string = ''

@@ -10,6 +10,10 @@ param alertEmail = readEnvironmentVariable('GAMESIGNALS_ALERT_EMAIL', '')
 param eventProducerPrincipalIds = map(filter(split(readEnvironmentVariable('GAMESIGNALS_EVENT_PRODUCERS', ''), ','), id => !empty(trim(id))), id => trim(id))
 param fraudActionsConsumerPrincipalIds = map(filter(split(readEnvironmentVariable('GAMESIGNALS_FRAUD_ACTIONS_CONSUMERS', ''), ','), id => !empty(trim(id))), id => trim(id))
 param keyVaultName = readEnvironmentVariable('GAMESIGNALS_KEY_VAULT', '')
+// Push stays off (inbox only) until a provider is set up: see infra/README.md, "First deployment".
+param pushProvider = readEnvironmentVariable('GAMESIGNALS_PUSH_PROVIDER', 'off')
+param pushWebhookUrl = readEnvironmentVariable('GAMESIGNALS_PUSH_WEBHOOK_URL', '')
+param pushWebhookSecretUri = readEnvironmentVariable('GAMESIGNALS_PUSH_WEBHOOK_SECRET_URI', '')
 
 param cosmosThroughputMode = 'Serverless'
 param eventHubsCapacity = 1

@@ -60,10 +60,11 @@ param profilesRenormalizeSchedule string
 
 @description('Games whose profiles the renormalisation timer refreshes.')
 param profileGames array
-@description('Push provider of the PushSender function (Push__Provider).')
+@description('Push provider of the PushSender function (Push__Provider); off keeps notifications in the inbox only, so a first deployment runs before a webhook or FCM is set up.')
 @allowed([
   'webhook'
   'fcm'
+  'off'
 ])
 param pushProvider string
 

@@ -21,7 +21,7 @@ public sealed class SettingsValidationTests
     }
 
     [Theory]
-    [InlineData("Push:Provider", "carrier-pigeon", "Push:Provider must be webhook or fcm")]
+    [InlineData("Push:Provider", "carrier-pigeon", "Push:Provider must be webhook, fcm or off")]
     [InlineData("Push:Webhook:Url", "", "Push:Webhook:Url")]
     [InlineData("Push:Webhook:Url", "ftp://127.0.0.1/push", "Push:Webhook:Url")]
     [InlineData("Push:Webhook:Secret", "", "Push:Webhook:Secret")]

@@ -16,7 +16,7 @@ public sealed class PushOptions : IValidatableObject
     public const string SectionName = "Push";
 
     /// <summary><c>webhook</c> or <c>fcm</c>.</summary>
-    [RegularExpression("^(?i:webhook|fcm)$", ErrorMessage = "Push:Provider must be webhook or fcm.")]
+    [RegularExpression("^(?i:webhook|fcm|off)$", ErrorMessage = "Push:Provider must be webhook, fcm or off.")]
     public string Provider { get; set; } = "webhook";
 
     /// <summary><c>Push:Webhook:Url</c> and <c>Push:Webhook:Secret</c> (a Key Vault reference in Azure).</summary>
@@ -84,7 +84,8 @@ public static class NotificationsFunctionServices
             {
                 "WEBHOOK" => new WebhookPushProvider(http, push.Webhook),
                 "FCM" => new FcmPushProvider(http, push.Fcm, sp.GetRequiredService<TimeProvider>()),
-                _ => throw new InvalidOperationException($"Push:Provider '{push.Provider}' is not webhook or fcm."),
+                "OFF" => new PushOffProvider(),
+                _ => throw new InvalidOperationException($"Push:Provider '{push.Provider}' is not webhook, fcm or off."),
             };
         });
         return services;

@@ -86,6 +86,9 @@ public sealed partial class PushSenderFunction(
             case PushOutcome.Delivered:
                 await notifications.MarkPushDeliveredAsync(request.UserId, request.NotificationId, cancellationToken).ConfigureAwait(false);
                 break;
+            case PushOutcome.Off:
+                LogPushOff(request.NotificationId);
+                break;
             case PushOutcome.Retry:
                 throw new InvalidOperationException($"The push provider could not take notification {request.NotificationId} now; the queue will retry it.");
             default:
@@ -118,6 +121,9 @@ public sealed partial class PushSenderFunction(
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Push poisoned: {Reason}: the push provider refused notification {NotificationId} of game {GameId}; it will not be retried")]
     private partial void LogRejected(string reason, string notificationId, string gameId);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Push is off (Push:Provider off): notification {NotificationId} is in the inbox only")]
+    private partial void LogPushOff(string notificationId);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Push poisoned: {Reason}: notification {NotificationId} of game {GameId} failed attempt {DequeueCount}, its last, and moves to {PoisonQueue}: {Detail}")]
     private partial void LogExhausted(string reason, string notificationId, string gameId, long dequeueCount, string poisonQueue, string detail);

@@ -6,6 +6,7 @@ using GameSignals.Functions.Notifications;
 using GameSignals.Notifications;
 using GameSignals.Notifications.Push;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -97,6 +98,26 @@ public sealed class PushSenderFunctionTests : IDisposable
     }
 
     [Fact]
+    public async Task With_push_off_the_host_starts_without_webhook_or_fcm_settings_and_a_request_is_completed_unsent()
+    {
+        using var app = new NotificationsApp(new Dictionary<string, string?>
+        {
+            ["Push:Provider"] = "off",
+            ["Push:Webhook:Url"] = "",
+            ["Push:Webhook:Secret"] = "",
+        });
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        var message = await StoredNotificationMessageAsync(app);
+        var logger = new FakeLogger<PushSenderFunction>();
+
+        await app.Create<PushSenderFunction>(logger).RunAsync(message, new TestFunctionContext(new Dictionary<string, object?> { ["DequeueCount"] = "1" }));
+
+        Assert.Empty(_received);
+        Assert.False((await app.Notifications.GetAsync("u1", "n1", CancellationToken.None))!.PushDelivered);
+        Assert.Equal(205, Assert.Single(logger.Collector.GetSnapshot()).Id.Id);
+    }
+
+    [Fact]
     public async Task A_push_request_whose_notification_expired_or_is_not_json_sends_nothing_and_only_the_unreadable_one_is_poison()
     {
         await RunAsync(JsonSerializer.Serialize(new PushRequest("gone", "odin", "u1", "T", "B", "normal"), NotificationsJsonContext.Default.PushRequest));
@@ -146,14 +167,16 @@ public sealed class PushSenderFunctionTests : IDisposable
     private Task RunAsync(string message, string dequeueCount = "1") =>
         _app.Create<PushSenderFunction>(_logger).RunAsync(message, new TestFunctionContext(new Dictionary<string, object?> { ["DequeueCount"] = dequeueCount }));
 
-    private async Task<string> StoredNotificationMessageAsync()
+    private Task<string> StoredNotificationMessageAsync() => StoredNotificationMessageAsync(_app);
+
+    private static async Task<string> StoredNotificationMessageAsync(NotificationsApp app)
     {
         var notification = new Notification
         {
             Id = "n1", RuleId = "r1", GameId = "odin", UserId = "u1", EventId = "e1", Time = DateTimeOffset.UnixEpoch.AddYears(56),
             Priority = "high", Channels = ["push"], Locale = "en", Title = "HP low", Body = "c1 has 244/4000 HP", Ttl = 3600,
         };
-        await _app.Notifications.CreateAsync(notification, CancellationToken.None);
+        await app.Notifications.CreateAsync(notification, CancellationToken.None);
         return JsonSerializer.Serialize(new PushRequest("n1", "odin", "u1", notification.Title, notification.Body, "high"), NotificationsJsonContext.Default.PushRequest);
     }
 

@@ -15,6 +15,9 @@ public enum PushOutcome
 
     /// <summary>The receiver refused the request (4xx): retrying will not help.</summary>
     Rejected,
+
+    /// <summary>Push is turned off (<c>Push:Provider</c> <c>off</c>): the notification stays in the inbox only.</summary>
+    Off,
 }
 
 /// <summary>Delivers a push request to a provider; the queue-triggered sender calls it.</summary>
