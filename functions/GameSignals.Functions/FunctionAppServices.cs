@@ -27,17 +27,15 @@ public static class FunctionAppServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        // Core: the pipeline the Event Hubs functions drive. Capabilities add their stages (IEventStage) here.
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<PipelineMetrics>();
-        services.TryAddSingleton<EventPipeline>();
-        services.AddStoreRetry();
+        // Core: the pipeline the Event Hubs functions drive and its stages, composed as replay composes them.
+        services.AddEventPipeline();
+        services.AddEventStages();
 
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);
         services.AddDependencyHealthChecks();
 
-        // The capabilities; their stages run in this order over each batch.
+        // The capabilities' function app parts: settings, Azure stores, admin functions.
         services.AddNotificationsFunctions(configuration);
         services.AddIpRangesFunctions(configuration);
         services.AddFraudFunctions(configuration);

@@ -7,7 +7,8 @@
 //  - reading a missing document answers 500 there; it is turned into the 404 Cosmos DB answers;
 //  - a query must name every partition key path in WHERE there, while Cosmos DB also runs a query on
 //    a prefix of a hierarchical key (profiles: /gameId of /gameId, /userId): queries are let through
-//    as cross-partition ones, and still filter on the key in WHERE.
+//    as cross-partition ones, and still filter on the key in WHERE;
+//  - it closes each connection after one answer unless asked to keep them alive (see createHttpsServer).
 // Usage: node cosmos-standin.js [--port 8081] [--host 127.0.0.1]
 "use strict";
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
@@ -31,7 +32,8 @@ const passThroughPlan = JSON.stringify({
 });
 const documentRead = /^\/dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/]+\/?$/;
 
-const server = createHttpsServer();
+// Connections kept alive: the server answers "connection: close" otherwise, and every request then pays a TLS handshake.
+const server = createHttpsServer({ keepAlive: true });
 const serve = server.listeners("request");
 server.removeAllListeners("request");
 server.on("request", (req, res) => {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Fraud;
 using Microsoft.Azure.Cosmos;
@@ -34,50 +33,33 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
     public async ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sighting);
-        var id = FraudCosmosItems.HashId(gameId, ipBucket);
-        var partitionKey = new PartitionKey(id);
+        var id = CosmosItems.HashId(gameId, ipBucket);
         var ttl = (int)Math.Ceiling(_retention.TotalSeconds);
-        for (var attempt = 0; attempt < FraudCosmosItems.MaxAttempts; attempt++)
+        await CosmosItems.UpdateAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.DeviceSightingsItem, item =>
         {
-            var (item, etag) = await FraudCosmosItems.ReadAsync(_container, id, partitionKey, FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken)
-                .ConfigureAwait(false);
             if (item is null)
             {
-                var created = new DeviceSightingsItem(id, gameId, ipBucket, sighting.Time, [sighting], ttl);
-                if (await FraudCosmosItems.CreateAsync(_container, Serialize(created), partitionKey, cancellationToken).ConfigureAwait(false) is not null)
-                {
-                    return;
-                }
-
-                continue;
+                return new DeviceSightingsItem(id, gameId, ipBucket, sighting.Time, [sighting], ttl);
             }
 
             if (sighting.Time < item.Newest - _retention
                 || item.Sightings.Exists(s => s.Source == sighting.Source && s.EventId == sighting.EventId))
             {
-                return;
+                return null;
             }
 
             var newest = sighting.Time > item.Newest ? sighting.Time : item.Newest;
             List<DeviceSighting> kept = [.. item.Sightings.Where(s => s.Time >= newest - _retention), sighting];
-            var replaced = item with { Newest = newest, Sightings = kept, Ttl = ttl };
-            if (await FraudCosmosItems.ReplaceAsync(_container, id, Serialize(replaced), partitionKey, etag!, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"The sightings of bucket {ipBucket} of game {gameId} kept changing; the login was not recorded.");
+            return item with { Newest = newest, Sightings = kept, Ttl = ttl };
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<DeviceSighting>> FindAsync(
         string gameId, string ipBucket, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken)
     {
-        var id = FraudCosmosItems.HashId(gameId, ipBucket);
-        var (item, _) = await FraudCosmosItems.ReadAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken)
+        var id = CosmosItems.HashId(gameId, ipBucket);
+        var found = await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken)
             .ConfigureAwait(false);
-        return item is null ? [] : [.. item.Sightings.Where(s => s.Time >= earliest && s.Time <= latest)];
+        return found is { Item: var item } ? [.. item.Sightings.Where(s => s.Time >= earliest && s.Time <= latest)] : [];
     }
-
-    private static byte[] Serialize(DeviceSightingsItem item) => JsonSerializer.SerializeToUtf8Bytes(item, FraudCosmosJson.Default.DeviceSightingsItem);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Fraud;
 using Microsoft.Azure.Cosmos;
@@ -31,11 +32,11 @@ public sealed class CosmosFlagStore : IFlagStore
     public async ValueTask<bool> CreateAsync(FraudFlag flag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flag);
-        return await FraudCosmosItems.CreateAsync(_container, Serialize(flag), new PartitionKey(flag.GameId), cancellationToken).ConfigureAwait(false) is not null;
+        return await CosmosItems.CreateAsync(_container, Stored(flag), new PartitionKey(flag.GameId), FraudCosmosJson.Default.JsonObject, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     public async ValueTask<FraudFlag?> GetAsync(string gameId, string id, CancellationToken cancellationToken) =>
-        (await FraudCosmosItems.ReadAsync(_container, id, new PartitionKey(gameId), FraudCosmosJson.Default.FraudFlag, cancellationToken).ConfigureAwait(false)).Value;
+        (await CosmosItems.ReadAsync(_container, id, new PartitionKey(gameId), FraudCosmosJson.Default.FraudFlag, cancellationToken).ConfigureAwait(false))?.Item;
 
     /// <summary>A single-partition query ordered by <c>timeKey</c>; pages follow the SDK's continuation token.</summary>
     /// <exception cref="ArgumentException">The continuation token is not one this store gave.</exception>
@@ -112,37 +113,17 @@ public sealed class CosmosFlagStore : IFlagStore
     public async ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken) =>
         await UpdateAsync(gameId, id, f => f.ActionPublished ? null : f with { ActionPublished = true }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Read, change, ETag-guarded replace, again while someone else wrote in between; null when there is no such flag.</summary>
-    private async ValueTask<FraudFlag?> UpdateAsync(string gameId, string id, Func<FraudFlag, FraudFlag?> change, CancellationToken cancellationToken)
-    {
-        var partitionKey = new PartitionKey(gameId);
-        for (var attempt = 0; attempt < FraudCosmosItems.MaxAttempts; attempt++)
-        {
-            var (current, etag) = await FraudCosmosItems.ReadAsync(_container, id, partitionKey, FraudCosmosJson.Default.FraudFlag, cancellationToken).ConfigureAwait(false);
-            if (current is null)
-            {
-                return null;
-            }
+    /// <summary>Applies <paramref name="change"/> (null: nothing to change) read-modify-replace; null when there is no such flag.</summary>
+    private ValueTask<FraudFlag?> UpdateAsync(string gameId, string id, Func<FraudFlag, FraudFlag?> change, CancellationToken cancellationToken) =>
+        CosmosItems.UpdateAsync(_container, id, new PartitionKey(gameId), FraudCosmosJson.Default.FraudFlag, flag => flag is null ? null : change(flag), cancellationToken,
+            flag => JsonSerializer.SerializeToUtf8Bytes(Stored(flag), FraudCosmosJson.Default.JsonObject));
 
-            if (change(current) is not { } changed)
-            {
-                return current;
-            }
-
-            if (await FraudCosmosItems.ReplaceAsync(_container, id, Serialize(changed), partitionKey, etag!, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                return changed;
-            }
-        }
-
-        throw new InvalidOperationException($"Flag {id} of game {gameId} kept changing; the update was not made.");
-    }
-
-    private static byte[] Serialize(FraudFlag flag)
+    /// <summary>The flag as stored: its contract JSON and <c>timeKey</c>.</summary>
+    private static JsonObject Stored(FraudFlag flag)
     {
         var item = JsonSerializer.SerializeToNode(flag, FraudCosmosJson.Default.FraudFlag)!.AsObject();
         item["timeKey"] = CosmosTimeKey.Of(flag.Time, flag.Id);
-        return JsonSerializer.SerializeToUtf8Bytes(item, FraudCosmosJson.Default.JsonObject);
+        return item;
     }
 
     private static ArgumentException BadToken(Exception? inner) =>

@@ -30,9 +30,9 @@ public sealed class CosmosFraudConfigStore : IFraudConfigStore
     public async ValueTask<StoredFraudConfig?> GetAsync(string gameId, CancellationToken cancellationToken)
     {
         // Unknown members (id, gameId, Cosmos's _rid, _etag, ...) are skipped by the settings' reader.
-        var (config, etag) = await FraudCosmosItems.ReadAsync(_container, ItemId, new PartitionKey(gameId), FraudCosmosJson.Default.GameFraudConfig, cancellationToken)
+        var found = await CosmosItems.ReadAsync(_container, ItemId, new PartitionKey(gameId), FraudCosmosJson.Default.GameFraudConfig, cancellationToken)
             .ConfigureAwait(false);
-        return config is null ? null : new StoredFraudConfig(gameId, config, etag!);
+        return found is { Item: var config, ETag: var etag } ? new StoredFraudConfig(gameId, config, etag) : null;
     }
 
     public async ValueTask<string?> SaveAsync(string gameId, GameFraudConfig config, string? ifMatch, CancellationToken cancellationToken)
@@ -42,16 +42,8 @@ public sealed class CosmosFraudConfigStore : IFraudConfigStore
         var item = JsonSerializer.SerializeToNode(config, FraudCosmosJson.Default.GameFraudConfig)!.AsObject();
         item["id"] = ItemId;
         item["gameId"] = gameId;
-        var body = JsonSerializer.SerializeToUtf8Bytes(item, FraudCosmosJson.Default.JsonObject);
-        var partitionKey = new PartitionKey(gameId);
-        if (ifMatch is not null)
-        {
-            return await FraudCosmosItems.ReplaceAsync(_container, ItemId, body, partitionKey, ifMatch, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var stream = new MemoryStream(body, writable: false);
-        using var response = await _container.UpsertItemStreamAsync(stream, partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        return response.Headers.ETag;
+        var (_, etag) = await CosmosItems.WriteAsync(
+            _container, ItemId, item, new PartitionKey(gameId), FraudCosmosJson.Default.JsonObject, ifMatch, upsert: ifMatch is null, cancellationToken).ConfigureAwait(false);
+        return etag;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Fraud;
 using Microsoft.Azure.Cosmos;
@@ -27,30 +26,28 @@ public sealed class CosmosReceiptUseStore : IReceiptUseStore
 
     public async ValueTask<ReceiptUses?> GetAsync(string store, string orderId, CancellationToken cancellationToken)
     {
-        var id = FraudCosmosItems.HashId(store, orderId);
-        var (item, etag) = await FraudCosmosItems.ReadAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.ReceiptUsesItem, cancellationToken)
+        var id = CosmosItems.HashId(store, orderId);
+        var found = await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.ReceiptUsesItem, cancellationToken)
             .ConfigureAwait(false);
-        return item is null ? null : new ReceiptUses(item.Store, item.OrderId, item.Uses, etag);
+        return found is { Item: var item, ETag: var etag } ? new ReceiptUses(item.Store, item.OrderId, item.Uses, etag) : null;
     }
 
     public async ValueTask<bool> TryCreateAsync(ReceiptUses uses, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uses);
-        var (id, body) = Serialize(uses);
-        return await FraudCosmosItems.CreateAsync(_container, body, new PartitionKey(id), cancellationToken).ConfigureAwait(false) is not null;
+        var item = ItemOf(uses);
+        return await CosmosItems.CreateAsync(_container, item, new PartitionKey(item.Id), FraudCosmosJson.Default.ReceiptUsesItem, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     public async ValueTask<bool> TryReplaceAsync(ReceiptUses uses, string ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uses);
         ArgumentNullException.ThrowIfNull(ifMatch);
-        var (id, body) = Serialize(uses);
-        return await FraudCosmosItems.ReplaceAsync(_container, id, body, new PartitionKey(id), ifMatch, cancellationToken).ConfigureAwait(false) is not null;
+        var item = ItemOf(uses);
+        return await CosmosItems.ReplaceAsync(_container, item.Id, item, new PartitionKey(item.Id), FraudCosmosJson.Default.ReceiptUsesItem, ifMatch, cancellationToken)
+            .ConfigureAwait(false) is not null;
     }
 
-    private static (string Id, byte[] Body) Serialize(ReceiptUses uses)
-    {
-        var id = FraudCosmosItems.HashId(uses.Store, uses.OrderId);
-        return (id, JsonSerializer.SerializeToUtf8Bytes(new ReceiptUsesItem(id, uses.Store, uses.OrderId, uses.Uses), FraudCosmosJson.Default.ReceiptUsesItem));
-    }
+    private static ReceiptUsesItem ItemOf(ReceiptUses uses) =>
+        new(CosmosItems.HashId(uses.Store, uses.OrderId), uses.Store, uses.OrderId, uses.Uses);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Notifications;
 using Microsoft.Azure.Cosmos;
@@ -44,8 +43,10 @@ public sealed class CosmosCooldownStore : ICooldownStore
         var id = IdFor(record.Key);
         var ttl = (int)Math.Min(int.MaxValue, Math.Ceiling((record.ExpiresAt - record.OpenedAt + Grace).TotalSeconds)); // a cooldown of years would overflow
         var item = new CooldownItem(id, record.Key.GameId, record.Key.RuleId, record.Key.KeyValue, record.NotificationId, record.OpenedAt, record.ExpiresAt, ttl);
-        var (status, _) = await CosmosItems.WriteAsync(_container, id, item, new PartitionKey(id), NotificationsAzureJson.Default.CooldownItem, ifMatch, upsert: false, cancellationToken).ConfigureAwait(false);
-        return status is not (HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound);
+        var written = ifMatch is null
+            ? await CosmosItems.CreateAsync(_container, item, new PartitionKey(id), NotificationsAzureJson.Default.CooldownItem, cancellationToken).ConfigureAwait(false)
+            : await CosmosItems.ReplaceAsync(_container, id, item, new PartitionKey(id), NotificationsAzureJson.Default.CooldownItem, ifMatch, cancellationToken).ConfigureAwait(false);
+        return written is not null;
     }
 }
 

@@ -32,8 +32,7 @@ public sealed class CosmosNotificationStore : INotificationStore
 
         // UTC, so that the inbox's ORDER BY on the ISO text is the order in time.
         var item = notification with { Time = notification.Time.ToUniversalTime() };
-        var (status, _) = await CosmosItems.WriteAsync(_container, item.Id, item, Key(item.UserId), NotificationsJsonContext.Default.Notification, null, upsert: false, cancellationToken).ConfigureAwait(false);
-        if (status != HttpStatusCode.Conflict)
+        if (await CosmosItems.CreateAsync(_container, item, Key(item.UserId), NotificationsJsonContext.Default.Notification, cancellationToken).ConfigureAwait(false) is not null)
         {
             return (item, true);
         }
@@ -105,31 +104,8 @@ public sealed class CosmosNotificationStore : INotificationStore
     /// <summary>Applies <paramref name="change"/> (null: nothing to change) with an ETag-guarded replace. False when there is no such notification.</summary>
     private async ValueTask<bool> UpdateAsync(string userId, string id, Func<Notification, Notification?> change, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            if (await CosmosItems.ReadAsync(_container, id, Key(userId), NotificationsJsonContext.Default.Notification, cancellationToken).ConfigureAwait(false) is not { } found)
-            {
-                return false;
-            }
-
-            var (current, etag) = found;
-
-            if (change(current) is not { } changed)
-            {
-                return true;
-            }
-
-            var (status, _) = await CosmosItems.WriteAsync(_container, id, changed, Key(userId), NotificationsJsonContext.Default.Notification, etag, upsert: false, cancellationToken).ConfigureAwait(false);
-            if (status == HttpStatusCode.NotFound)
-            {
-                return false;
-            }
-
-            if (status != HttpStatusCode.PreconditionFailed)
-            {
-                return true;
-            }
-        }
+        return await CosmosItems.UpdateAsync(
+            _container, id, Key(userId), NotificationsJsonContext.Default.Notification, n => n is null ? null : change(n), cancellationToken).ConfigureAwait(false) is not null;
     }
 
     private static PartitionKey Key(string userId) => new(userId);

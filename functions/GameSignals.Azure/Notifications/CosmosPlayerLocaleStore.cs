@@ -1,4 +1,3 @@
-using System.Net;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Notifications;
 using Microsoft.Azure.Cosmos;
@@ -32,21 +31,9 @@ public sealed class CosmosPlayerLocaleStore : IPlayerLocaleStore
         var id = IdFor(gameId, userId);
         var item = new LocaleItem(id, gameId, userId, locale.Language, locale.Time);
 
-        // Create, or replace what is there if it is not from a later session; another writer in between means look again.
-        while (true)
-        {
-            var current = await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem, cancellationToken).ConfigureAwait(false);
-            if (current is { Item.Time: var time } && time > locale.Time)
-            {
-                return;
-            }
-
-            var (status, _) = await CosmosItems.WriteAsync(_container, id, item, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem, current?.ETag, upsert: false, cancellationToken).ConfigureAwait(false);
-            if (status is not (HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound))
-            {
-                return;
-            }
-        }
+        // Create, or replace what is there if it is not from a later session.
+        await CosmosItems.UpdateAsync(_container, id, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem,
+            current => current is { Time: var time } && time > locale.Time ? null : item, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -27,12 +27,8 @@ public sealed class CosmosRuleHistoryStore : IRuleHistoryStore
         ArgumentNullException.ThrowIfNull(change);
         var item = JsonSerializer.SerializeToNode(change, NotificationsJsonContext.Default.RuleChange)!.AsObject();
         item["atKey"] = CosmosTimeKey.Of(change.At, change.Id);
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, NotificationsAzureJson.Default.JsonObject), writable: false);
-        using var response = await _container.CreateItemStreamAsync(body, new PartitionKey(change.GameId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Conflict)
-        {
-            response.EnsureSuccessStatusCode();
-        }
+        // Already there: an earlier attempt whose answer was lost wrote it.
+        await CosmosItems.CreateAsync(_container, item, new PartitionKey(change.GameId), NotificationsAzureJson.Default.JsonObject, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<RuleChange?> GetAsync(string gameId, string ruleId, string id, CancellationToken cancellationToken) =>

@@ -34,15 +34,7 @@ public sealed class CosmosShadowNotificationStore : IShadowNotificationStore
         item["shadowRule"] = PartitionOf(record.GameId, record.RuleId);
         item["timeKey"] = CosmosTimeKey.Of(record.Time, record.Id);
         item["sent"] = record.Notification is not null;
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, NotificationsAzureJson.Default.JsonObject), writable: false);
-        using var response = await _container.CreateItemStreamAsync(body, Key(record.GameId, record.RuleId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Conflict)
-        {
-            return false;
-        }
-
-        response.EnsureSuccessStatusCode();
-        return true;
+        return await CosmosItems.CreateAsync(_container, item, Key(record.GameId, record.RuleId), NotificationsAzureJson.Default.JsonObject, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     public async ValueTask<ShadowRecord?> GetAsync(string gameId, string ruleId, string id, CancellationToken cancellationToken) =>

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameSignals.Azure.Cosmos;
@@ -54,13 +51,7 @@ public sealed class CosmosEventLedger : IEventLedger
     /// The item id of a key: a hash, because ids are limited to 255 characters and may not hold
     /// <c>/</c>, <c>\</c>, <c>?</c> or <c>#</c>, which sources (URIs) do.
     /// </summary>
-    public static string IdFor(EventKey key)
-    {
-        var text = key.Source + "\n" + key.Id;
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexStringLower(hash);
-    }
+    public static string IdFor(EventKey key) => CosmosItems.HashId(key.Source, key.Id);
 
     public async ValueTask<IReadOnlyDictionary<EventKey, LedgerEntry>> FindAsync(IReadOnlyCollection<EventKey> keys, CancellationToken cancellationToken)
     {
@@ -86,29 +77,17 @@ public sealed class CosmosEventLedger : IEventLedger
     private async ValueTask<LedgerEntry?> ReadAsync(EventKey key, CancellationToken cancellationToken)
     {
         var id = IdFor(key);
-        using var response = await _container.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        var item = await JsonSerializer.DeserializeAsync(response.Content, LedgerJson.Default.LedgerItem, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidDataException($"Ledger item {id} is empty.");
-        return new LedgerEntry(key, item.Hub, item.Partition, item.SequenceNumber, item.EventTime);
+        return await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), LedgerJson.Default.LedgerItem, cancellationToken).ConfigureAwait(false) is { Item: var item }
+            ? new LedgerEntry(key, item.Hub, item.Partition, item.SequenceNumber, item.EventTime)
+            : null;
     }
 
-    /// <summary>Records one event; a conflict means another delivery (or an attempt whose answer was lost) recorded it first.</summary>
+    /// <summary>Records one event; already there means another delivery (or an attempt whose answer was lost) recorded it first.</summary>
     private async ValueTask CreateAsync(LedgerEntry entry, CancellationToken cancellationToken)
     {
         var id = IdFor(entry.Key);
         var item = new LedgerItem(id, entry.Key.Source, entry.Key.Id, entry.Hub, entry.Partition, entry.SequenceNumber, entry.EventTime);
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, LedgerJson.Default.LedgerItem), writable: false);
-        using var response = await _container.CreateItemStreamAsync(body, new PartitionKey(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Conflict)
-        {
-            response.EnsureSuccessStatusCode();
-        }
+        await CosmosItems.CreateAsync(_container, item, new PartitionKey(id), LedgerJson.Default.LedgerItem, cancellationToken).ConfigureAwait(false);
     }
 
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>

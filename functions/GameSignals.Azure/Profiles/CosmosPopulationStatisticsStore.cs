@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Profiles;
 using Microsoft.Azure.Cosmos;
@@ -27,15 +26,14 @@ public sealed class CosmosPopulationStatisticsStore : IPopulationStatisticsStore
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/id");
 
     public async ValueTask<PopulationStatistics?> GetAsync(string gameId, CancellationToken cancellationToken) =>
-        (await ProfilesCosmosItems.ReadAsync(_container, gameId, new PartitionKey(gameId), ProfilesCosmosJson.Default.StatisticsItem, cancellationToken).ConfigureAwait(false))?.Item.Statistics;
+        (await CosmosItems.ReadAsync(_container, gameId, new PartitionKey(gameId), ProfilesCosmosJson.Default.StatisticsItem, cancellationToken).ConfigureAwait(false))?.Item.Statistics;
 
     public async ValueTask SetAsync(PopulationStatistics statistics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         var item = new StatisticsItem(statistics.GameId, statistics);
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(item, ProfilesCosmosJson.Default.StatisticsItem), writable: false);
-        using var response = await _container.UpsertItemStreamAsync(body, new PartitionKey(statistics.GameId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        await CosmosItems.WriteAsync(_container, item.Id, item, new PartitionKey(statistics.GameId), ProfilesCosmosJson.Default.StatisticsItem, null, upsert: true, cancellationToken)
+            .ConfigureAwait(false);
     }
 }
 

@@ -35,38 +35,26 @@ public sealed class CosmosProfileStore : IProfileStore
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, ["/gameId", "/userId"]);
 
     public async ValueTask<StoredProfile?> GetAsync(string gameId, string userId, CancellationToken cancellationToken) =>
-        await ProfilesCosmosItems.ReadAsync(_container, userId, KeyOf(gameId, userId), ProfilesCosmosJson.Default.ProfileItem, cancellationToken).ConfigureAwait(false) is { } read
+        await CosmosItems.ReadAsync(_container, userId, KeyOf(gameId, userId), ProfilesCosmosJson.Default.ProfileItem, cancellationToken).ConfigureAwait(false) is { } read
             ? new StoredProfile(read.Item.Profile, read.ETag)
             : null;
 
     public async ValueTask<StoredProfile> CreateAsync(PlayerProfile profile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        using var body = Serialize(profile);
-        using var response = await _container.CreateItemStreamAsync(body, KeyOf(profile.GameId, profile.UserId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Conflict)
-        {
-            throw new ProfileConcurrencyException($"Profile {profile.GameId}/{profile.UserId} already exists.");
-        }
-
-        response.EnsureSuccessStatusCode();
-        return new StoredProfile(profile, response.Headers.ETag);
+        var etag = await CosmosItems.CreateAsync(_container, ItemOf(profile), KeyOf(profile.GameId, profile.UserId), ProfilesCosmosJson.Default.ProfileItem, cancellationToken).ConfigureAwait(false)
+            ?? throw new ProfileConcurrencyException($"Profile {profile.GameId}/{profile.UserId} already exists.");
+        return new StoredProfile(profile, etag);
     }
 
     public async ValueTask<StoredProfile> ReplaceAsync(PlayerProfile profile, string ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        using var body = Serialize(profile);
-        using var response = await _container.ReplaceItemStreamAsync(
-            body, profile.UserId, KeyOf(profile.GameId, profile.UserId), new ItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken).ConfigureAwait(false);
-        // 404: deleted since the read; to the stage that is a lost race like 412.
-        if (response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
-        {
-            throw new ProfileConcurrencyException($"Profile {profile.GameId}/{profile.UserId} changed since ETag {ifMatch}.");
-        }
-
-        response.EnsureSuccessStatusCode();
-        return new StoredProfile(profile, response.Headers.ETag);
+        // Gone since the read (404) is, to the stage, a lost race like 412.
+        var etag = await CosmosItems.ReplaceAsync(
+            _container, profile.UserId, ItemOf(profile), KeyOf(profile.GameId, profile.UserId), ProfilesCosmosJson.Default.ProfileItem, ifMatch, cancellationToken).ConfigureAwait(false)
+            ?? throw new ProfileConcurrencyException($"Profile {profile.GameId}/{profile.UserId} changed since ETag {ifMatch}.");
+        return new StoredProfile(profile, etag);
     }
 
     public async IAsyncEnumerable<PlayerProfile> ListByGameAsync(string gameId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -87,8 +75,7 @@ public sealed class CosmosProfileStore : IProfileStore
 
     private static PartitionKey KeyOf(string gameId, string userId) => new PartitionKeyBuilder().Add(gameId).Add(userId).Build();
 
-    private static MemoryStream Serialize(PlayerProfile profile) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(new ProfileItem(profile.UserId, profile.GameId, profile.UserId, profile), ProfilesCosmosJson.Default.ProfileItem), writable: false);
+    private static ProfileItem ItemOf(PlayerProfile profile) => new(profile.UserId, profile.GameId, profile.UserId, profile);
 }
 
 /// <summary>One profile as stored: id and partition key at the top (userId for the container's unique key), the profile beside them.</summary>

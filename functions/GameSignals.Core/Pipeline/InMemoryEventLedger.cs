@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using GameSignals.Events;
 
@@ -107,19 +106,11 @@ public sealed class InMemoryEventLedger(TimeSpan retention) : IEventLedger
     /// </summary>
     private readonly record struct KeyDigest(ulong Low, ulong High)
     {
-        public static KeyDigest Of(EventKey key)
+        public static KeyDigest Of(EventKey key) => EventKeyBytes.Hash(key, 0, static (text, _) =>
         {
-            // The source's length first, so that no two (source, id) pairs hash the same bytes.
-            var source = MemoryMarshal.AsBytes(key.Source.AsSpan());
-            var id = MemoryMarshal.AsBytes(key.Id.AsSpan());
-            var length = sizeof(int) + source.Length + id.Length;
-            Span<byte> text = length <= 1024 ? stackalloc byte[length] : new byte[length];
-            BinaryPrimitives.WriteInt32LittleEndian(text, source.Length);
-            source.CopyTo(text[sizeof(int)..]);
-            id.CopyTo(text[(sizeof(int) + source.Length)..]);
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(text, hash);
-            return new(BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]));
-        }
+            return new KeyDigest(BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]));
+        });
     }
 }

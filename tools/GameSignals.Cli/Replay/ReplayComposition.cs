@@ -27,11 +27,8 @@ internal static class ReplayComposition
         ArgumentNullException.ThrowIfNull(stores);
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new PipelineMetrics());
         stores.Register(services, faults);
-        services.AddSingleton<EventPipeline>();
-        services.AddStoreRetry();
+        services.AddEventPipeline();
         if (faults is not null)
         {
             // The production attempt count, with waits in milliseconds: replay has no real service to spare.
@@ -48,17 +45,15 @@ internal static class ReplayComposition
     }
 
     /// <summary>
-    /// Each capability registers its stage (<see cref="IEventStage"/>) and its <see cref="IReplayOutput"/>s; its
-    /// stores are already registered from <see cref="ReplayStores"/>. Stages run in registration order.
+    /// The stages, as the function app runs them (<see cref="PipelineServiceCollectionExtensions.AddEventStages"/>), and each
+    /// capability's <see cref="IReplayOutput"/>s; the stores are already registered from <see cref="ReplayStores"/>.
     /// </summary>
     private static void AddCapabilities(IServiceCollection services)
     {
-        services.AddNotifications();
+        services.AddEventStages();
         services.AddSingleton<IReplayOutput, NotificationsOutput>();
         services.AddSingleton<IReplayOutput, ShadowNotificationsOutput>();
-        services.AddFraud();
         services.AddSingleton<IReplayOutput, FlagsOutput>();
-        services.AddProfiles();
         services.AddSingleton<IReplayOutput, ProfilesOutput>();
     }
 }

@@ -4,15 +4,21 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using GameSignals.Azure.Cosmos;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 
-namespace GameSignals.Azure.Notifications;
+namespace GameSignals.Azure.Cosmos;
 
-/// <summary>Point operations on JSON items with source-generated serialization, shared by the notification stores.</summary>
+/// <summary>
+/// The one way the stores do point operations, on the stream API with source-generated System.Text.Json: 404 on a
+/// read is absent, 409 on a create is already there (done, for an idempotent writer), 412 or 404 on an ETag-guarded
+/// replace is someone else changed it; any other failure throws, for the caller's retry.
+/// </summary>
 internal static class CosmosItems
 {
+    /// <summary>How many times a read-modify-replace is tried against concurrent writers before it gives up (the batch is then retried).</summary>
+    public const int MaxAttempts = 20;
+
     public static Container Container(CosmosClient client, IOptions<CosmosOptions> options, string name)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -44,7 +50,53 @@ internal static class CosmosItems
         return (item, response.Headers.ETag);
     }
 
-    /// <summary>Creates (no <paramref name="ifMatch"/>) or replaces the item with that ETag. The status: Created/OK, Conflict, PreconditionFailed or NotFound.</summary>
+    /// <summary>Creates the item: its ETag, or null when an item with its id exists.</summary>
+    public static ValueTask<string?> CreateAsync<T>(Container container, T item, PartitionKey partitionKey, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        CreateAsync(container, JsonSerializer.SerializeToUtf8Bytes(item, typeInfo), partitionKey, cancellationToken);
+
+    /// <summary>Replaces the item if its ETag is still <paramref name="ifMatch"/>: the new ETag, or null when it changed or is gone.</summary>
+    public static ValueTask<string?> ReplaceAsync<T>(
+        Container container, string id, T item, PartitionKey partitionKey, JsonTypeInfo<T> typeInfo, string ifMatch, CancellationToken cancellationToken) =>
+        ReplaceAsync(container, id, JsonSerializer.SerializeToUtf8Bytes(item, typeInfo), partitionKey, ifMatch, cancellationToken);
+
+    /// <summary>
+    /// Read-modify-replace: reads the item (null when absent), lets <paramref name="change"/> make the new one (null:
+    /// leave it as it is), and creates it or replaces it guarded by the ETag read; another writer in between means
+    /// read again. Returns the item as it then stands (null when absent and not created).
+    /// </summary>
+    /// <param name="stored">The item's stored form when it has more than <typeparamref name="T"/> (an ordering key); by default <paramref name="typeInfo"/>'s.</param>
+    public static async ValueTask<T?> UpdateAsync<T>(
+        Container container, string id, PartitionKey partitionKey, JsonTypeInfo<T> typeInfo, Func<T?, T?> change, CancellationToken cancellationToken,
+        Func<T, byte[]>? stored = null)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(change);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await ReadAsync(container, id, partitionKey, typeInfo, cancellationToken).ConfigureAwait(false);
+            if (change(current?.Item) is not { } changed)
+            {
+                return current?.Item;
+            }
+
+            var body = stored?.Invoke(changed) ?? JsonSerializer.SerializeToUtf8Bytes(changed, typeInfo);
+            var written = current is { ETag: var etag }
+                ? await ReplaceAsync(container, id, body, partitionKey, etag, cancellationToken).ConfigureAwait(false)
+                : await CreateAsync(container, body, partitionKey, cancellationToken).ConfigureAwait(false);
+            if (written is not null)
+            {
+                return changed;
+            }
+        }
+
+        throw new InvalidOperationException($"Item {id} of {container.Id} kept changing under {MaxAttempts} attempts to update it; the batch will be retried.");
+    }
+
+    /// <summary>
+    /// For admin writes that report which precondition failed: creates (no <paramref name="ifMatch"/>), replaces the item
+    /// with that ETag, or upserts. The status: Created/OK, Conflict, PreconditionFailed or NotFound, and the new ETag.
+    /// </summary>
     public static async ValueTask<(HttpStatusCode Status, string? ETag)> WriteAsync<T>(
         Container container, string id, T item, PartitionKey partitionKey, JsonTypeInfo<T> typeInfo, string? ifMatch, bool upsert, CancellationToken cancellationToken)
     {
@@ -119,6 +171,35 @@ internal static class CosmosItems
         {
             items.Add(element.Deserialize(typeInfo)!);
         }
+    }
+
+    private static async ValueTask<string?> CreateAsync(Container container, byte[] item, PartitionKey partitionKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        using var body = new MemoryStream(item, writable: false);
+        using var response = await container.CreateItemStreamAsync(body, partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag;
+    }
+
+    private static async ValueTask<string?> ReplaceAsync(Container container, string id, byte[] item, PartitionKey partitionKey, string ifMatch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        using var body = new MemoryStream(item, writable: false);
+        using var response = await container.ReplaceItemStreamAsync(
+            body, id, partitionKey, new ItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag;
     }
 
     private static ArgumentException BadToken(string parameterName, Exception? inner) => new("The continuation token is not one this store gave.", parameterName, inner);

@@ -1,0 +1,66 @@
+using GameSignals.Events;
+using GameSignals.Pipeline.State;
+
+namespace GameSignals.Core.Tests.Pipeline.State;
+
+public sealed class DuplicateWindowTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 3, 10, 30, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    [Fact]
+    public void A_key_seen_once_is_a_duplicate_the_second_time_and_other_keys_are_not()
+    {
+        var window = new DuplicateWindow(Day, seed: 7);
+        Assert.True(window.Add(new EventKey("game/odin", "e-1"), Start));
+        Assert.False(window.Add(new EventKey("game/odin", "e-1"), Start.AddMinutes(5)));
+        Assert.True(window.Contains(new EventKey("game/odin", "e-1")));
+
+        // Same characters split differently between source and id are another key.
+        Assert.False(window.Contains(new EventKey("game/odi", "ne-1")));
+        Assert.True(window.Add(new EventKey("game/odin", "e-2"), Start));
+        Assert.Equal(2, window.Count);
+    }
+
+    [Fact]
+    public void A_duplicate_just_inside_the_window_is_caught_and_one_past_the_window_and_its_hour_is_not()
+    {
+        var window = new DuplicateWindow(Day, seed: 7);
+        var key = new EventKey("game/odin", "e-1");
+        window.Add(key, Start);
+
+        // The partition's newest event is a whole window later, less a tick: still remembered.
+        window.Add(new EventKey("game/odin", "later-1"), Start + Day - TimeSpan.FromTicks(1));
+        Assert.True(window.Contains(key));
+
+        // Remembered at most an hour past the window (its hourly bucket goes whole).
+        window.Add(new EventKey("game/odin", "later-2"), Start + Day + TimeSpan.FromHours(1));
+        Assert.False(window.Contains(key));
+        Assert.True(window.Add(key, Start + Day + TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
+    public void A_late_event_does_not_move_the_window_back()
+    {
+        var window = new DuplicateWindow(Day, seed: 7);
+        window.Add(new EventKey("s", "new"), Start + TimeSpan.FromDays(3));
+        window.Add(new EventKey("s", "late"), Start);
+        window.Add(new EventKey("s", "newer"), Start + TimeSpan.FromDays(3) + TimeSpan.FromHours(1));
+
+        Assert.False(window.Contains(new EventKey("s", "late")));
+        Assert.True(window.Contains(new EventKey("s", "new")));
+    }
+
+    [Fact]
+    public void Digests_depend_on_the_seed()
+    {
+        // The same keys under two seeds: the digests differ, so a collision found under one seed says nothing of another.
+        var keys = Enumerable.Range(0, 10_000).Select(i => new EventKey("s", $"e-{i}")).ToList();
+        var a = new DuplicateWindow(Day, seed: 1);
+        var b = new DuplicateWindow(Day, seed: 2);
+        Assert.All(keys, k => Assert.True(a.Add(k, Start)));
+        Assert.All(keys, k => Assert.True(b.Add(k, Start)));
+        Assert.Equal(10_000, a.Count);
+        Assert.Equal(10_000, b.Count);
+    }
+}
