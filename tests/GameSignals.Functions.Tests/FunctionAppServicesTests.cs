@@ -19,7 +19,7 @@ public sealed class FunctionAppServicesTests
     [Fact]
     public void The_functions_are_composed_over_the_Azure_stores_from_the_sample_local_settings()
     {
-        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Root, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values").EnumerateObject()
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();

@@ -52,7 +52,7 @@ public sealed class TelemetryExportTests
 
     private static AzureMonitorExporterOptions ExporterOptions(Dictionary<string, string?> telemetrySettings)
     {
-        var settings = new ConfigurationBuilder().AddJsonFile(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")).Build()
+        var settings = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryFiles.Root, "local.settings.sample.json")).Build()
             .GetSection("Values").AsEnumerable(makePathsRelative: true)
             .ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
         foreach (var (name, value) in telemetrySettings)

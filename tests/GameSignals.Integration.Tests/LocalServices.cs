@@ -82,7 +82,7 @@ public sealed class LocalServices : IAsyncLifetime
 
     private void Start(string script, params string[] arguments)
     {
-        var root = typeof(LocalServices).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var root = RepositoryFiles.Root;
         if (!File.Exists(Path.Combine(root, script)))
         {
             throw new InvalidOperationException($"{script} is missing under {root}: run `npm ci` at the repository root first.");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Azure.Messaging.EventHubs.Producer;
 using GameSignals.Cli.Demo;
 using GameSignals.Cli.Generate;
+using GameSignals.Cli.Ranges;
 using GameSignals.Cli.Replay;
 using GameSignals.Cli.Send;
 using GameSignals.Cli.Similar;
@@ -22,13 +23,14 @@ internal static class GameSignalsCli
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken, Func<string, EventHubProducerClient>? producerFor = null)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, find similar players, generate synthetic streams, send them to Event Hubs.")
+        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, find similar players, generate synthetic streams, send them to Event Hubs, check IP range publications.")
         {
             ReplayCommand.Create(console),
             GenerateCommand.Create(console),
             SendCommand.Create(console, producerFor),
             SimilarCommand.Create(console),
             DemoCommand.Create(console),
+            RangesCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

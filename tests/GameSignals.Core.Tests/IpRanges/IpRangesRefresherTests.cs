@@ -13,7 +13,7 @@ namespace GameSignals.Tests.IpRanges;
 /// <summary>The refresh against a real HTTP server on 127.0.0.1.</summary>
 public sealed class IpRangesRefresherTests : IDisposable
 {
-    private static readonly string Examples = Path.Combine(SharedFiles.Examples, "ipranges");
+    private static readonly string Examples = Path.Combine(RepositoryFiles.Examples, "ipranges");
     private readonly FeedServer _server = new();
     private readonly InMemoryRangeSnapshotStore _store = new();
     private readonly Dictionary<RangeSourceKind, IpRangeSourceOptions> _sources = [];
@@ -21,7 +21,7 @@ public sealed class IpRangesRefresherTests : IDisposable
 
     public IpRangesRefresherTests()
     {
-        Serve(RangeSourceKind.Aws, File.ReadAllBytes(Path.Combine(SharedFiles.RealIpRanges, "aws-ip-ranges.json")));
+        Serve(RangeSourceKind.Aws, File.ReadAllBytes(Path.Combine(RepositoryFiles.RealIpRanges, "aws-ip-ranges.json")));
         Serve(RangeSourceKind.Ip2Asn, File.ReadAllBytes(Path.Combine(Examples, "ip2asn.tsv")));
         Serve(RangeSourceKind.Blocklist, File.ReadAllBytes(Path.Combine(Examples, "blocklist.json")));
     }
@@ -101,7 +101,7 @@ public sealed class IpRangesRefresherTests : IDisposable
         var services = Start();
         var refresher = services.GetRequiredService<IpRangesRefresher>();
         var first = await refresher.RefreshAsync(CancellationToken.None);
-        var aws = File.ReadAllBytes(Path.Combine(SharedFiles.RealIpRanges, "aws-ip-ranges.json"));
+        var aws = File.ReadAllBytes(Path.Combine(RepositoryFiles.RealIpRanges, "aws-ip-ranges.json"));
         Serve(RangeSourceKind.Aws, aws[..(aws.Length / 3)]);
         Serve(RangeSourceKind.Blocklist, """
             { "entries": [

@@ -15,7 +15,7 @@ public sealed class RangeParserTests : IDisposable
     [Fact]
     public void A_bad_aws_prefix_is_reported_with_its_line_and_the_rest_of_the_file_still_loads()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedFiles.RealIpRanges, "aws-ip-ranges.json"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryFiles.RealIpRanges, "aws-ip-ranges.json"));
         var first = Array.FindIndex(lines, line => line.Contains("\"ip_prefix\": \"3.4.12.4/32\"", StringComparison.Ordinal));
         var v6 = Array.FindIndex(lines, line => line.Contains("\"ipv6_prefix\"", StringComparison.Ordinal));
         lines[first] = lines[first].Replace("3.4.12.4/32", "3.4.12.400/32", StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class RangeParserTests : IDisposable
     [Fact]
     public void A_bad_azure_prefix_is_reported_with_the_line_of_that_prefix()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedFiles.RealIpRanges, "azure-service-tags.json"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryFiles.RealIpRanges, "azure-service-tags.json"));
         var target = Array.FindIndex(lines, line => line.Contains("\"13.66.143.220/30\"", StringComparison.Ordinal));
         lines[target] = lines[target].Replace("13.66.143.220/30", "13.66.143.221/30", StringComparison.Ordinal); // host bits set
         Write("azure-service-tags.json", lines);
@@ -53,7 +53,7 @@ public sealed class RangeParserTests : IDisposable
     [Fact]
     public void Bad_ip2asn_rows_are_reported_by_line_and_gzip_is_recognised_by_its_magic_bytes()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedFiles.RealIpRanges, "ip2asn-v4-sample.tsv"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryFiles.RealIpRanges, "ip2asn-v4-sample.tsv"));
         lines[2] = "1.1.1.2\t1.1.1.255\tAS13335\tUS\tCLOUDFLARENET"; // line 3: not a number
         lines[4] = "8.8.8.0\t8.8.8.255\t15169"; // line 5: too few fields
         lines[9] = "23.227.63.255\t23.227.63.0\t13335\tUS\tCLOUDFLARENET"; // line 10: start after end
@@ -99,9 +99,9 @@ public sealed class RangeParserTests : IDisposable
     [Fact]
     public void A_truncated_document_fails_its_source_only()
     {
-        var text = File.ReadAllText(Path.Combine(SharedFiles.RealIpRanges, "gcp-cloud.json"));
+        var text = File.ReadAllText(Path.Combine(RepositoryFiles.RealIpRanges, "gcp-cloud.json"));
         File.WriteAllText(Path.Combine(_dir, "gcp-cloud.json"), text[..(text.Length / 2)]);
-        File.Copy(Path.Combine(SharedFiles.Examples, "ipranges", "aws-ip-ranges.json"), Path.Combine(_dir, "aws-ip-ranges.json"));
+        File.Copy(Path.Combine(RepositoryFiles.Examples, "ipranges", "aws-ip-ranges.json"), Path.Combine(_dir, "aws-ip-ranges.json"));
 
         var (table, report) = RangeTableLoader.FromDirectory(_dir);
 
@@ -142,7 +142,7 @@ public sealed class RangeParserTests : IDisposable
     [Fact]
     public void A_byte_order_mark_does_not_stop_a_json_source()
     {
-        var text = File.ReadAllText(Path.Combine(SharedFiles.Examples, "ipranges", "gcp-cloud.json"));
+        var text = File.ReadAllText(Path.Combine(RepositoryFiles.Examples, "ipranges", "gcp-cloud.json"));
         File.WriteAllText(Path.Combine(_dir, "gcp-cloud.json"), text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
         var (table, report) = RangeTableLoader.FromDirectory(_dir);

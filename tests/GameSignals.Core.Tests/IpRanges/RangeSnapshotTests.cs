@@ -152,7 +152,7 @@ public sealed class RangeSnapshotTests(RealRangesFixture real)
 
     private static CurrentRangeTable Current(IRangeSnapshotStore store) => new(store, NullLogger<CurrentRangeTable>.Instance);
 
-    private static RangeTable Example() => RangeTableLoader.FromDirectory(SharedFiles.Examples).Table;
+    private static RangeTable Example() => RangeTableLoader.FromDirectory(RepositoryFiles.Examples).Table;
 
     private static List<CloudRange> Cloud(RangeTable table, string address)
     {

@@ -100,7 +100,7 @@ public sealed class RealRangesFixture
 {
     public RealRangesFixture()
     {
-        (Table, Report) = RangeTableLoader.FromDirectory(SharedFiles.RealIpRanges);
+        (Table, Report) = RangeTableLoader.FromDirectory(RepositoryFiles.RealIpRanges);
         Sources = Table.ToSources();
     }
 

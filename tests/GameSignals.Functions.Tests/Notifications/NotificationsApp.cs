@@ -69,7 +69,7 @@ internal sealed class NotificationsApp : IDisposable
 
     public static Dictionary<string, string?> SampleSettings()
     {
-        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Root, "local.settings.sample.json")));
         return sample.RootElement.GetProperty("Values").EnumerateObject()
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
     }

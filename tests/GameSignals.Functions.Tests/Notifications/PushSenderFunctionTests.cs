@@ -130,7 +130,7 @@ public sealed class PushSenderFunctionTests : IDisposable
     [Fact]
     public void The_last_attempt_the_app_recognises_is_the_one_host_json_sets()
     {
-        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "host.json")));
+        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Root, "host.json")));
         var maxDequeueCount = host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32();
 
         Assert.Equal(maxDequeueCount, _app.Services.GetRequiredService<IOptions<PushOptions>>().Value.MaxDequeueCount);

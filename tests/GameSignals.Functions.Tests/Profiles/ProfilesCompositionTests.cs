@@ -32,7 +32,7 @@ public sealed class ProfilesCompositionTests
 
     private static ServiceProvider Compose(Dictionary<string, string?> extra)
     {
-        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Root, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values").EnumerateObject()
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
         foreach (var (key, value) in extra)
