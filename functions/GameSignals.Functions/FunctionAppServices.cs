@@ -5,13 +5,12 @@ using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.IpRanges;
-using GameSignals.Functions.Profiles;
 using GameSignals.Functions.Notifications;
+using GameSignals.Functions.Profiles;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpenTelemetry.Metrics;
 
 namespace GameSignals.Functions;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using GameSignals.IpRanges;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace GameSignals.Tests.IpRanges;
 

@@ -1,4 +1,3 @@
-using GameSignals.Notifications;
 using GameSignals.Pipeline;
 
 namespace GameSignals.Core.Tests.Notifications;

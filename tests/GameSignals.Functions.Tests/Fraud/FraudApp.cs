@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GameSignals.Fraud;
-using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GameSignals.Functions.Notifications;
 using GameSignals.Notifications;
 using Microsoft.AspNetCore.Http;

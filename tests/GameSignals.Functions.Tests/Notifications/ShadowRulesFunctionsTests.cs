@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using GameSignals.Functions.Intake;
 using GameSignals.Functions.Notifications;
-using GameSignals.Notifications;
 using Microsoft.AspNetCore.Http;
 using static GameSignals.Functions.Tests.Notifications.AdminRequests;
 
