@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace GameSignals.Functions.Tests;
@@ -55,8 +54,7 @@ public partial class AppSettingsTests
 
     private static List<string> LocalSettingNames()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Root, "local.settings.sample.json")));
-        return [.. sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name)];
+        return [.. SampleSettings.Values().Keys];
     }
 
     private static List<string> BicepAppSettingNames()

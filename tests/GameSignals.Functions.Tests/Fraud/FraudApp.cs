@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GameSignals.Fraud;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,11 +14,7 @@ internal sealed class FraudApp : IAsyncDisposable
     /// <param name="inMemoryStores">False keeps the app's own (Azure) stores, for composition tests that send nothing.</param>
     public FraudApp(bool inMemoryStores = true)
     {
-        using var sample = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Root, "local.settings.sample.json")));
-        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
-            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);
+        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(SampleSettings.Configuration());
         if (!inMemoryStores)
         {
             Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
