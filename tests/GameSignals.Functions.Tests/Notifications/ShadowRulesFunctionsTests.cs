@@ -3,7 +3,7 @@ using System.Text.Json;
 using GameSignals.Functions.Intake;
 using GameSignals.Functions.Notifications;
 using Microsoft.AspNetCore.Http;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Notifications;
 
