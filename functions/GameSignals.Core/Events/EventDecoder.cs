@@ -11,8 +11,10 @@ namespace GameSignals.Events;
 /// <remarks>
 /// Hand-written over <see cref="Utf8JsonReader"/> rather than CloudNative.CloudEvents: the SDK's
 /// formatter materialises every attribute through a generic object model and cannot tell the
-/// contract's reasons apart (missing attribute, wrong type, bad time); this reader makes one pass
-/// and only the <c>data</c> object becomes a <see cref="JsonDocument"/>.
+/// contract's reasons apart (missing attribute, wrong type, bad time). This reader makes one pass: it checks
+/// the envelope and builds the typed payload of the <c>data</c> object as it goes, and keeps <c>data</c>'s bytes
+/// for the rule conditions, which parse them only when one reads a field (<see cref="GameEvent.Data"/>).
+/// The decoded events and dead letters refer to <paramref name="body"/>'s memory: the caller must not reuse it.
 /// </remarks>
 public static class EventDecoder
 {
@@ -39,8 +41,9 @@ public static class EventDecoder
 
         // Collected first and committed only when the whole message is well-formed JSON:
         // a message whose array breaks half way is dead-lettered whole, with its bytes.
-        var decoded = new List<GameEvent>();
-        var rejected = new List<DeadLetter>();
+        var (decoded, rejected) = Scratch.Lists;
+        decoded.Clear();
+        rejected.Clear();
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0));
@@ -96,6 +99,18 @@ public static class EventDecoder
         {
             deadLetters.Add(d);
         }
+
+        decoded.Clear();
+        rejected.Clear();
+    }
+
+    /// <summary>This thread's lists for a message's events and dead letters before they are committed: none allocated per message.</summary>
+    private static class Scratch
+    {
+        [ThreadStatic]
+        private static (List<GameEvent>, List<DeadLetter>)? t_lists;
+
+        public static (List<GameEvent> Decoded, List<DeadLetter> Rejected) Lists => t_lists ??= ([], []);
     }
 
     private static void DecodeValue(
@@ -127,8 +142,11 @@ public static class EventDecoder
             return;
         }
 
-        PayloadReader.Read(envelope.Type!, envelope.Data, materialize: false, out var payloadError);
-        if (payloadError is not null)
+        var data = envelope.DataEnd > 0 ? body[envelope.DataStart..envelope.DataEnd] : ReadOnlyMemory<byte>.Empty;
+        var payload = ReferenceEquals(envelope.PayloadType, envelope.Type)
+            ? envelope.Payload
+            : PayloadReader.Read(envelope.Type!, data.Span, ReaderOptions, out envelope.PayloadError);
+        if (envelope.PayloadError is { } payloadError)
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
             return;
@@ -144,7 +162,8 @@ public static class EventDecoder
             UserId = envelope.UserId!,
             CharacterId = envelope.CharacterId,
             Server = envelope.Server,
-            Data = envelope.Data,
+            DataJson = data,
+            Payload = payload,
             Origin = origin,
         });
     }
@@ -174,8 +193,16 @@ public static class EventDecoder
         public string? CharacterId;
         public string? Server;
         public DateTimeOffset Time;
-        public JsonElement Data;
         public Failure? Error;
+
+        /// <summary>Where the (last) data object lies in the message; <see cref="DataEnd"/> is 0 when there is none.</summary>
+        public int DataStart;
+        public int DataEnd;
+
+        /// <summary>The payload read in the pass, and the type it was read as (null when the type came after the data).</summary>
+        public EventPayload? Payload;
+        public string? PayloadType;
+        public string? PayloadError;
 
         /// <summary>The message has <c>\u</c> escapes: data's strings are read once to refuse lone surrogates.</summary>
         public bool CheckEscapes;
@@ -267,8 +294,18 @@ public static class EventDecoder
                     RequireUnicodeEscapes(reader);
                 }
 
-                // ParseValue copies the object into an array the document owns: no pooled buffer to return.
-                Data = JsonDocument.ParseValue(ref reader).RootElement;
+                DataStart = (int)reader.TokenStartIndex;
+                if (Type is not null)
+                {
+                    Payload = PayloadReader.Read(Type, ref reader, out PayloadError);
+                    PayloadType = Type;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                DataEnd = (int)reader.BytesConsumed;
                 return;
             }
 
@@ -277,6 +314,7 @@ public static class EventDecoder
                 Fail(DeadLetterReasons.WrongType, "data must be a JSON object");
             }
 
+            (DataStart, DataEnd, PayloadType) = (0, 0, null);
             reader.Skip();
         }
 

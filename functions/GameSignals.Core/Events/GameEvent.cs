@@ -1,8 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace GameSignals.Events;
 
-/// <summary>A decoded, validated CloudEvent. <see cref="Data"/> is owned by the event (no pooled buffers).</summary>
+/// <summary>A decoded, validated CloudEvent. Its <see cref="DataJson"/> lies in the decoded message's memory, which is never reused.</summary>
 public sealed class GameEvent
 {
     public required string Id { get; init; }
@@ -14,21 +15,20 @@ public sealed class GameEvent
     public string? CharacterId { get; init; }
     public string? Server { get; init; }
 
-    /// <summary>The <c>data</c> object; <see cref="JsonValueKind.Undefined"/> when the event has none.</summary>
-    public JsonElement Data { get; init; }
+    /// <summary>The bytes of the <c>data</c> object, already checked to be well-formed JSON; empty when the event has none.</summary>
+    public ReadOnlyMemory<byte> DataJson { get; init; }
 
     /// <summary>
-    /// Typed view of <see cref="Data"/> for the contract's known types; null for unknown types.
-    /// The decoder has already checked every known field's JSON kind; the record is built on first use,
-    /// so stages that never read it do not pay for it. Code that builds an event in memory may set it.
+    /// The <c>data</c> object; <see cref="JsonValueKind.Undefined"/> when the event has none. Parsed on first use:
+    /// most events are never read field by field (their stages use <see cref="Payload"/>). Racing first reads parse
+    /// twice at worst, to equal values.
     /// </summary>
-    public EventPayload? Payload
-    {
-        get => _payload ??= PayloadReader.Read(Type, Data, materialize: true, out _);
-        init => _payload = value;
-    }
+    public JsonElement Data => DataJson.IsEmpty ? default : (_data ??= new StrongBox<JsonElement>(Parse(DataJson))).Value;
 
-    private EventPayload? _payload;
+    private StrongBox<JsonElement>? _data;
+
+    /// <summary>Typed view of <see cref="Data"/> for the contract's known types; null for unknown types.</summary>
+    public EventPayload? Payload { get; init; }
 
     /// <summary>Where the event was read from: partition and sequence number, or file and line in replay.</summary>
     public required MessageOrigin Origin { get; init; }
@@ -39,8 +39,15 @@ public sealed class GameEvent
     public GameEvent WithOrigin(MessageOrigin origin) => new()
     {
         Id = Id, Source = Source, Type = Type, Time = Time, GameId = GameId, UserId = UserId,
-        CharacterId = CharacterId, Server = Server, Data = Data, _payload = _payload, Origin = origin,
+        CharacterId = CharacterId, Server = Server, DataJson = DataJson, _data = _data, Payload = Payload, Origin = origin,
     };
+
+    /// <summary>ParseValue copies the bytes into an array the element owns: no pooled buffer to return.</summary>
+    private static JsonElement Parse(ReadOnlyMemory<byte> json)
+    {
+        var reader = new Utf8JsonReader(json.Span);
+        return JsonElement.ParseValue(ref reader);
+    }
 
     public bool IsPayment => Type.StartsWith("payment.", StringComparison.Ordinal);
 }

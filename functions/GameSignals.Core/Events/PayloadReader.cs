@@ -1,107 +1,216 @@
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 
 namespace GameSignals.Events;
 
 /// <summary>
-/// Builds the typed payload of a known event type, checking the JSON kind of every known field.
-/// A field may be absent (null in the payload); present with the wrong kind, the event is poison.
-/// With <c>materialize: false</c> it only checks kinds and allocates nothing but the discarded record,
-/// which is how the decoder validates on its hot path.
+/// Builds the typed payload of a known event type from its <c>data</c> object in the decoder's reader pass,
+/// checking the JSON kind of every known field. A field may be absent or null (null in the payload); present
+/// with the wrong kind, the event is poison. As with <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>,
+/// which rule conditions read the same data with, the last of repeated names wins.
 /// </summary>
 internal static class PayloadReader
 {
-    public static EventPayload? Read(string type, JsonElement data, bool materialize, out string? error)
+    /// <summary>
+    /// Reads the object at <paramref name="reader"/> (positioned on its <see cref="JsonTokenType.StartObject"/>) to its
+    /// end. Returns the payload, or null with <paramref name="error"/> set, or null for a type the contract does not know.
+    /// </summary>
+    public static EventPayload? Read(string type, ref Utf8JsonReader reader, out string? error)
     {
-        var r = new Fields(data, materialize);
-        EventPayload? payload = type switch
+        error = null;
+        if (!Shapes.TryGetValue(type, out var shape))
         {
-            EventTypes.SessionStarted => new SessionStarted(
-                r.Text("ip"), r.Text("deviceId"), r.Text("platform"), r.Text("clientVersion"),
-                r.Text("clientSignature"), r.Text("locale"), r.Text("accountCountry")),
-            EventTypes.SessionEnded => new SessionEnded(r.Number("durationSeconds")),
-            EventTypes.HpChanged => new HpChanged(r.Number("hp"), r.Number("maxHp"), r.Flag("autoBattle"), r.Flag("inCombat"), r.Text("zone")),
-            EventTypes.CharacterDied => new CharacterDied(r.Text("zone"), r.Text("cause")),
-            EventTypes.LevelUp => new LevelUp(r.Number("level")),
-            EventTypes.PvpMatchEnded => new PvpMatchEnded(r.Text("result"), r.Number("rating")),
-            EventTypes.DungeonCleared => new DungeonCleared(r.Text("dungeonId"), r.Number("difficulty"), r.Number("durationSeconds")),
-            EventTypes.QuestCompleted => new QuestCompleted(r.Text("questId"), r.Flag("main")),
-            EventTypes.ItemSold => new ItemSold(r.Text("itemId"), r.Text("itemName"), r.Number("quantity"), r.Number("price")),
-            EventTypes.InventoryFull => new InventoryFull(),
-            EventTypes.AutoBattleStopped => new AutoBattleStopped(r.Text("reason")),
-            EventTypes.PurchaseCompleted => new PurchaseCompleted(
-                r.Text("orderId"), r.Text("store"), r.Text("productId"), r.Decimal("price"), r.Text("currency"),
-                r.Text("storeCountry"), r.Text("ip"), r.Object("receipt")),
-            EventTypes.PurchaseRefunded => new PurchaseRefunded(r.Text("orderId"), r.Text("store"), r.Text("reason")),
-            _ => null,
-        };
-        error = r.Error;
-        return error is null ? payload : null;
+            reader.Skip();
+            return null;
+        }
+
+        var fields = default(Fields);
+        var depth = reader.CurrentDepth;
+        var index = -1;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            index = shape.IndexOf(ref reader, index + 1);
+            reader.Read();
+            if (index < 0)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            fields[index] = Field.Read(ref reader, shape.Kinds[index]);
+        }
+
+        for (var i = 0; i < shape.Names.Length; i++)
+        {
+            if (fields[i].Problem(shape.Kinds[i]) is { } problem)
+            {
+                error = $"data.{shape.Names[i]} {problem}";
+                return null;
+            }
+        }
+
+        return shape.Build(fields);
     }
 
-    private struct Fields(JsonElement data, bool materialize)
+    /// <summary>Reads the data object of an event whose type came after its data (the one-pass read could not know it), or that has none.</summary>
+    public static EventPayload? Read(string type, ReadOnlySpan<byte> data, JsonReaderOptions options, out string? error)
     {
-        public string? Error { get; private set; }
-
-        public string? Text(string name) => Get(name, JsonValueKind.String, "a string") is { } e && materialize ? e.GetString() : null;
-
-        public double? Number(string name) => Get(name, JsonValueKind.Number, "a number") is { } e && materialize ? e.GetDouble() : null;
-
-        public decimal? Decimal(string name)
+        if (data.IsEmpty)
         {
-            if (Get(name, JsonValueKind.Number, "a number") is not { } e)
+            // No data (or null): a known type's payload has every field absent.
+            error = null;
+            return Shapes.TryGetValue(type, out var shape) ? shape.Build(default) : null;
+        }
+
+        var reader = new Utf8JsonReader(data, options);
+        reader.Read();
+        return Read(type, ref reader, out error);
+    }
+
+    private static readonly FrozenDictionary<string, Shape> Shapes = new Dictionary<string, Shape>(StringComparer.Ordinal)
+    {
+        [EventTypes.SessionStarted] = new(
+            [("ip", FieldKind.Text), ("deviceId", FieldKind.Text), ("platform", FieldKind.Text), ("clientVersion", FieldKind.Text),
+             ("clientSignature", FieldKind.Text), ("locale", FieldKind.Text), ("accountCountry", FieldKind.Text)],
+            (in f) => new SessionStarted(f.Text(0), f.Text(1), f.Text(2), f.Text(3), f.Text(4), f.Text(5), f.Text(6))),
+        [EventTypes.SessionEnded] = new([("durationSeconds", FieldKind.Number)], (in f) => new SessionEnded(f.Number(0))),
+        [EventTypes.HpChanged] = new(
+            [("hp", FieldKind.Number), ("maxHp", FieldKind.Number), ("autoBattle", FieldKind.Flag), ("inCombat", FieldKind.Flag), ("zone", FieldKind.Text)],
+            (in f) => new HpChanged(f.Number(0), f.Number(1), f.Flag(2), f.Flag(3), f.Text(4))),
+        [EventTypes.CharacterDied] = new([("zone", FieldKind.Text), ("cause", FieldKind.Text)], (in f) => new CharacterDied(f.Text(0), f.Text(1))),
+        [EventTypes.LevelUp] = new([("level", FieldKind.Number)], (in f) => new LevelUp(f.Number(0))),
+        [EventTypes.PvpMatchEnded] = new([("result", FieldKind.Text), ("rating", FieldKind.Number)], (in f) => new PvpMatchEnded(f.Text(0), f.Number(1))),
+        [EventTypes.DungeonCleared] = new(
+            [("dungeonId", FieldKind.Text), ("difficulty", FieldKind.Number), ("durationSeconds", FieldKind.Number)],
+            (in f) => new DungeonCleared(f.Text(0), f.Number(1), f.Number(2))),
+        [EventTypes.QuestCompleted] = new([("questId", FieldKind.Text), ("main", FieldKind.Flag)], (in f) => new QuestCompleted(f.Text(0), f.Flag(1))),
+        [EventTypes.ItemSold] = new(
+            [("itemId", FieldKind.Text), ("itemName", FieldKind.Text), ("quantity", FieldKind.Number), ("price", FieldKind.Number)],
+            (in f) => new ItemSold(f.Text(0), f.Text(1), f.Number(2), f.Number(3))),
+        [EventTypes.InventoryFull] = new([], (in _) => new InventoryFull()),
+        [EventTypes.AutoBattleStopped] = new([("reason", FieldKind.Text)], (in f) => new AutoBattleStopped(f.Text(0))),
+        [EventTypes.PurchaseCompleted] = new(
+            [("orderId", FieldKind.Text), ("store", FieldKind.Text), ("productId", FieldKind.Text), ("price", FieldKind.Decimal),
+             ("currency", FieldKind.Text), ("storeCountry", FieldKind.Text), ("ip", FieldKind.Text), ("receipt", FieldKind.Object)],
+            (in f) => new PurchaseCompleted(f.Text(0), f.Text(1), f.Text(2), f.Decimal(3), f.Text(4), f.Text(5), f.Text(6), f.Object(7))),
+        [EventTypes.PurchaseRefunded] = new(
+            [("orderId", FieldKind.Text), ("store", FieldKind.Text), ("reason", FieldKind.Text)],
+            (in f) => new PurchaseRefunded(f.Text(0), f.Text(1), f.Text(2))),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private enum FieldKind : byte { Text, Number, Decimal, Flag, Object }
+
+    private delegate EventPayload Builder(in Fields fields);
+
+    private sealed class Shape
+    {
+        private readonly byte[][] _utf8Names;
+
+        public Shape((string Name, FieldKind Kind)[] fields, Builder build)
+        {
+            Names = [.. fields.Select(f => f.Name)];
+            Kinds = [.. fields.Select(f => f.Kind)];
+            _utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
+            Build = build;
+        }
+
+        public string[] Names { get; }
+
+        public FieldKind[] Kinds { get; }
+
+        public Builder Build { get; }
+
+        /// <summary>
+        /// The index of the known field named at the reader, or -1. The search starts at <paramref name="likely"/>, the
+        /// field after the previous one: producers mostly write the fields in the contract's order.
+        /// </summary>
+        public int IndexOf(ref Utf8JsonReader reader, int likely)
+        {
+            for (var n = 0; n < _utf8Names.Length; n++)
+            {
+                var i = (likely + n) % _utf8Names.Length;
+                if (reader.ValueTextEquals(_utf8Names[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+
+    /// <summary>
+    /// One known field as read: <see cref="Kind"/> is <see cref="JsonValueKind.Undefined"/> when absent or null;
+    /// <see cref="Value"/> holds a string, a price's decimal or the receipt's element; <see cref="Fits"/> is false
+    /// for a number beyond double's range (or decimal's, for a price). Small, as eight of them are copied per event.
+    /// </summary>
+    private readonly record struct Field(JsonValueKind Kind, bool Fits, object? Value, double Number)
+    {
+        public static Field Read(ref Utf8JsonReader reader, FieldKind wanted)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String:
+                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? reader.GetString() : null, 0);
+                case JsonTokenType.Number when wanted == FieldKind.Decimal:
+                    var fitsDecimal = reader.TryGetDecimal(out var price);
+                    return new Field(JsonValueKind.Number, fitsDecimal, fitsDecimal ? price : null, 0);
+                case JsonTokenType.Number:
+                    var fits = reader.TryGetDouble(out var number) && double.IsFinite(number);
+                    return new Field(JsonValueKind.Number, fits, null, number);
+                case JsonTokenType.True or JsonTokenType.False:
+                    return new Field(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False, true, null, 0);
+                case JsonTokenType.StartObject when wanted == FieldKind.Object:
+                    // Kept as JSON (its shape depends on the store); ParseValue copies it, so the event owns it.
+                    return new Field(JsonValueKind.Object, true, JsonElement.ParseValue(ref reader), 0);
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    var kind = reader.TokenType == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array;
+                    reader.Skip();
+                    return new Field(kind, true, null, 0);
+                default:
+                    return default;
+            }
+        }
+
+        /// <summary>What is wrong with the field for a wanted kind, or null when it is absent or right.</summary>
+        public string? Problem(FieldKind wanted)
+        {
+            if (Kind == JsonValueKind.Undefined)
             {
                 return null;
             }
 
-            if (e.TryGetDecimal(out var value))
+            var (kindRight, expected) = wanted switch
             {
-                return value;
+                FieldKind.Text => (Kind == JsonValueKind.String, "a string"),
+                FieldKind.Flag => (Kind is JsonValueKind.True or JsonValueKind.False, "a boolean"),
+                FieldKind.Object => (Kind == JsonValueKind.Object, "an object"),
+                _ => (Kind == JsonValueKind.Number, "a number"),
+            };
+            if (!kindRight)
+            {
+                return $"must be {expected}, was {Kind}";
             }
 
-            Error ??= $"data.{name} is out of the decimal range";
-            return null;
+            return Fits ? null : wanted == FieldKind.Decimal ? "is out of the decimal range" : "is out of the number range";
         }
+    }
 
-        public bool? Flag(string name)
-        {
-            if (!TryGet(name, out var e))
-            {
-                return null;
-            }
+    [InlineArray(8)]
+    private struct Fields
+    {
+        private Field _first;
 
-            if (e.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            {
-                return e.GetBoolean();
-            }
+        public readonly string? Text(int i) => this[i].Value as string;
 
-            Error ??= $"data.{name} must be a boolean, was {e.ValueKind}";
-            return null;
-        }
+        public readonly double? Number(int i) => this[i].Kind == JsonValueKind.Undefined ? null : this[i].Number;
 
-        public JsonElement Object(string name) => Get(name, JsonValueKind.Object, "an object") ?? default;
+        public readonly decimal? Decimal(int i) => this[i].Value as decimal?;
 
-        private JsonElement? Get(string name, JsonValueKind kind, string expected)
-        {
-            if (!TryGet(name, out var e))
-            {
-                return null;
-            }
+        public readonly bool? Flag(int i) => this[i].Kind == JsonValueKind.Undefined ? null : this[i].Kind == JsonValueKind.True;
 
-            if (e.ValueKind == kind)
-            {
-                return e;
-            }
-
-            Error ??= $"data.{name} must be {expected}, was {e.ValueKind}";
-            return null;
-        }
-
-        private readonly bool TryGet(string name, out JsonElement value)
-        {
-            value = default;
-            return data.ValueKind == JsonValueKind.Object
-                && data.TryGetProperty(name, out value)
-                && value.ValueKind != JsonValueKind.Null;
-        }
+        public readonly JsonElement Object(int i) => this[i].Value is JsonElement element ? element : default;
     }
 }

@@ -128,9 +128,17 @@ public sealed class BlocklistFunctions(IBlocklistStore store, IpRangesUpdater up
     /// </summary>
     private async Task<(bool Given, string? ETag)> IfMatchAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()))
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header))
         {
             return (false, null);
+        }
+
+        // Control characters are not allowed in a field value (RFC 9110, 5.5); the typed parser skips them and would
+        // read "\u001D*" as "*": such a header names nothing.
+        if (header.Any(c => char.IsControl(c) && c != '\t'))
+        {
+            return (true, null);
         }
 
         // The typed header drops what does not parse: such a header names nothing, so it matches nothing.

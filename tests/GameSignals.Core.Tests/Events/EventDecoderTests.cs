@@ -115,6 +115,65 @@ public class EventDecoderTests
         { Valid.Replace("\"zone\":\"z1\"", "\"zone\":\"" + new string('x', EventDecoder.MaxEventBytes) + "\"", StringComparison.Ordinal), DeadLetterReasons.TooLarge, "over the limit" },
     };
 
+    /// <summary>The same event with its data before its type: attribute order is the producer's choice.</summary>
+    private static readonly string DataFirst = """
+        {"specversion":"1.0","data":{"hp":120,"maxHp":1000.0,"autoBattle":true,"inCombat":false,"zone":"z1"},"id":"e1",
+         "source":"/games/odin/kr-01","type":"game.character.hp_changed","time":"2026-11-01T12:00:00.000Z","gameid":"odin","userid":"u1"}
+        """;
+
+    [Fact]
+    public void Data_before_its_type_decodes_to_the_same_typed_payload_and_data()
+    {
+        var before = Assert.Single(Decode(DataFirst).Events);
+        var after = Assert.Single(Decode(Valid).Events);
+
+        Assert.Equal(after.Payload, before.Payload);
+        Assert.Equal(after.Data.GetRawText(), before.Data.GetRawText());
+    }
+
+    [Fact]
+    public void Data_before_its_type_with_a_wrong_kind_is_dead_lettered_as_wrong_type()
+    {
+        var (events, dead) = Decode(DataFirst.Replace("\"zone\":\"z1\"", "\"zone\":[1]", StringComparison.Ordinal));
+
+        Assert.Empty(events);
+        Assert.Equal(DeadLetterReasons.WrongType, Assert.Single(dead).Reason);
+        Assert.Equal("data.zone must be a string, was Array", dead[0].Detail);
+    }
+
+    [Fact]
+    public void A_repeated_data_field_reads_its_last_value_in_the_payload_and_in_conditions_alike()
+    {
+        var (events, dead) = Decode(Valid.Replace("\"zone\":\"z1\"", "\"zone\":7,\"zone\":\"z2\"", StringComparison.Ordinal));
+
+        Assert.Empty(dead);
+        var e = Assert.Single(events);
+        Assert.Equal("z2", Assert.IsType<HpChanged>(e.Payload).Zone);
+        Assert.Equal("z2", e.Data.GetProperty("zone").GetString());
+    }
+
+    [Fact]
+    public void A_known_type_without_data_has_a_payload_with_every_field_absent()
+    {
+        var (events, _) = Decode(Valid[..Valid.IndexOf("\"data\":{", StringComparison.Ordinal)] + "\"data\":null}");
+
+        var e = Assert.Single(events);
+        Assert.Equal(new HpChanged(null, null, null, null, null), e.Payload);
+        Assert.Equal(JsonValueKind.Undefined, e.Data.ValueKind);
+    }
+
+    [Theory]
+    [InlineData("1e400", "data.hp is out of the number range")]
+    [InlineData("-1e309", "data.hp is out of the number range")]
+    public void A_number_beyond_the_double_range_is_dead_lettered_instead_of_failing_a_stage(string hp, string detail)
+    {
+        var (events, dead) = Decode(Valid.Replace("\"hp\":120", "\"hp\":" + hp, StringComparison.Ordinal));
+
+        Assert.Empty(events);
+        Assert.Equal(DeadLetterReasons.WrongType, Assert.Single(dead).Reason);
+        Assert.Equal(detail, dead[0].Detail);
+    }
+
     [Theory]
     [MemberData(nameof(Poison))]
     public void Every_dead_letter_reason_of_the_contract_is_named_with_the_original_bytes(string json, string reason, string detail)

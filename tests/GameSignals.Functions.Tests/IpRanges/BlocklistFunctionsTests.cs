@@ -58,6 +58,8 @@ public sealed class BlocklistFunctionsTests
     [InlineData("garbage")]
     [InlineData("\"unterminated")]
     [InlineData(",")]
+    [InlineData("\u001D*")]
+    [InlineData("*\u0000")]
     public async Task An_If_Match_that_is_not_an_entity_tag_is_412_and_changes_nothing(string ifMatch)
     {
         await using var app = new IpRangesApp();
