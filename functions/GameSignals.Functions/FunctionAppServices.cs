@@ -6,15 +6,13 @@ using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.Http;
 using GameSignals.Functions.IpRanges;
-using GameSignals.Functions.Profiles;
 using GameSignals.Functions.Notifications;
+using GameSignals.Functions.Profiles;
 using GameSignals.Pipeline;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpenTelemetry.Metrics;
 
 namespace GameSignals.Functions;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using GameSignals.Tests;
 
 namespace GameSignals.Cli.Tests;
 
@@ -26,7 +25,7 @@ public sealed class CliErrorTests : IDisposable
     [Fact]
     public async Task A_missing_required_option_is_named_with_exit_code_2()
     {
-        AssertOneLineError(await CliRun.RunAsync(["replay", "--config", SharedFiles.Examples, "--out", _root]), "--events");
+        AssertOneLineError(await CliRun.RunAsync(["replay", "--config", RepositoryFiles.Examples, "--out", _root]), "--events");
     }
 
     [Fact]
@@ -48,7 +47,7 @@ public sealed class CliErrorTests : IDisposable
     public async Task A_missing_events_file_is_named_with_exit_code_2()
     {
         var missing = Path.Combine(_root, "no-such-file.jsonl");
-        AssertOneLineError(await CliRun.RunAsync(["replay", "--events", missing, "--config", SharedFiles.Examples, "--out", Path.Combine(_root, "out")]), missing);
+        AssertOneLineError(await CliRun.RunAsync(["replay", "--events", missing, "--config", RepositoryFiles.Examples, "--out", Path.Combine(_root, "out")]), missing);
     }
 
     [Fact]
@@ -64,7 +63,7 @@ public sealed class CliErrorTests : IDisposable
     {
         var config = Path.Combine(_root, "config");
         Directory.CreateDirectory(Path.Combine(config, "ipranges"));
-        File.Copy(Path.Combine(SharedFiles.Examples, "rules.json"), Path.Combine(config, "rules.json"));
+        File.Copy(Path.Combine(RepositoryFiles.Examples, "rules.json"), Path.Combine(config, "rules.json"));
         File.WriteAllText(Path.Combine(config, "fraud.json"), "{\n  \"games\": {\n    \"odin\": { ,\n  }\n}\n");
 
         AssertOneLineError(
@@ -103,7 +102,7 @@ public sealed class CliErrorTests : IDisposable
         var events = Path.Combine(_root, "events.jsonl");
         File.WriteAllLines(events, [File.ReadLines(ExampleReplayFixture.EventsPath).Skip(1).First(), "{ not json", "[1, 2"]);
 
-        var (code, _, error) = await CliRun.RunAsync(["replay", "--events", events, "--config", SharedFiles.Examples, "--out", Path.Combine(_root, "out")]);
+        var (code, _, error) = await CliRun.RunAsync(["replay", "--events", events, "--config", RepositoryFiles.Examples, "--out", Path.Combine(_root, "out")]);
 
         Assert.True(code == 0, error);
         Assert.Equal([2, 3], File.ReadAllLines(Path.Combine(_root, "out", "deadletter.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("line").GetInt32()));

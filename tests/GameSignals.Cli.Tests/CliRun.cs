@@ -1,5 +1,4 @@
 using Azure.Messaging.EventHubs.Producer;
-using GameSignals.Cli;
 
 namespace GameSignals.Cli.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using GameSignals.Tests;
 
 namespace GameSignals.Cli.Tests;
 
@@ -31,7 +30,7 @@ public sealed partial class EdgeOfTimeTests : IDisposable
         var events = Path.Combine(_root, "edges.jsonl");
         await File.WriteAllLinesAsync(events, lines);
 
-        var (code, _, error) = await CliRun.RunAsync(["replay", "--events", events, "--config", SharedFiles.Examples, "--out", Path.Combine(_root, "out")]);
+        var (code, _, error) = await CliRun.RunAsync(["replay", "--events", events, "--config", RepositoryFiles.Examples, "--out", Path.Combine(_root, "out")]);
 
         Assert.True(code == 0, error);
         var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_root, "out", "summary.json"))).RootElement;

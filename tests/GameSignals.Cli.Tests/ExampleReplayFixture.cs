@@ -1,12 +1,11 @@
 using System.Text.Json;
-using GameSignals.Tests;
 
 namespace GameSignals.Cli.Tests;
 
 /// <summary>One replay of the contract's example stream, shared by the tests that check its outputs.</summary>
 public sealed class ExampleReplayFixture : IAsyncLifetime
 {
-    public static string EventsPath => Path.Combine(SharedFiles.Examples, "events.jsonl");
+    public static string EventsPath => Path.Combine(RepositoryFiles.Examples, "events.jsonl");
 
     public string OutDirectory { get; } = CliRun.TempDirectory();
 
@@ -14,11 +13,11 @@ public sealed class ExampleReplayFixture : IAsyncLifetime
 
     public JsonElement Summary { get; private set; }
 
-    public JsonElement Expected { get; } = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SharedFiles.Examples, "expected.json"))).RootElement;
+    public JsonElement Expected { get; } = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Examples, "expected.json"))).RootElement;
 
     public async Task InitializeAsync()
     {
-        (ExitCode, _, _) = await CliRun.RunAsync(["replay", "--events", EventsPath, "--config", SharedFiles.Examples, "--out", OutDirectory]);
+        (ExitCode, _, _) = await CliRun.RunAsync(["replay", "--events", EventsPath, "--config", RepositoryFiles.Examples, "--out", OutDirectory]);
         Summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(OutDirectory, "summary.json"))).RootElement;
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace GameSignals.Cli.Tests;
 
 /// <summary>
-/// The comparison test: replay of <c>shared/contracts/examples</c> against <c>expected.json</c>. The
+/// The comparison test: replay of <c>tests/data/examples</c> against <c>expected.json</c>. The
 /// notification, flag and profile checks switch on by themselves once those capabilities register
 /// their replay outputs; until then they check that nothing claims to have produced any.
 /// </summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using GameSignals.Cli;
 using GameSignals.Notifications;
 using GameSignals.Notifications.Push;
 

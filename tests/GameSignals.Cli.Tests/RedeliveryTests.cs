@@ -4,7 +4,6 @@ using GameSignals.Cli.Replay;
 using GameSignals.Events;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
-using GameSignals.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Cli.Tests;
@@ -63,7 +62,7 @@ public sealed class RedeliveryTests
 
     private static ServiceProvider Compose(Action<IServiceCollection>? overrides = null, IEnumerable<NotificationRule>? extraRules = null)
     {
-        var stores = ReplayStores.Load(ReplayConfiguration.Load(SharedFiles.Examples), withStages: true, ReplayComposition.DefaultLedgerRetention);
+        var stores = ReplayStores.Load(ReplayConfiguration.Load(RepositoryFiles.Examples), withStages: true, ReplayComposition.DefaultLedgerRetention);
         foreach (var rule in extraRules ?? [])
         {
             stores.Rules.UpsertAsync(rule, null, CancellationToken.None).AsTask().GetAwaiter().GetResult();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GameSignals.Tests;
 
 namespace GameSignals.Cli.Tests;
 
@@ -17,7 +16,7 @@ public sealed class ReplayInvarianceTests(ExampleReplayFixture example) : IClass
     {
         var output = Path.Combine(_root, name);
         var (code, _, error) = await CliRun.RunAsync(
-            ["replay", "--events", ExampleReplayFixture.EventsPath, "--config", SharedFiles.Examples, "--out", output, .. extra]);
+            ["replay", "--events", ExampleReplayFixture.EventsPath, "--config", RepositoryFiles.Examples, "--out", output, .. extra]);
         Assert.True(code == 0, error);
         return output;
     }

@@ -7,15 +7,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GameSignals.Tests;
 
 /// <summary>
-/// The contract's example stream (<c>shared/contracts/examples</c>) and its expected results, and a
+/// The contract's example stream (<c>tests/data/examples</c>) and its expected results, and a
 /// driver that pushes it through an <see cref="EventPipeline"/> the way the host would: spread over
 /// partitions by <c>userid</c>, in batches, partitions taking turns.
 /// </summary>
 internal static class ExampleStream
 {
-    public static string EventsPath => Path.Combine(SharedFiles.Examples, "events.jsonl");
+    public static string EventsPath => Path.Combine(RepositoryFiles.Examples, "events.jsonl");
 
-    public static JsonDocument Expected { get; } = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SharedFiles.Examples, "expected.json")));
+    public static JsonDocument Expected { get; } = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Examples, "expected.json")));
 
     /// <summary>Decodes every line of the example stream; line numbers become sequence numbers.</summary>
     public static (List<GameEvent> Events, List<DeadLetter> DeadLetters) Decode(int partitions = 4)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace GameSignals.Functions.Tests;
@@ -55,8 +54,7 @@ public partial class AppSettingsTests
 
     private static List<string> LocalSettingNames()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
-        return [.. sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name)];
+        return [.. SampleSettings.Values().Keys];
     }
 
     private static List<string> BicepAppSettingNames()
@@ -68,7 +66,7 @@ public partial class AppSettingsTests
 
     private static string BicepAppSettingsBlock()
     {
-        var bicep = File.ReadAllText(Path.Combine(FunctionApp.RepositoryRoot, "infra", "modules", "functionapp.bicep"));
+        var bicep = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "modules", "functionapp.bicep"));
         var start = bicep.IndexOf("var appSettings = {", StringComparison.Ordinal);
         var end = bicep.IndexOf("// ---- END APP SETTINGS", StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, "infra/modules/functionapp.bicep has no app-settings block between its markers");

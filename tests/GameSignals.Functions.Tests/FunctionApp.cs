@@ -17,9 +17,6 @@ internal static class FunctionApp
     /// <summary>The output folder of the app's default build, built with these tests.</summary>
     public static string OutputDirectory => Path.Combine(ProjectDirectory, "bin", Configuration, TargetFramework);
 
-    /// <summary>The repository the app is in: functions/GameSignals.Functions is two levels down.</summary>
-    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(ProjectDirectory, "..", ".."));
-
     /// <summary>The <c>functions.metadata</c> the SDK wrote into an output folder of the app.</summary>
     public static JsonElement ReadMetadata(string outputDirectory)
     {

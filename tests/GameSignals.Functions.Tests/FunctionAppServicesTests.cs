@@ -1,11 +1,11 @@
+using System.Reflection;
 using GameSignals.Azure.Pipeline;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.Intake;
-using GameSignals.Functions.Tests.Notifications;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
@@ -19,26 +19,37 @@ public sealed class FunctionAppServicesTests
     [Fact]
     public void The_functions_are_composed_over_the_Azure_stores_from_the_sample_local_settings()
     {
-        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
-        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
-            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);
+        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(SampleSettings.Configuration());
 
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.IsType<CosmosEventLedger>(provider.GetRequiredService<IEventLedger>());
         Assert.IsType<BlobDeadLetterStore>(provider.GetRequiredService<IDeadLetterStore>());
-        Assert.NotNull(ActivatorUtilities.CreateInstance<EventHubFunctions>(provider));
-        Assert.NotNull(ActivatorUtilities.CreateInstance<HealthFunction>(provider));
         var checks = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name);
         Assert.Equal(["blobs", "cosmos", "queues"], checks.Order(StringComparer.Ordinal));
     }
 
     [Fact]
+    public void Every_class_with_a_function_is_built_from_the_composition_of_the_sample_settings()
+    {
+        // Found by reflection, so a function added later is covered without editing this test. The worker builds the
+        // class of an instance method from the app's services on every call; a static method needs no instance.
+        var classes = typeof(FunctionAppServices).Assembly.GetTypes()
+            .Where(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Any(method => method.GetCustomAttribute<FunctionAttribute>() is not null))
+            .ToList();
+        using var provider = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(SampleSettings.Configuration())
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.Contains(typeof(EventHubFunctions), classes);
+        Assert.Contains(typeof(HealthFunction), classes);
+        Assert.All(classes, type => Assert.IsType(type, ActivatorUtilities.CreateInstance(provider, type)));
+    }
+
+    [Fact]
     public void The_metrics_of_every_poison_path_are_exported()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(NotificationsApp.SampleSettings()).Build();
+        var configuration = SampleSettings.Configuration();
         var exported = new CollectingExporter();
         using var reader = new BaseExportingMetricReader(exported);
         var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);

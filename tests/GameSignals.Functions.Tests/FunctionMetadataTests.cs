@@ -180,7 +180,7 @@ public sealed class FunctionMetadataTests
     /// <summary>Copies what a build of the app reads (props, host.json, functions/ without bin and obj) to a temporary folder.</summary>
     private static string CopySources()
     {
-        var root = FunctionApp.RepositoryRoot;
+        var root = RepositoryFiles.Root;
         var copy = Directory.CreateTempSubdirectory("gamesignals-official-").FullName;
         foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "host.json", "nuget.config", "NuGet.config" })
         {

@@ -109,7 +109,7 @@ public sealed class InfraTemplateTests
         }
 
         var start = new ProcessStartInfo(bicep) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "build", Path.Combine(FunctionApp.RepositoryRoot, "infra", "main.bicep"), "--stdout" })
+        foreach (var argument in new[] { "build", Path.Combine(RepositoryFiles.Root, "infra", "main.bicep"), "--stdout" })
         {
             start.ArgumentList.Add(argument);
         }

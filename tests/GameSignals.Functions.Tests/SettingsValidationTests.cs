@@ -1,4 +1,3 @@
-using GameSignals.Functions.Tests.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +14,7 @@ public sealed class SettingsValidationTests
     [Fact]
     public void The_sample_local_settings_pass_validation()
     {
-        using var host = Host(NotificationsApp.SampleSettings());
+        using var host = Host(SampleSettings.Values());
 
         host.Services.GetRequiredService<IStartupValidator>().Validate();
     }
@@ -39,7 +38,7 @@ public sealed class SettingsValidationTests
     [InlineData("Profiles:Games", "odin,ar/es", "Profiles:Games: 'ar/es'")]
     public async Task A_wrong_setting_stops_the_host_at_start_naming_the_setting(string setting, string value, string expected)
     {
-        var settings = NotificationsApp.SampleSettings();
+        var settings = SampleSettings.Values();
         settings[setting] = value;
         using var host = Host(settings);
 
@@ -51,7 +50,7 @@ public sealed class SettingsValidationTests
     [Fact]
     public async Task A_missing_Cosmos_endpoint_stops_the_host_naming_it()
     {
-        var settings = NotificationsApp.SampleSettings();
+        var settings = SampleSettings.Values();
         settings.Remove("Cosmos:AccountEndpoint");
         using var host = Host(settings);
 
@@ -63,7 +62,7 @@ public sealed class SettingsValidationTests
     [Fact]
     public async Task Every_wrong_setting_is_reported_not_only_the_first()
     {
-        var settings = NotificationsApp.SampleSettings();
+        var settings = SampleSettings.Values();
         settings["Push:Provider"] = "fcm";
         settings["Push:Fcm:ServiceAccountJson"] = "";
         using var host = Host(settings);

@@ -1,6 +1,5 @@
 using Azure;
 using GameSignals.Azure.Startup;
-using GameSignals.Functions.Tests.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,7 +16,7 @@ public sealed class StartupResourcesTests
     [Fact]
     public void The_app_declares_the_queues_it_listens_on_the_Cosmos_containers_and_the_search_index()
     {
-        var settings = NotificationsApp.SampleSettings();
+        var settings = SampleSettings.Values();
         settings["Search:endpoint"] = "https://search.example.net";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var provider = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration).BuildServiceProvider();

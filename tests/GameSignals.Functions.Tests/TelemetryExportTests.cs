@@ -1,6 +1,5 @@
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -52,16 +51,7 @@ public sealed class TelemetryExportTests
 
     private static AzureMonitorExporterOptions ExporterOptions(Dictionary<string, string?> telemetrySettings)
     {
-        var settings = new ConfigurationBuilder().AddJsonFile(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")).Build()
-            .GetSection("Values").AsEnumerable(makePathsRelative: true)
-            .ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
-        foreach (var (name, value) in telemetrySettings)
-        {
-            settings[name] = value;
-        }
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var provider = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(SampleSettings.Configuration(telemetrySettings)).BuildServiceProvider();
         return provider.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(FunctionAppServices.MetricExporterName);
     }
 }

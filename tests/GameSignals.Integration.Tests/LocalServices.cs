@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 
 namespace GameSignals.Integration.Tests;
 
@@ -82,7 +81,7 @@ public sealed class LocalServices : IAsyncLifetime
 
     private void Start(string script, params string[] arguments)
     {
-        var root = typeof(LocalServices).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var root = RepositoryFiles.Root;
         if (!File.Exists(Path.Combine(root, script)))
         {
             throw new InvalidOperationException($"{script} is missing under {root}: run `npm ci` at the repository root first.");

@@ -9,7 +9,7 @@ namespace GameSignals.Testing;
 /// blocks, a gap after one row in four); cloud prefixes are 3/4 IPv4,
 /// about 28% top-level aggregates, 70% one level inside one and 2% two levels deep, and a prefix is listed by one to
 /// three entries (AWS and Azure list one prefix under several services and tags). Sizes scale with
-/// <paramref name="scale"/> in <see cref="Create"/>: 1 is 1.04 million IPv4 rows, 220,000 IPv6 rows and 100,000 cloud entries.
+/// the scale given to <see cref="Create"/>: 1 is 1.04 million IPv4 rows, 220,000 IPv6 rows and 100,000 cloud entries.
 /// </summary>
 internal static class SyntheticRanges
 {

@@ -3,6 +3,7 @@ using Azure.Messaging.EventHubs.Producer;
 using GameSignals.Cli.Demo;
 using GameSignals.Cli.Generate;
 using GameSignals.Cli.PushListener;
+using GameSignals.Cli.Ranges;
 using GameSignals.Cli.Replay;
 using GameSignals.Cli.Send;
 using GameSignals.Cli.Similar;
@@ -23,7 +24,7 @@ internal static class GameSignalsCli
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken, Func<string, EventHubProducerClient>? producerFor = null)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, find similar players, generate synthetic streams, send them to Event Hubs, receive the app's webhook pushes.")
+        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, find similar players, generate synthetic streams, send them to Event Hubs, receive the app's webhook pushes, check IP range publications.")
         {
             ReplayCommand.Create(console),
             GenerateCommand.Create(console),
@@ -31,6 +32,7 @@ internal static class GameSignalsCli
             SimilarCommand.Create(console),
             DemoCommand.Create(console),
             PushListenerCommand.Create(console),
+            RangesCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

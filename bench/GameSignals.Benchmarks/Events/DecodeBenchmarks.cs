@@ -23,7 +23,7 @@ public class DecodeBenchmarks
     public void Setup()
     {
         // Valid events of every type from the contract's example stream, shortest first cut at ~400 bytes on average.
-        _messages = File.ReadLines(SharedData.ExampleEvents)
+        _messages = File.ReadLines(BenchData.ExampleEvents)
             .Where(l => l.StartsWith("{\"specversion\":\"1.0\"", StringComparison.Ordinal) && l.Length < 600)
             .Take(1024)
             .Select(Encoding.UTF8.GetBytes)

@@ -13,8 +13,8 @@ public class RangeBuildBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _azure = File.ReadAllBytes(Path.Combine(SharedData.RealIpRanges, RangeTableLoader.AzureFile));
-        _snapshot = RangeSnapshot.Create(RangeTableLoader.FromDirectory(SharedData.RealIpRanges).Table);
+        _azure = File.ReadAllBytes(Path.Combine(BenchData.RealIpRanges, RangeTableLoader.AzureFile));
+        _snapshot = RangeSnapshot.Create(RangeTableLoader.FromDirectory(BenchData.RealIpRanges).Table);
     }
 
     [Benchmark]

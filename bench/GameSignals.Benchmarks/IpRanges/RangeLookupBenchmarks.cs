@@ -20,7 +20,7 @@ public class RangeLookupBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        (_table, _) = RangeTableLoader.FromDirectory(SharedData.RealIpRanges);
+        (_table, _) = RangeTableLoader.FromDirectory(BenchData.RealIpRanges);
         _cloud = [.. _table.ToSources().Cloud];
         var random = new Random(42);
         _keys = new UInt128[Addresses];

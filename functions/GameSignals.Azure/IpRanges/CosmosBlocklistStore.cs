@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameSignals.Azure.Cosmos;
-using GameSignals.Azure.Notifications;
 using GameSignals.IpRanges;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;

@@ -14,7 +14,7 @@ namespace GameSignals.Azure.Pipeline;
 /// overwrites the same blob with the same content, so a redelivered batch leaves one copy.
 /// </summary>
 /// <remarks>
-/// Metadata values are percent-encoded UTF-8 (<see cref="Uri.EscapeDataString"/>), since headers
+/// Metadata values are percent-encoded UTF-8 (<see cref="Uri.EscapeDataString(string)"/>), since headers
 /// carry ASCII only; detail is cut to <see cref="MaxDetailLength"/> characters first.
 /// </remarks>
 public sealed class BlobDeadLetterStore(BlobServiceClient service) : IDeadLetterStore

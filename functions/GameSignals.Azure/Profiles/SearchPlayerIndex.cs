@@ -131,7 +131,7 @@ public sealed class SearchPlayerIndex(SearchClient client, SearchIndexClient ind
     }
 
     /// <summary>
-    /// The OData <c>$filter</c> of <paramref name="filter"/>. <see cref="SearchFilter.Create"/> quotes and escapes
+    /// The OData <c>$filter</c> of <paramref name="filter"/>. <see cref="SearchFilter.Create(FormattableString)"/> quotes and escapes
     /// string values and formats dates, so a server named <c>o'brien</c> cannot end the literal (field names are
     /// written in the format, not interpolated, which would quote them too).
     /// </summary>

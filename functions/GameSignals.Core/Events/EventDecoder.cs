@@ -14,7 +14,7 @@ namespace GameSignals.Events;
 /// contract's reasons apart (missing attribute, wrong type, bad time). This reader makes one pass: it checks
 /// the envelope and builds the typed payload of the <c>data</c> object as it goes, and keeps <c>data</c>'s bytes
 /// for the rule conditions, which parse them only when one reads a field (<see cref="GameEvent.Data"/>).
-/// The decoded events and dead letters refer to <paramref name="body"/>'s memory: the caller must not reuse it.
+/// The decoded events and dead letters refer to the message body's memory: the caller must not reuse it.
 /// </remarks>
 public static class EventDecoder
 {
@@ -108,9 +108,9 @@ public static class EventDecoder
     private static class Scratch
     {
         [ThreadStatic]
-        private static (List<GameEvent>, List<DeadLetter>)? t_lists;
+        private static (List<GameEvent>, List<DeadLetter>)? _lists;
 
-        public static (List<GameEvent> Decoded, List<DeadLetter> Rejected) Lists => t_lists ??= ([], []);
+        public static (List<GameEvent> Decoded, List<DeadLetter> Rejected) Lists => _lists ??= ([], []);
     }
 
     private static void DecodeValue(

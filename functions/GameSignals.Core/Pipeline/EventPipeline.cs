@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GameSignals.Events;
 using Microsoft.Extensions.Logging;
 

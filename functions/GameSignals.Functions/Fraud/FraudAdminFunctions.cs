@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using System.Text.RegularExpressions;
 using GameSignals.Fraud;
 using GameSignals.Functions.Http;
 using Microsoft.AspNetCore.Http;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Xunit;
 using GameSignals.Events;
-using GameSignals.Tests;
 
 namespace GameSignals.Core.Tests.Events;
 
@@ -199,7 +198,7 @@ public class EventDecoderTests
     [Fact]
     public void Every_poison_line_of_the_contract_example_is_dead_lettered_and_every_other_line_decodes()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedFiles.Examples, "events.jsonl"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryFiles.Examples, "events.jsonl"));
         var events = new List<GameEvent>();
         var dead = new List<DeadLetter>();
         foreach (var line in lines)

@@ -12,7 +12,7 @@ public sealed class FraudConfigTests
     [Fact]
     public void The_example_settings_load_into_a_policy_per_game()
     {
-        var policies = FraudConfigLoader.Load(File.ReadAllBytes(Path.Combine(SharedFiles.Examples, "fraud.json")));
+        var policies = FraudConfigLoader.Load(File.ReadAllBytes(Path.Combine(RepositoryFiles.Examples, "fraud.json")));
 
         Assert.Equal(["ares", "odin"], policies.Keys.Order().ToList());
         var odin = policies["odin"];
@@ -70,7 +70,7 @@ public sealed class FraudConfigTests
     [Fact]
     public void Loading_a_whole_file_reports_problems_under_the_game_and_malformed_json_with_its_path()
     {
-        var document = File.ReadAllText(Path.Combine(SharedFiles.Examples, "fraud.json")).Replace("\"KRW\": 1200", "\"KRW\": -5", StringComparison.Ordinal);
+        var document = File.ReadAllText(Path.Combine(RepositoryFiles.Examples, "fraud.json")).Replace("\"KRW\": 1200", "\"KRW\": -5", StringComparison.Ordinal);
 
         var invalid = Assert.Throws<FraudConfigException>(() => FraudConfigLoader.Load(Encoding.UTF8.GetBytes(document)));
         var malformed = Assert.Throws<FraudConfigException>(() => FraudConfigLoader.Load("""{"games":{"odin":{"catalog":{"x":{"USD":"1"}}}}}"""u8));

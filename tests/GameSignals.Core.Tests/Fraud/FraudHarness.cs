@@ -49,7 +49,7 @@ internal sealed class FraudHarness
     /// <summary>The example's <c>fraud.json</c>, with <paramref name="edit"/> applied to each game's object.</summary>
     public static FraudConfigDocument ExampleConfig(Action<JsonObject>? edit = null)
     {
-        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedFiles.Examples, "fraud.json")))!.AsObject();
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Examples, "fraud.json")))!.AsObject();
         foreach (var (_, game) in root["games"]!.AsObject())
         {
             edit?.Invoke(game!.AsObject());

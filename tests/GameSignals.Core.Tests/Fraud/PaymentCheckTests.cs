@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GameSignals.Fraud;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Options;

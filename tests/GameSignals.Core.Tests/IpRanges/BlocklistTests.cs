@@ -77,7 +77,7 @@ public sealed class BlocklistTests
     [Fact]
     public void Entries_match_by_cidr_or_by_the_address_asn_until_they_expire()
     {
-        var (table, _) = RangeTableLoader.FromDirectory(Path.Combine(SharedFiles.Examples, "ipranges"));
+        var (table, _) = RangeTableLoader.FromDirectory(Path.Combine(RepositoryFiles.Examples, "ipranges"));
         var sources = table.ToSources();
         sources.Blocklist.Add(new BlocklistEntry("100.64.0.0/16", null, "expiring", Now.AddHours(1)));
         sources.Blocklist.Add(new BlocklistEntry(null, 64600, "expired", Now));

@@ -6,7 +6,7 @@ namespace GameSignals.Tests.IpRanges;
 /// <summary>The contract's example <c>ipranges/</c>, read the way replay reads a config directory.</summary>
 public sealed class ExampleConfigTests
 {
-    private readonly (RangeTable Table, RangeParseReport Report) _loaded = RangeTableLoader.FromDirectory(SharedFiles.Examples);
+    private readonly (RangeTable Table, RangeParseReport Report) _loaded = RangeTableLoader.FromDirectory(RepositoryFiles.Examples);
 
     [Fact]
     public void The_example_config_loads_every_source_without_a_bad_row()

@@ -13,7 +13,7 @@ namespace GameSignals.Tests.IpRanges;
 /// <summary>The refresh against a real HTTP server on 127.0.0.1.</summary>
 public sealed class IpRangesRefresherTests : IDisposable
 {
-    private static readonly string Examples = Path.Combine(SharedFiles.Examples, "ipranges");
+    private static readonly string Examples = Path.Combine(RepositoryFiles.Examples, "ipranges");
     private readonly FeedServer _server = new();
     private readonly InMemoryRangeSnapshotStore _store = new();
     private readonly Dictionary<RangeSourceKind, IpRangeSourceOptions> _sources = [];
@@ -21,7 +21,7 @@ public sealed class IpRangesRefresherTests : IDisposable
 
     public IpRangesRefresherTests()
     {
-        Serve(RangeSourceKind.Aws, File.ReadAllBytes(Path.Combine(SharedFiles.RealIpRanges, "aws-ip-ranges.json")));
+        Serve(RangeSourceKind.Aws, File.ReadAllBytes(Path.Combine(RepositoryFiles.RangeFormats, "aws-ip-ranges.json")));
         Serve(RangeSourceKind.Ip2Asn, File.ReadAllBytes(Path.Combine(Examples, "ip2asn.tsv")));
         Serve(RangeSourceKind.Blocklist, File.ReadAllBytes(Path.Combine(Examples, "blocklist.json")));
     }
@@ -53,7 +53,7 @@ public sealed class IpRangesRefresherTests : IDisposable
         Assert.True(await current.CheckForUpdateAsync(CancellationToken.None));
         var intelligence = services.GetRequiredService<IIpIntelligence>();
         var ranges = new List<CloudRange>();
-        intelligence.GetCloudRanges(IPAddress.Parse("3.0.5.33"), ranges);
+        intelligence.GetCloudRanges(IPAddress.Parse("198.18.5.33"), ranges);
         Assert.Equal(3, ranges.Count);
         var blocked = new List<BlocklistEntry>();
         intelligence.GetBlocklistMatches(IPAddress.Parse("203.0.113.9"), DateTimeOffset.UtcNow, blocked);
@@ -101,7 +101,7 @@ public sealed class IpRangesRefresherTests : IDisposable
         var services = Start();
         var refresher = services.GetRequiredService<IpRangesRefresher>();
         var first = await refresher.RefreshAsync(CancellationToken.None);
-        var aws = File.ReadAllBytes(Path.Combine(SharedFiles.RealIpRanges, "aws-ip-ranges.json"));
+        var aws = File.ReadAllBytes(Path.Combine(RepositoryFiles.RangeFormats, "aws-ip-ranges.json"));
         Serve(RangeSourceKind.Aws, aws[..(aws.Length / 3)]);
         Serve(RangeSourceKind.Blocklist, """
             { "entries": [
@@ -116,7 +116,7 @@ public sealed class IpRangesRefresherTests : IDisposable
         Assert.NotEqual(first.Version, second.Version);
         Assert.Equal((RangeSourceKind.Aws, "parse"), (Assert.Single(second.Refused).Kind, second.Refused[0].Reason));
         var table = RangeSnapshot.Load((await _store.ReadSnapshotAsync((await _store.GetPointerAsync(CancellationToken.None))!.BlobName, CancellationToken.None))!);
-        Assert.Equal(8971 + 4373, table.CountCloudEntries("aws"));
+        Assert.Equal(10, table.CountCloudEntries("aws"));
         Assert.Contains(table.ToSources().Blocklist, entry => entry.Reason == "new ring");
     }
 

@@ -5,71 +5,106 @@ using GameSignals.IpRanges;
 
 namespace GameSignals.Tests.IpRanges;
 
-/// <summary>Corrupted copies of the real files, written to a temp directory: bad rows are reported with their line.</summary>
+/// <summary>
+/// Bad rows are reported with their file, line and reason and the rest of the file still loads; a file that cannot be
+/// read as a whole fails that source only. tests/data/ipranges-malformed has the kinds of bad rows downloads have;
+/// the other cases are written to a temp directory.
+/// </summary>
 public sealed class RangeParserTests : IDisposable
 {
+    private static readonly (RangeTable Table, RangeParseReport Report) Malformed = RangeTableLoader.FromDirectory(RepositoryFiles.MalformedRanges);
     private readonly string _dir = Directory.CreateTempSubdirectory("ipranges-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void A_bad_aws_prefix_is_reported_with_its_line_and_the_rest_of_the_file_still_loads()
+    public void Bad_aws_entries_are_reported_at_the_line_of_their_object_and_the_good_ones_load()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedFiles.RealIpRanges, "aws-ip-ranges.json"));
-        var first = Array.FindIndex(lines, line => line.Contains("\"ip_prefix\": \"3.4.12.4/32\"", StringComparison.Ordinal));
-        var v6 = Array.FindIndex(lines, line => line.Contains("\"ipv6_prefix\"", StringComparison.Ordinal));
-        lines[first] = lines[first].Replace("3.4.12.4/32", "3.4.12.400/32", StringComparison.Ordinal);
-        lines[v6] = lines[v6].Replace("\"ipv6_prefix\"", "\"ipv6_prefx\"", StringComparison.Ordinal);
-        Write("aws-ip-ranges.json", lines);
-
-        var (table, report) = RangeTableLoader.FromDirectory(_dir);
-
         Assert.Equal(
             [
-                new RangeParseIssue("aws-ip-ranges.json", first, "'3.4.12.400/32' is not a CIDR prefix"),
-                new RangeParseIssue("aws-ip-ranges.json", v6, "entry has no prefix"),
+                new RangeParseIssue("aws-ip-ranges.json", 11, "'192.0.2.400/32' is not a CIDR prefix"),
+                new RangeParseIssue("aws-ip-ranges.json", 17, "'198.51.100.7/24' is not a CIDR prefix"), // host bits set
+                new RangeParseIssue("aws-ip-ranges.json", 23, "entry has no prefix"), // a number, not a string
+                new RangeParseIssue("aws-ip-ranges.json", 29, "entry is not an object"),
+                new RangeParseIssue("aws-ip-ranges.json", 38, "entry has no prefix"), // "ipv6_prefx"
             ],
-            report.Issues);
-        Assert.Equal(8971 + 4373 - 2, report.AcceptedRows("aws-ip-ranges.json"));
-        Assert.Equal(8971 + 4373 - 2, table.CloudEntryCount);
-        Assert.Empty(report.FailedSources);
+            Issues("aws-ip-ranges.json"));
+        Assert.Equal(3, Malformed.Report.AcceptedRows("aws-ip-ranges.json"));
+        Assert.Equal(
+            ["aws 192.0.2.0/24 AMAZON eu-west-1", "aws 2001:db8:1000::/36 AMAZON us-east-1", "aws 203.0.113.0/24 S3 us-east-1"],
+            Malformed.Table.ToSources().Cloud.Where(e => e.Range.Provider == "aws").Select(e => $"aws {e.Prefix} {e.Range.Service} {e.Range.Region}").Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void A_bad_azure_prefix_is_reported_with_the_line_of_that_prefix()
+    public void Bad_azure_prefixes_are_reported_at_their_own_line_and_a_tag_without_a_name_at_its_object()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedFiles.RealIpRanges, "azure-service-tags.json"));
-        var target = Array.FindIndex(lines, line => line.Contains("\"13.66.143.220/30\"", StringComparison.Ordinal));
-        lines[target] = lines[target].Replace("13.66.143.220/30", "13.66.143.221/30", StringComparison.Ordinal); // host bits set
-        Write("azure-service-tags.json", lines);
-
-        var (_, report) = RangeTableLoader.FromDirectory(_dir);
-
-        var issue = Assert.Single(report.Issues);
-        Assert.Equal(("azure-service-tags.json", target + 1), (issue.Source, issue.Line));
-        Assert.Equal(90493 - 1, report.AcceptedRows("azure-service-tags.json"));
+        Assert.Equal(
+            [
+                new RangeParseIssue("azure-service-tags.json", 5, "service tag has no name"),
+                new RangeParseIssue("azure-service-tags.json", 23, "'198.51.100.1/24' is not a CIDR prefix"),
+                new RangeParseIssue("azure-service-tags.json", 24, "entry has no prefix"),
+                new RangeParseIssue("azure-service-tags.json", 26, "'2001:db8:c000::/129' is not a CIDR prefix"),
+            ],
+            Issues("azure-service-tags.json"));
+        Assert.Equal(2, Malformed.Report.AcceptedRows("azure-service-tags.json"));
+        var found = new List<CloudRange>();
+        Malformed.Table.GetCloudRanges(IPAddress.Parse("2001:db8:c000::1"), found);
+        Assert.Equal("2001:db8:c000::/36", Assert.Single(found).Prefix);
     }
 
     [Fact]
-    public void Bad_ip2asn_rows_are_reported_by_line_and_gzip_is_recognised_by_its_magic_bytes()
+    public void A_truncated_document_fails_its_source_only()
     {
-        var lines = File.ReadAllLines(Path.Combine(SharedFiles.RealIpRanges, "ip2asn-v4-sample.tsv"));
-        lines[2] = "1.1.1.2\t1.1.1.255\tAS13335\tUS\tCLOUDFLARENET"; // line 3: not a number
-        lines[4] = "8.8.8.0\t8.8.8.255\t15169"; // line 5: too few fields
-        lines[9] = "23.227.63.255\t23.227.63.0\t13335\tUS\tCLOUDFLARENET"; // line 10: start after end
-        using (var gzip = new GZipStream(File.Create(Path.Combine(_dir, "ip2asn-combined.tsv.gz")), CompressionLevel.Fastest))
+        Assert.Contains("gcp-cloud.json", Malformed.Report.FailedSources);
+        var issue = Assert.Single(Issues("gcp-cloud.json"));
+        Assert.Equal(9, issue.Line); // the last line, where the text stops
+        Assert.StartsWith("not a readable JSON document", issue.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Malformed.Report.AcceptedRows("gcp-cloud.json"));
+        Assert.Equal(0, Malformed.Table.CountCloudEntries("gcp"));
+        Assert.Equal(3, Malformed.Table.CountCloudEntries("aws"));
+    }
+
+    [Fact]
+    public void Bad_ip2asn_rows_are_reported_by_line_and_a_tab_in_the_description_stays_in_it()
+    {
+        Assert.Equal(
+            [
+                new RangeParseIssue("ip2asn-v4.tsv", 2, "AS_number 'AS64497' is not a number"),
+                new RangeParseIssue("ip2asn-v4.tsv", 3, "expected 5 tab-separated fields, found 3"),
+                new RangeParseIssue("ip2asn-v4.tsv", 4, "range_start is after range_end or of another address family"),
+                new RangeParseIssue("ip2asn-v4.tsv", 5, "range_start is after range_end or of another address family"),
+                new RangeParseIssue("ip2asn-v4.tsv", 7, "range_start or range_end is not an IP address"),
+            ],
+            Issues("ip2asn-v4.tsv"));
+        Assert.Equal(2, Malformed.Report.AcceptedRows("ip2asn-v4.tsv"));
+        Assert.False(Malformed.Table.TryGetAsn(IPAddress.Parse("198.51.100.1"), out _));
+        Assert.True(Malformed.Table.TryGetAsn(IPAddress.Parse("198.19.1.1"), out var tab));
+        Assert.Equal("EXAMPLE-TAB\tIN DESCRIPTION", tab.Name);
+    }
+
+    [Fact]
+    public void A_file_with_gzip_magic_bytes_that_does_not_inflate_fails_its_source_only()
+    {
+        Assert.Contains("ip2asn-v6.tsv.gz", Malformed.Report.FailedSources);
+        Assert.StartsWith("not a readable gzip stream", Assert.Single(Issues("ip2asn-v6.tsv.gz")).Message, StringComparison.Ordinal);
+        Assert.Equal(2, Malformed.Table.AsnRowCount);
+    }
+
+    [Fact]
+    public void Gzip_is_recognised_by_its_magic_bytes_not_by_the_file_name()
+    {
+        var rows = "192.0.2.0\t192.0.2.255\t64496\tUS\tEXAMPLE-ONE\n198.51.100.0\t198.51.100.255\t64497\tJP\tEXAMPLE-TWO\n"u8.ToArray();
+        using (var gzip = new GZipStream(File.Create(Path.Combine(_dir, "ip2asn-combined.tsv")), CompressionLevel.Fastest))
         {
-            gzip.Write(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
+            gzip.Write(rows);
         }
 
         var (table, report) = RangeTableLoader.FromDirectory(_dir);
 
-        Assert.Equal([3, 5, 10], report.Issues.Select(issue => issue.Line));
-        Assert.All(report.Issues, issue => Assert.Equal("ip2asn-combined.tsv.gz", issue.Source));
-        Assert.Equal(1427 - 3, table.AsnRowCount);
-        Assert.False(table.TryGetAsn(IPAddress.Parse("1.1.1.2"), out _));
-        Assert.True(table.TryGetAsn(IPAddress.Parse("1.1.1.1"), out var kept));
-        Assert.Equal(7497u, kept.Number);
+        Assert.Empty(report.Issues);
+        Assert.Equal(2, table.AsnRowCount);
+        Assert.True(table.TryGetAsn(IPAddress.Parse("198.51.100.7"), out var asn));
+        Assert.Equal(64497u, asn.Number);
     }
 
     [Fact]
@@ -94,22 +129,6 @@ public sealed class RangeParserTests : IDisposable
         Assert.Null(single.Country);
         Assert.False(table.TryGetAsn(IPAddress.Parse("2001:db8:2::1"), out _));
         Assert.Equal(4, Assert.Single(report.Issues).Line);
-    }
-
-    [Fact]
-    public void A_truncated_document_fails_its_source_only()
-    {
-        var text = File.ReadAllText(Path.Combine(SharedFiles.RealIpRanges, "gcp-cloud.json"));
-        File.WriteAllText(Path.Combine(_dir, "gcp-cloud.json"), text[..(text.Length / 2)]);
-        File.Copy(Path.Combine(SharedFiles.Examples, "ipranges", "aws-ip-ranges.json"), Path.Combine(_dir, "aws-ip-ranges.json"));
-
-        var (table, report) = RangeTableLoader.FromDirectory(_dir);
-
-        Assert.Equal(["gcp-cloud.json"], report.FailedSources);
-        Assert.Equal(0, report.AcceptedRows("gcp-cloud.json"));
-        Assert.Equal(0, table.CountCloudEntries("gcp"));
-        Assert.Equal(6, table.CountCloudEntries("aws"));
-        Assert.True(Assert.Single(report.Issues).Line > 1);
     }
 
     [Fact]
@@ -142,7 +161,7 @@ public sealed class RangeParserTests : IDisposable
     [Fact]
     public void A_byte_order_mark_does_not_stop_a_json_source()
     {
-        var text = File.ReadAllText(Path.Combine(SharedFiles.Examples, "ipranges", "gcp-cloud.json"));
+        var text = File.ReadAllText(Path.Combine(RepositoryFiles.Examples, "ipranges", "gcp-cloud.json"));
         File.WriteAllText(Path.Combine(_dir, "gcp-cloud.json"), text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
         var (table, report) = RangeTableLoader.FromDirectory(_dir);
@@ -150,6 +169,8 @@ public sealed class RangeParserTests : IDisposable
         Assert.Empty(report.Issues);
         Assert.Equal(2, table.CountCloudEntries("gcp"));
     }
+
+    private static List<RangeParseIssue> Issues(string source) => [.. Malformed.Report.Issues.Where(issue => issue.Source == source)];
 
     private void Write(string name, IEnumerable<string> lines) => File.WriteAllText(Path.Combine(_dir, name), string.Join('\n', lines) + "\n");
 }

@@ -1,6 +1,4 @@
-using GameSignals.Notifications;
 using GameSignals.Pipeline;
-using GameSignals.Tests;
 
 namespace GameSignals.Core.Tests.Notifications;
 

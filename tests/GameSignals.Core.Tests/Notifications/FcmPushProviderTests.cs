@@ -14,7 +14,7 @@ public sealed class FcmPushProviderTests : IDisposable
     private readonly Uri _root;
     private readonly HttpClient _http = new();
     // One key for the class: generating RSA keys is slow on a busy machine.
-    private static readonly RSA _key = RSA.Create(2048);
+    private static readonly RSA Key = RSA.Create(2048);
     private readonly List<string> _assertions = [];
     private readonly List<(string? Authorization, JsonElement Body)> _messages = [];
     private readonly CancellationTokenSource _stop = new();
@@ -86,7 +86,7 @@ public sealed class FcmPushProviderTests : IDisposable
         ServiceAccountJson = JsonSerializer.Serialize(new Dictionary<string, string>
         {
             ["client_email"] = "sender@proj-1.iam.gserviceaccount.com",
-            ["private_key"] = _key.ExportPkcs8PrivateKeyPem(),
+            ["private_key"] = Key.ExportPkcs8PrivateKeyPem(),
             ["token_uri"] = new Uri(_root, "token").ToString(),
             ["project_id"] = "proj-1",
         }),
@@ -102,7 +102,7 @@ public sealed class FcmPushProviderTests : IDisposable
         Assert.Equal(PushOutcome.Delivered, await provider.SendAsync(new PushRequest("n2", "odin", "u2", "T", "B", "normal"), CancellationToken.None));
 
         var assertion = Assert.Single(_assertions).Split('.');
-        Assert.True(_key.VerifyData(Encoding.ASCII.GetBytes(assertion[0] + "." + assertion[1]), System.Buffers.Text.Base64Url.DecodeFromChars(assertion[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.True(Key.VerifyData(Encoding.ASCII.GetBytes(assertion[0] + "." + assertion[1]), System.Buffers.Text.Base64Url.DecodeFromChars(assertion[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         var claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(assertion[1])).RootElement;
         Assert.Equal("sender@proj-1.iam.gserviceaccount.com", claims.GetProperty("iss").GetString());
         Assert.Equal("https://www.googleapis.com/auth/firebase.messaging", claims.GetProperty("scope").GetString());

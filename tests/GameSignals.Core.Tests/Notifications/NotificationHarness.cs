@@ -24,7 +24,7 @@ internal sealed class NotificationHarness
         Stage = new NotificationStage(Cache, Notifications, shadows ?? Shadows, Push, Cooldowns, Locales, new StoreRetry(), options, Time, Metrics);
     }
 
-    public static IReadOnlyList<NotificationRule> ExampleRules { get; } = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json")).Rules;
+    public static IReadOnlyList<NotificationRule> ExampleRules { get; } = RulesFile.Load(Path.Combine(RepositoryFiles.Examples, "rules.json")).Rules;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
 

@@ -10,7 +10,7 @@ public class RuleTests
     [Fact]
     public void The_example_rules_load_without_problems_keeping_template_order()
     {
-        var result = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json"));
+        var result = RulesFile.Load(Path.Combine(RepositoryFiles.Examples, "rules.json"));
 
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Equal(["low-hp-auto", "died-pve", "big-sale", "boss"], result.Rules.Select(r => r.Id));
@@ -61,7 +61,7 @@ public class RuleTests
     [Fact]
     public void A_rule_of_an_event_type_the_contract_does_not_know_still_applies()
     {
-        var rules = RulesFile.Load(Path.Combine(GameSignals.Tests.SharedFiles.Examples, "rules.json")).Rules;
+        var rules = RulesFile.Load(Path.Combine(RepositoryFiles.Examples, "rules.json")).Rules;
         Assert.True(CompiledRule.TryCompile(rules.Single(r => r.Id == "boss"), "v1", "boss", out var boss, out _));
 
         var spawned = TestEvents.Make("game.world.boss_spawned", """{"bossLevel":55,"zone":"rift"}""", gameId: "ares");

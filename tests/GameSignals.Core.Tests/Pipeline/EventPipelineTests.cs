@@ -131,7 +131,7 @@ public sealed class EventPipelineTests : IDisposable
 
     private sealed class RecordingStage : IEventStage
     {
-        private static long s_calls;
+        private static long _calls;
 
         public List<string> Seen { get; } = [];
 
@@ -143,7 +143,7 @@ public sealed class EventPipelineTests : IDisposable
 
         public ValueTask ProcessAsync(EventBatch batch, CancellationToken cancellationToken)
         {
-            LastCall = Interlocked.Increment(ref s_calls);
+            LastCall = Interlocked.Increment(ref _calls);
             if (FailOnce)
             {
                 FailOnce = false;

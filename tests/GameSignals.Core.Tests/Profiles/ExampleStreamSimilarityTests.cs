@@ -1,8 +1,7 @@
-using System.Text.Json;
+using GameSignals.Pipeline;
 using GameSignals.Profiles;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
-using GameSignals.Pipeline;
 
 namespace GameSignals.Tests.Profiles;
 

@@ -6,7 +6,7 @@ using GameSignals.Functions.Http;
 using GameSignals.Functions.Tests.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Fraud;
 

@@ -5,8 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GameSignals.Fraud;
 using GameSignals.Functions.Fraud;
-using GameSignals.Functions.Http;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GameSignals.Functions.Tests.Fraud;
@@ -26,15 +24,15 @@ public sealed class FraudAdminFunctionsTests
     [Fact]
     public async Task Settings_written_without_If_Match_the_first_time_are_read_back_with_the_same_ETag()
     {
-        var put = Request("PUT", body: FraudApp.OdinConfigJson());
-        var written = await _functions.PutConfigAsync(put.Request, "odin");
+        var put = AdminHttp.Request(method: "PUT", body: FraudApp.OdinConfigJson());
+        var written = await _functions.PutConfigAsync(put, "odin");
 
-        var get = Request("GET");
-        var read = await _functions.GetConfigAsync(get.Request, "odin");
+        var get = AdminHttp.Request(method: "GET");
+        var read = await _functions.GetConfigAsync(get, "odin");
 
         Assert.Equal(200, Content(written).StatusCode);
-        Assert.Equal(put.Response.Headers.ETag.ToString(), get.Response.Headers.ETag.ToString());
-        Assert.StartsWith("\"", get.Response.Headers.ETag.ToString(), StringComparison.Ordinal);
+        Assert.Equal(put.HttpContext.Response.Headers.ETag.ToString(), get.HttpContext.Response.Headers.ETag.ToString());
+        Assert.StartsWith("\"", get.HttpContext.Response.Headers.ETag.ToString(), StringComparison.Ordinal);
         using var body = JsonDocument.Parse(Content(read).Content!);
         Assert.Equal(20, body.RootElement.GetProperty("deviceFarm").GetProperty("maxDevicesPerIp").GetInt32());
         Assert.Equal(1200m, (await _configs.GetAsync("odin", CancellationToken.None))!.Config.Catalog!["gem_100"]["KRW"]);
@@ -43,7 +41,7 @@ public sealed class FraudAdminFunctionsTests
     [Fact]
     public async Task Reading_settings_of_a_game_without_any_is_a_404_problem()
     {
-        AssertProblem(404, await _functions.GetConfigAsync(Request("GET").Request, "nope"));
+        AdminHttp.Problem(await _functions.GetConfigAsync(AdminHttp.Request(method: "GET"), "nope"), 404);
     }
 
     [Fact]
@@ -51,9 +49,9 @@ public sealed class FraudAdminFunctionsTests
     {
         var body = """{"blockCloudProviders":true,"deviceFarm":{"maxDevicesPerIp":0,"window":"ten minutes"},"currencies":{"steam":["USD"]}}"""u8.ToArray();
 
-        var result = await _functions.PutConfigAsync(Request("PUT", body: body).Request, "odin");
+        var result = await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: body), "odin");
 
-        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, result));
+        var problem = Assert.IsType<ValidationProblemDetails>(AdminHttp.Problem(result, 400));
         Assert.Equal(["currencies.steam", "deviceFarm.maxDevicesPerIp", "deviceFarm.window"], problem.Errors.Keys.Order(StringComparer.Ordinal));
         Assert.Null(await _configs.GetAsync("odin", CancellationToken.None));
     }
@@ -65,7 +63,7 @@ public sealed class FraudAdminFunctionsTests
     [InlineData("")]
     public async Task A_malformed_or_mistyped_settings_body_is_a_400_and_nothing_is_saved(string body)
     {
-        AssertProblem(400, await _functions.PutConfigAsync(Request("PUT", body: Encoding.UTF8.GetBytes(body)).Request, "odin"));
+        AdminHttp.Problem(await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: Encoding.UTF8.GetBytes(body)), "odin"), 400);
 
         Assert.Null(await _configs.GetAsync("odin", CancellationToken.None));
     }
@@ -73,17 +71,17 @@ public sealed class FraudAdminFunctionsTests
     [Fact]
     public async Task A_write_with_the_current_ETag_succeeds_and_one_with_the_old_ETag_is_a_412_that_changes_nothing()
     {
-        var first = Request("PUT", body: FraudApp.OdinConfigJson());
-        await _functions.PutConfigAsync(first.Request, "odin");
-        var etag = first.Response.Headers.ETag.ToString();
+        var first = AdminHttp.Request(method: "PUT", body: FraudApp.OdinConfigJson());
+        await _functions.PutConfigAsync(first, "odin");
+        var etag = first.HttpContext.Response.Headers.ETag.ToString();
         var changed = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(FraudApp.OdinConfigJson()).Replace("\"maxDevicesPerIp\":20", "\"maxDevicesPerIp\":7", StringComparison.Ordinal));
 
-        var second = Request("PUT", body: changed, headers: new() { ["If-Match"] = etag });
-        Assert.Equal(200, Content(await _functions.PutConfigAsync(second.Request, "odin")).StatusCode);
-        Assert.NotEqual(etag, second.Response.Headers.ETag.ToString());
+        var second = AdminHttp.Request(method: "PUT", body: changed, headers: ("If-Match", etag));
+        Assert.Equal(200, Content(await _functions.PutConfigAsync(second, "odin")).StatusCode);
+        Assert.NotEqual(etag, second.HttpContext.Response.Headers.ETag.ToString());
 
-        AssertProblem(412, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = etag }).Request, "odin"));
-        AssertProblem(412, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = "\"%%\"" }).Request, "odin"));
+        AdminHttp.Problem(await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: FraudApp.OdinConfigJson(), headers: ("If-Match", etag)), "odin"), 412);
+        AdminHttp.Problem(await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: FraudApp.OdinConfigJson(), headers: ("If-Match", "\"%%\"")), "odin"), 412);
         Assert.Equal(7, (await _configs.GetAsync("odin", CancellationToken.None))!.Config.DeviceFarm!.MaxDevicesPerIp);
     }
 
@@ -93,7 +91,7 @@ public sealed class FraudAdminFunctionsTests
         await _configs.SaveAsync("odin", FraudApp.OdinConfig(), null, CancellationToken.None);
         var before = (await _configs.GetAsync("odin", CancellationToken.None))!.ETag;
 
-        AssertProblem(428, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson()).Request, "odin"));
+        AdminHttp.Problem(await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: FraudApp.OdinConfigJson()), "odin"), 428);
 
         Assert.Equal(before, (await _configs.GetAsync("odin", CancellationToken.None))!.ETag);
     }
@@ -101,10 +99,10 @@ public sealed class FraudAdminFunctionsTests
     [Fact]
     public async Task If_Match_star_needs_existing_settings()
     {
-        AssertProblem(412, await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = "*" }).Request, "odin"));
+        AdminHttp.Problem(await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: FraudApp.OdinConfigJson(), headers: ("If-Match", "*")), "odin"), 412);
         await _configs.SaveAsync("odin", FraudApp.OdinConfig(), null, CancellationToken.None);
 
-        Assert.Equal(200, Content(await _functions.PutConfigAsync(Request("PUT", body: FraudApp.OdinConfigJson(), headers: new() { ["If-Match"] = "*" }).Request, "odin")).StatusCode);
+        Assert.Equal(200, Content(await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: FraudApp.OdinConfigJson(), headers: ("If-Match", "*")), "odin")).StatusCode);
     }
 
     [Fact]
@@ -125,9 +123,9 @@ public sealed class FraudAdminFunctionsTests
     [Fact]
     public async Task Every_bad_query_parameter_is_named_in_one_400()
     {
-        var context = Request("GET", query: "?reason=client.hacked&status=closed&from=yesterday&to=2026-11-01&pageSize=201&userId=a&userId=b");
+        var context = AdminHttp.Request(method: "GET", query: "?reason=client.hacked&status=closed&from=yesterday&to=2026-11-01&pageSize=201&userId=a&userId=b");
 
-        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, await _functions.ListFlagsAsync(context.Request, "odin")));
+        var problem = Assert.IsType<ValidationProblemDetails>(AdminHttp.Problem(await _functions.ListFlagsAsync(context, "odin"), 400));
 
         Assert.Equal(["from", "pageSize", "reason", "status", "to", "userId"], problem.Errors.Keys.Order(StringComparer.Ordinal));
     }
@@ -142,7 +140,7 @@ public sealed class FraudAdminFunctionsTests
     {
         await SeedFlagsAsync();
 
-        AssertProblem(400, await _functions.ListFlagsAsync(Request("GET", query: query).Request, "odin"));
+        AdminHttp.Problem(await _functions.ListFlagsAsync(AdminHttp.Request(method: "GET", query: query), "odin"), 400);
     }
 
     [Fact]
@@ -150,25 +148,25 @@ public sealed class FraudAdminFunctionsTests
     {
         var flags = await SeedFlagsAsync();
 
-        using var body = JsonDocument.Parse(Content(await _functions.GetFlagAsync(Request("GET").Request, "odin", flags[0].Id)).Content!);
+        using var body = JsonDocument.Parse(Content(await _functions.GetFlagAsync(AdminHttp.Request(method: "GET"), "odin", flags[0].Id)).Content!);
         Assert.Equal((flags[0].Id, "client.tampered", "open"), (body.RootElement.GetProperty("id").GetString(), body.RootElement.GetProperty("reason").GetString(), body.RootElement.GetProperty("status").GetString()));
-        AssertProblem(404, await _functions.GetFlagAsync(Request("GET").Request, "ares", flags[0].Id));
-        AssertProblem(404, await _functions.GetFlagAsync(Request("GET").Request, "odin", new string('0', 32)));
-        AssertProblem(400, await _functions.GetFlagAsync(Request("GET").Request, "odin", "../etc"));
+        AdminHttp.Problem(await _functions.GetFlagAsync(AdminHttp.Request(method: "GET"), "ares", flags[0].Id), 404);
+        AdminHttp.Problem(await _functions.GetFlagAsync(AdminHttp.Request(method: "GET"), "odin", new string('0', 32)), 404);
+        AdminHttp.Problem(await _functions.GetFlagAsync(AdminHttp.Request(method: "GET"), "odin", "../etc"), 400);
     }
 
     [Fact]
     public async Task Resolving_records_the_callers_identity_the_time_and_the_comment_and_a_second_review_is_a_409_keeping_the_first()
     {
         var flags = await SeedFlagsAsync();
-        var resolve = Request("POST", body: """{"comment":"confirmed cheat"}"""u8.ToArray(), headers: new() { ["x-ms-client-principal-name"] = "alice@example.com" });
+        var resolve = AdminHttp.Request(method: "POST", body: """{"comment":"confirmed cheat"}"""u8.ToArray(), headers: ("x-ms-client-principal-name", "alice@example.com"));
 
-        var resolved = await _functions.ResolveFlagAsync(resolve.Request, "odin", flags[0].Id);
-        var again = await _functions.DismissFlagAsync(Request("POST", body: """{"comment":"oops"}"""u8.ToArray()).Request, "odin", flags[0].Id);
+        var resolved = await _functions.ResolveFlagAsync(resolve, "odin", flags[0].Id);
+        var again = await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: """{"comment":"oops"}"""u8.ToArray()), "odin", flags[0].Id);
 
         using var body = JsonDocument.Parse(Content(resolved).Content!);
         Assert.Equal(("resolved", "alice@example.com", "confirmed cheat"), (body.RootElement.GetProperty("status").GetString(), body.RootElement.GetProperty("resolvedBy").GetString(), body.RootElement.GetProperty("comment").GetString()));
-        AssertProblem(409, again);
+        AdminHttp.Problem(again, 409);
         var stored = (await _flags.GetAsync("odin", flags[0].Id, CancellationToken.None))!;
         Assert.Equal((FlagStatus.Resolved, "alice@example.com", Now, "confirmed cheat"), (stored.Status, stored.ResolvedBy, stored.ResolvedAt, stored.Comment));
     }
@@ -178,7 +176,7 @@ public sealed class FraudAdminFunctionsTests
     {
         var flags = await SeedFlagsAsync();
 
-        await _functions.DismissFlagAsync(Request("POST", body: """{"comment":"shared office IP"}"""u8.ToArray()).Request, "odin", flags[1].Id);
+        await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: """{"comment":"shared office IP"}"""u8.ToArray()), "odin", flags[1].Id);
 
         var stored = (await _flags.GetAsync("odin", flags[1].Id, CancellationToken.None))!;
         Assert.Equal((FlagStatus.Dismissed, "function-key", Now), (stored.Status, stored.ResolvedBy, stored.ResolvedAt));
@@ -189,11 +187,11 @@ public sealed class FraudAdminFunctionsTests
     {
         var flags = await SeedFlagsAsync();
 
-        AssertProblem(404, await _functions.ResolveFlagAsync(Request("POST", body: "{}"u8.ToArray()).Request, "odin", new string('a', 32)));
-        AssertProblem(400, await _functions.ResolveFlagAsync(Request("POST", body: """{"comment":3}"""u8.ToArray()).Request, "odin", flags[0].Id));
-        AssertProblem(400, await _functions.ResolveFlagAsync(Request("POST", body: Encoding.UTF8.GetBytes($$"""{"comment":"{{new string('x', 4001)}}"}""")).Request, "odin", flags[0].Id));
-        AssertProblem(400, await _functions.DismissFlagAsync(Request("POST", body: "{}"u8.ToArray()).Request, "odin", "NOT-HEX"));
-        AssertProblem(400, await _functions.DismissFlagAsync(Request("POST", body: "{}"u8.ToArray()).Request, " ", flags[0].Id));
+        AdminHttp.Problem(await _functions.ResolveFlagAsync(AdminHttp.Request(method: "POST", body: "{}"u8.ToArray()), "odin", new string('a', 32)), 404);
+        AdminHttp.Problem(await _functions.ResolveFlagAsync(AdminHttp.Request(method: "POST", body: """{"comment":3}"""u8.ToArray()), "odin", flags[0].Id), 400);
+        AdminHttp.Problem(await _functions.ResolveFlagAsync(AdminHttp.Request(method: "POST", body: Encoding.UTF8.GetBytes($$"""{"comment":"{{new string('x', 4001)}}"}""")), "odin", flags[0].Id), 400);
+        AdminHttp.Problem(await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: "{}"u8.ToArray()), "odin", "NOT-HEX"), 400);
+        AdminHttp.Problem(await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: "{}"u8.ToArray()), " ", flags[0].Id), 400);
 
         Assert.Equal(FlagStatus.Open, (await _flags.GetAsync("odin", flags[0].Id, CancellationToken.None))!.Status);
     }
@@ -219,7 +217,7 @@ public sealed class FraudAdminFunctionsTests
 
     private async Task<(List<FraudFlag> Flags, string? Continuation)> ListAsync(string query)
     {
-        using var body = JsonDocument.Parse(Content(await _functions.ListFlagsAsync(Request("GET", query: query).Request, "odin")).Content!);
+        using var body = JsonDocument.Parse(Content(await _functions.ListFlagsAsync(AdminHttp.Request(method: "GET", query: query), "odin")).Content!);
         var ids = body.RootElement.GetProperty("flags").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToList();
         var continuation = body.RootElement.GetProperty("continuation");
         return ([.. ids.Select(id => _flags.All.Single(f => f.Id == id && f.GameId == "odin"))], continuation.ValueKind == JsonValueKind.Null ? null : continuation.GetString());
@@ -231,9 +229,9 @@ public sealed class FraudAdminFunctionsTests
         using var storeKitTesting = SelfSigned("CN=StoreKit Testing in Xcode", X509KeyUsageFlags.DigitalSignature);
         using var root = SelfSigned("CN=Test Root", X509KeyUsageFlags.KeyCertSign);
 
-        var result = await _functions.PutConfigAsync(Request("PUT", body: AppStoreSettings([root, storeKitTesting], environment: null)).Request, "odin");
+        var result = await _functions.PutConfigAsync(AdminHttp.Request(method: "PUT", body: AppStoreSettings([root, storeKitTesting], environment: null)), "odin");
 
-        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, result));
+        var problem = Assert.IsType<ValidationProblemDetails>(AdminHttp.Problem(result, 400));
         var message = Assert.Single(Assert.Single(problem.Errors, e => e.Key == "appStore.rootCertificates[1]").Value);
         Assert.Single(problem.Errors);
         Assert.Contains("cannot sign certificates", message, StringComparison.Ordinal);
@@ -245,16 +243,16 @@ public sealed class FraudAdminFunctionsTests
     public async Task The_app_store_environment_is_read_back_as_written_and_an_unknown_one_is_a_400_naming_it()
     {
         using var root = SelfSigned("CN=Test Root", X509KeyUsageFlags.KeyCertSign);
-        var put = Request("PUT", body: AppStoreSettings([root], environment: "Sandbox"));
-        Assert.Equal(200, Content(await _functions.PutConfigAsync(put.Request, "odin")).StatusCode);
-        var etag = put.Response.Headers.ETag.ToString();
+        var put = AdminHttp.Request(method: "PUT", body: AppStoreSettings([root], environment: "Sandbox"));
+        Assert.Equal(200, Content(await _functions.PutConfigAsync(put, "odin")).StatusCode);
+        var etag = put.HttpContext.Response.Headers.ETag.ToString();
 
-        using var read = JsonDocument.Parse(Content(await _functions.GetConfigAsync(Request("GET").Request, "odin")).Content!);
+        using var read = JsonDocument.Parse(Content(await _functions.GetConfigAsync(AdminHttp.Request(method: "GET"), "odin")).Content!);
         var refused = await _functions.PutConfigAsync(
-            Request("PUT", body: AppStoreSettings([root], environment: "sandbox"), headers: new() { ["If-Match"] = etag }).Request, "odin");
+            AdminHttp.Request(method: "PUT", body: AppStoreSettings([root], environment: "sandbox"), headers: ("If-Match", etag)), "odin");
 
         Assert.Equal("Sandbox", read.RootElement.GetProperty("appStore").GetProperty("environment").GetString());
-        var problem = Assert.IsType<ValidationProblemDetails>(AssertProblem(400, refused));
+        var problem = Assert.IsType<ValidationProblemDetails>(AdminHttp.Problem(refused, 400));
         Assert.Equal(["appStore.environment"], problem.Errors.Keys);
         Assert.Equal("Sandbox", (await _configs.GetAsync("odin", CancellationToken.None))!.Config.AppStore!.Environment);
     }
@@ -290,41 +288,11 @@ public sealed class FraudAdminFunctionsTests
         return request.CreateSelfSigned(T0.AddYears(-1), T0.AddYears(1));
     }
 
-    private static DefaultHttpContext Request(string method, string query = "", byte[]? body = null, Dictionary<string, string>? headers = null)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        context.Request.QueryString = new QueryString(query.Length == 0 ? null : query);
-        if (body is not null)
-        {
-            context.Request.Body = new MemoryStream(body);
-            context.Request.ContentLength = body.Length;
-            context.Request.ContentType = "application/json";
-        }
-
-        foreach (var (name, value) in headers ?? [])
-        {
-            context.Request.Headers[name] = value;
-        }
-
-        return context;
-    }
-
     private static ContentResult Content(IActionResult result)
     {
         var content = Assert.IsType<ContentResult>(result);
         Assert.StartsWith("application/json", content.ContentType, StringComparison.Ordinal);
         return content;
-    }
-
-    private static ProblemDetails AssertProblem(int status, IActionResult result)
-    {
-        var problem = Assert.IsType<ObjectResult>(result);
-        Assert.Equal(status, problem.StatusCode);
-        Assert.Contains(Problems.ContentType, problem.ContentTypes);
-        var details = Assert.IsAssignableFrom<ProblemDetails>(problem.Value);
-        Assert.Equal(status, details.Status);
-        return details;
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

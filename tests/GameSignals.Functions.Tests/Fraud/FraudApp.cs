@@ -1,8 +1,5 @@
 using System.Text.Json;
 using GameSignals.Fraud;
-using GameSignals.Pipeline;
-using GameSignals.Tests;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,11 +14,7 @@ internal sealed class FraudApp : IAsyncDisposable
     /// <param name="inMemoryStores">False keeps the app's own (Azure) stores, for composition tests that send nothing.</param>
     public FraudApp(bool inMemoryStores = true)
     {
-        using var sample = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
-        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
-            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);
+        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(SampleSettings.Configuration());
         if (!inMemoryStores)
         {
             Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -46,7 +39,7 @@ internal sealed class FraudApp : IAsyncDisposable
     /// <summary>The example fraud.json's settings of game <c>odin</c>, as bytes an admin would PUT.</summary>
     public static byte[] OdinConfigJson()
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SharedFiles.Examples, "fraud.json")));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Examples, "fraud.json")));
         return JsonSerializer.SerializeToUtf8Bytes(document.RootElement.GetProperty("games").GetProperty("odin"));
     }
 

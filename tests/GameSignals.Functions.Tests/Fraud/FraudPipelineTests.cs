@@ -1,10 +1,9 @@
 using System.Text;
-using System.Text.Json;
+using GameSignals.Azure.Cosmos;
+using GameSignals.Azure.Fraud;
 using GameSignals.Fraud;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Intake;
-using GameSignals.Azure.Cosmos;
-using GameSignals.Azure.Fraud;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Azure;
 using GameSignals.Functions.Http;
 using GameSignals.Functions.Notifications;
-using GameSignals.Functions.Tests.Notifications;
 using GameSignals.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Cosmos;
@@ -21,7 +20,7 @@ public sealed class DependencyUnavailableMiddlewareTests
     [Fact]
     public async Task Listing_rules_while_Cosmos_is_down_answers_503_with_Retry_After()
     {
-        var settings = NotificationsApp.SampleSettings();
+        var settings = SampleSettings.Values();
         settings["Cosmos:AccountEndpoint"] = $"http://127.0.0.1:{ClosedPort()}/";
         settings["Cosmos:OperationTimeout"] = "00:00:01";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -1,10 +1,8 @@
-using GameSignals.Functions.IpRanges;
 using GameSignals.Functions.Notifications;
 using GameSignals.Functions.Tests.IpRanges;
 using GameSignals.Functions.Tests.Notifications;
 using GameSignals.Notifications;
-using Microsoft.AspNetCore.Http;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Http;
 
@@ -25,7 +23,7 @@ public sealed class IdRulesTests
     {
         await using var app = new IpRangesApp();
 
-        var errors = Errors(await app.Blocklist.PutAsync(IpRangesApp.Request("""{ "asn": 64512, "reason": "r" }"""), id));
+        var errors = Errors(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "r" }"""), id));
 
         Assert.Equal(["id"], errors.Keys);
         Assert.Contains("1 to 128 ASCII letters", errors["id"][0], StringComparison.Ordinal);

@@ -5,6 +5,7 @@ using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using static GameSignals.Functions.Tests.IpRanges.IpRangesApp;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.IpRanges;
 
@@ -14,7 +15,7 @@ public sealed class BlocklistFunctionsTests
     public async Task A_new_entry_is_created_canonical_with_its_ETag_and_author_and_is_published_by_the_refresh_it_starts()
     {
         await using var app = new IpRangesApp();
-        var request = Request("""{ "cidr": "::ffff:203.0.113.0/120", "reason": "chargeback ring" }""", ("x-ms-client-principal-name", "alice@example.com"));
+        var request = Request("""{ "cidr": "::ffff:203.0.113.0/120", "reason": "chargeback ring" }""", headers: ("x-ms-client-principal-name", "alice@example.com"));
 
         var (status, entry) = Json<BlocklistEntryResponse>(await app.Blocklist.PutAsync(request, "ring-1"));
 
@@ -45,7 +46,7 @@ public sealed class BlocklistFunctionsTests
         await app.Blocklist.PutAsync(first, "x");
         var firstTag = first.HttpContext.Response.Headers.ETag.ToString();
 
-        var second = Request("""{ "asn": 64512, "reason": "second" }""", ("If-Match", firstTag));
+        var second = Request("""{ "asn": 64512, "reason": "second" }""", headers: ("If-Match", firstTag));
         var (status, entry) = Json<BlocklistEntryResponse>(await app.Blocklist.PutAsync(second, "x"));
 
         Assert.Equal((StatusCodes.Status200OK, "second"), (status, entry.Reason));
@@ -64,9 +65,9 @@ public sealed class BlocklistFunctionsTests
         await using var app = new IpRangesApp();
         await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "first" }"""), "x");
 
-        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "second" }""", ("If-Match", ifMatch)), "x"), StatusCodes.Status412PreconditionFailed);
-        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "new" }""", ("If-Match", ifMatch)), "y"), StatusCodes.Status412PreconditionFailed);
-        Problem(await app.Blocklist.DeleteAsync(Request(null, ("If-Match", ifMatch)), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "second" }""", headers: ("If-Match", ifMatch)), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "new" }""", headers: ("If-Match", ifMatch)), "y"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.DeleteAsync(Request(headers: ("If-Match", ifMatch)), "x"), StatusCodes.Status412PreconditionFailed);
 
         Assert.Equal(["first"], (await app.Store.ListAsync(CancellationToken.None)).Select(e => e.Reason));
     }
@@ -80,7 +81,7 @@ public sealed class BlocklistFunctionsTests
         var staleTag = first.HttpContext.Response.Headers.ETag.ToString();
         await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "second" }"""), "x");
 
-        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "third" }""", ("If-Match", staleTag)), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "third" }""", headers: ("If-Match", staleTag)), "x"), StatusCodes.Status412PreconditionFailed);
 
         Assert.Equal("second", (await app.Store.GetAsync("x", CancellationToken.None))!.Entry.Reason);
     }
@@ -93,11 +94,11 @@ public sealed class BlocklistFunctionsTests
         await app.Blocklist.PutAsync(created, "x");
         await app.Updater.LastBackgroundRefresh!;
         var readTag = created.HttpContext.Response.Headers.ETag.ToString();
-        var winner = Request("""{ "asn": 64512, "reason": "first" }""", ("If-Match", readTag));
+        var winner = Request("""{ "asn": 64512, "reason": "first" }""", headers: ("If-Match", readTag));
         await app.Blocklist.PutAsync(winner, "x");
         var winnerRefresh = app.Updater.LastBackgroundRefresh;
 
-        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64513, "reason": "second" }""", ("If-Match", readTag)), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64513, "reason": "second" }""", headers: ("If-Match", readTag)), "x"), StatusCodes.Status412PreconditionFailed);
         Problem(await app.Blocklist.DeleteAsync(Request(headers: ("If-Match", readTag)), "x"), StatusCodes.Status412PreconditionFailed);
 
         var stored = (await app.Store.GetAsync("x", CancellationToken.None))!;
@@ -112,12 +113,12 @@ public sealed class BlocklistFunctionsTests
     {
         await using var app = new IpRangesApp();
 
-        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "r" }""", ("If-Match", "\"abc\"")), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "r" }""", headers: ("If-Match", "\"abc\"")), "x"), StatusCodes.Status412PreconditionFailed);
         Assert.Null(await app.Store.GetAsync("x", CancellationToken.None));
 
-        var (created, _) = Json<BlocklistEntryResponse>(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "r" }""", ("If-None-Match", "*")), "x"));
+        var (created, _) = Json<BlocklistEntryResponse>(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "r" }""", headers: ("If-None-Match", "*")), "x"));
         Assert.Equal(StatusCodes.Status201Created, created);
-        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64513, "reason": "r2" }""", ("If-None-Match", "*")), "x"), StatusCodes.Status412PreconditionFailed);
+        Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64513, "reason": "r2" }""", headers: ("If-None-Match", "*")), "x"), StatusCodes.Status412PreconditionFailed);
         Assert.Equal(64512u, (await app.Store.GetAsync("x", CancellationToken.None))!.Entry.Asn);
     }
 

@@ -1,7 +1,7 @@
 using FsCheck.Xunit;
 using GameSignals.Functions.Tests.Http;
 using Microsoft.AspNetCore.Http;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.IpRanges;
 

@@ -2,6 +2,7 @@ using GameSignals.Functions.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
 using static GameSignals.Functions.Tests.IpRanges.IpRangesApp;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.IpRanges;
 

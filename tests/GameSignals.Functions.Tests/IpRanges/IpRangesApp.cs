@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using GameSignals.Functions.Http;
 using GameSignals.Functions.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
@@ -63,39 +61,11 @@ internal sealed class IpRangesApp : IAsyncDisposable
     /// <summary>The blocklist as comparable text.</summary>
     public async Task<string> SnapshotAsync() => string.Join('\n', (await Store.ListAsync(CancellationToken.None)).Select(entry => entry.ToString()));
 
-    public static HttpRequest Request(string? body = null, params (string Name, string Value)[] headers)
-    {
-        var context = new DefaultHttpContext();
-        if (body is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Request.Body = new MemoryStream(bytes);
-            context.Request.ContentLength = bytes.Length;
-            context.Request.ContentType = "application/json";
-        }
-
-        foreach (var (name, value) in headers)
-        {
-            context.Request.Headers[name] = value;
-        }
-
-        return context.Request;
-    }
-
     /// <summary>A successful JSON answer: its status and body.</summary>
     public static (int Status, T Body) Json<T>(IActionResult result)
     {
         var json = Assert.IsType<JsonResult>(result);
         return (json.StatusCode ?? StatusCodes.Status200OK, Assert.IsType<T>(json.Value));
-    }
-
-    /// <summary>A problem answer: asserts its status and problem+json type, returns it.</summary>
-    public static ProblemDetails Problem(IActionResult result, int status)
-    {
-        var problem = Assert.IsAssignableFrom<ObjectResult>(result);
-        Assert.Equal(status, problem.StatusCode);
-        Assert.Contains(Problems.ContentType, problem.ContentTypes);
-        return Assert.IsAssignableFrom<ProblemDetails>(problem.Value);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

@@ -21,9 +21,6 @@ public sealed class IpRangesCompositionTests
         Assert.Contains(provider.GetServices<IHostedService>(), service => ReferenceEquals(service, provider.GetRequiredService<IpRangesUpdater>()));
         Assert.Same(provider.GetRequiredService<CurrentRangeTable>(), provider.GetRequiredService<IIpIntelligence>());
         Assert.Equal(TimeSpan.FromSeconds(30), provider.GetRequiredService<IOptions<IpRangesHostOptions>>().Value.PointerCheckInterval);
-        Assert.NotNull(ActivatorUtilities.CreateInstance<BlocklistFunctions>(provider));
-        Assert.NotNull(ActivatorUtilities.CreateInstance<IpLookupFunctions>(provider));
-        Assert.NotNull(ActivatorUtilities.CreateInstance<IpRangesRefreshFunction>(provider));
     }
 
     [Fact]

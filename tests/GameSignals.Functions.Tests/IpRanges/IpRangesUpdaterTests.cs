@@ -1,6 +1,7 @@
 using GameSignals.Functions.IpRanges;
 using GameSignals.IpRanges;
 using static GameSignals.Functions.Tests.IpRanges.IpRangesApp;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.IpRanges;
 

@@ -3,7 +3,7 @@ using GameSignals.Functions.Notifications;
 using GameSignals.Functions.Tests.Http;
 using GameSignals.Notifications;
 using Microsoft.AspNetCore.Http;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Notifications;
 

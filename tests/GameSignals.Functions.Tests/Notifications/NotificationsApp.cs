@@ -1,22 +1,19 @@
 using System.Text.Json;
 using GameSignals.Notifications;
-using GameSignals.Pipeline;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GameSignals.Functions.Tests.Notifications;
 
 /// <summary>
-/// The function app's real composition (settings of local.settings.sample.json plus <paramref name="settings"/>),
+/// The function app's real composition (settings of local.settings.sample.json plus the settings given),
 /// with the in-memory stores in place of Cosmos, Blob and Queue storage, so functions run without services.
 /// </summary>
 internal sealed class NotificationsApp : IDisposable
 {
     public NotificationsApp(IDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(SampleSettings()).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration);
+        var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(SampleSettings.Configuration(settings));
         services.UseEmbeddedStores();
         services.Replace(ServiceDescriptor.Singleton<IRuleStore>(Rules));
         services.Replace(ServiceDescriptor.Singleton<INotificationStore>(Notifications));
@@ -65,13 +62,6 @@ internal sealed class NotificationsApp : IDisposable
         lines.AddRange(Shadows.All.Select(r => JsonSerializer.Serialize(r, NotificationsJsonContext.Default.ShadowRecord)));
         lines.AddRange(Push.Requests.Select(p => JsonSerializer.Serialize(p, NotificationsJsonContext.Default.PushRequest)));
         return string.Join('\n', lines);
-    }
-
-    public static Dictionary<string, string?> SampleSettings()
-    {
-        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
-        return sample.RootElement.GetProperty("Values").EnumerateObject()
-            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
     }
 
     /// <summary>A rule as an operator writes it: on <c>game.session.ended</c> longer than a minute, push and inbox.</summary>

@@ -3,7 +3,6 @@ using GameSignals.Azure.Notifications;
 using GameSignals.Functions.Intake;
 using GameSignals.Notifications;
 using GameSignals.Notifications.Push;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Functions.Tests.Notifications;
@@ -37,7 +36,7 @@ public sealed class NotificationsCompositionTests
     [Fact]
     public void The_sample_settings_compose_the_Cosmos_and_queue_stores_and_the_webhook_provider()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(NotificationsApp.SampleSettings()).Build();
+        var configuration = SampleSettings.Configuration();
         using var provider = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration).BuildServiceProvider();
 
         Assert.IsType<CosmosNotificationStore>(provider.GetRequiredService<INotificationStore>());

@@ -6,7 +6,6 @@ using GameSignals.Functions.Notifications;
 using GameSignals.Notifications;
 using GameSignals.Notifications.Push;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -151,7 +150,7 @@ public sealed class PushSenderFunctionTests : IDisposable
     [Fact]
     public void The_last_attempt_the_app_recognises_is_the_one_host_json_sets()
     {
-        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "host.json")));
+        using var host = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryFiles.Root, "host.json")));
         var maxDequeueCount = host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32();
 
         Assert.Equal(maxDequeueCount, _app.Services.GetRequiredService<IOptions<PushOptions>>().Value.MaxDequeueCount);

@@ -2,10 +2,9 @@ using System.Text;
 using FsCheck.Xunit;
 using GameSignals.Functions.Notifications;
 using GameSignals.Functions.Tests.Http;
-using GameSignals.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Notifications;
 

@@ -4,7 +4,7 @@ using GameSignals.Functions.Tests.Http;
 using GameSignals.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Notifications;
 

@@ -2,9 +2,8 @@ using System.Text;
 using System.Text.Json;
 using GameSignals.Functions.Intake;
 using GameSignals.Functions.Notifications;
-using GameSignals.Notifications;
 using Microsoft.AspNetCore.Http;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Notifications;
 

@@ -1,7 +1,5 @@
 using GameSignals.Azure.Profiles;
-using GameSignals.Functions.Profiles;
 using GameSignals.Profiles;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Functions.Tests.Profiles;
@@ -18,7 +16,6 @@ public sealed class ProfilesCompositionTests
         Assert.IsType<CosmosPopulationStatisticsStore>(provider.GetRequiredService<IPopulationStatisticsStore>());
         Assert.IsType<SearchPlayerIndex>(provider.GetRequiredService<IPlayerIndex>());
         Assert.Equal("players", provider.GetRequiredService<global::Azure.Search.Documents.SearchClient>().IndexName);
-        Assert.NotNull(ActivatorUtilities.CreateInstance<ProfilesRenormalizeFunction>(provider));
     }
 
     [Fact]
@@ -32,16 +29,7 @@ public sealed class ProfilesCompositionTests
 
     private static ServiceProvider Compose(Dictionary<string, string?> extra)
     {
-        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FunctionApp.RepositoryRoot, "local.settings.sample.json")));
-        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
-            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
-        foreach (var (key, value) in extra)
-        {
-            values[key] = value;
-        }
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        return new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration)
+        return new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(SampleSettings.Configuration(extra))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

@@ -3,7 +3,7 @@ using FsCheck.Xunit;
 using GameSignals.Functions.Tests.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using static GameSignals.Functions.Tests.Notifications.AdminRequests;
+using static GameSignals.Tests.AdminHttp;
 
 namespace GameSignals.Functions.Tests.Profiles;
 

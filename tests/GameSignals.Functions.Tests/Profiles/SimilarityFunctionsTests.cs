@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using GameSignals.Functions.Http;
 using GameSignals.Functions.Profiles;
 using GameSignals.Profiles;
 using Microsoft.AspNetCore.Http;
@@ -77,7 +75,7 @@ public sealed class SimilarityFunctionsTests
     {
         await using var app = await ProfilesApp.ReadyAsync();
 
-        var problem = Problem(await PostAsync(app, "odin", body), StatusCodes.Status400BadRequest);
+        var problem = AdminHttp.Problem(await PostAsync(app, "odin", body), StatusCodes.Status400BadRequest);
 
         Assert.Contains(parameter, Assert.IsType<ValidationProblemDetails>(problem).Errors.Keys);
     }
@@ -93,7 +91,7 @@ public sealed class SimilarityFunctionsTests
     {
         await using var app = await ProfilesApp.ReadyAsync();
 
-        Problem(await PostAsync(app, "odin", body), StatusCodes.Status400BadRequest);
+        AdminHttp.Problem(await PostAsync(app, "odin", body), StatusCodes.Status400BadRequest);
     }
 
     [Fact]
@@ -101,7 +99,7 @@ public sealed class SimilarityFunctionsTests
     {
         await using var app = await ProfilesApp.ReadyAsync();
 
-        var problem = Problem(await PostAsync(app, "odin", """{ "examples": ["odin-1", "ghost"] }"""), StatusCodes.Status404NotFound);
+        var problem = AdminHttp.Problem(await PostAsync(app, "odin", """{ "examples": ["odin-1", "ghost"] }"""), StatusCodes.Status404NotFound);
 
         Assert.Contains("ghost", problem.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("odin-1", problem.Detail, StringComparison.Ordinal);
@@ -113,10 +111,10 @@ public sealed class SimilarityFunctionsTests
         await using var app = ProfilesApp.Create();
         await app.AddPlayersAsync("odin", 5);
 
-        var problem = Problem(await PostAsync(app, "odin", """{ "examples": ["odin-1"] }"""), StatusCodes.Status409Conflict);
+        var problem = AdminHttp.Problem(await PostAsync(app, "odin", """{ "examples": ["odin-1"] }"""), StatusCodes.Status409Conflict);
 
         Assert.Contains("renormalisation", problem.Detail, StringComparison.Ordinal);
-        Problem(await GetPeersAsync(app, "odin", "odin-1", "?k=3"), StatusCodes.Status409Conflict);
+        AdminHttp.Problem(await GetPeersAsync(app, "odin", "odin-1", "?k=3"), StatusCodes.Status409Conflict);
     }
 
     [Fact]
@@ -154,7 +152,7 @@ public sealed class SimilarityFunctionsTests
     {
         await using var app = await ProfilesApp.ReadyAsync();
 
-        var problem = Problem(await GetPeersAsync(app, "odin", "odin-1", query), StatusCodes.Status400BadRequest);
+        var problem = AdminHttp.Problem(await GetPeersAsync(app, "odin", "odin-1", query), StatusCodes.Status400BadRequest);
 
         Assert.Contains("k", Assert.IsType<ValidationProblemDetails>(problem).Errors.Keys);
     }
@@ -164,7 +162,7 @@ public sealed class SimilarityFunctionsTests
     {
         await using var app = await ProfilesApp.ReadyAsync();
 
-        var problem = Problem(await GetPeersAsync(app, "odin", "ghost", "?k=3"), StatusCodes.Status404NotFound);
+        var problem = AdminHttp.Problem(await GetPeersAsync(app, "odin", "ghost", "?k=3"), StatusCodes.Status404NotFound);
 
         Assert.Contains("ghost", problem.Detail, StringComparison.Ordinal);
     }
@@ -176,26 +174,19 @@ public sealed class SimilarityFunctionsTests
         await app.AddPlayersAsync("ares", 3);
         await app.Indexer.RefreshGameAsync("ares", CancellationToken.None);
 
-        Problem(await PostAsync(app, "odin", """{ "examples": ["ares-1"] }"""), StatusCodes.Status404NotFound);
+        AdminHttp.Problem(await PostAsync(app, "odin", """{ "examples": ["ares-1"] }"""), StatusCodes.Status404NotFound);
         var body = Ok<SimilarResponse>(await PostAsync(app, "ares", """{ "examples": ["ares-1"], "k": 100 }"""));
         Assert.All(body.Players, p => Assert.StartsWith("ares-", p.UserId, StringComparison.Ordinal));
     }
 
     private static Task<IActionResult> PostAsync(ProfilesApp app, string gameId, string body)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.ContentType = "application/json";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        return app.Similarity.SimilarAsync(context.Request, gameId);
+        return app.Similarity.SimilarAsync(AdminHttp.Request(body, method: "POST"), gameId);
     }
 
     private static Task<IActionResult> GetPeersAsync(ProfilesApp app, string gameId, string userId, string query)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Request.QueryString = new QueryString(query);
-        return app.Similarity.PeersAsync(context.Request, gameId, userId);
+        return app.Similarity.PeersAsync(AdminHttp.Request(query: query), gameId, userId);
     }
 
     private static T Ok<T>(IActionResult result)
@@ -203,15 +194,5 @@ public sealed class SimilarityFunctionsTests
         var json = Assert.IsType<JsonResult>(result);
         Assert.Null(json.StatusCode);
         return Assert.IsType<T>(json.Value);
-    }
-
-    private static ProblemDetails Problem(IActionResult result, int status)
-    {
-        var problem = Assert.IsType<ObjectResult>(result);
-        Assert.Equal(status, problem.StatusCode);
-        Assert.Equal([Problems.ContentType], problem.ContentTypes);
-        var details = Assert.IsAssignableFrom<ProblemDetails>(problem.Value);
-        Assert.Equal(status, details.Status);
-        return details;
     }
 }

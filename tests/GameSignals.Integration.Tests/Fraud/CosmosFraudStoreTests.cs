@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Azure.Fraud;

@@ -6,7 +6,6 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using GameSignals.Azure;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Azure.Notifications;
 using GameSignals.Azure.Pipeline;
@@ -20,7 +19,6 @@ using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
 using GameSignals.Profiles;
-using GameSignals.Tests;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -249,20 +247,20 @@ public sealed class AzureFaultsTests(LocalServices services, ITestOutputHelper o
     /// <summary>The example's rules, fraud settings and IP ranges, loaded as an operator would.</summary>
     private static async Task LoadConfigurationAsync(IServiceProvider provider)
     {
-        var rules = RulesFile.Load(Path.Combine(SharedFiles.Examples, "rules.json"));
+        var rules = RulesFile.Load(Path.Combine(RepositoryFiles.Examples, "rules.json"));
         Assert.True(rules.IsValid);
         foreach (var rule in rules.Rules)
         {
             await provider.GetRequiredService<IRuleStore>().UpsertAsync(rule, null, None);
         }
 
-        var fraud = FraudConfigLoader.Parse(await File.ReadAllBytesAsync(Path.Combine(SharedFiles.Examples, "fraud.json")));
+        var fraud = FraudConfigLoader.Parse(await File.ReadAllBytesAsync(Path.Combine(RepositoryFiles.Examples, "fraud.json")));
         foreach (var (gameId, config) in fraud.Games)
         {
             await provider.GetRequiredService<IFraudConfigStore>().SaveAsync(gameId, config, null, None);
         }
 
-        provider.GetRequiredService<CurrentRangeTable>().Use(RangeTableLoader.FromDirectory(SharedFiles.Examples).Table);
+        provider.GetRequiredService<CurrentRangeTable>().Use(RangeTableLoader.FromDirectory(RepositoryFiles.Examples).Table);
     }
 
     /// <summary>Delivers a batch until a delivery completes, as the host's retry policy does; an outage ends with the failed delivery.</summary>
@@ -298,7 +296,7 @@ public sealed class AzureFaultsTests(LocalServices services, ITestOutputHelper o
         }
 
         var number = SkippedLines;
-        foreach (var line in File.ReadLines(Path.Combine(SharedFiles.Examples, "events.jsonl")).Skip(SkippedLines).Take(Lines))
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryFiles.Examples, "events.jsonl")).Skip(SkippedLines).Take(Lines))
         {
             number++;
             events.Clear();

@@ -1,9 +1,6 @@
 using GameSignals.Cli.Replay.Faults;
 using GameSignals.Cli.Replay.Outputs;
-using GameSignals.Fraud;
-using GameSignals.Notifications;
 using GameSignals.Pipeline;
-using GameSignals.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

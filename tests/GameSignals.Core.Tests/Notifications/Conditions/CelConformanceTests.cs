@@ -1,5 +1,4 @@
 using System.Globalization;
-using GameSignals.Core.Tests.Notifications;
 using GameSignals.Notifications.Conditions;
 
 namespace GameSignals.Core.Tests.Notifications.Conditions;

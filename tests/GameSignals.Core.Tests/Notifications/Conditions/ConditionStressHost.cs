@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GameSignals.Core.Tests.Notifications;
 using GameSignals.Notifications.Conditions;
 
 namespace GameSignals.Core.Tests.Notifications.Conditions;

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GameSignals.Core.Tests.Notifications;
 using GameSignals.Notifications.Conditions;
 
 namespace GameSignals.Core.Tests.Notifications.Conditions;
