@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using GameSignals.Benchmarks.Events;
+using GameSignals.Benchmarks.Fraud;
 using GameSignals.Benchmarks.IpRanges;
+using GameSignals.Benchmarks.Notifications;
 
 namespace GameSignals.Benchmarks.Components;
 
@@ -13,7 +16,10 @@ internal static class ComponentGoals
 {
     private static readonly Dictionary<string, Func<IEnumerable<GoalLine>>> All = new(StringComparer.Ordinal)
     {
+        ["decoder"] = DecoderGoals.Measure,
         ["iptable"] = IpTableGoals.Measure,
+        ["receipts"] = ReceiptGoals.Measure,
+        ["rules"] = RuleGoals.Measure,
     };
 
     /// <summary><c>components --list</c> names the components; <c>components NAME...</c> measures them. Exit 1 when a goal fails.</summary>
@@ -64,6 +70,19 @@ internal static class ComponentGoals
 
         Array.Sort(seconds);
         return seconds[runs / 2];
+    }
+
+    /// <summary>CPU seconds of one run of <paramref name="pass"/>: one warm-up run, then the median of nine timings of <paramref name="passes"/> runs.</summary>
+    public static double CpuSecondsPerPass(int passes, Action pass)
+    {
+        pass();
+        return MedianCpuSeconds(9, () =>
+        {
+            for (var i = 0; i < passes; i++)
+            {
+                pass();
+            }
+        }) / passes;
     }
 
     public static string Number(double value) => value.ToString(value >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture);

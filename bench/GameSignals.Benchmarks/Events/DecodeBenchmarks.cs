@@ -14,6 +14,8 @@ namespace GameSignals.Benchmarks.Events;
 [MemoryDiagnoser]
 public class DecodeBenchmarks
 {
+    public const int Events = 1024;
+
     private static readonly MessageOrigin Origin = new("game-events", "0", 1, "1", null);
     private readonly List<GameEvent> _events = new(1);
     private readonly List<DeadLetter> _deadLetters = [];
@@ -25,13 +27,13 @@ public class DecodeBenchmarks
         // Valid events of every type from the contract's example stream, shortest first cut at ~400 bytes on average.
         _messages = File.ReadLines(BenchData.ExampleEvents)
             .Where(l => l.StartsWith("{\"specversion\":\"1.0\"", StringComparison.Ordinal) && l.Length < 600)
-            .Take(1024)
+            .Take(Events)
             .Select(Encoding.UTF8.GetBytes)
             .ToArray();
         Console.WriteLine($"// {_messages.Length} events, {_messages.Average(m => m.Length):F0} bytes on average");
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = 1024)]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Events)]
     public int JsonDocumentParse()
     {
         var n = 0;
@@ -44,7 +46,7 @@ public class DecodeBenchmarks
         return n;
     }
 
-    [Benchmark(OperationsPerInvoke = 1024)]
+    [Benchmark(OperationsPerInvoke = Events)]
     public int DecodeAndValidate()
     {
         var n = 0;
@@ -58,7 +60,7 @@ public class DecodeBenchmarks
         return n;
     }
 
-    [Benchmark(OperationsPerInvoke = 1024)]
+    [Benchmark(OperationsPerInvoke = Events)]
     public int DecodeThenReadData()
     {
         var n = 0;

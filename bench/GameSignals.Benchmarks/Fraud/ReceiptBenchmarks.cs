@@ -25,7 +25,7 @@ namespace GameSignals.Benchmarks.Fraud;
 [CategoriesColumn]
 public class ReceiptBenchmarks
 {
-    private const int Receipts = 256;
+    public const int Receipts = 256;
     private static readonly DateTimeOffset EventTime = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly List<IDisposable> _owned = [];
