@@ -38,7 +38,7 @@ internal static class RuleGoals
     public static IEnumerable<GoalLine> Measure()
     {
         var rules = Rules();
-        var messages = File.ReadLines(SharedData.ExampleEvents)
+        var messages = File.ReadLines(BenchData.ExampleEvents)
             .Where(line => line.StartsWith("{\"specversion\":\"1.0\"", StringComparison.Ordinal))
             .Take(2048)
             .Select(Encoding.UTF8.GetBytes)
