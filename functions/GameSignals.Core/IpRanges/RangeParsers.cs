@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -152,39 +154,83 @@ public static class RangeParsers
         Span<byte> magic = stackalloc byte[2];
         var gzip = content.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         content.Position = start;
-        using var text = new StreamReader(
-            gzip ? new GZipStream(content, CompressionMode.Decompress, leaveOpen: true) : content, Encoding.UTF8, true, 1 << 16, leaveOpen: !gzip);
+        string? problem = null;
+        using var inflated = gzip ? Inflate(content, out problem) : null;
+        if (problem is not null)
+        {
+            report.Fail(source, 1, problem);
+            return;
+        }
+
+        using var text = new StreamReader(inflated ?? content, Encoding.UTF8, true, 1 << 16, leaveOpen: true);
         var strings = new StringPool();
         var lineNumber = 0;
         var found = new List<AsnRow>();
-        try
+        while (text.ReadLine() is { } line)
         {
-            while (text.ReadLine() is { } line)
+            lineNumber++;
+            if (line.Length == 0)
             {
-                lineNumber++;
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                if (TryParseAsnRow(line, strings, out var row, out var error))
-                {
-                    found.Add(row);
-                }
-                else
-                {
-                    report.Bad(source, lineNumber, error);
-                }
+                continue;
             }
-        }
-        catch (InvalidDataException e)
-        {
-            report.Fail(source, lineNumber + 1, $"not a readable gzip stream: {e.Message}");
-            return;
+
+            if (TryParseAsnRow(line, strings, out var row, out var error))
+            {
+                found.Add(row);
+            }
+            else
+            {
+                report.Bad(source, lineNumber, error);
+            }
         }
 
         into.Asn.AddRange(found);
         report.Accept(source, found.Count);
+    }
+
+    /// <summary>
+    /// Inflates a gzip file whole and checks it against its trailer (the original's CRC-32 and size): GZipStream ends
+    /// without an error where a download was cut short, which would load part of the table as if it were all of it.
+    /// One gzip member, as iptoasn.com publishes. Null, with the problem, when it does not inflate or does not match.
+    /// </summary>
+    private static MemoryStream? Inflate(Stream content, out string? problem)
+    {
+        const int HeaderAndTrailer = 18;
+        var start = content.Position;
+        if (content.Length - start < HeaderAndTrailer)
+        {
+            problem = "the gzip stream is shorter than a gzip header and trailer";
+            return null;
+        }
+
+        Span<byte> trailer = stackalloc byte[8];
+        content.Position = content.Length - trailer.Length;
+        content.ReadExactly(trailer);
+        content.Position = start;
+        var inflated = new MemoryStream();
+        try
+        {
+            using var gzip = new GZipStream(content, CompressionMode.Decompress, leaveOpen: true);
+            gzip.CopyTo(inflated);
+        }
+        catch (InvalidDataException e)
+        {
+            inflated.Dispose();
+            problem = $"not a readable gzip stream: {e.Message}";
+            return null;
+        }
+
+        var crc = Crc32.HashToUInt32(inflated.GetBuffer().AsSpan(0, (int)inflated.Length));
+        if (crc != BinaryPrimitives.ReadUInt32LittleEndian(trailer) || (uint)inflated.Length != BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]))
+        {
+            inflated.Dispose();
+            problem = "the gzip stream is cut short or corrupt: what it inflates to does not match the CRC-32 and size in its trailer";
+            return null;
+        }
+
+        inflated.Position = 0;
+        problem = null;
+        return inflated;
     }
 
     public static void ParseIp2Asn(ReadOnlyMemory<byte> content, string source, RangeSources into, RangeParseReport report)

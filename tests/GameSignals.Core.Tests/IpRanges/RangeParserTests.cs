@@ -90,6 +90,27 @@ public sealed class RangeParserTests : IDisposable
         Assert.Equal(2, Malformed.Table.AsnRowCount);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.99)]
+    public void A_gzip_file_cut_short_fails_its_source_instead_of_loading_the_rows_before_the_cut(double kept)
+    {
+        var rows = string.Concat(Enumerable.Range(0, 2000).Select(i => $"10.{i / 256}.{i % 256}.0\t10.{i / 256}.{i % 256}.255\t{64496 + (i % 16)}\tUS\tEXAMPLE-{i}\n"));
+        var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(rows));
+        }
+
+        File.WriteAllBytes(Path.Combine(_dir, "ip2asn-v4.tsv.gz"), compressed.ToArray()[..(int)(compressed.Length * kept)]);
+
+        var (table, report) = RangeTableLoader.FromDirectory(_dir);
+
+        Assert.Contains("ip2asn-v4.tsv.gz", report.FailedSources);
+        Assert.Contains("cut short", Assert.Single(report.Issues).Message, StringComparison.Ordinal);
+        Assert.Equal(0, table.AsnRowCount);
+    }
+
     [Fact]
     public void Gzip_is_recognised_by_its_magic_bytes_not_by_the_file_name()
     {

@@ -55,6 +55,6 @@ public sealed class NotificationsCompositionTests
         using var app = new NotificationsApp(new Dictionary<string, string?> { ["Push:Provider"] = "carrier-pigeon" });
 
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.Services.GetRequiredService<IPushProvider>());
-        Assert.Contains("Push:Provider must be webhook or fcm", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Push:Provider must be webhook, fcm or off", error.Message, StringComparison.Ordinal);
     }
 }
