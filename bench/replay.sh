@@ -2,7 +2,9 @@
 # Macro benchmarks of replay.
 #   bench/replay.sh [events]          generates [events] (default 1,000,000) events, replays them through the
 #                                     full pipeline (every registered capability) and through decode + dead
-#                                     letters + dedupe only (--stages none), and prints both throughputs.
+#                                     letters + dedupe only (--stages none), and prints both throughputs, then
+#                                     the parse floor (one JsonDocument.Parse per line of the same file, one
+#                                     thread) and the full replay's elapsed time against it (issue 15: at most 3x).
 #   bench/replay.sh --scale [small] [large]
 #                                     generates two streams (default 1,000,000 and 10,000,000 events) of the
 #                                     same seed and players, replays small, large, then small again (the
@@ -45,6 +47,8 @@ events="${1:-1000000}"
 generate "$events" "$work/in"
 replay "$work/in" "$work/full"
 replay "$work/in" "$work/none" --stages none
+dotnet build bench/GameSignals.Benchmarks/GameSignals.Benchmarks.csproj -c Release -nologo -v q >/dev/null
+floor="$(bench/GameSignals.Benchmarks/bin/Release/net10.0/GameSignals.Benchmarks parse-floor "$work/in/events.jsonl")"
 
 full="$(field "$work/full" eventsPerSecond)"
 none="$(field "$work/none" eventsPerSecond)"
@@ -53,3 +57,5 @@ echo "stages (full):          $(tr -d '\n ' < "$work/full/summary.json" | sed -n
 echo "full pipeline:          $full events/s (p99 $(sed -n 's/^    "p99": \(.*\),$/\1/p' "$work/full/summary.json") ms, peak $(peak_mib "$work/full") MiB)"
 echo "decode + dedupe only:   $none events/s (peak $(peak_mib "$work/none") MiB)"
 awk -v f="$full" -v n="$none" 'BEGIN { printf "full / decode-only:     %.2f\n", f / n }'
+echo "parse floor:            $floor (one JsonDocument.Parse per line, one thread)"
+awk -v e="$(field "$work/full" elapsedSeconds)" -v p="${floor%% s,*}" 'BEGIN { printf "full / parse floor:     %.1fx the time (goal at most 3x)\n", e / p }'
