@@ -33,6 +33,7 @@ internal static class VectorGoals
         while (built < Players && build.Elapsed < BuildBudget)
         {
             Wait(approximate.UpsertAsync(players.GetRange(built, Batch), CancellationToken.None));
+            Search(approximate, players[built].Vector); // the graph takes upserts in at the next search
             built += Batch;
         }
 

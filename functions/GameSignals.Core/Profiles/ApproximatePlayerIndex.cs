@@ -52,7 +52,8 @@ public sealed class ApproximatePlayerIndex(int exactUpTo = ApproximatePlayerInde
 
 /// <summary>
 /// One game's USearch graph (cosine). User ids map to fresh 64-bit keys; a replaced or deleted player's key is
-/// removed from the graph. Filters: the graph returns an over-fetched candidate list that is filtered and
+/// removed from the graph. Upserts wait until the next search and enter the graph together. Filters: the graph
+/// returns an over-fetched candidate list that is filtered and
 /// rescored exactly; when fewer than k candidates pass, the game is scanned exactly, so a narrow filter
 /// never returns fewer hits than the exact index would.
 /// </summary>
@@ -64,6 +65,7 @@ internal sealed class USearchGameVectors : IGameVectors, IDisposable
     private readonly USearchIndex _graph;
     private readonly Dictionary<string, ulong> _keyOf = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, PlayerDocument> _documents = [];
+    private readonly HashSet<ulong> _pending = [];
     private readonly int _dimensions;
     private ulong _nextKey;
 
@@ -83,9 +85,9 @@ internal sealed class USearchGameVectors : IGameVectors, IDisposable
     {
         Delete(document.UserId);
         var key = _nextKey++;
-        _graph.Add(key, document.Vector);
         _keyOf[document.UserId] = key;
         _documents[key] = document;
+        _pending.Add(key);
     }
 
     public bool Delete(string userId)
@@ -95,9 +97,29 @@ internal sealed class USearchGameVectors : IGameVectors, IDisposable
             return false;
         }
 
-        _graph.Remove(key);
+        if (!_pending.Remove(key))
+        {
+            _graph.Remove(key);
+        }
+
         _documents.Remove(key);
         return true;
+    }
+
+    /// <summary>
+    /// Adds the pending players in one call: the wrapper's single add grows the graph's capacity by one each time,
+    /// which copies the graph's tables on every add; its batch add reserves once.
+    /// </summary>
+    private void AddPending()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        ulong[] keys = [.. _pending];
+        _graph.Add(keys, [.. keys.Select(key => _documents[key].Vector)]);
+        _pending.Clear();
     }
 
     public IReadOnlyList<PlayerHit> Search(ReadOnlySpan<float> query, int k, PlayerFilter filter)
@@ -107,6 +129,7 @@ internal sealed class USearchGameVectors : IGameVectors, IDisposable
             return [];
         }
 
+        AddPending();
         var best = new TopK(k);
         var wanted = Math.Min(k * OverFetch, _documents.Count);
         _graph.Search(query.ToArray(), wanted, out ulong[] keys, out float[] _);
