@@ -4,6 +4,7 @@ using GameSignals.Benchmarks.Events;
 using GameSignals.Benchmarks.Fraud;
 using GameSignals.Benchmarks.IpRanges;
 using GameSignals.Benchmarks.Notifications;
+using GameSignals.Benchmarks.Profiles;
 
 namespace GameSignals.Benchmarks.Components;
 
@@ -20,6 +21,7 @@ internal static class ComponentGoals
         ["iptable"] = IpTableGoals.Measure,
         ["receipts"] = ReceiptGoals.Measure,
         ["rules"] = RuleGoals.Measure,
+        ["vectors"] = VectorGoals.Measure,
     };
 
     /// <summary><c>components --list</c> names the components; <c>components NAME...</c> measures them. Exit 1 when a goal fails.</summary>

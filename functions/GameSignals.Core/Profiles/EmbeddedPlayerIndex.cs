@@ -11,6 +11,15 @@ public abstract class EmbeddedPlayerIndex : IPlayerIndex
 
     private protected abstract IGameVectors CreateGame();
 
+    /// <summary>The games so far, for a subclass whose vector sets hold native memory.</summary>
+    private protected IReadOnlyList<IGameVectors> Games()
+    {
+        lock (_lock)
+        {
+            return [.. _games.Values];
+        }
+    }
+
     public ValueTask<IReadOnlyList<IndexingResult>> UpsertAsync(IReadOnlyList<PlayerDocument> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);

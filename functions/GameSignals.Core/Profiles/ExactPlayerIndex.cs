@@ -14,9 +14,13 @@ public sealed class ExactPlayerIndex : EmbeddedPlayerIndex
     internal static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y) =>
         TensorPrimitives.CosineSimilarity(x, y) is var cosine && float.IsFinite(cosine) ? cosine : 0;
 
-    private sealed class ExactGameVectors : IGameVectors
+    internal sealed class ExactGameVectors : IGameVectors
     {
         private readonly Dictionary<string, PlayerDocument> _players = new(StringComparer.Ordinal);
+
+        public int Count => _players.Count;
+
+        public IEnumerable<PlayerDocument> Documents => _players.Values;
 
         public int? Dimensions => _players.Count == 0 ? null : _players.Values.First().Vector.Length;
 

@@ -22,7 +22,7 @@ public static class ProfilesServiceCollectionExtensions
 
         services.TryAddSingleton<IProfileStore, InMemoryProfileStore>();
         services.TryAddSingleton<IPopulationStatisticsStore, InMemoryPopulationStatisticsStore>();
-        services.TryAddSingleton<IPlayerIndex, ExactPlayerIndex>();
+        services.TryAddSingleton<IPlayerIndex, ApproximatePlayerIndex>();
         services.TryAddSingleton<ProfileIndexer>();
         services.TryAddSingleton<SimilarityService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, ProfileStage>());

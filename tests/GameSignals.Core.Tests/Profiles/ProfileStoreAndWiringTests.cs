@@ -73,7 +73,7 @@ public sealed class ProfileStoreAndWiringTests
 
         Assert.Single(services, d => d.ServiceType == typeof(IEventStage) && d.ImplementationType == typeof(ProfileStage));
         Assert.Same(cosmosLike, Assert.Single(services, d => d.ServiceType == typeof(IProfileStore)).ImplementationInstance);
-        Assert.Equal(typeof(ExactPlayerIndex), Assert.Single(services, d => d.ServiceType == typeof(IPlayerIndex)).ImplementationType);
+        Assert.Equal(typeof(ApproximatePlayerIndex), Assert.Single(services, d => d.ServiceType == typeof(IPlayerIndex)).ImplementationType);
         Assert.Single(services, d => d.ServiceType == typeof(SimilarityService));
         Assert.Single(services, d => d.ServiceType == typeof(IPopulationStatisticsStore));
     }

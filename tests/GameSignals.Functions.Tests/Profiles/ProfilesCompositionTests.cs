@@ -23,7 +23,7 @@ public sealed class ProfilesCompositionTests
     {
         using var provider = Compose([]);
 
-        Assert.IsType<ExactPlayerIndex>(provider.GetRequiredService<IPlayerIndex>());
+        Assert.IsType<ApproximatePlayerIndex>(provider.GetRequiredService<IPlayerIndex>());
         Assert.IsType<CosmosProfileStore>(provider.GetRequiredService<IProfileStore>());
     }
 
