@@ -41,9 +41,8 @@ public static class EventDecoder
 
         // Collected first and committed only when the whole message is well-formed JSON:
         // a message whose array breaks half way is dead-lettered whole, with its bytes.
-        var (decoded, rejected) = Scratch.Lists;
-        decoded.Clear();
-        rejected.Clear();
+        var decoded = new List<GameEvent>();
+        var rejected = new List<DeadLetter>();
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0));
@@ -100,17 +99,6 @@ public static class EventDecoder
             deadLetters.Add(d);
         }
 
-        decoded.Clear();
-        rejected.Clear();
-    }
-
-    /// <summary>This thread's lists for a message's events and dead letters before they are committed: none allocated per message.</summary>
-    private static class Scratch
-    {
-        [ThreadStatic]
-        private static (List<GameEvent>, List<DeadLetter>)? _lists;
-
-        public static (List<GameEvent> Decoded, List<DeadLetter> Rejected) Lists => _lists ??= ([], []);
     }
 
     private static void DecodeValue(
