@@ -14,6 +14,10 @@ internal static class BenchData
 
     public static string ExampleEvents => Path.Combine(RepositoryRoot, "tests", "data", "examples", "events.jsonl");
 
+    /// <summary>The example stream's lines that are single events starting as producers write them (no poison lines), in stream order.</summary>
+    public static IEnumerable<string> ExampleEventLines() =>
+        File.ReadLines(ExampleEvents).Where(line => line.StartsWith("{\"specversion\":\"1.0\"", StringComparison.Ordinal));
+
     /// <summary>
     /// Real publications, not our small fixtures: lookups and builds are only worth measuring at their size
     /// (about 105,000 prefixes). They are third-party files, so the repository does not hold them.

@@ -38,8 +38,7 @@ internal static class RuleGoals
     public static IEnumerable<GoalLine> Measure()
     {
         var rules = Rules();
-        var messages = File.ReadLines(BenchData.ExampleEvents)
-            .Where(line => line.StartsWith("{\"specversion\":\"1.0\"", StringComparison.Ordinal))
+        var messages = BenchData.ExampleEventLines()
             .Take(2048)
             .Select(Encoding.UTF8.GetBytes)
             .ToArray();
