@@ -4,6 +4,7 @@ using GameSignals.Azure.Cosmos;
 using GameSignals.Azure.Pipeline;
 using GameSignals.Azure.Startup;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +19,7 @@ public static class AzureServiceCollectionExtensions
     /// <summary>
     /// Registers the Azure clients (Blob and Queue storage through Microsoft.Extensions.Azure, Cosmos DB),
     /// one <see cref="DefaultAzureCredential"/> for all of them, and the Azure implementations of the
-    /// pipeline's stores (<see cref="CosmosEventLedger"/>, <see cref="BlobDeadLetterStore"/>), replacing
+    /// pipeline's stores (<see cref="BlobPartitionStateStore"/>, <see cref="BlobDeadLetterStore"/>), replacing
     /// any in-memory ones.
     /// </summary>
     /// <remarks>
@@ -61,7 +62,6 @@ public static class AzureServiceCollectionExtensions
 
         services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => CosmosSetup.CreateClient(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, credential));
-        services.AddCosmosContainer(sp => CosmosEventLedger.ContainerSpec(sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
         services.AddStartupResource("Cosmos database and containers", (sp, cancellationToken) =>
         {
             var cosmos = sp.GetRequiredService<IOptions<CosmosOptions>>().Value;
@@ -70,7 +70,7 @@ public static class AzureServiceCollectionExtensions
                 : Task.CompletedTask;
         });
 
-        services.Replace(ServiceDescriptor.Singleton<IEventLedger, CosmosEventLedger>());
+        services.Replace(ServiceDescriptor.Singleton<IPartitionStateStore, BlobPartitionStateStore>());
         services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore, BlobDeadLetterStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransientFailureClassifier, AzureTransientFailures>());
         return services;

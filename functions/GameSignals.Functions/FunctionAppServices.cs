@@ -9,6 +9,7 @@ using GameSignals.Functions.IpRanges;
 using GameSignals.Functions.Notifications;
 using GameSignals.Functions.Profiles;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,7 @@ public static class FunctionAppServices
         // Core: the pipeline the Event Hubs functions drive and its stages, composed as replay composes them.
         services.AddEventPipeline();
         services.AddEventStages();
+        services.AddOptions<PartitionStateOptions>().Bind(configuration.GetSection(PartitionStateOptions.SectionName));
 
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);

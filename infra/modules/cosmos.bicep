@@ -83,16 +83,6 @@ var days = 86400
 // Unique keys cannot be changed after creation.
 var containers = [
   {
-    // Processed-event ledger: one item per (source, event id); 7 days outlasts any redelivery.
-    name: 'events'
-    partitionKeys: [
-      '/id'
-    ]
-    ttl: 7 * days
-    indexingPolicy: pointReadsOnly
-    uniqueKeys: []
-  }
-  {
     // Player inboxes: queried per user, newest first.
     name: 'notifications'
     partitionKeys: [
@@ -106,17 +96,7 @@ var containers = [
     uniqueKeys: []
   }
   {
-    // Rule cooldowns: each item carries the cooldown as its own ttl.
-    name: 'cooldowns'
-    partitionKeys: [
-      '/id'
-    ]
-    ttl: -1
-    indexingPolicy: pointReadsOnly
-    uniqueKeys: []
-  }
-  {
-    // Localised templates and player locales, read by key.
+    // Players' languages, written by the game hub's partitions when one changes, read by the payment hub's.
     name: 'locales'
     partitionKeys: [
       '/id'

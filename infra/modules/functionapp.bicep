@@ -141,7 +141,7 @@ var appSettings = {
   IpRanges__Sources__Aws__Url: 'https://ip-ranges.amazonaws.com/ip-ranges.json'
   IpRanges__Sources__Gcp__Url: 'https://www.gstatic.com/ipranges/cloud.json'
   IpRanges__Sources__Ip2Asn__Url: 'https://iptoasn.com/data/ip2asn-combined.tsv.gz'
-  Cosmos__LedgerRetention: '7.00:00:00'
+  PartitionState__DuplicateWindow: '1.00:00:00'
   Cosmos__MaxConcurrency: '16'
   Cosmos__OperationTimeout: '00:00:10'
   Notifications__InboxTtl: '30.00:00:00'

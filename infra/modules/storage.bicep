@@ -42,6 +42,8 @@ var blobContainers = [
   deploymentContainerName
   'deadletters'
   'ipranges'
+  // Per Event Hubs partition: its state's snapshots and changelog (docs/design.md, "State with its partition").
+  'partition-state'
 ]
 
 var queues = [

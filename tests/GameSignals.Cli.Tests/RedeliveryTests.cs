@@ -4,6 +4,7 @@ using GameSignals.Cli.Replay;
 using GameSignals.Events;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Cli.Tests;
@@ -85,17 +86,17 @@ public sealed class RedeliveryTests
 
         Assert.Equal((0, batch.Count), (again.Processed, again.Redelivered));
         Assert.Equal(await OutputsAsync(once), await OutputsAsync(twice));
-        Assert.Equal(batch.Count, ((InMemoryEventLedger)twice.GetRequiredService<IEventLedger>()).Count);
+        Assert.Equal(batch.Count, await RememberedAsync(twice.GetRequiredService<IPartitionStateStore>()));
     }
 
     [Fact]
-    public async Task A_batch_redelivered_after_failing_before_its_ledger_write_has_the_effect_of_one_delivery()
+    public async Task A_batch_redelivered_after_failing_before_its_changelog_append_has_the_effect_of_one_delivery()
     {
         var batch = FirstBatch();
         using var once = Compose();
         await once.GetRequiredService<EventPipeline>().ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
-        var ledger = new LedgerFailingOnce(new InMemoryEventLedger(ReplayComposition.DefaultLedgerRetention));
-        using var retried = Compose(services => services.AddSingleton<IEventLedger>(ledger));
+        var state = new InMemoryPartitionStateStore();
+        using var retried = Compose(services => services.AddSingleton<IPartitionStateStore>(new AppendFailingOnceStore(state)));
         var pipeline = retried.GetRequiredService<EventPipeline>();
 
         await Assert.ThrowsAsync<IOException>(async () => await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None));
@@ -103,7 +104,7 @@ public sealed class RedeliveryTests
 
         Assert.Equal(batch.Count, redelivered.Processed);
         Assert.Equal(await OutputsAsync(once), await OutputsAsync(retried));
-        Assert.Equal(batch.Count, ledger.Inner.Count);
+        Assert.Equal(batch.Count, await RememberedAsync(state));
     }
 
     [Fact]
@@ -112,8 +113,7 @@ public sealed class RedeliveryTests
         var batch = FirstBatch();
         using var once = Compose(extraRules: ShadowRules);
         await once.GetRequiredService<EventPipeline>().ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None);
-        var ledger = new LedgerFailingOnce(new InMemoryEventLedger(ReplayComposition.DefaultLedgerRetention));
-        using var retried = Compose(services => services.AddSingleton<IEventLedger>(ledger), ShadowRules);
+        using var retried = Compose(services => services.AddSingleton<IPartitionStateStore>(new AppendFailingOnceStore(new InMemoryPartitionStateStore())), ShadowRules);
         var pipeline = retried.GetRequiredService<EventPipeline>();
 
         await Assert.ThrowsAsync<IOException>(async () => await pipeline.ProcessDecodedAsync(ReplayRunner.GameHub, "0", batch, [], CancellationToken.None));
@@ -138,25 +138,7 @@ public sealed class RedeliveryTests
         return (await OutputsAsync(plain))["notifications.jsonl"];
     }
 
-    /// <summary>A ledger whose first write fails, as a store outage after the stages ran.</summary>
-    private sealed class LedgerFailingOnce(InMemoryEventLedger inner) : IEventLedger
-    {
-        private bool _failed;
-
-        public InMemoryEventLedger Inner => inner;
-
-        public ValueTask<IReadOnlyDictionary<EventKey, LedgerEntry>> FindAsync(IReadOnlyCollection<EventKey> keys, CancellationToken cancellationToken) =>
-            inner.FindAsync(keys, cancellationToken);
-
-        public ValueTask RecordAsync(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken)
-        {
-            if (!_failed)
-            {
-                _failed = true;
-                throw new IOException("the ledger is unavailable");
-            }
-
-            return inner.RecordAsync(entries, cancellationToken);
-        }
-    }
+    /// <summary>How many event keys game-events partition 0's durable state remembers, as a new owner loads it.</summary>
+    private static async Task<int> RememberedAsync(IPartitionStateStore store) =>
+        (await TestStates.Over(store).AcquireAsync(ReplayRunner.GameHub, "0", CancellationToken.None)).Window.Count;
 }

@@ -1,3 +1,4 @@
+using GameSignals.Pipeline.State;
 using System.Text;
 using System.Text.Json;
 using GameSignals.Events;
@@ -45,10 +46,10 @@ internal static class ExampleStream
     /// <paramref name="heldBackPartition"/> processed only after all others.
     /// </summary>
     public static async Task<EventPipeline> RunAsync(
-        IEnumerable<IEventStage> stages, IEventLedger? ledger = null, int partitions = 4, int batchSize = 64, int? heldBackPartition = null)
+        IEnumerable<IEventStage> stages, PartitionStates? states = null, int partitions = 4, int batchSize = 64, int? heldBackPartition = null)
     {
         var pipeline = new EventPipeline(
-            stages, ledger ?? new InMemoryEventLedger(TimeSpan.FromDays(7)), new InMemoryDeadLetterStore(), new StoreRetry(),
+            stages, states ?? TestStates.Over(), new InMemoryDeadLetterStore(), new StoreRetry(),
             new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
         var (events, _) = Decode(partitions);
         var queues = events

@@ -2,6 +2,7 @@ using GameSignals.Fraud;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using GameSignals.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,14 +17,13 @@ internal static class EmbeddedStores
 {
     public static IServiceCollection UseEmbeddedStores(this IServiceCollection services)
     {
-        services.Replace(ServiceDescriptor.Singleton<IEventLedger>(new InMemoryEventLedger(TimeSpan.FromDays(1))));
+        services.Replace(ServiceDescriptor.Singleton<IPartitionStateStore>(new InMemoryPartitionStateStore()));
         services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(new InMemoryDeadLetterStore()));
 
         services.Replace(ServiceDescriptor.Singleton<IRuleStore>(new InMemoryRuleStore()));
         services.Replace(ServiceDescriptor.Singleton<INotificationStore>(new InMemoryNotificationStore()));
         services.Replace(ServiceDescriptor.Singleton<IShadowNotificationStore>(new InMemoryShadowNotificationStore()));
         services.Replace(ServiceDescriptor.Singleton<IRuleHistoryStore>(new InMemoryRuleHistoryStore()));
-        services.Replace(ServiceDescriptor.Singleton<ICooldownStore>(new InMemoryCooldownStore()));
         services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore>(new InMemoryPlayerLocaleStore()));
         services.Replace(ServiceDescriptor.Singleton<IPushQueue>(new InMemoryPushQueue()));
 

@@ -110,7 +110,7 @@ public sealed class EventHubFunctionsTests
 
     private EventHubFunctions Functions(IDeadLetterStore? deadLetters = null) =>
         new(new EventPipeline(
-            [_stage], new InMemoryEventLedger(TimeSpan.FromDays(1)), deadLetters ?? _deadLetters, new StoreRetry(),
+            [_stage], TestStates.Over(), deadLetters ?? _deadLetters, new StoreRetry(),
             new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance));
 
     private static string Event(string id, string user, string type = "game.session.ended") =>

@@ -5,6 +5,7 @@ using GameSignals.Functions.Intake;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,7 +24,7 @@ public sealed class FunctionAppServicesTests
 
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        Assert.IsType<CosmosEventLedger>(provider.GetRequiredService<IEventLedger>());
+        Assert.IsType<BlobPartitionStateStore>(provider.GetRequiredService<IPartitionStateStore>());
         Assert.IsType<BlobDeadLetterStore>(provider.GetRequiredService<IDeadLetterStore>());
         var checks = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name);
         Assert.Equal(["blobs", "cosmos", "queues"], checks.Order(StringComparer.Ordinal));

@@ -27,7 +27,7 @@ public sealed class SettingsValidationTests
     [InlineData("Push:MaxDequeueCount", "0", "Push:MaxDequeueCount")]
     [InlineData("Cosmos:OperationTimeout", "00:00:00", "Cosmos:OperationTimeout")]
     [InlineData("Cosmos:MaxConcurrency", "0", "Cosmos:MaxConcurrency")]
-    [InlineData("Cosmos:LedgerRetention", "00:00:01", "Cosmos:LedgerRetention")]
+    [InlineData("PartitionState:DuplicateWindow", "00:00:00", "PartitionState:DuplicateWindow")]
     [InlineData("Fraud:ConfigRefreshInterval", "-00:00:01", "Fraud:ConfigRefreshInterval")]
     [InlineData("Notifications:InboxTtl", "00:00:01", "Notifications:InboxTtl")]
     [InlineData("IpRanges:PointerCheckInterval", "00:00:00", "IpRanges:PointerCheckInterval")]

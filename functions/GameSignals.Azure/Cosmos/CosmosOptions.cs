@@ -30,10 +30,6 @@ public sealed class CosmosOptions
     /// </summary>
     public bool CreateResources { get; set; }
 
-    /// <summary>How long the ledger remembers a processed event (the <c>events</c> container's TTL).</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "Cosmos:LedgerRetention must be from 1 hour to 3650 days.")]
-    public TimeSpan LedgerRetention { get; set; } = TimeSpan.FromDays(7);
-
     /// <summary>Point operations in flight at once for one batch.</summary>
     [Range(1, 256, ErrorMessage = "Cosmos:MaxConcurrency must be from 1 to 256.")]
     public int MaxConcurrency { get; set; } = 16;

@@ -18,13 +18,11 @@ public static class NotificationsAzureServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddCosmosContainer(_ => CosmosNotificationStore.ContainerSpec());
-        services.AddCosmosContainer(_ => CosmosCooldownStore.ContainerSpec());
         services.AddCosmosContainer(_ => CosmosPlayerLocaleStore.ContainerSpec());
         services.AddCosmosContainer(_ => CosmosRuleStore.ContainerSpec());
         services.AddCosmosContainer(_ => CosmosShadowNotificationStore.ContainerSpec());
         services.AddCosmosContainer(_ => CosmosRuleHistoryStore.ContainerSpec());
         services.Replace(ServiceDescriptor.Singleton<INotificationStore, CosmosNotificationStore>());
-        services.Replace(ServiceDescriptor.Singleton<ICooldownStore, CosmosCooldownStore>());
         services.Replace(ServiceDescriptor.Singleton<IPlayerLocaleStore, CosmosPlayerLocaleStore>());
         services.Replace(ServiceDescriptor.Singleton<IRuleStore, CosmosRuleStore>());
         services.Replace(ServiceDescriptor.Singleton<IShadowNotificationStore, CosmosShadowNotificationStore>());
@@ -42,7 +40,6 @@ public static class NotificationsAzureServiceCollectionExtensions
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(CooldownItem))]
 [JsonSerializable(typeof(LocaleItem))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class NotificationsAzureJson : JsonSerializerContext;

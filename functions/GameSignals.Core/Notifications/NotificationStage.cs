@@ -11,14 +11,15 @@ namespace GameSignals.Notifications;
 /// queue the push request. Every write is idempotent, so a redelivered batch changes nothing:
 /// the notification id comes from (ruleId, source, eventId), its create treats a conflict as done,
 /// and the cooldown remembers which notification opened it. A shadow rule goes the same way with its own
-/// cooldowns into the shadow store, never to an inbox or a push.
+/// cooldowns into the shadow store, never to an inbox or a push. Cooldowns and languages are the partition's
+/// (<see cref="NotificationState"/>); a language is also written to <see cref="IPlayerLocaleStore"/> when it changes,
+/// for the payment hub's notifications.
 /// </summary>
 public sealed class NotificationStage(
     RuleCache rules,
     INotificationStore notifications,
     IShadowNotificationStore shadows,
     IPushQueue push,
-    ICooldownStore cooldowns,
     IPlayerLocaleStore locales,
     StoreRetry retry,
     IOptions<NotificationOptions> options,
@@ -31,25 +32,26 @@ public sealed class NotificationStage(
     {
         ArgumentNullException.ThrowIfNull(batch);
 
-        // Languages read or learnt in this batch: a session start just before an event counts.
-        var batchLocales = new Dictionary<(string, string), PlayerLocale?>();
+        var context = new BatchContext(batch.State.Part<NotificationState>());
         foreach (var e in batch.Events)
         {
             await retry.ExecuteAsync(
-                static (s, ct) => s.Stage.ProcessEventAsync(s.Event, s.Locales, ct), (Stage: this, Event: e, Locales: batchLocales), cancellationToken)
+                static (s, ct) => s.Stage.ProcessEventAsync(s.Event, s.Context, ct), (Stage: this, Event: e, Context: context), cancellationToken)
                 .ConfigureAwait(false);
         }
     }
 
     /// <summary>One event through every rule of its type; a unit that <see cref="StoreRetry"/> may run again.</summary>
-    private async ValueTask ProcessEventAsync(GameEvent e, Dictionary<(string, string), PlayerLocale?> batchLocales, CancellationToken cancellationToken)
+    private async ValueTask ProcessEventAsync(GameEvent e, BatchContext context, CancellationToken cancellationToken)
     {
         if (e.Payload is SessionStarted { Locale: var locale } && PlayerLocale.LanguageOf(locale) is { } language)
         {
-            await locales.SetAsync(e.GameId, e.UserId, new PlayerLocale(language, e.Time), cancellationToken).ConfigureAwait(false);
-
-            // Read again when needed: the store keeps whichever session is the latest.
-            batchLocales.Remove((e.GameId, e.UserId));
+            var learnt = new PlayerLocale(language, e.Time);
+            if (context.State.SetLocale(e.GameId, e.UserId, learnt))
+            {
+                // The other hub's partitions read it from the shared store; an unchanged language costs no write.
+                await locales.SetAsync(e.GameId, e.UserId, learnt, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var typeRules = await rules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false);
@@ -70,27 +72,27 @@ public sealed class NotificationStage(
                 var activeMatched = rule.Rule.ShadowOf is { } active && activeMatches!.Contains(active);
                 if (matched || activeMatched)
                 {
-                    await RecordShadowAsync(rule, e, matched, activeMatched, batchLocales, cancellationToken).ConfigureAwait(false);
+                    await RecordShadowAsync(rule, e, matched, activeMatched, context, cancellationToken).ConfigureAwait(false);
                 }
             }
             else if (matched)
             {
                 activeMatches?.Add(rule.Id);
-                await FireAsync(rule, e, batchLocales, cancellationToken).ConfigureAwait(false);
+                await FireAsync(rule, e, context, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async ValueTask FireAsync(CompiledRule rule, GameEvent e, Dictionary<(string, string), PlayerLocale?> batchLocales, CancellationToken cancellationToken)
+    private async ValueTask FireAsync(CompiledRule rule, GameEvent e, BatchContext context, CancellationToken cancellationToken)
     {
         var id = Notification.IdFor(rule.Id, e.Source, e.Id);
-        if (rule.Cooldown is { } cooldown && !await TryOpenCooldownAsync(rule, cooldown, e, id, cancellationToken).ConfigureAwait(false))
+        if (rule.Cooldown is { } cooldown && !await TryOpenCooldownAsync(rule, cooldown, e, id, context.State, cancellationToken).ConfigureAwait(false))
         {
             metrics.Suppressed.Add(1, new KeyValuePair<string, object?>("rule", rule.Id));
             return;
         }
 
-        var notification = await RenderAsync(rule, e, id, batchLocales, cancellationToken).ConfigureAwait(false);
+        var notification = await RenderAsync(rule, e, id, context, cancellationToken).ConfigureAwait(false);
 
         // The notification first: it is the idempotency record. Then the push request, once.
         var (stored, created) = await notifications.CreateAsync(notification, cancellationToken).ConfigureAwait(false);
@@ -109,13 +111,13 @@ public sealed class NotificationStage(
 
     /// <summary>What a shadow rule would have done with the event, with its own cooldowns; one record, created once.</summary>
     private async ValueTask RecordShadowAsync(
-        CompiledRule rule, GameEvent e, bool matched, bool activeMatched, Dictionary<(string, string), PlayerLocale?> batchLocales, CancellationToken cancellationToken)
+        CompiledRule rule, GameEvent e, bool matched, bool activeMatched, BatchContext context, CancellationToken cancellationToken)
     {
         var id = Notification.IdFor(rule.Id, e.Source, e.Id);
         Notification? wouldSend = null;
-        if (matched && (rule.Cooldown is not { } cooldown || await TryOpenCooldownAsync(rule, cooldown, e, id, cancellationToken).ConfigureAwait(false)))
+        if (matched && (rule.Cooldown is not { } cooldown || await TryOpenCooldownAsync(rule, cooldown, e, id, context.State, cancellationToken).ConfigureAwait(false)))
         {
-            wouldSend = await RenderAsync(rule, e, id, batchLocales, cancellationToken).ConfigureAwait(false);
+            wouldSend = await RenderAsync(rule, e, id, context, cancellationToken).ConfigureAwait(false);
         }
 
         var record = new ShadowRecord
@@ -138,14 +140,17 @@ public sealed class NotificationStage(
         }
     }
 
-    /// <summary>The notification a rule sends for an event, in the player's language (read once per batch and player).</summary>
-    private async ValueTask<Notification> RenderAsync(
-        CompiledRule rule, GameEvent e, string id, Dictionary<(string, string), PlayerLocale?> batchLocales, CancellationToken cancellationToken)
+    /// <summary>
+    /// The notification a rule sends for an event, in the player's language: the partition's, or else the shared store's
+    /// (the payment hub's partitions; read once per batch and player).
+    /// </summary>
+    private async ValueTask<Notification> RenderAsync(CompiledRule rule, GameEvent e, string id, BatchContext context, CancellationToken cancellationToken)
     {
-        if (!batchLocales.TryGetValue((e.GameId, e.UserId), out var locale))
+        var locale = context.State.Locale(e.GameId, e.UserId);
+        if (locale is null && !context.SharedLocales.TryGetValue((e.GameId, e.UserId), out locale))
         {
             locale = await locales.GetAsync(e.GameId, e.UserId, cancellationToken).ConfigureAwait(false);
-            batchLocales[(e.GameId, e.UserId)] = locale;
+            context.SharedLocales[(e.GameId, e.UserId)] = locale;
         }
 
         var template = rule.TemplateFor(locale?.Language);
@@ -172,40 +177,33 @@ public sealed class NotificationStage(
     /// True when the event may notify: no cooldown younger than <paramref name="cooldown"/> is open for
     /// its key, or the open one is this very notification (a redelivery). Opens the cooldown on success.
     /// </summary>
-    private async ValueTask<bool> TryOpenCooldownAsync(CompiledRule rule, TimeSpan cooldown, GameEvent e, string id, CancellationToken cancellationToken)
+    private async ValueTask<bool> TryOpenCooldownAsync(CompiledRule rule, TimeSpan cooldown, GameEvent e, string id, NotificationState state, CancellationToken cancellationToken)
     {
         var keyValue = rule.CooldownKey == CooldownKeyKind.CharacterId && e.CharacterId is { } character ? character : e.UserId;
         var shadow = rule.State == RuleState.Shadow;
         var key = new CooldownKey(e.GameId, rule.Id, keyValue, shadow);
-
-        // Two writers on one key (an old instance still finishing a batch) is rare: a lost race re-reads once more.
-        for (var attempt = 0; ; attempt++)
+        var current = state.Cooldown(key);
+        if (current?.NotificationId == id)
         {
-            var current = await cooldowns.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (current?.NotificationId == id)
-            {
-                return true;
-            }
-
-            // An event older than the one that opened the cooldown (it came late) is inside it too.
-            if (current is not null && e.Time < CompiledRule.CooldownEnd(current.OpenedAt, cooldown))
-            {
-                // Suppressed, unless this event already notified before a later one reopened the cooldown.
-                return shadow
-                    ? await shadows.GetAsync(e.GameId, rule.Id, id, cancellationToken).ConfigureAwait(false) is { Notification: not null }
-                    : await notifications.GetAsync(e.UserId, id, cancellationToken).ConfigureAwait(false) is not null;
-            }
-
-            var record = new CooldownRecord(key, id, e.Time, CompiledRule.CooldownEnd(e.Time, cooldown));
-            if (await cooldowns.TryWriteAsync(record, current?.ETag, cancellationToken).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            if (attempt == 2)
-            {
-                throw new InvalidOperationException($"The cooldown {key} kept changing while it was written; the batch will be retried.");
-            }
+            return true;
         }
+
+        // An event older than the one that opened the cooldown (it came late) is inside it too.
+        if (current is not null && e.Time < CompiledRule.CooldownEnd(current.OpenedAt, cooldown))
+        {
+            // Suppressed, unless this event already notified before a later one reopened the cooldown.
+            return shadow
+                ? await shadows.GetAsync(e.GameId, rule.Id, id, cancellationToken).ConfigureAwait(false) is { Notification: not null }
+                : await notifications.GetAsync(e.UserId, id, cancellationToken).ConfigureAwait(false) is not null;
+        }
+
+        state.OpenCooldown(new CooldownRecord(key, id, e.Time, CompiledRule.CooldownEnd(e.Time, cooldown)));
+        return true;
+    }
+
+    /// <summary>What the events of one batch share: the partition's notification state and the languages read from the shared store.</summary>
+    private sealed record BatchContext(NotificationState State)
+    {
+        public Dictionary<(string, string), PlayerLocale?> SharedLocales { get; } = [];
     }
 }

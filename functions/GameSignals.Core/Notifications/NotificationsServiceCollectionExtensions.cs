@@ -8,7 +8,7 @@ public static class NotificationsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the notification stage as an <see cref="IEventStage"/>, the rule cache, and in-memory
-    /// stores (rules, rule history, notifications, shadow records, cooldowns, locales, push queue) that Azure adapters may replace.
+    /// stores (rules, rule history, notifications, shadow records, locales, push queue) that Azure adapters may replace.
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, Action<NotificationOptions>? configure = null)
     {
@@ -26,13 +26,13 @@ public static class NotificationsServiceCollectionExtensions
         services.TryAddSingleton<INotificationStore, InMemoryNotificationStore>();
         services.TryAddSingleton<IShadowNotificationStore, InMemoryShadowNotificationStore>();
         services.TryAddSingleton<IRuleHistoryStore, InMemoryRuleHistoryStore>();
-        services.TryAddSingleton<ICooldownStore, InMemoryCooldownStore>();
         services.TryAddSingleton<IPlayerLocaleStore, InMemoryPlayerLocaleStore>();
         services.TryAddSingleton<IPushQueue, InMemoryPushQueue>();
         services.TryAddSingleton<RuleCache>();
         services.TryAddSingleton<RuleEditor>();
         services.TryAddSingleton<NotificationStage>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, NotificationStage>(sp => sp.GetRequiredService<NotificationStage>()));
+        services.AddPartitionStatePart(NotificationState.Type);
         return services;
     }
 }

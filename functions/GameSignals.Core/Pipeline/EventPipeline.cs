@@ -1,21 +1,24 @@
 using GameSignals.Events;
+using GameSignals.Pipeline.State;
 using Microsoft.Extensions.Logging;
 
 namespace GameSignals.Pipeline;
 
 /// <summary>
-/// Processes one partition's batch: decode, dead-letter poison, drop duplicates, run the stages in
-/// order, then record the events as processed. The functions and <c>replay</c> both drive this class.
+/// Processes one partition's batch: decode, dead-letter poison, skip what the partition's state has seen (a
+/// redelivery at or below its watermark, a duplicate key in its window), run the stages in order, then commit the
+/// batch's state changes with one append to the partition's changelog. The functions and <c>replay</c> both drive this class.
 /// </summary>
 /// <remarks>
 /// Poison never throws. Transient store failures are retried by <see cref="StoreRetry"/>; a failure that
-/// outlasts it throws, so the host redelivers the batch. Because the ledger is
-/// written last, a batch that fails after some stage effects is processed again in full on
-/// redelivery, and the stages' idempotent writes make the second pass change nothing.
+/// outlasts it throws, so the host redelivers the batch, and the partition's state in memory is dropped to what is
+/// durable. Because the changelog is appended last, a batch that fails after some stage effects is processed again
+/// in full on redelivery, and the stages' idempotent writes make the second pass change nothing; a batch whose
+/// append landed is skipped by the watermark.
 /// </remarks>
 public sealed partial class EventPipeline(
     IEnumerable<IEventStage> stages,
-    IEventLedger ledger,
+    PartitionStates states,
     IDeadLetterStore deadLetters,
     StoreRetry retry,
     PipelineMetrics metrics,
@@ -58,57 +61,83 @@ public sealed partial class EventPipeline(
             }
         }
 
-        // Within the batch, the first occurrence of a key wins.
-        var unique = new List<GameEvent>(events.Count);
-        var seen = new HashSet<EventKey>();
+        var state = await retry.ExecuteAsync(static (s, ct) => s.states.AcquireAsync(s.hub, s.partition, ct), (states, hub, partition), cancellationToken).ConfigureAwait(false);
+        var fresh = new List<GameEvent>(events.Count);
         var duplicates = 0;
-        foreach (var e in events)
-        {
-            if (seen.Add(e.Key))
-            {
-                unique.Add(e);
-            }
-            else
-            {
-                duplicates++;
-            }
-        }
-
-        var known = unique.Count == 0
-            ? new Dictionary<EventKey, LedgerEntry>()
-            : await retry.ExecuteAsync(static (s, ct) => s.ledger.FindAsync(s.seen, ct), (ledger, seen), cancellationToken).ConfigureAwait(false);
-        var fresh = new List<GameEvent>(unique.Count);
         var redelivered = 0;
-        foreach (var e in unique)
+        try
         {
-            if (!known.TryGetValue(e.Key, out var entry))
+            var watermark = state.Watermark;
+            var redeliveredKeys = CountRedelivered(events, state, watermark);
+            var occurrences = new Dictionary<(long, ulong), int>();
+            foreach (var e in events)
             {
-                fresh.Add(e);
+                var sequence = e.Origin.SequenceNumber;
+                if (sequence <= watermark)
+                {
+                    // Counted as its first delivery counted it: a duplicate then is a duplicate now.
+                    var pair = (sequence, state.Window.DigestOf(e.Key));
+                    var occurrence = occurrences[pair] = occurrences.GetValueOrDefault(pair) + 1;
+                    if (occurrence > redeliveredKeys[pair] - state.Duplicates.CountOf(pair.sequence, pair.Item2))
+                    {
+                        duplicates++;
+                    }
+                    else
+                    {
+                        redelivered++;
+                    }
+                }
+                else if (state.Window.Add(e.Key, e.Time))
+                {
+                    fresh.Add(e);
+                }
+                else
+                {
+                    // Seen in an earlier batch, or earlier in this one: the first occurrence wins.
+                    duplicates++;
+                    state.Duplicates.Add(sequence, state.Window.DigestOf(e.Key));
+                }
+
+                state.Watermark = Math.Max(state.Watermark, sequence);
             }
-            else if (entry.IsSamePosition(e.Origin))
+
+            if (fresh.Count > 0)
             {
-                redelivered++;
+                var batch = new EventBatch(hub, partition, fresh, state);
+                foreach (var stage in _stages)
+                {
+                    await stage.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
             }
-            else
-            {
-                duplicates++;
-            }
+
+            // Not retried: an append that timed out may have landed, so a second one is fenced; the batch is redelivered instead.
+            await states.CommitAsync(state, cancellationToken).ConfigureAwait(false);
         }
-
-        if (fresh.Count > 0)
+        catch
         {
-            var batch = new EventBatch(hub, partition, fresh);
-            foreach (var stage in _stages)
-            {
-                await stage.ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-
-            var entries = fresh.ConvertAll(LedgerEntry.For);
-            await retry.ExecuteAsync(static (s, ct) => s.ledger.RecordAsync(s.entries, ct), (ledger, entries), cancellationToken).ConfigureAwait(false);
+            // What the batch changed in memory is not durable: the next batch starts from the store.
+            states.Drop(hub, partition);
+            throw;
         }
 
         Record(hub, events.Count, fresh, poison.Count, duplicates, redelivered, started);
         return new BatchResult(events.Count, fresh.Count, poison.Count, duplicates, redelivered);
+    }
+
+    /// <summary>How often each (sequence number, key) at or below the watermark occurs in the batch.</summary>
+    private static Dictionary<(long, ulong), int> CountRedelivered(IReadOnlyList<GameEvent> events, PartitionState state, long watermark)
+    {
+        var counts = new Dictionary<(long, ulong), int>();
+        foreach (var e in events)
+        {
+            if (e.Origin.SequenceNumber <= watermark)
+            {
+                var pair = (e.Origin.SequenceNumber, state.Window.DigestOf(e.Key));
+                counts[pair] = counts.GetValueOrDefault(pair) + 1;
+            }
+        }
+
+        return counts;
     }
 
     private void Record(string hub, int received, List<GameEvent> processed, int deadLettered, int duplicates, int redelivered, long started)

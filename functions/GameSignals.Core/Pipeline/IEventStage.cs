@@ -1,4 +1,5 @@
 using GameSignals.Events;
+using GameSignals.Pipeline.State;
 
 namespace GameSignals.Pipeline;
 
@@ -14,8 +15,11 @@ public interface IEventStage
     ValueTask ProcessAsync(EventBatch batch, CancellationToken cancellationToken);
 }
 
-/// <summary>The new (not yet processed) events of one partition's batch, in partition order.</summary>
-public sealed record EventBatch(string Hub, string Partition, IReadOnlyList<GameEvent> Events);
+/// <summary>
+/// The new (not yet processed) events of one partition's batch, in partition order, and the partition's state, which the
+/// stages read and change in memory (the pipeline makes the changes durable after the last stage).
+/// </summary>
+public sealed record EventBatch(string Hub, string Partition, IReadOnlyList<GameEvent> Events, PartitionState State);
 
 /// <summary>One Event Hubs message as the trigger delivers it.</summary>
 public readonly record struct IncomingMessage(ReadOnlyMemory<byte> Body, MessageOrigin Origin);

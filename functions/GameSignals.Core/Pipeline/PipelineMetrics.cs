@@ -19,6 +19,7 @@ public sealed class PipelineMetrics : IDisposable
         EventAge = _meter.CreateHistogram<double>("gamesignals.event.age", "s", "Seconds from the event's time to the end of its processing.");
         QueueLatency = _meter.CreateHistogram<double>("gamesignals.event.latency", "s", "Seconds from enqueue in Event Hubs to the end of processing.");
         BatchDuration = _meter.CreateHistogram<double>("gamesignals.batch.duration", "s", "Seconds spent processing one batch.");
+        StateDamaged = _meter.CreateCounter<long>("gamesignals.state.damaged", "{load}", "Partition states loaded from a damaged changelog or snapshot (rebuilt from what was intact).");
         StoreRetries = _meter.CreateCounter<long>("gamesignals.store.retries", "{retry}", "Units of work tried again after a transient store failure, by failure kind.");
     }
 
@@ -37,6 +38,8 @@ public sealed class PipelineMetrics : IDisposable
     public Histogram<double> BatchDuration { get; }
 
     public Counter<long> StoreRetries { get; }
+
+    public Counter<long> StateDamaged { get; }
 
     public void Dispose() => _meter.Dispose();
 }

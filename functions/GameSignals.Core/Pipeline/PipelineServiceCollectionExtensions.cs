@@ -1,5 +1,6 @@
 using GameSignals.Fraud;
 using GameSignals.Notifications;
+using GameSignals.Pipeline.State;
 using GameSignals.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +21,22 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PipelineMetrics>();
         services.TryAddSingleton<EventPipeline>();
+        services.TryAddSingleton<PartitionStates>();
+        services.TryAddSingleton<IPartitionStateStore, InMemoryPartitionStateStore>();
+        services.AddOptions<PartitionStateOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.AddStoreRetry();
+        return services;
+    }
+
+    /// <summary>A capability's part of every partition's state, registered once however often its capability is added.</summary>
+    public static IServiceCollection AddPartitionStatePart(this IServiceCollection services, PartitionStatePartType part)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(descriptor => ReferenceEquals(descriptor.ImplementationInstance, part)))
+        {
+            services.AddSingleton(part);
+        }
+
         return services;
     }
 

@@ -59,7 +59,7 @@ internal sealed class FraudHarness
     }
 
     public async Task ProcessAsync(params GameEvent[] events) =>
-        await Stage.ProcessAsync(new EventBatch("test", "0", events), CancellationToken.None);
+        await Stage.ProcessAsync(new EventBatch("test", "0", events, TestStates.Fresh("test")), CancellationToken.None);
 
     public IReadOnlyList<FraudFlag> FlagsFor(string reason) => [.. Flags.All.Where(f => f.Reason == reason)];
 

@@ -164,7 +164,7 @@ public sealed class PaymentCheckTests
         Assert.True(harness.Flags.All[0].ActionPublished);
     }
 
-    private static Pipeline.EventBatch Batch => new("payment-events", "0", [FraudHarness.Purchase("p1", "u1", "o1", currency: "EUR")]);
+    private static Pipeline.EventBatch Batch => new("payment-events", "0", [FraudHarness.Purchase("p1", "u1", "o1", currency: "EUR")], TestStates.Fresh("payment-events"));
 
     private static async Task<(FraudHarness Harness, FraudStage Stage)> WithPublisherAsync(IFraudActionPublisher publisher)
     {

@@ -1,3 +1,4 @@
+using GameSignals.Pipeline.State;
 using GameSignals.Events;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
@@ -21,7 +22,7 @@ internal sealed class NotificationHarness
         Push = push ?? Queue;
         var options = Options.Create(new NotificationOptions());
         Cache = new RuleCache(RuleStore, options, Time, Metrics, NullLogger<RuleCache>.Instance);
-        Stage = new NotificationStage(Cache, Notifications, shadows ?? Shadows, Push, Cooldowns, Locales, new StoreRetry(), options, Time, Metrics);
+        Stage = new NotificationStage(Cache, Notifications, shadows ?? Shadows, Push, Locales, new StoreRetry(), options, Time, Metrics);
     }
 
     public static IReadOnlyList<NotificationRule> ExampleRules { get; } = RulesFile.Load(Path.Combine(RepositoryFiles.Examples, "rules.json")).Rules;
@@ -38,7 +39,8 @@ internal sealed class NotificationHarness
 
     public InMemoryShadowNotificationStore Shadows { get; } = new();
 
-    public InMemoryCooldownStore Cooldowns { get; } = new();
+    /// <summary>The partition's state the stage keeps its cooldowns and languages in, across batches.</summary>
+    public PartitionState State { get; } = TestStates.Fresh();
 
     public InMemoryPlayerLocaleStore Locales { get; } = new();
 
@@ -50,7 +52,7 @@ internal sealed class NotificationHarness
 
     public NotificationStage Stage { get; }
 
-    public ValueTask RunAsync(params GameEvent[] events) => Stage.ProcessAsync(new EventBatch("game-events", "0", events), CancellationToken.None);
+    public ValueTask RunAsync(params GameEvent[] events) => Stage.ProcessAsync(new EventBatch("game-events", "0", events, State), CancellationToken.None);
 }
 
 /// <summary>The sum of what one counter records while it is alive.</summary>

@@ -305,7 +305,7 @@ public class NotificationStageTests
         var rules = provider.GetRequiredService<IRuleStore>();
         await rules.UpsertAsync(LowHp, null, CancellationToken.None);
 
-        await stage.ProcessAsync(new EventBatch("game-events", "0", [LowHpEvent(TestEvents.T0)]), CancellationToken.None);
+        await stage.ProcessAsync(new EventBatch("game-events", "0", [LowHpEvent(TestEvents.T0)], TestStates.Fresh()), CancellationToken.None);
 
         var n = Assert.Single(((InMemoryNotificationStore)provider.GetRequiredService<INotificationStore>()).All);
         Assert.Equal((int)TimeSpan.FromDays(7).TotalSeconds, n.Ttl);

@@ -1,6 +1,7 @@
 using System.Text;
 using GameSignals.Events;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -10,7 +11,7 @@ namespace GameSignals.Core.Tests.Pipeline;
 
 public sealed class EventPipelineTests : IDisposable
 {
-    private readonly InMemoryEventLedger _ledger = new(TimeSpan.FromDays(1));
+    private readonly InMemoryPartitionStateStore _store = new();
     private readonly InMemoryDeadLetterStore _deadLetters = new();
     private readonly RecordingStage _stage = new();
     private readonly PipelineMetrics _metrics = new();
@@ -19,7 +20,7 @@ public sealed class EventPipelineTests : IDisposable
     public void Dispose() => _metrics.Dispose();
 
     private EventPipeline Pipeline(params IEventStage[] stages) => new(
-        stages.Length == 0 ? [_stage] : stages, _ledger, _deadLetters, new StoreRetry(), _metrics,
+        stages.Length == 0 ? [_stage] : stages, TestStates.Over(_store, metrics: _metrics), _deadLetters, new StoreRetry(), _metrics,
         new FakeTimeProvider(DateTimeOffset.Parse("2026-11-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)),
         _logger);
 
@@ -72,13 +73,41 @@ public sealed class EventPipelineTests : IDisposable
         var pipeline = Pipeline(_stage, failing);
 
         await Assert.ThrowsAsync<TimeoutException>(() => pipeline.ProcessMessagesAsync("game-events", "3", [Message(1, "a", "b")], default).AsTask());
-        Assert.Equal(0, _ledger.Count);
+        Assert.Equal(0, await RememberedAsync());
 
         var retry = await pipeline.ProcessMessagesAsync("game-events", "3", [Message(1, "a", "b")], default);
         Assert.Equal(2, retry.Processed);
         Assert.Equal(["a", "b", "a", "b"], _stage.Seen); // stage effects must be idempotent: they see the batch again
-        Assert.Equal(2, _ledger.Count);
+        Assert.Equal(2, await RememberedAsync());
     }
+
+    [Fact]
+    public async Task A_new_owner_of_the_partition_skips_what_the_old_one_committed_and_catches_its_duplicates()
+    {
+        await Pipeline().ProcessMessagesAsync("game-events", "3", [Message(1, "a"), Message(2, "b")], default);
+
+        // Another instance takes the partition: it loads the state from the store, and the host redelivers from the checkpoint.
+        var result = await Pipeline().ProcessMessagesAsync("game-events", "3", [Message(1, "a"), Message(2, "b"), Message(3, "a", "c")], default);
+
+        Assert.Equal(new BatchResult(4, 1, 0, 1, 2), result);
+        Assert.Equal(["a", "b", "c"], _stage.Seen);
+    }
+
+    [Fact]
+    public async Task A_batch_of_only_redeliveries_appends_nothing()
+    {
+        var pipeline = Pipeline();
+        await pipeline.ProcessMessagesAsync("game-events", "3", [Message(1, "a")], default);
+        var length = (await _store.LoadAsync("game-events", "3", default))[^1].Changelog.Length;
+
+        await pipeline.ProcessMessagesAsync("game-events", "3", [Message(1, "a")], default);
+
+        Assert.Equal(length, (await _store.LoadAsync("game-events", "3", default))[^1].Changelog.Length);
+    }
+
+    /// <summary>How many event keys partition 3's durable state remembers, as a new owner would load it.</summary>
+    private async Task<int> RememberedAsync() =>
+        (await TestStates.Over(_store).AcquireAsync("game-events", "3", default)).Window.Count;
 
     [Fact]
     public async Task Poison_is_dead_lettered_with_its_position_counted_and_logged_with_its_reason_and_never_stops_the_rest_of_the_batch()
@@ -98,35 +127,6 @@ public sealed class EventPipelineTests : IDisposable
         var log = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1);
         Assert.Equal(LogLevel.Warning, log.Level);
         Assert.Equal(DeadLetterReasons.InvalidJson, log.GetStructuredStateValue("Reason"));
-    }
-
-    [Fact]
-    public async Task The_ledger_forgets_entries_older_than_its_retention_in_event_time()
-    {
-        var ledger = new InMemoryEventLedger(TimeSpan.FromHours(1));
-        var t0 = DateTimeOffset.Parse("2026-11-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        await ledger.RecordAsync([new LedgerEntry(new EventKey("/s", "old"), "h", "0", 1, t0)], default);
-        await ledger.RecordAsync([new LedgerEntry(new EventKey("/s", "new"), "h", "0", 2, t0.AddHours(2))], default);
-
-        var found = await ledger.FindAsync([new EventKey("/s", "old"), new EventKey("/s", "new")], default);
-        Assert.Equal(["new"], found.Keys.Select(k => k.Id));
-    }
-
-    [Fact]
-    public async Task The_ledger_gives_back_the_recorded_position_and_tells_keys_apart_by_source_and_id()
-    {
-        var ledger = new InMemoryEventLedger(TimeSpan.FromDays(1));
-        var time = DateTimeOffset.Parse("2026-11-01T10:00:00.123+02:00", System.Globalization.CultureInfo.InvariantCulture);
-        await ledger.RecordAsync(
-            [new LedgerEntry(new EventKey("/s", "ab"), "payment-events", "7", 42, time), new LedgerEntry(new EventKey("/s", "c"), "game-events", "1", 43, time)],
-            default);
-
-        // The same characters split differently between source and id are another event.
-        var found = await ledger.FindAsync([new EventKey("/s", "ab"), new EventKey("/sa", "b"), new EventKey("/s", "a"), new EventKey("/s", "c")], default);
-
-        Assert.Equal(2, found.Count);
-        Assert.Equal(new LedgerEntry(new EventKey("/s", "ab"), "payment-events", "7", 42, time), found[new EventKey("/s", "ab")]);
-        Assert.True(found[new EventKey("/s", "c")].IsSamePosition(new MessageOrigin("game-events", "1", 43, "", null)));
     }
 
     private sealed class RecordingStage : IEventStage

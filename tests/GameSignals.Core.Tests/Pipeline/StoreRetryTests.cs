@@ -1,6 +1,7 @@
 using System.Text;
 using GameSignals.Events;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
@@ -93,18 +94,20 @@ public sealed class StoreRetryTests
     }
 
     [Fact]
-    public async Task A_ledger_write_that_timed_out_after_applying_is_retried_without_running_the_stages_again()
+    public async Task A_changelog_append_that_timed_out_after_landing_fails_the_batch_and_its_redelivery_runs_no_stage_again()
     {
-        var ledger = new TimingOutOnceLedger(new InMemoryEventLedger(TimeSpan.FromDays(1)));
+        var store = new TimingOutOnceStore(new InMemoryPartitionStateStore());
         var stage = new CountingStage();
-        var pipeline = new EventPipeline([stage], ledger, new InMemoryDeadLetterStore(), Retry(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
+        var pipeline = new EventPipeline([stage], TestStates.Over(store), new InMemoryDeadLetterStore(), Retry(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
         var body = Encoding.UTF8.GetBytes("""{"specversion":"1.0","id":"a","source":"/s","type":"game.inventory.full","time":"2026-11-01T11:00:00Z","gameid":"g","userid":"u"}""");
+        IncomingMessage[] batch = [new IncomingMessage(body, new MessageOrigin("game-events", "0", 1, "100", null))];
 
-        var result = await pipeline.ProcessMessagesAsync("game-events", "0", [new IncomingMessage(body, new MessageOrigin("game-events", "0", 1, "100", null))], CancellationToken.None);
+        // Not retried in place: a second append would be fenced by the first, which the caller cannot see.
+        await Assert.ThrowsAsync<TimeoutException>(() => pipeline.ProcessMessagesAsync("game-events", "0", batch, CancellationToken.None).AsTask());
+        var redelivered = await pipeline.ProcessMessagesAsync("game-events", "0", batch, CancellationToken.None);
 
-        Assert.Equal(1, result.Processed);
-        Assert.Equal(1, stage.Events);
-        Assert.Equal((2, 1), (ledger.Writes, ledger.Inner.Count));
+        Assert.Equal((0, 1), (redelivered.Processed, redelivered.Redelivered));
+        Assert.Equal((1, 1), (stage.Events, store.Appends));
     }
 
     private sealed class StatusClassifier : ITransientFailureClassifier
@@ -126,23 +129,21 @@ public sealed class StoreRetryTests
         }
     }
 
-    /// <summary>The first write is applied, then times out: the caller cannot tell it happened.</summary>
-    private sealed class TimingOutOnceLedger(InMemoryEventLedger inner) : IEventLedger
+    /// <summary>The first append is applied, then times out: the caller cannot tell it happened.</summary>
+    private sealed class TimingOutOnceStore(InMemoryPartitionStateStore inner) : IPartitionStateStore
     {
-        public InMemoryEventLedger Inner => inner;
+        public int Appends { get; private set; }
 
-        public int Writes { get; private set; }
+        public ValueTask<IReadOnlyList<StoredGeneration>> LoadAsync(string hub, string partition, CancellationToken cancellationToken) =>
+            inner.LoadAsync(hub, partition, cancellationToken);
 
-        public ValueTask<IReadOnlyDictionary<EventKey, LedgerEntry>> FindAsync(IReadOnlyCollection<EventKey> keys, CancellationToken cancellationToken) =>
-            inner.FindAsync(keys, cancellationToken);
-
-        public async ValueTask RecordAsync(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken)
+        public async ValueTask<ChangelogPosition> AppendAsync(string hub, string partition, ReadOnlyMemory<byte> frame, ChangelogPosition expected, CancellationToken cancellationToken)
         {
-            await inner.RecordAsync(entries, cancellationToken);
-            if (++Writes == 1)
-            {
-                throw new TimeoutException("the ledger did not answer in time");
-            }
+            var position = await inner.AppendAsync(hub, partition, frame, expected, cancellationToken);
+            return ++Appends == 1 ? throw new TimeoutException("the changelog did not answer in time") : position;
         }
+
+        public ValueTask<ChangelogPosition> StartGenerationAsync(string hub, string partition, long generation, ReadOnlyMemory<byte> snapshot, CancellationToken cancellationToken) =>
+            inner.StartGenerationAsync(hub, partition, generation, snapshot, cancellationToken);
     }
 }

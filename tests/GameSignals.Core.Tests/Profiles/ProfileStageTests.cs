@@ -17,7 +17,7 @@ public sealed class ProfileStageTests
         Pvp("win", TimeSpan.FromMinutes(25), 13, userId: "u2"),
     ];
 
-    private static EventBatch Batch(params GameEvent[] events) => new(events[0].Origin.Hub, events[0].Origin.Partition, events);
+    private static EventBatch Batch(params GameEvent[] events) => new(events[0].Origin.Hub, events[0].Origin.Partition, events, TestStates.Fresh(events[0].Origin.Hub, events[0].Origin.Partition));
 
     private static (ProfileStage Stage, IProfileStore Store) Build(IProfileStore? store = null)
     {
@@ -61,9 +61,9 @@ public sealed class ProfileStageTests
         var statistics = new InMemoryPopulationStatisticsStore();
         var stage = new ProfileStage(store, new ProfileIndexer(store, statistics, index), new StoreRetry(), Options.Create(new ProfileOptions()));
         await statistics.SetAsync(PopulationStatistics.Compute([PlayerProfile.New("odin", "seed")]), CancellationToken.None);
-        var pipeline = new EventPipeline([stage], new InMemoryEventLedger(TimeSpan.FromDays(7)), new InMemoryDeadLetterStore(), new StoreRetry(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
+        var pipeline = new EventPipeline([stage], TestStates.Over(), new InMemoryDeadLetterStore(), new StoreRetry(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
 
-        // The index update after the store write fails: the batch throws, the ledger records nothing.
+        // The index update after the store write fails: the batch throws, the partition's changelog records nothing.
         await Assert.ThrowsAsync<ProfileIndexingException>(() => pipeline.ProcessDecodedAsync("game-events", "0", Matches, [], CancellationToken.None).AsTask());
         var result = await pipeline.ProcessDecodedAsync("game-events", "0", Matches, [], CancellationToken.None);
 

@@ -40,13 +40,12 @@ public sealed class NotificationsCompositionTests
         using var provider = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration).BuildServiceProvider();
 
         Assert.IsType<CosmosNotificationStore>(provider.GetRequiredService<INotificationStore>());
-        Assert.IsType<CosmosCooldownStore>(provider.GetRequiredService<ICooldownStore>());
         Assert.IsType<CosmosPlayerLocaleStore>(provider.GetRequiredService<IPlayerLocaleStore>());
         Assert.IsType<CosmosRuleStore>(provider.GetRequiredService<IRuleStore>());
         Assert.IsType<StorageQueuePushQueue>(provider.GetRequiredService<IPushQueue>());
         Assert.IsType<WebhookPushProvider>(provider.GetRequiredService<IPushProvider>());
         var containers = provider.GetServices<GameSignals.Azure.Cosmos.CosmosContainerSpec>().Select(c => (c.Name, string.Join(',', c.PartitionKeyPaths)));
-        Assert.Superset(new HashSet<(string, string)> { ("notifications", "/userId"), ("cooldowns", "/id"), ("locales", "/id"), ("rules", "/gameId") }, containers.ToHashSet());
+        Assert.Superset(new HashSet<(string, string)> { ("notifications", "/userId"), ("locales", "/id"), ("rules", "/gameId") }, containers.ToHashSet());
     }
 
     [Fact]

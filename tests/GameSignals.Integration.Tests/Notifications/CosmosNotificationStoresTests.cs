@@ -15,7 +15,6 @@ public sealed class CosmosNotificationStoresTests : IAsyncLifetime
     private readonly CosmosOptions _options;
     private readonly CosmosClient _client;
     private readonly CosmosNotificationStore _notifications;
-    private readonly CosmosCooldownStore _cooldowns;
     private readonly CosmosPlayerLocaleStore _locales;
     private readonly CosmosRuleStore _rules;
 
@@ -25,14 +24,13 @@ public sealed class CosmosNotificationStoresTests : IAsyncLifetime
         _client = CosmosSetup.CreateClient(_options, new global::Azure.Identity.DefaultAzureCredential());
         var options = Options.Create(_options);
         _notifications = new CosmosNotificationStore(_client, options);
-        _cooldowns = new CosmosCooldownStore(_client, options);
         _locales = new CosmosPlayerLocaleStore(_client, options);
         _rules = new CosmosRuleStore(_client, options);
     }
 
     public Task InitializeAsync() => CosmosSetup.EnsureResourcesAsync(
         _client, _options.Database,
-        [CosmosNotificationStore.ContainerSpec(), CosmosCooldownStore.ContainerSpec(), CosmosPlayerLocaleStore.ContainerSpec(), CosmosRuleStore.ContainerSpec()],
+        [CosmosNotificationStore.ContainerSpec(), CosmosPlayerLocaleStore.ContainerSpec(), CosmosRuleStore.ContainerSpec()],
         CancellationToken.None);
 
     public async Task DisposeAsync()
@@ -116,34 +114,6 @@ public sealed class CosmosNotificationStoresTests : IAsyncLifetime
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _notifications.ListInboxAsync("odin", "u1", 2, "not-a-token", CancellationToken.None).AsTask());
 
         Assert.Equal("continuationToken", error.ParamName);
-    }
-
-    [Fact]
-    public async Task A_cooldown_is_created_once_and_replaced_only_with_its_current_etag()
-    {
-        var key = new CooldownKey("odin", "low-hp", "c/1");
-        var record = new CooldownRecord(key, "n1", Time, Time.AddMinutes(5));
-
-        Assert.True(await _cooldowns.TryWriteAsync(record, null, CancellationToken.None));
-        Assert.False(await _cooldowns.TryWriteAsync(record with { NotificationId = "n2" }, null, CancellationToken.None));
-        var stored = await _cooldowns.GetAsync(key, CancellationToken.None);
-        Assert.Equal(("n1", Time.AddMinutes(5)), (stored!.NotificationId, stored.ExpiresAt));
-        Assert.False(await _cooldowns.TryWriteAsync(record with { NotificationId = "n3" }, "\"stale\"", CancellationToken.None));
-        Assert.True(await _cooldowns.TryWriteAsync(record with { NotificationId = "n4", OpenedAt = Time.AddMinutes(6) }, stored.ETag, CancellationToken.None));
-        Assert.Equal("n4", (await _cooldowns.GetAsync(key, CancellationToken.None))!.NotificationId);
-        Assert.Null(await _cooldowns.GetAsync(new CooldownKey("odin", "low-hp", "c2"), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task A_cooldown_item_lives_its_cooldown_plus_a_day()
-    {
-        var key = new CooldownKey("odin", "r", "u1");
-        await _cooldowns.TryWriteAsync(new CooldownRecord(key, "n1", Time, Time.AddMinutes(5)), null, CancellationToken.None);
-
-        var item = await _client.GetContainer(_options.Database, CosmosCooldownStore.ContainerName)
-            .ReadItemAsync<System.Text.Json.JsonElement>(CosmosCooldownStore.IdFor(key), new PartitionKey(CosmosCooldownStore.IdFor(key)));
-
-        Assert.Equal((int)(TimeSpan.FromMinutes(5) + TimeSpan.FromDays(1)).TotalSeconds, item.Resource.GetProperty("ttl").GetInt32());
     }
 
     [Fact]

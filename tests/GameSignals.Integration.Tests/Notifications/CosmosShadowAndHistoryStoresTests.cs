@@ -16,7 +16,6 @@ public sealed class CosmosShadowAndHistoryStoresTests : IAsyncLifetime
     private readonly CosmosClient _client;
     private readonly CosmosShadowNotificationStore _shadows;
     private readonly CosmosRuleHistoryStore _history;
-    private readonly CosmosCooldownStore _cooldowns;
 
     public CosmosShadowAndHistoryStoresTests(LocalServices services)
     {
@@ -25,11 +24,10 @@ public sealed class CosmosShadowAndHistoryStoresTests : IAsyncLifetime
         var options = Options.Create(_options);
         _shadows = new CosmosShadowNotificationStore(_client, options);
         _history = new CosmosRuleHistoryStore(_client, options);
-        _cooldowns = new CosmosCooldownStore(_client, options);
     }
 
     public Task InitializeAsync() => CosmosSetup.EnsureResourcesAsync(
-        _client, _options.Database, [CosmosShadowNotificationStore.ContainerSpec(), CosmosRuleHistoryStore.ContainerSpec(), CosmosCooldownStore.ContainerSpec()],
+        _client, _options.Database, [CosmosShadowNotificationStore.ContainerSpec(), CosmosRuleHistoryStore.ContainerSpec()],
         CancellationToken.None);
 
     public async Task DisposeAsync()
@@ -79,19 +77,6 @@ public sealed class CosmosShadowAndHistoryStoresTests : IAsyncLifetime
         Assert.Equal([new ShadowHourCount(Time, 4, 5)], hours);
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _shadows.ListNotificationsAsync(new("odin", "r-v2", null, null, 2, "not-a-token"), CancellationToken.None).AsTask());
         Assert.Equal("query", error.ParamName);
-    }
-
-    [Fact]
-    public async Task A_shadow_cooldown_is_a_different_item_from_the_active_one_of_the_same_rule_and_key()
-    {
-        var active = new CooldownKey("odin", "r", "u1");
-        var shadow = active with { Shadow = true };
-
-        Assert.True(await _cooldowns.TryWriteAsync(new CooldownRecord(active, "n1", Time, Time.AddMinutes(5)), null, CancellationToken.None));
-        Assert.True(await _cooldowns.TryWriteAsync(new CooldownRecord(shadow, "s1", Time, Time.AddMinutes(5)), null, CancellationToken.None));
-
-        Assert.Equal(("n1", false), ((await _cooldowns.GetAsync(active, CancellationToken.None))!.NotificationId, active.Shadow));
-        Assert.Equal(("s1", true), ((await _cooldowns.GetAsync(shadow, CancellationToken.None))!.NotificationId, (await _cooldowns.GetAsync(shadow, CancellationToken.None))!.Key.Shadow));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using GameSignals.Fraud;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using GameSignals.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,18 +19,20 @@ internal sealed class ReplayStores
 {
     private ReplayStores(TimeSpan ledgerRetention, IIpIntelligence? ipRanges)
     {
-        Ledger = new InMemoryEventLedger(ledgerRetention);
+        LedgerRetention = ledgerRetention;
         Sightings = new InMemoryDeviceSightingStore(new FraudOptions().SightingRetention);
         IpRanges = ipRanges;
     }
 
-    public InMemoryEventLedger Ledger { get; }
+    /// <summary>How long a partition's state remembers an event key, in event time (<c>--ledger-retention</c>).</summary>
+    public TimeSpan LedgerRetention { get; }
+
+    public InMemoryPartitionStateStore PartitionState { get; } = new();
     public InMemoryDeadLetterStore DeadLetters { get; } = new();
     public InMemoryRuleStore Rules { get; } = new();
     public InMemoryNotificationStore Notifications { get; } = new();
     public InMemoryShadowNotificationStore Shadows { get; } = new();
     public InMemoryPushQueue Push { get; } = new();
-    public InMemoryCooldownStore Cooldowns { get; } = new();
     public InMemoryPlayerLocaleStore Locales { get; } = new();
     public InMemoryFraudConfigStore FraudConfigs { get; } = new();
     public InMemoryFlagStore Flags { get; } = new();
@@ -70,13 +73,13 @@ internal sealed class ReplayStores
         ArgumentNullException.ThrowIfNull(services);
         T Faulty<T>(T store, Func<T, FaultInjector, T> decorate) => faults is null ? store : decorate(store, faults);
 
-        services.AddSingleton(Faulty<IEventLedger>(Ledger, (s, f) => new FaultyEventLedger(s, f)));
+        services.AddSingleton(Faulty<IPartitionStateStore>(PartitionState, (s, f) => new FaultyPartitionStateStore(s, f)));
+        services.Configure<PartitionStateOptions>(options => options.DuplicateWindow = LedgerRetention);
         services.AddSingleton(Faulty<IDeadLetterStore>(DeadLetters, (s, f) => new FaultyDeadLetterStore(s, f)));
         services.AddSingleton(Faulty<IRuleStore>(Rules, (s, f) => new FaultyRuleStore(s, f)));
         services.AddSingleton(Faulty<INotificationStore>(Notifications, (s, f) => new FaultyNotificationStore(s, f)));
         services.AddSingleton(Faulty<IShadowNotificationStore>(Shadows, (s, f) => new FaultyShadowNotificationStore(s, f)));
         services.AddSingleton(Faulty<IPushQueue>(Push, (s, f) => new FaultyPushQueue(s, f)));
-        services.AddSingleton(Faulty<ICooldownStore>(Cooldowns, (s, f) => new FaultyCooldownStore(s, f)));
         services.AddSingleton(Faulty<IPlayerLocaleStore>(Locales, (s, f) => new FaultyPlayerLocaleStore(s, f)));
         services.AddSingleton(Faulty<IFraudConfigStore>(FraudConfigs, (s, f) => new FaultyFraudConfigStore(s, f)));
         services.AddSingleton(Faulty<IFlagStore>(Flags, (s, f) => new FaultyFlagStore(s, f)));

@@ -9,15 +9,24 @@ namespace GameSignals.Pipeline.State;
 /// ledger took a point read and a create, and no SHA-256. A key is remembered for at least the window and at most an
 /// hour more (a bucket goes when all of it is older than the window).
 /// </summary>
+/// <remarks>
+/// Hours two or more behind the newest event are sealed into one sorted array of digests with a parallel array of their
+/// hours (12 bytes a key, one binary search a lookup); the newest hours and late arrivals sit in per-hour hash sets.
+/// Sealing and expiry rebuild the arrays once per hour of event time. Not thread-safe: one partition's batches run one
+/// at a time.
+/// </remarks>
 /// <param name="seed">
-/// The digest's seed, random per partition state and kept in its snapshot, so that no producer can aim for a collision
-/// (a fresh event taken for a duplicate); accidental ones have a chance of about n²/2⁶⁵ among n keys.
+/// The digest's seed, random per partition state and kept in its changelog and snapshots, so that no producer can aim
+/// for a collision (a fresh event taken for a duplicate); accidental ones have a chance of about n²/2⁶⁵ among n keys.
 /// </param>
 public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 {
     private static readonly long BucketTicks = TimeSpan.TicksPerHour;
 
-    private readonly Dictionary<long, HashSet<ulong>> _buckets = [];
+    private readonly Dictionary<int, HashSet<ulong>> _open = [];
+    private readonly List<(ulong Digest, long Ticks)> _added = [];
+    private ulong[] _sealed = [];
+    private int[] _sealedHours = [];
     private long _newestTicks = long.MinValue;
 
     public TimeSpan Window { get; } = window > TimeSpan.Zero ? window : throw new ArgumentOutOfRangeException(nameof(window), "The window must be positive.");
@@ -25,51 +34,144 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     public ulong Seed { get; } = seed;
 
     /// <summary>Keys remembered now.</summary>
-    public int Count => _buckets.Values.Sum(bucket => bucket.Count);
+    public int Count => _sealed.Length + _open.Values.Sum(hour => hour.Count);
+
+    /// <summary>The digest this window keeps for <paramref name="key"/>.</summary>
+    public ulong DigestOf(EventKey key) => EventKeyBytes.Hash(key, Seed, static (text, seed) => XxHash3.HashToUInt64(text, unchecked((long)seed)));
 
     /// <summary>Whether the key was processed within the window.</summary>
-    public bool Contains(EventKey key)
+    public bool Contains(EventKey key) => Contains(DigestOf(key));
+
+    /// <summary>Whether the digest was remembered within the window.</summary>
+    public bool Contains(ulong digest)
     {
-        var digest = DigestOf(key);
-        foreach (var bucket in _buckets.Values)
+        foreach (var hour in _open.Values)
         {
-            if (bucket.Contains(digest))
+            if (hour.Contains(digest))
             {
                 return true;
             }
         }
 
-        return false;
+        return Array.BinarySearch(_sealed, digest) >= 0;
     }
 
     /// <summary>Remembers the key at its event time; false when it was already remembered. Then forgets what left the window.</summary>
-    public bool Add(EventKey key, DateTimeOffset time)
+    public bool Add(EventKey key, DateTimeOffset time) => Add(DigestOf(key), time.UtcTicks);
+
+    /// <summary>Remembers a digest at an event time in ticks; false when it was already remembered.</summary>
+    public bool Add(ulong digest, long ticks)
     {
-        if (Contains(key))
+        if (Contains(digest))
         {
             return false;
         }
 
-        var ticks = time.UtcTicks;
-        var hour = ticks / BucketTicks;
-        if (!_buckets.TryGetValue(hour, out var bucket))
+        if (Remember(digest, ticks))
         {
-            _buckets[hour] = bucket = [];
-        }
-
-        bucket.Add(DigestOf(key));
-        if (ticks > _newestTicks)
-        {
-            _newestTicks = ticks;
-            var horizon = _newestTicks - Window.Ticks;
-            foreach (var old in _buckets.Keys.Where(h => (h + 1) * BucketTicks <= horizon).ToList())
-            {
-                _buckets.Remove(old);
-            }
+            _added.Add((digest, ticks));
         }
 
         return true;
     }
 
-    private ulong DigestOf(EventKey key) => EventKeyBytes.Hash(key, Seed, static (text, seed) => XxHash3.HashToUInt64(text, unchecked((long)seed)));
+    /// <summary>The digests added since the last call, with their event times, for the partition's changelog.</summary>
+    public List<(ulong Digest, long Ticks)> TakeAdded()
+    {
+        var added = new List<(ulong, long)>(_added);
+        _added.Clear();
+        return added;
+    }
+
+    /// <summary>Restores digests from a snapshot or a changelog record, without counting them as added.</summary>
+    public void Restore(IEnumerable<(ulong Digest, long Ticks)> digests)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        foreach (var (digest, ticks) in digests)
+        {
+            Remember(digest, ticks);
+        }
+    }
+
+    /// <summary>Every remembered digest with the start of its hour, for a snapshot.</summary>
+    public IEnumerable<(ulong Digest, long Ticks)> Remembered()
+    {
+        for (var i = 0; i < _sealed.Length; i++)
+        {
+            yield return (_sealed[i], _sealedHours[i] * BucketTicks);
+        }
+
+        foreach (var (hour, digests) in _open)
+        {
+            foreach (var digest in digests)
+            {
+                yield return (digest, hour * BucketTicks);
+            }
+        }
+    }
+
+    /// <summary>Keeps the digest in its hour; false when that hour is already behind the window.</summary>
+    private bool Remember(ulong digest, long ticks)
+    {
+        if (ticks > _newestTicks)
+        {
+            var newHour = _newestTicks == long.MinValue || ticks / BucketTicks != _newestTicks / BucketTicks;
+            _newestTicks = ticks;
+            if (newHour)
+            {
+                Slide();
+            }
+        }
+
+        var hour = (int)(ticks / BucketTicks);
+        if (IsExpired(hour))
+        {
+            return false; // a late event already outside the window: nothing within the window can duplicate it
+        }
+
+        if (!_open.TryGetValue(hour, out var digests))
+        {
+            _open[hour] = digests = [];
+        }
+
+        digests.Add(digest);
+        return true;
+    }
+
+    private bool IsExpired(int hour) => (hour + 1) * BucketTicks <= _newestTicks - Window.Ticks;
+
+    /// <summary>Seals the open hours two or more behind the newest event and drops the hours wholly behind the window.</summary>
+    private void Slide()
+    {
+        var newestHour = (int)(_newestTicks / BucketTicks);
+        var sealing = _open.Keys.Where(hour => hour <= newestHour - 2 || IsExpired(hour)).ToList();
+        var expiring = _sealedHours.Length > 0 && IsExpired(_sealedHours.Min());
+        if (sealing.Count == 0 && !expiring)
+        {
+            return;
+        }
+
+        var kept = new List<(ulong Digest, int Hour)>(_sealed.Length + sealing.Sum(hour => _open[hour].Count));
+        for (var i = 0; i < _sealed.Length; i++)
+        {
+            if (!IsExpired(_sealedHours[i]))
+            {
+                kept.Add((_sealed[i], _sealedHours[i]));
+            }
+        }
+
+        foreach (var hour in sealing)
+        {
+            if (!IsExpired(hour))
+            {
+                kept.AddRange(_open[hour].Select(digest => (digest, hour)));
+            }
+
+            _open.Remove(hour);
+        }
+
+        kept.Sort(static (a, b) => a.Digest.CompareTo(b.Digest));
+        _sealed = [.. kept.Select(entry => entry.Digest)];
+        _sealedHours = [.. kept.Select(entry => entry.Hour)];
+    }
 }

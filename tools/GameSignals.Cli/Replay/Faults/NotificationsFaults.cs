@@ -47,15 +47,6 @@ internal sealed class FaultyPushQueue(IPushQueue inner, FaultInjector faults) : 
         Write("push enqueue", () => inner.EnqueueAsync(request, cancellationToken));
 }
 
-internal sealed class FaultyCooldownStore(ICooldownStore inner, FaultInjector faults) : FaultyStore(faults), ICooldownStore
-{
-    public ValueTask<CooldownRecord?> GetAsync(CooldownKey key, CancellationToken cancellationToken) =>
-        Read("cooldown read", () => inner.GetAsync(key, cancellationToken));
-
-    public ValueTask<bool> TryWriteAsync(CooldownRecord record, string? ifMatch, CancellationToken cancellationToken) =>
-        Conditional("cooldown write", () => inner.TryWriteAsync(record, ifMatch, cancellationToken), written => written, _ => false);
-}
-
 internal sealed class FaultyPlayerLocaleStore(IPlayerLocaleStore inner, FaultInjector faults) : FaultyStore(faults), IPlayerLocaleStore
 {
     public ValueTask<PlayerLocale?> GetAsync(string gameId, string userId, CancellationToken cancellationToken) =>
