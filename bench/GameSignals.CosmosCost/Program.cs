@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Azure.Core;
 using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using GameSignals.Azure.Cosmos;
 using GameSignals.CosmosCost;
 using GameSignals.Events;
@@ -38,8 +41,17 @@ var settings = new Dictionary<string, string?>
 };
 
 var counter = new CosmosRequestCounter();
+var storageCounter = new StorageRequestCounter();
 var services = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 services.Replace(ServiceDescriptor.Singleton(sp => CosmosSetup.CreateClient(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, new DefaultAzureCredential(), [counter])));
+
+// The same Blob and Queue clients as the app's, counting their requests: partition state, dead letters, push requests.
+var blobOptions = new BlobClientOptions();
+blobOptions.AddPolicy(storageCounter, HttpPipelinePosition.PerRetry);
+var queueOptions = new QueueClientOptions();
+queueOptions.AddPolicy(storageCounter, HttpPipelinePosition.PerRetry);
+services.Replace(ServiceDescriptor.Singleton(new BlobServiceClient(args[4], blobOptions)));
+services.Replace(ServiceDescriptor.Singleton(new QueueServiceClient(args[4], queueOptions)));
 
 // Event Hubs has no local stand-in; fraud actions are outputs to another hub, not Cosmos requests.
 services.Replace(ServiceDescriptor.Singleton<IFraudActionPublisher>(new InMemoryFraudActionPublisher()));
@@ -75,7 +87,7 @@ var sequence = new Dictionary<(string Hub, int Partition), long>();
 var poison = new List<DeadLetter>();
 var decoded = new List<GameEvent>();
 long lines = 0, events = 0, processed = 0, duplicates = 0;
-counter.Enabled = true;
+counter.Enabled = storageCounter.Enabled = true;
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var batches = 0;
 async Task FlushAsync((string Hub, int Partition) at, List<GameEvent> buffer)
@@ -117,7 +129,7 @@ foreach (var (at, buffer) in buffers.Where(b => b.Value.Count > 0))
     await FlushAsync(at, buffer);
 }
 
-counter.Enabled = false;
+counter.Enabled = storageCounter.Enabled = false;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lines {lines:N0}, events {events:N0} ({processed:N0} processed, {duplicates:N0} duplicates), batch size {batchSize}, partitions per hub {partitions}"));
 Console.WriteLine($"{"container",-24} {"reads",10} {"writes",10}");
 foreach (var (container, reads, writes) in counter.ByContainer)
@@ -125,5 +137,12 @@ foreach (var (container, reads, writes) in counter.ByContainer)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{container,-24} {reads,10:N0} {writes,10:N0}"));
 }
 
+Console.WriteLine($"{"storage container/queue",-24} {"requests",10}");
+foreach (var (container, requests) in storageCounter.ByContainer)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{container,-24} {requests,10:N0}"));
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storage requests per event: {(double)storageCounter.Total / lines:F4}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"requests per event: {(double)counter.Total / lines:F3}"));
 return 0;
