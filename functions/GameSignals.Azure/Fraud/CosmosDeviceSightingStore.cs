@@ -30,12 +30,12 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
     /// <summary>TTL on without a default: each item carries its own.</summary>
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/id", -1);
 
-    public async ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sighting);
         var id = CosmosItems.HashId(gameId, ipBucket);
         var ttl = (int)Math.Ceiling(_retention.TotalSeconds);
-        await CosmosItems.UpdateAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.DeviceSightingsItem, item =>
+        var stored = await CosmosItems.UpdateAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.DeviceSightingsItem, item =>
         {
             if (item is null)
             {
@@ -52,14 +52,6 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
             List<DeviceSighting> kept = [.. item.Sightings.Where(s => s.Time >= newest - _retention), sighting];
             return item with { Newest = newest, Sightings = kept, Ttl = ttl };
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async ValueTask<IReadOnlyList<DeviceSighting>> FindAsync(
-        string gameId, string ipBucket, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken)
-    {
-        var id = CosmosItems.HashId(gameId, ipBucket);
-        var found = await CosmosItems.ReadAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken)
-            .ConfigureAwait(false);
-        return found is { Item: var item } ? [.. item.Sightings.Where(s => s.Time >= earliest && s.Time <= latest)] : [];
+        return stored?.Sightings ?? [];
     }
 }

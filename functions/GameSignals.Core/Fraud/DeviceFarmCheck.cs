@@ -22,9 +22,9 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
     {
         var bucket = BucketOf(ip);
         var window = policy.DeviceFarmWindow;
-        await sightings.AddAsync(policy.GameId, bucket, new DeviceSighting(login.Source, login.Id, login.UserId, deviceId, login.Time), cancellationToken)
+        var stored = await sightings.AddAsync(policy.GameId, bucket, new DeviceSighting(login.Source, login.Id, login.UserId, deviceId, login.Time), cancellationToken)
             .ConfigureAwait(false);
-        var nearby = await sightings.FindAsync(policy.GameId, bucket, login.Time - window, login.Time + window, cancellationToken).ConfigureAwait(false);
+        var nearby = stored.Where(s => s.Time >= login.Time - window && s.Time <= login.Time + window).ToList();
 
         foreach (var evaluated in nearby.Where(s => s.Time >= login.Time && s.Time < login.Time + window))
         {

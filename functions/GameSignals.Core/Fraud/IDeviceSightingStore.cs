@@ -11,10 +11,11 @@ public sealed record DeviceSighting(string Source, string EventId, string UserId
 /// </summary>
 public interface IDeviceSightingStore
 {
-    ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken);
-
-    /// <summary>The bucket's sightings with <paramref name="earliest"/> &lt;= time &lt;= <paramref name="latest"/>.</summary>
-    ValueTask<IReadOnlyList<DeviceSighting>> FindAsync(string gameId, string ipBucket, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the sighting and returns the bucket's sightings as the write left them (itself included, unless it was
+    /// already too old to keep): one read and one write, where a separate read after the write would cost a third request.
+    /// </summary>
+    ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -29,7 +30,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
     private readonly SharedStrings _shared = new();
     private readonly Lock _gate = new();
 
-    public ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sighting);
         lock (_gate)
@@ -41,7 +42,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
 
             if (sighting.Time < bucket.Newest - retention)
             {
-                return ValueTask.CompletedTask;
+                return ValueTask.FromResult<IReadOnlyList<DeviceSighting>>([.. bucket.Sightings.Values]);
             }
 
             var stored = sighting with { Source = _shared.Get(sighting.Source), UserId = _shared.Get(sighting.UserId), DeviceId = _shared.Get(sighting.DeviceId) };
@@ -55,19 +56,17 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
                     bucket.Sightings.Remove(expired);
                 }
             }
-        }
 
-        return ValueTask.CompletedTask;
+            return ValueTask.FromResult<IReadOnlyList<DeviceSighting>>([.. bucket.Sightings.Values]);
+        }
     }
 
-    public ValueTask<IReadOnlyList<DeviceSighting>> FindAsync(string gameId, string ipBucket, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken)
+    /// <summary>The bucket's sightings as stored now (tests).</summary>
+    public IReadOnlyList<DeviceSighting> SightingsOf(string gameId, string ipBucket)
     {
         lock (_gate)
         {
-            IReadOnlyList<DeviceSighting> found = _buckets.TryGetValue((gameId, ipBucket), out var bucket)
-                ? [.. bucket.Sightings.Values.Where(s => s.Time >= earliest && s.Time <= latest)]
-                : [];
-            return ValueTask.FromResult(found);
+            return _buckets.TryGetValue((gameId, ipBucket), out var bucket) ? [.. bucket.Sightings.Values] : [];
         }
     }
 

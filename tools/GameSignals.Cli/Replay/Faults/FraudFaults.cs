@@ -32,11 +32,8 @@ internal sealed class FaultyFraudActionPublisher(IFraudActionPublisher inner, Fa
 
 internal sealed class FaultyDeviceSightingStore(IDeviceSightingStore inner, FaultInjector faults) : FaultyStore(faults), IDeviceSightingStore
 {
-    public ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken) =>
+    public ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken) =>
         Write("sighting add", () => inner.AddAsync(gameId, ipBucket, sighting, cancellationToken));
-
-    public ValueTask<IReadOnlyList<DeviceSighting>> FindAsync(string gameId, string ipBucket, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken) =>
-        Read("sighting find", () => inner.FindAsync(gameId, ipBucket, earliest, latest, cancellationToken));
 }
 
 internal sealed class FaultyReceiptUseStore(IReceiptUseStore inner, FaultInjector faults) : FaultyStore(faults), IReceiptUseStore
