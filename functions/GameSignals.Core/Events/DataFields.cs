@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -18,12 +19,16 @@ public readonly record struct JsonMember(ReadOnlyMemory<byte> Name, JsonTokenTyp
 /// </summary>
 public sealed class DataFields
 {
-    private readonly JsonMember[] _fields;
+    private readonly byte[] _bytes;
+    private readonly Field[] _fields;
+    private readonly int _count;
 
-    private DataFields(ReadOnlyMemory<byte> json, JsonMember[] fields)
+    private DataFields(ReadOnlyMemory<byte> json, byte[] bytes, Field[] fields, int count)
     {
         Json = json;
+        _bytes = bytes;
         _fields = fields;
+        _count = count;
     }
 
     /// <summary>The whole <c>data</c> object.</summary>
@@ -32,30 +37,66 @@ public sealed class DataFields
     /// <summary>Reads the object in <paramref name="json"/>, which the decoder already checked to be well-formed.</summary>
     public static DataFields Read(ReadOnlyMemory<byte> json)
     {
-        var fields = new List<JsonMember>(8);
-        var items = new JsonItems(json);
-        while (items.MoveNext())
+        // Offsets into the message's array (a copy only for memory that is not an array's), so a lookup compares plain spans.
+        var (bytes, offset) = MemoryMarshal.TryGetArray(json, out var segment) ? (segment.Array!, segment.Offset) : (json.ToArray(), 0);
+        var reader = new Utf8JsonReader(json.Span);
+        reader.Read();
+
+        // One array, sized for the contract's events (at most eight fields) and grown past it; not trimmed, as a copy costs more than the slack.
+        var fields = new Field[8];
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            fields.Add(items.Current);
+            var name = new Field(offset + (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
+            reader.Read();
+            var kind = reader.TokenType;
+            var start = offset + (int)reader.TokenStartIndex;
+            var escaped = reader.ValueIsEscaped;
+            var length = reader.ValueSpan.Length;
+            if (kind == JsonTokenType.String)
+            {
+                start++;
+            }
+            else if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                length = offset + (int)reader.BytesConsumed - start;
+            }
+
+            if (count == fields.Length)
+            {
+                Array.Resize(ref fields, count * 2);
+            }
+
+            fields[count++] = name with { Kind = kind, ValueStart = start, ValueLength = length, ValueEscaped = escaped };
         }
 
-        return new DataFields(json, [.. fields]);
+        return new DataFields(json, bytes, fields, count);
     }
 
     /// <summary>The field named <paramref name="name"/> (UTF-8); of repeated names the last, as JSON readers commonly take.</summary>
     public bool TryGet(ReadOnlySpan<byte> name, out JsonMember field)
     {
-        for (var i = _fields.Length - 1; i >= 0; i--)
+        for (var i = _count - 1; i >= 0; i--)
         {
-            if (_fields[i].Name.Span.SequenceEqual(name))
+            ref readonly var f = ref _fields[i];
+            if (f.NameEscaped ? EscapedNameEquals(f, name) : f.NameLength == name.Length && _bytes.AsSpan(f.NameStart, f.NameLength).SequenceEqual(name))
             {
-                field = _fields[i];
+                field = new JsonMember(default, f.Kind, new ReadOnlyMemory<byte>(_bytes, f.ValueStart, f.ValueLength), f.ValueEscaped);
                 return true;
             }
         }
 
         field = default;
         return false;
+    }
+
+    /// <summary>An escaped name (rare) compared by a reader over it with its quotes: JSON's unescaping, no copy.</summary>
+    private bool EscapedNameEquals(in Field field, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(_bytes.AsSpan(field.NameStart - 1, field.NameLength + 2));
+        reader.Read();
+        return reader.ValueTextEquals(name);
     }
 
     /// <summary>The member named <paramref name="name"/> of the object in <paramref name="objectJson"/>, the last of repeated names.</summary>
@@ -73,6 +114,18 @@ public sealed class DataFields
         }
 
         return found;
+    }
+
+    /// <summary>A field as offsets into the message's bytes: its name (quotes excluded) and its value as <see cref="JsonMember"/> holds it.</summary>
+    private readonly record struct Field(int NameStart, int NameLength, bool NameEscaped)
+    {
+        public JsonTokenType Kind { get; init; }
+
+        public int ValueStart { get; init; }
+
+        public int ValueLength { get; init; }
+
+        public bool ValueEscaped { get; init; }
     }
 }
 
