@@ -68,7 +68,7 @@ public class DecodeBenchmarks
         {
             _events.Clear();
             EventDecoder.Decode(m, Origin, _events, _deadLetters);
-            n += _events[0].Data.ValueKind == JsonValueKind.Object ? 1 : 0;
+            n += _events[0].Fields is null ? 0 : 1;
         }
 
         return n;

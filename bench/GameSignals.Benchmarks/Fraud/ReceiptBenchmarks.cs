@@ -34,7 +34,9 @@ public class ReceiptBenchmarks
     private FraudPolicy _cached = null!;
     private FraudPolicy _uncached = null!;
     private RSA _playKey = null!;
+    private RSA _playPublicKey = null!;
     private ECDsa _leafKey = null!;
+    private ECDsa _leafPublicKey = null!;
     private byte[][] _googleData = [];
     private byte[][] _googleSignatures = [];
     private byte[][] _appleInputs = [];
@@ -47,6 +49,12 @@ public class ReceiptBenchmarks
         using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         _leafKey = Own(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+        // The floors verify with the public keys alone, as a verifier holds it (a key with its private part verifies slower).
+        _leafPublicKey = Own(ECDsa.Create());
+        _leafPublicKey.ImportSubjectPublicKeyInfo(_leafKey.ExportSubjectPublicKeyInfo(), out _);
+        _playPublicKey = Own(RSA.Create());
+        _playPublicKey.ImportSubjectPublicKeyInfo(_playKey.ExportSubjectPublicKeyInfo(), out _);
         var root = Own(Certificate("CN=Bench Root", rootKey, null, true, null));
         using var intermediatePublic = Certificate("CN=Bench WWDR", intermediateKey, root, true, AppleChainRule.IntermediateMarkerOid);
         var intermediate = Own(intermediatePublic.CopyWithPrivateKey(intermediateKey));
@@ -114,7 +122,7 @@ public class ReceiptBenchmarks
         var valid = 0;
         for (var i = 0; i < Receipts; i++)
         {
-            valid += _playKey.VerifyData(_googleData[i], _googleSignatures[i], HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1) ? 1 : 0;
+            valid += _playPublicKey.VerifyData(_googleData[i], _googleSignatures[i], HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1) ? 1 : 0;
         }
 
         return valid;
@@ -135,7 +143,7 @@ public class ReceiptBenchmarks
         var valid = 0;
         for (var i = 0; i < Receipts; i++)
         {
-            valid += _leafKey.VerifyData(_appleInputs[i], _appleSignatures[i], HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation) ? 1 : 0;
+            valid += _leafPublicKey.VerifyData(_appleInputs[i], _appleSignatures[i], HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation) ? 1 : 0;
         }
 
         return valid;

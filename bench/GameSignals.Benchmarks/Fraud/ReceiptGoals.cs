@@ -5,7 +5,8 @@ namespace GameSignals.Benchmarks.Fraud;
 /// <summary>
 /// Issue 14's receipt goal: at least 20,000 verifications a second on one core per store, on
 /// <see cref="ReceiptBenchmarks"/>'s distinct receipts with the keys and roots kept per configuration version.
-/// Each line names its baseline (parsing per receipt) and its floor (the bare signature check) from the same run.
+/// Each store has a line for its floor (the bare signature check, which every verification makes) and its goal line,
+/// which names its ratios to the floor and to the baseline (parsing per receipt), all from the same run.
 /// </summary>
 internal static class ReceiptGoals
 {
@@ -25,10 +26,16 @@ internal static class ReceiptGoals
             })
             {
                 var rate = PerSecond(cached);
+                var floorRate = PerSecond(floor);
+                yield return new GoalLine(
+                    $"receipts.{store}_floor_per_s",
+                    $"{ComponentGoals.Number(floorRate)} (the bare {floorName} of the same receipts, nothing else: no verification can be faster)",
+                    "reported",
+                    true);
                 yield return new GoalLine(
                     $"receipts.{store}_per_s",
-                    $"{ComponentGoals.Number(rate)} ({ComponentGoals.Number(rate / PerSecond(parsed))}x parsing per receipt; " +
-                    $"the bare {floorName} alone: {ComponentGoals.Number(PerSecond(floor))})",
+                    $"{ComponentGoals.Number(rate)} ({ComponentGoals.Number(rate / floorRate)}x the bare {floorName}; " +
+                    $"{ComponentGoals.Number(rate / PerSecond(parsed))}x parsing per receipt)",
                     $">= {ComponentGoals.Number(Goal)}",
                     rate >= Goal);
             }

@@ -13,7 +13,7 @@ namespace GameSignals.Events;
 /// formatter materialises every attribute through a generic object model and cannot tell the
 /// contract's reasons apart (missing attribute, wrong type, bad time). This reader makes one pass: it checks
 /// the envelope and builds the typed payload of the <c>data</c> object as it goes, and keeps <c>data</c>'s bytes
-/// for the rule conditions, which parse them only when one reads a field (<see cref="GameEvent.Data"/>).
+/// for the rule conditions, which read them only when one reads a field (<see cref="GameEvent.Fields"/>).
 /// The decoded events and dead letters refer to the message body's memory: the caller must not reuse it.
 /// </remarks>
 public static class EventDecoder

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-
 namespace GameSignals.Events;
 
 /// <summary>A decoded, validated CloudEvent. Its <see cref="DataJson"/> lies in the decoded message's memory, which is never reused.</summary>
@@ -19,15 +16,14 @@ public sealed class GameEvent
     public ReadOnlyMemory<byte> DataJson { get; init; }
 
     /// <summary>
-    /// The <c>data</c> object; <see cref="JsonValueKind.Undefined"/> when the event has none. Parsed on first use:
-    /// most events are never read field by field (their stages use <see cref="Payload"/>). Racing first reads parse
-    /// twice at worst, to equal values.
+    /// The top-level fields of <c>data</c>; null when the event has none. Read on first use: most events are never
+    /// read field by field (their stages use <see cref="Payload"/>). Racing first reads read twice at worst, to equal values.
     /// </summary>
-    public JsonElement Data => DataJson.IsEmpty ? default : (_data ??= new StrongBox<JsonElement>(Parse(DataJson))).Value;
+    public DataFields? Fields => DataJson.IsEmpty ? null : _fields ??= DataFields.Read(DataJson);
 
-    private StrongBox<JsonElement>? _data;
+    private DataFields? _fields;
 
-    /// <summary>Typed view of <see cref="Data"/> for the contract's known types; null for unknown types.</summary>
+    /// <summary>Typed view of <c>data</c> for the contract's known types; null for unknown types.</summary>
     public EventPayload? Payload { get; init; }
 
     /// <summary>Where the event was read from: partition and sequence number, or file and line in replay.</summary>
@@ -39,15 +35,8 @@ public sealed class GameEvent
     public GameEvent WithOrigin(MessageOrigin origin) => new()
     {
         Id = Id, Source = Source, Type = Type, Time = Time, GameId = GameId, UserId = UserId,
-        CharacterId = CharacterId, Server = Server, DataJson = DataJson, _data = _data, Payload = Payload, Origin = origin,
+        CharacterId = CharacterId, Server = Server, DataJson = DataJson, _fields = _fields, Payload = Payload, Origin = origin,
     };
-
-    /// <summary>ParseValue copies the bytes into an array the element owns: no pooled buffer to return.</summary>
-    private static JsonElement Parse(ReadOnlyMemory<byte> json)
-    {
-        var reader = new Utf8JsonReader(json.Span);
-        return JsonElement.ParseValue(ref reader);
-    }
 
     public bool IsPayment => Type.StartsWith("payment.", StringComparison.Ordinal);
 }

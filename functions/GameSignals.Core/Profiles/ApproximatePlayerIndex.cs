@@ -72,7 +72,7 @@ internal sealed class USearchGameVectors : IGameVectors, IDisposable
     public USearchGameVectors(int dimensions, IEnumerable<PlayerDocument> documents)
     {
         _dimensions = dimensions;
-        _graph = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimensions, connectivity: 16, expansionAdd: 128, expansionSearch: 64);
+        _graph = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimensions, connectivity: 16, expansionAdd: 64, expansionSearch: 64);
         foreach (var document in documents)
         {
             Upsert(document);

@@ -235,8 +235,23 @@ internal sealed class CelCompiler
             }
         }
 
-        return (new LogicalNode(logical.IsAnd, nodes), CelType.Bool);
+        // Cheapest operands first, so a decisive one is found with the least work: the order cannot change the
+        // result, as CEL's && and || are commutative (errors included, see LogicalNode).
+        var cheapestFirst = nodes.Zip(logical.Operands, (node, operand) => (node, Size(operand))).OrderBy(pair => pair.Item2).Select(pair => pair.node);
+        return (new LogicalNode(logical.IsAnd, [.. cheapestFirst]), CelType.Bool);
     }
+
+    /// <summary>The number of nodes of an expression: how much evaluating it costs, roughly.</summary>
+    private static int Size(CelExpr expr) => expr switch
+    {
+        CelSelect select => 1 + Size(select.Operand),
+        CelCall call => 1 + (call.Target is null ? 0 : Size(call.Target)) + call.Args.Sum(Size),
+        CelUnary unary => 1 + Size(unary.Operand),
+        CelBinary binary => 1 + Size(binary.Left) + Size(binary.Right),
+        CelLogical logical => 1 + logical.Operands.Sum(Size),
+        CelList list => 1 + list.Items.Sum(Size),
+        _ => 1,
+    };
 
     private (CelNode, CelType) VisitBinary(CelBinary binary)
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using GameSignals.Events;
 
@@ -25,35 +26,46 @@ internal sealed class EnvelopeNode(Func<GameEvent, string?> read) : CelNode
 /// </summary>
 internal sealed class DataPathNode(byte[][] segments) : CelNode
 {
-    public override CelValue Evaluate(GameEvent e) => Resolve(e, segments.Length) switch
+    public override CelValue Evaluate(GameEvent e) => Resolve(e, segments.Length, out var member) switch
     {
-        (CelKind.Json, var element) => CelValue.FromJson(element),
-        (var failure, _) => failure == CelKind.Missing ? CelValue.Missing : CelValue.Error,
+        CelKind.Json => CelValue.FromJson(member),
+        var failure => failure == CelKind.Missing ? CelValue.Missing : CelValue.Error,
     };
 
-    /// <summary>Follows the first <paramref name="count"/> segments: Json with the element, or Missing or Error.</summary>
-    private (CelKind Kind, JsonElement Element) Resolve(GameEvent e, int count)
+    /// <summary>Follows the first <paramref name="count"/> segments: Json with the member, or Missing or Error.</summary>
+    private CelKind Resolve(GameEvent e, int count, out JsonMember member)
     {
-        var element = e.Data;
-        if (element.ValueKind == JsonValueKind.Undefined)
+        member = default;
+        if (e.Fields is not { } fields)
         {
-            return (CelKind.Missing, default);
+            return CelKind.Missing;
         }
 
-        for (var i = 0; i < count; i++)
+        if (count == 0)
         {
-            if (element.ValueKind != JsonValueKind.Object)
+            member = new JsonMember(default, JsonTokenType.StartObject, fields.Json, false);
+            return CelKind.Json;
+        }
+
+        if (!fields.TryGet(segments[0], out member))
+        {
+            return CelKind.Missing;
+        }
+
+        for (var i = 1; i < count; i++)
+        {
+            if (member.Kind != JsonTokenType.StartObject)
             {
-                return (CelKind.Error, default);
+                return CelKind.Error;
             }
 
-            if (!element.TryGetProperty(segments[i], out element))
+            if (!DataFields.TryFind(member.Value, segments[i], out member))
             {
-                return (CelKind.Missing, default);
+                return CelKind.Missing;
             }
         }
 
-        return (CelKind.Json, element);
+        return CelKind.Json;
     }
 
     /// <summary>
@@ -62,15 +74,16 @@ internal sealed class DataPathNode(byte[][] segments) : CelNode
     /// </summary>
     public CelValue Has(GameEvent e)
     {
-        if (e.Data.ValueKind == JsonValueKind.Undefined && segments.Length == 1)
+        if (e.Fields is null && segments.Length == 1)
         {
             return CelValue.False;
         }
 
-        var (kind, parent) = Resolve(e, segments.Length - 1);
+        var kind = Resolve(e, segments.Length - 1, out var parent);
         return kind switch
         {
-            CelKind.Json when parent.ValueKind == JsonValueKind.Object => CelValue.FromBool(parent.TryGetProperty(segments[^1], out _)),
+            CelKind.Json when segments.Length == 1 => CelValue.FromBool(e.Fields!.TryGet(segments[0], out _)),
+            CelKind.Json when parent.Kind == JsonTokenType.StartObject => CelValue.FromBool(DataFields.TryFind(parent.Value, segments[^1], out _)),
             CelKind.Missing => CelValue.Missing,
             _ => CelValue.Error,
         };
@@ -250,21 +263,34 @@ internal sealed class InJsonNode(CelNode item, CelNode container) : CelNode
             return CelOperations.Failure(value, collection);
         }
 
-        if (collection.TryGetJson(JsonValueKind.Object, out var map))
+        if (collection.TryGetObject(out var map))
         {
+            if (value.Kind != CelKind.Text)
+            {
+                return CelValue.False;
+            }
+
+            if (value.TryGetUtf8(out var key))
+            {
+                return CelValue.FromBool(DataFields.TryFind(map, key, out _));
+            }
+
             Span<char> scratch = stackalloc char[256];
-            return CelValue.FromBool(value.Kind == CelKind.Text && map.TryGetProperty(value.GetChars(scratch), out _));
+            var chars = value.GetChars(scratch);
+            Span<byte> utf8 = chars.Length <= 256 ? stackalloc byte[chars.Length * 3] : new byte[Encoding.UTF8.GetByteCount(chars)];
+            return CelValue.FromBool(DataFields.TryFind(map, utf8[..Encoding.UTF8.GetBytes(chars, utf8)], out _));
         }
 
-        if (!collection.TryGetJson(JsonValueKind.Array, out var array))
+        if (!collection.TryGetArray(out var array))
         {
             return CelValue.Error;
         }
 
         var failed = false;
-        foreach (var element in array.EnumerateArray())
+        var items = new JsonItems(array);
+        while (items.MoveNext())
         {
-            switch (CelOperations.TryEquals(value, CelValue.FromJson(element)))
+            switch (CelOperations.TryEquals(value, CelValue.FromJson(items.Current)))
             {
                 case true:
                     return CelValue.True;
@@ -293,8 +319,19 @@ internal sealed class StringMethodNode(StringMethod method, CelNode target, CelN
             return CelOperations.Failure(t, a);
         }
 
-        Span<char> tScratch = stackalloc char[256];
-        Span<char> aScratch = stackalloc char[256];
+        if (t.TryGetUtf8(out var text8) && a.TryGetUtf8(out var part8))
+        {
+            // UTF-8 is self-synchronising: prefixes, suffixes and substrings in bytes are the same as in characters.
+            return CelValue.FromBool(method switch
+            {
+                StringMethod.StartsWith => text8.StartsWith(part8),
+                StringMethod.EndsWith => text8.EndsWith(part8),
+                _ => text8.IndexOf(part8) >= 0,
+            });
+        }
+
+        Span<char> tScratch = t.NeedsScratch ? stackalloc char[256] : default;
+        Span<char> aScratch = a.NeedsScratch ? stackalloc char[256] : default;
         var text = t.GetChars(tScratch);
         var part = a.GetChars(aScratch);
         return CelValue.FromBool(method switch

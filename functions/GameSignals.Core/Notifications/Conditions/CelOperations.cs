@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
+using GameSignals.Events;
 
 namespace GameSignals.Notifications.Conditions;
 
@@ -60,8 +60,13 @@ internal static class CelOperations
             case CelKind.Bool:
                 return l.Bool == r.Bool;
             case CelKind.Text:
-                Span<char> a = stackalloc char[256];
-                Span<char> b = stackalloc char[256];
+                if (l.TryGetUtf8(out var a8) && r.TryGetUtf8(out var b8))
+                {
+                    return a8.SequenceEqual(b8);
+                }
+
+                Span<char> a = l.NeedsScratch ? stackalloc char[256] : default;
+                Span<char> b = r.NeedsScratch ? stackalloc char[256] : default;
                 return l.GetChars(a).SequenceEqual(r.GetChars(b));
             default:
                 return JsonEquals(l, r);
@@ -76,46 +81,60 @@ internal static class CelOperations
             return null;
         }
 
-        if (l.TryGetJson(JsonValueKind.Array, out var left) && r.TryGetJson(JsonValueKind.Array, out var right))
+        if (l.TryGetArray(out var left) && r.TryGetArray(out var right))
         {
-            if (left.GetArrayLength() != right.GetArrayLength())
+            if (Count(left) != Count(right))
             {
                 return false;
             }
 
             bool? result = true;
-            using var rightItems = right.EnumerateArray();
-            foreach (var item in left.EnumerateArray())
+            var rightItems = new JsonItems(right);
+            var leftItems = new JsonItems(left);
+            while (leftItems.MoveNext() && rightItems.MoveNext())
             {
-                rightItems.MoveNext();
-                result = And(result, TryEquals(CelValue.FromJson(item), CelValue.FromJson(rightItems.Current)));
+                result = And(result, TryEquals(CelValue.FromJson(leftItems.Current), CelValue.FromJson(rightItems.Current)));
             }
 
             return result;
         }
 
-        if (l.TryGetJson(JsonValueKind.Object, out left) && r.TryGetJson(JsonValueKind.Object, out right))
+        if (l.TryGetObject(out left) && r.TryGetObject(out right))
         {
-            if (left.GetPropertyCount() != right.GetPropertyCount())
+            if (Count(left) != Count(right))
             {
                 return false;
             }
 
             bool? result = true;
-            foreach (var property in left.EnumerateObject())
+            var leftItems = new JsonItems(left);
+            while (leftItems.MoveNext())
             {
-                if (!right.TryGetProperty(property.Name, out var other))
+                if (!DataFields.TryFind(right, leftItems.Current.Name.Span, out var other))
                 {
                     return false;
                 }
 
-                result = And(result, TryEquals(CelValue.FromJson(property.Value), CelValue.FromJson(other)));
+                result = And(result, TryEquals(CelValue.FromJson(leftItems.Current), CelValue.FromJson(other)));
             }
 
             return result;
         }
 
         return false;
+    }
+
+    /// <summary>The number of members (repeated names counted) or elements.</summary>
+    private static int Count(ReadOnlyMemory<byte> json)
+    {
+        var count = 0;
+        var items = new JsonItems(json);
+        while (items.MoveNext())
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>CEL's aggregate equality: any unequal element makes it false, else any error makes it an error.</summary>
@@ -145,9 +164,17 @@ internal static class CelOperations
         }
         else if (l.Kind == CelKind.Text && r.Kind == CelKind.Text)
         {
-            Span<char> a = stackalloc char[256];
-            Span<char> b = stackalloc char[256];
-            order = CompareCodePoints(l.GetChars(a), r.GetChars(b));
+            // UTF-8 byte order is code point order.
+            if (l.TryGetUtf8(out var a8) && r.TryGetUtf8(out var b8))
+            {
+                order = a8.SequenceCompareTo(b8);
+            }
+            else
+            {
+                Span<char> a = l.NeedsScratch ? stackalloc char[256] : default;
+                Span<char> b = r.NeedsScratch ? stackalloc char[256] : default;
+                order = CompareCodePoints(l.GetChars(a), r.GetChars(b));
+            }
         }
         else if (l.Kind == CelKind.Bool && r.Kind == CelKind.Bool)
         {

@@ -249,7 +249,7 @@ internal sealed class CelParser
                 return new CelLiteral(token.Position, CelValue.FromDouble(token.Double));
             case TokenKind.String:
                 _next++;
-                return new CelLiteral(token.Position, CelValue.FromString(token.Value!));
+                return new CelLiteral(token.Position, CelValue.FromLiteral(token.Value!));
             case TokenKind.Identifier:
                 _next++;
                 return token.Text switch

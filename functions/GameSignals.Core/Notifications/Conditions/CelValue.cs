@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using GameSignals.Events;
 
 namespace GameSignals.Notifications.Conditions;
 
@@ -29,16 +31,19 @@ public enum CelKind : byte
 
 /// <summary>
 /// One value during evaluation, a struct so evaluating a condition allocates nothing: ints and doubles
-/// share one 64-bit field, strings are either a .NET string (literals, envelope attributes) or the
-/// JSON element they came from, read in place.
+/// share one 64-bit field, strings are a .NET string (literals, envelope attributes) or the UTF-8 bytes of
+/// the JSON string they came from, read in place; JSON numbers keep their text, objects and arrays their bytes.
 /// </summary>
 public readonly struct CelValue
 {
+    /// <summary>A text's forms (in <see cref="_bits"/>): JSON bytes as written, JSON bytes with escapes, or a literal with its UTF-8.</summary>
+    private const long JsonText = 0, EscapedJsonText = 1, LiteralText = 2;
+
     private readonly long _bits;
     private readonly string? _text;
-    private readonly JsonElement _json;
+    private readonly ReadOnlyMemory<byte> _json;
 
-    private CelValue(CelKind kind, long bits = 0, string? text = null, JsonElement json = default)
+    private CelValue(CelKind kind, long bits = 0, string? text = null, ReadOnlyMemory<byte> json = default)
     {
         Kind = kind;
         _bits = bits;
@@ -77,39 +82,65 @@ public readonly struct CelValue
 
     public static CelValue FromString(string value) => new(CelKind.Text, text: value);
 
+    /// <summary>A string literal, with its UTF-8 kept so that comparisons with JSON strings compare bytes (not for a lone surrogate, which UTF-8 cannot hold).</summary>
+    internal static CelValue FromLiteral(string value)
+    {
+        var utf8 = new byte[Encoding.UTF8.GetByteCount(value)];
+        return Utf8.FromUtf16(value, utf8, out _, out _, replaceInvalidSequences: false) == OperationStatus.Done
+            ? new(CelKind.Text, LiteralText, value, utf8)
+            : FromString(value);
+    }
+
     /// <summary>
     /// Wraps a JSON value without copying it. A number without fraction or exponent is an int and must fit
     /// in 64 bits; any other number is a double and must be finite; else the value is an error.
     /// </summary>
-    public static CelValue FromJson(JsonElement element) => element.ValueKind switch
+    public static CelValue FromJson(in JsonMember member) => member.Kind switch
     {
-        JsonValueKind.Number => FromJsonNumber(element),
-        JsonValueKind.String => new(CelKind.Text, json: element),
-        JsonValueKind.True => new(CelKind.Bool, 1, json: element),
-        JsonValueKind.False => new(CelKind.Bool, 0, json: element),
-        JsonValueKind.Null => new(CelKind.Null, json: element),
-        JsonValueKind.Object or JsonValueKind.Array => new(CelKind.Json, json: element),
+        JsonTokenType.Number => FromJsonNumber(member.Value),
+        JsonTokenType.String => new(CelKind.Text, member.Escaped ? EscapedJsonText : JsonText, json: member.Value),
+        JsonTokenType.True => True,
+        JsonTokenType.False => False,
+        JsonTokenType.Null => Null,
+        JsonTokenType.StartObject or JsonTokenType.StartArray => new(CelKind.Json, json: member.Value),
         _ => Missing,
     };
 
-    private static CelValue FromJsonNumber(JsonElement element)
+    private static CelValue FromJsonNumber(ReadOnlyMemory<byte> number)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var raw = number.Span;
         if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
         {
             return Utf8Parser.TryParse(raw, out long integer, out var used) && used == raw.Length
-                ? new(CelKind.IntNumber, integer, json: element)
+                ? new(CelKind.IntNumber, integer, json: number)
                 : Error;
         }
 
-        return element.TryGetDouble(out var d) && double.IsFinite(d) ? new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(d), json: element) : Error;
+        return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(d), json: number)
+            : Error;
     }
 
-    /// <summary>The JSON object or array behind this value.</summary>
-    internal bool TryGetJson(JsonValueKind kind, out JsonElement element)
+    /// <summary>The bytes of the JSON object behind this value.</summary>
+    internal bool TryGetObject(out ReadOnlyMemory<byte> json) => TryGetJson((byte)'{', out json);
+
+    /// <summary>The bytes of the JSON array behind this value.</summary>
+    internal bool TryGetArray(out ReadOnlyMemory<byte> json) => TryGetJson((byte)'[', out json);
+
+    private bool TryGetJson(byte opening, out ReadOnlyMemory<byte> json)
     {
-        element = _json;
-        return Kind == CelKind.Json && _json.ValueKind == kind;
+        json = _json;
+        return Kind == CelKind.Json && _json.Span[0] == opening;
+    }
+
+    /// <summary>Whether <see cref="GetChars"/> may need its scratch space: the text is not a .NET string already.</summary>
+    internal bool NeedsScratch => _text is null;
+
+    /// <summary>The string's UTF-8 when it is at hand without decoding: a JSON string without escapes, or a literal.</summary>
+    internal bool TryGetUtf8(out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = _json.Span;
+        return _bits == LiteralText || (_text is null && _bits == JsonText);
     }
 
     /// <summary>
@@ -123,14 +154,23 @@ public readonly struct CelValue
             return _text;
         }
 
-        var raw = JsonMarshal.GetRawUtf8Value(_json);
-        var inner = raw[1..^1];
-        if (inner.IndexOf((byte)'\\') < 0 && inner.Length <= scratch.Length)
+        return _bits == JsonText && _json.Length <= scratch.Length ? scratch[..Encoding.UTF8.GetChars(_json.Span, scratch)] : JsonString();
+    }
+
+    /// <summary>A JSON string's text, its escapes decoded (by a reader over the quoted string: JSON's rules, once).</summary>
+    private string JsonString()
+    {
+        if (_bits == JsonText)
         {
-            return scratch[..Encoding.UTF8.GetChars(inner, scratch)];
+            return Encoding.UTF8.GetString(_json.Span);
         }
 
-        return _json.GetString();
+        var quoted = new byte[_json.Length + 2];
+        quoted[0] = quoted[^1] = (byte)'"';
+        _json.Span.CopyTo(quoted.AsSpan(1));
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString()!;
     }
 
     /// <summary>Appends the value as a template shows it: numbers exactly as written in the JSON.</summary>
@@ -139,10 +179,11 @@ public readonly struct CelValue
         switch (Kind)
         {
             case CelKind.Text:
-                builder.Append(_text ?? _json.GetString());
+                builder.Append(_text ?? JsonString());
                 break;
-            case CelKind.IntNumber or CelKind.DoubleNumber when _json.ValueKind == JsonValueKind.Number:
-                builder.Append(_json.GetRawText());
+            case CelKind.IntNumber or CelKind.DoubleNumber when !_json.IsEmpty:
+            case CelKind.Json:
+                builder.Append(Encoding.UTF8.GetString(_json.Span));
                 break;
             case CelKind.IntNumber:
                 builder.Append(_bits.ToString(CultureInfo.InvariantCulture));
@@ -152,9 +193,6 @@ public readonly struct CelValue
                 break;
             case CelKind.Bool:
                 builder.Append(Bool ? "true" : "false");
-                break;
-            case CelKind.Json:
-                builder.Append(_json.GetRawText());
                 break;
             default:
                 break;

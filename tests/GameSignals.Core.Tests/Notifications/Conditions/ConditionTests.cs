@@ -45,6 +45,24 @@ public class ConditionTests
     [InlineData("data.zone != 1")]
     public void A_true_condition_matches(string text) => Assert.Equal(ConditionOutcome.Match, Evaluate(text));
 
+    /// <summary>Data spelled as producers may spell it: escaped names and strings, repeated names, the same values written two ways.</summary>
+    private static readonly GameSignals.Events.GameEvent Respelled = TestEvents.Make("game.test", """
+        {"k\u00e9y":1,"s":"caf\u00e9","t":"café","dup":1,"dup":2,
+         "o":{"a":[1,2.5,"x"],"b":{"c":null}},"p":{"\u0062":{"c":null},"a":[1.0,25e-1,"\u0078"]},"q":{"a":[1,2.5],"b":{"c":null}}}
+        """);
+
+    [Theory]
+    [InlineData("data.s == data.t && data.s == 'café' && data.t == 'caf\u00e9'", true)]
+    [InlineData("data.s.startsWith('caf') && data.s.endsWith('é') && data.s.contains('fé') && data.s < 'cb' && data.s > 'caf'", true)]
+    [InlineData("'kéy' in data", true)]
+    [InlineData("data.dup == 2", true)]
+    [InlineData("data.o == data.p && data.p == data.o", true)]
+    [InlineData("data.o == data.q || data.q == data.o", false)]
+    [InlineData("'x' in data.p.a && 2.5 in data.o.a && 'b' in data.p && !('c' in data.p)", true)]
+    [InlineData("data.p.b.c == null && has(data.p.b.c)", true)]
+    public void Conditions_read_data_however_it_is_spelled(string text, bool matches) =>
+        Assert.Equal(matches ? ConditionOutcome.Match : ConditionOutcome.NoMatch, Condition.Compile(text).Evaluate(Respelled));
+
     [Theory]
     [InlineData("data.hp * 10 < data.maxHp")]
     [InlineData("data.zone in ['rift', 'forest']")]

@@ -1,0 +1,185 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace GameSignals.Events;
+
+/// <summary>
+/// One member of a JSON object or element of an array, as its bytes: <see cref="Name"/> is the member's name
+/// (unescaped; empty for an array element), <see cref="Value"/> the value as written: a string without its quotes
+/// (escapes left in, <see cref="Escaped"/> says so), a number, a literal, or a whole object or array.
+/// </summary>
+public readonly record struct JsonMember(ReadOnlyMemory<byte> Name, JsonTokenType Kind, ReadOnlyMemory<byte> Value, bool Escaped);
+
+/// <summary>
+/// The top-level fields of an event's <c>data</c>, read in one reader pass the first time a rule condition or
+/// template asks for one (<see cref="GameEvent.Fields"/>): conditions then find a field by name in a small array,
+/// without building a document, and read its value in place. Nested objects and arrays are scanned with
+/// <see cref="JsonItems"/> when a condition goes into them.
+/// </summary>
+public sealed class DataFields
+{
+    private readonly byte[] _bytes;
+    private readonly Field[] _fields;
+    private readonly int _count;
+
+    private DataFields(ReadOnlyMemory<byte> json, byte[] bytes, Field[] fields, int count)
+    {
+        Json = json;
+        _bytes = bytes;
+        _fields = fields;
+        _count = count;
+    }
+
+    /// <summary>The whole <c>data</c> object.</summary>
+    public ReadOnlyMemory<byte> Json { get; }
+
+    /// <summary>Reads the object in <paramref name="json"/>, which the decoder already checked to be well-formed.</summary>
+    public static DataFields Read(ReadOnlyMemory<byte> json)
+    {
+        // Offsets into the message's array (a copy only for memory that is not an array's), so a lookup compares plain spans.
+        var (bytes, offset) = MemoryMarshal.TryGetArray(json, out var segment) ? (segment.Array!, segment.Offset) : (json.ToArray(), 0);
+        var reader = new Utf8JsonReader(json.Span);
+        reader.Read();
+
+        // One array, sized for the contract's events (at most eight fields) and grown past it; not trimmed, as a copy costs more than the slack.
+        var fields = new Field[8];
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = new Field(offset + (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
+            reader.Read();
+            var kind = reader.TokenType;
+            var start = offset + (int)reader.TokenStartIndex;
+            var escaped = reader.ValueIsEscaped;
+            var length = reader.ValueSpan.Length;
+            if (kind == JsonTokenType.String)
+            {
+                start++;
+            }
+            else if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                length = offset + (int)reader.BytesConsumed - start;
+            }
+
+            if (count == fields.Length)
+            {
+                Array.Resize(ref fields, count * 2);
+            }
+
+            fields[count++] = name with { Kind = kind, ValueStart = start, ValueLength = length, ValueEscaped = escaped };
+        }
+
+        return new DataFields(json, bytes, fields, count);
+    }
+
+    /// <summary>The field named <paramref name="name"/> (UTF-8); of repeated names the last, as JSON readers commonly take.</summary>
+    public bool TryGet(ReadOnlySpan<byte> name, out JsonMember field)
+    {
+        for (var i = _count - 1; i >= 0; i--)
+        {
+            ref readonly var f = ref _fields[i];
+            if (f.NameEscaped ? EscapedNameEquals(f, name) : f.NameLength == name.Length && _bytes.AsSpan(f.NameStart, f.NameLength).SequenceEqual(name))
+            {
+                field = new JsonMember(default, f.Kind, new ReadOnlyMemory<byte>(_bytes, f.ValueStart, f.ValueLength), f.ValueEscaped);
+                return true;
+            }
+        }
+
+        field = default;
+        return false;
+    }
+
+    /// <summary>An escaped name (rare) compared by a reader over it with its quotes: JSON's unescaping, no copy.</summary>
+    private bool EscapedNameEquals(in Field field, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(_bytes.AsSpan(field.NameStart - 1, field.NameLength + 2));
+        reader.Read();
+        return reader.ValueTextEquals(name);
+    }
+
+    /// <summary>The member named <paramref name="name"/> of the object in <paramref name="objectJson"/>, the last of repeated names.</summary>
+    public static bool TryFind(ReadOnlyMemory<byte> objectJson, ReadOnlySpan<byte> name, out JsonMember member)
+    {
+        member = default;
+        var found = false;
+        var items = new JsonItems(objectJson);
+        while (items.MoveNext())
+        {
+            if (items.Current.Name.Span.SequenceEqual(name))
+            {
+                (member, found) = (items.Current, true);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A field as offsets into the message's bytes: its name (quotes excluded) and its value as <see cref="JsonMember"/> holds it.</summary>
+    private readonly record struct Field(int NameStart, int NameLength, bool NameEscaped)
+    {
+        public JsonTokenType Kind { get; init; }
+
+        public int ValueStart { get; init; }
+
+        public int ValueLength { get; init; }
+
+        public bool ValueEscaped { get; init; }
+    }
+}
+
+/// <summary>
+/// The members of a JSON object or the elements of an array, read one at a time from its bytes without allocating
+/// (an escaped member name, rare, is unescaped into a new array).
+/// </summary>
+public ref struct JsonItems
+{
+    private readonly ReadOnlyMemory<byte> _json;
+    private Utf8JsonReader _reader;
+
+    /// <summary>Over the object or array in <paramref name="json"/>.</summary>
+    public JsonItems(ReadOnlyMemory<byte> json)
+    {
+        _json = json;
+        _reader = new Utf8JsonReader(json.Span);
+        _reader.Read();
+    }
+
+    public JsonMember Current { get; private set; }
+
+    public bool MoveNext()
+    {
+        if (!_reader.Read() || _reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+        {
+            return false;
+        }
+
+        ReadOnlyMemory<byte> name = default;
+        if (_reader.TokenType == JsonTokenType.PropertyName)
+        {
+            name = _reader.ValueIsEscaped
+                ? Encoding.UTF8.GetBytes(_reader.GetString()!)
+                : _json.Slice((int)_reader.TokenStartIndex + 1, _reader.ValueSpan.Length);
+            _reader.Read();
+        }
+
+        var kind = _reader.TokenType;
+        var start = (int)_reader.TokenStartIndex;
+        switch (kind)
+        {
+            case JsonTokenType.String:
+                Current = new JsonMember(name, kind, _json.Slice(start + 1, _reader.ValueSpan.Length), _reader.ValueIsEscaped);
+                break;
+            case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                _reader.Skip();
+                Current = new JsonMember(name, kind, _json[start..(int)_reader.BytesConsumed], false);
+                break;
+            default:
+                Current = new JsonMember(name, kind, _json.Slice(start, _reader.ValueSpan.Length), false);
+                break;
+        }
+
+        return true;
+    }
+}
