@@ -1,3 +1,4 @@
+using GameSignals.Admin.Console;
 using GameSignals.Admin.Fraud;
 using GameSignals.Admin.Health;
 using GameSignals.Admin.IpRanges;
@@ -5,6 +6,7 @@ using GameSignals.Admin.Notifications;
 using GameSignals.Admin.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Admin;
@@ -55,6 +57,13 @@ public static class AdminRoutes
     public const string Similar = "games/{gameId}/players/similar";
     public const string Peers = "games/{gameId}/players/{userId}/peers";
     public const string Health = "health";
+    public const string ConsolePage = "console/{page?}";
+    public const string ConsoleAsset = "console/assets/{name}";
+
+    /// <summary>
+    /// The configuration key of the game the console opens when the URL names none (<c>Console:DefaultGame</c>).
+    /// </summary>
+    public const string DefaultGameSetting = "Console:DefaultGame";
 
     public static IReadOnlyList<AdminRoute> All { get; } =
     [
@@ -85,6 +94,8 @@ public static class AdminRoutes
         new("ProfilesSimilar", "POST", Similar, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).SimilarAsync(h.Request, V(h, "gameId"))),
         new("ProfilesPeers", "GET", Peers, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).PeersAsync(h.Request, V(h, "gameId"), V(h, "userId"))),
         new("Health", "GET", Health, null, h => Get<HealthAdmin>(h).GetAsync(h.Request)),
+        new("ConsolePage", "GET", ConsolePage, AdminRole.Viewer, h => Get<ConsolePages>(h).PageAsync(h.Request, h.Request.RouteValues["page"]?.ToString(), DefaultGame(h))),
+        new("ConsoleAsset", "GET", ConsoleAsset, null, h => Task.FromResult(ConsoleAssets.Get(h.Request, V(h, "name")))),
     ];
 
     /// <summary>The handlers, for both hosts: each over Core's services, which the host registers.</summary>
@@ -98,8 +109,12 @@ public static class AdminRoutes
         services.AddSingleton<IpLookupAdmin>();
         services.AddSingleton<SimilarityAdmin>();
         services.AddSingleton<HealthAdmin>();
+        services.AddSingleton<ConsolePages>();
         return services;
     }
+
+    private static string DefaultGame(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IConfiguration>()[DefaultGameSetting] ?? "odin";
 
     private static T Get<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
 

@@ -8,7 +8,7 @@ namespace GameSignals.Admin.IpRanges;
 /// <summary>
 /// The operators' blocklist: list, read, write and delete entries by id. Writes follow the If-Match policy of
 /// <see cref="ETags"/>, checked again by the store's write itself, so of two writes with the same If-Match one lands
-/// and the other is 412. A change is published by <see cref="IRangePublisher.PublishBlocklistChange"/>.
+/// and the other is 412. A change is published by <see cref="IRangePublisher.PublishBlocklistChangeAsync"/>.
 /// </summary>
 public sealed class BlocklistAdmin(IBlocklistStore store, IRangePublisher publisher)
 {
@@ -67,7 +67,7 @@ public sealed class BlocklistAdmin(IBlocklistStore store, IRangePublisher publis
             return Problems.PreconditionFailed(Changed);
         }
 
-        publisher.PublishBlocklistChange();
+        await publisher.PublishBlocklistChangeAsync(cancellationToken).ConfigureAwait(false);
         return Entry(request, saved!, status == BlocklistWriteStatus.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
@@ -99,7 +99,7 @@ public sealed class BlocklistAdmin(IBlocklistStore store, IRangePublisher publis
             case BlocklistWriteStatus.PreconditionFailed:
                 return Problems.PreconditionFailed(Changed);
             default:
-                publisher.PublishBlocklistChange();
+                await publisher.PublishBlocklistChangeAsync(cancellationToken).ConfigureAwait(false);
                 return new NoContentResult();
         }
     }

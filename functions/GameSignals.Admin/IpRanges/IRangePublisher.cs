@@ -18,5 +18,5 @@ public interface IRangePublisher
     Task<IpRangesRefreshResult> RefreshNowAsync(CancellationToken cancellationToken);
 
     /// <summary>Publishes the blocklist as it now is (started, not awaited, where publishing is slow).</summary>
-    void PublishBlocklistChange();
+    Task PublishBlocklistChangeAsync(CancellationToken cancellationToken);
 }

@@ -41,7 +41,11 @@ public sealed partial class IpRangesUpdater(
     public RangeTable Table => table.Table;
 
     /// <summary>Publishes a blocklist change through a refresh in the background (<see cref="RefreshInBackground"/>).</summary>
-    public void PublishBlocklistChange() => _ = RefreshInBackground();
+    public Task PublishBlocklistChangeAsync(CancellationToken cancellationToken)
+    {
+        _ = RefreshInBackground();
+        return Task.CompletedTask;
+    }
 
     /// <summary>Swaps in the published snapshot if it changed; a failure is logged and the table in use stays.</summary>
     public async Task CheckForUpdateAsync(CancellationToken cancellationToken)
