@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using GameSignals.Admin;
 using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
@@ -40,6 +41,9 @@ public static class FunctionAppServices
         services.AddIpRangesFunctions(configuration);
         services.AddFraudFunctions(configuration);
         services.AddProfilesFunctions(configuration);
+
+        // The admin API's handlers, which the HTTP functions adapt.
+        services.AddAdminHandlers();
 
         // Metrics through OpenTelemetry, exported to Azure Monitor when the app has a connection string.
         // Logs go to the Functions host, which applies host.json's levels and sampling to them.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using GameSignals.Azure.Cosmos;
+using GameSignals.Admin.Health;
 using GameSignals.Functions.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +24,7 @@ public sealed class HealthFunctionTests
             .AddCheck("blobs", () => HealthCheckResult.Healthy()));
 
         Assert.Equal(StatusCodes.Status200OK, result.StatusCode);
-        var body = Assert.IsType<HealthResponse>(result.Value);
+        var body = result.Value;
         Assert.Equal("healthy", body.Status);
         Assert.Equal(new Dictionary<string, string> { ["cosmos"] = "up", ["blobs"] = "up" }, body.Dependencies);
     }
@@ -36,7 +37,7 @@ public sealed class HealthFunctionTests
             .AddCheck("blobs", () => HealthCheckResult.Healthy()));
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, result.StatusCode);
-        var body = Assert.IsType<HealthResponse>(result.Value);
+        var body = result.Value;
         Assert.Equal(("unhealthy", "down", "up"), (body.Status, body.Dependencies["cosmos"], body.Dependencies["blobs"]));
         Assert.DoesNotContain("secret", JsonSerializer.Serialize(body), StringComparison.OrdinalIgnoreCase);
     }
@@ -48,7 +49,7 @@ public sealed class HealthFunctionTests
             .AddAsyncCheck("queues", async ct => { await Task.Delay(Timeout.Infinite, ct); return HealthCheckResult.Healthy(); }, timeout: TimeSpan.FromMilliseconds(50)));
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, result.StatusCode);
-        Assert.Equal("down", Assert.IsType<HealthResponse>(result.Value).Dependencies["queues"]);
+        Assert.Equal("down", result.Value.Dependencies["queues"]);
     }
 
     [Fact]
@@ -65,20 +66,20 @@ public sealed class HealthFunctionTests
         });
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, result.StatusCode);
-        var body = Assert.IsType<HealthResponse>(result.Value);
+        var body = result.Value;
         Assert.Equal(new Dictionary<string, string> { ["cosmos"] = "down", ["blobs"] = "down", ["queues"] = "down" }, body.Dependencies);
         Assert.DoesNotContain("127.0.0.1", JsonSerializer.Serialize(body), StringComparison.Ordinal);
     }
 
-    private static async Task<ObjectResult> RunAsync(Action<IServiceCollection> configure)
+    private static async Task<(int StatusCode, HealthResponse Value)> RunAsync(Action<IServiceCollection> configure)
     {
         var services = new ServiceCollection().AddLogging();
         configure(services);
         await using var provider = services.BuildServiceProvider();
-        var function = new HealthFunction(provider.GetRequiredService<HealthCheckService>());
+        var function = new HealthFunction(new HealthAdmin(provider.GetRequiredService<HealthCheckService>()));
         var context = new DefaultHttpContext();
-        var result = Assert.IsType<ObjectResult>(await function.RunAsync(context.Request));
+        var result = Assert.IsType<ContentResult>(await function.RunAsync(context.Request));
         Assert.Equal("no-store", context.Response.Headers.CacheControl);
-        return result;
+        return (result.StatusCode!.Value, JsonSerializer.Deserialize<HealthResponse>(result.Content!, JsonSerializerOptions.Web)!);
     }
 }

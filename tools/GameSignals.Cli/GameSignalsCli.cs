@@ -2,6 +2,7 @@ using System.CommandLine;
 using Azure.Messaging.EventHubs.Producer;
 using GameSignals.Cli.Demo;
 using GameSignals.Cli.Generate;
+using GameSignals.Cli.LiveConsole;
 using GameSignals.Cli.PushListener;
 using GameSignals.Cli.Ranges;
 using GameSignals.Cli.Replay;
@@ -24,7 +25,7 @@ internal static class GameSignalsCli
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken, Func<string, EventHubProducerClient>? producerFor = null)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, find similar players, generate synthetic streams, send them to Event Hubs, receive the app's webhook pushes, check IP range publications.")
+        var root = new RootCommand("GameSignals offline tools: replay event files through the processing pipeline, find similar players, generate synthetic streams, send them to Event Hubs, receive the app's webhook pushes, check IP range publications, serve the live-ops console.")
         {
             ReplayCommand.Create(console),
             GenerateCommand.Create(console),
@@ -33,6 +34,7 @@ internal static class GameSignalsCli
             DemoCommand.Create(console),
             PushListenerCommand.Create(console),
             RangesCommand.Create(console),
+            ConsoleCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

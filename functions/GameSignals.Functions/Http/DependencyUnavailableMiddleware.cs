@@ -1,4 +1,5 @@
 using System.Globalization;
+using GameSignals.Admin.Http;
 using GameSignals.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

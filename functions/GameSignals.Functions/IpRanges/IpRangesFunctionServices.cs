@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GameSignals.Admin.IpRanges;
 using GameSignals.Azure.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,7 @@ public static class IpRangesFunctionServices
             .Bind(section);
         services.AddOptions<IpRangesHostOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IpRangesUpdater>();
+        services.AddSingleton<IRangePublisher>(provider => provider.GetRequiredService<IpRangesUpdater>());
         services.AddHostedService(provider => provider.GetRequiredService<IpRangesUpdater>());
         return services;
     }

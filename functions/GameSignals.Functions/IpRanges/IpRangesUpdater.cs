@@ -1,3 +1,4 @@
+using GameSignals.Admin.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ public sealed partial class IpRangesUpdater(
     IpRangesRefresher refresher,
     IOptions<IpRangesHostOptions> options,
     TimeProvider time,
-    ILogger<IpRangesUpdater> logger) : BackgroundService
+    ILogger<IpRangesUpdater> logger) : BackgroundService, IRangePublisher
 {
     private readonly CancellationTokenSource _stopping = new();
 
@@ -35,6 +36,15 @@ public sealed partial class IpRangesUpdater(
         {
             await CheckForUpdateAsync(stoppingToken).ConfigureAwait(false);
         }
+    }
+
+    public RangeTable Table => table.Table;
+
+    /// <summary>Publishes a blocklist change through a refresh in the background (<see cref="RefreshInBackground"/>).</summary>
+    public Task PublishBlocklistChangeAsync(CancellationToken cancellationToken)
+    {
+        _ = RefreshInBackground();
+        return Task.CompletedTask;
     }
 
     /// <summary>Swaps in the published snapshot if it changed; a failure is logged and the table in use stays.</summary>

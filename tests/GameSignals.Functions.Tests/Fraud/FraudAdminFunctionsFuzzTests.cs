@@ -2,7 +2,7 @@ using System.Text;
 using FsCheck.Xunit;
 using GameSignals.Fraud;
 using GameSignals.Functions.Fraud;
-using GameSignals.Functions.Http;
+using GameSignals.Admin.Http;
 using GameSignals.Functions.Tests.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

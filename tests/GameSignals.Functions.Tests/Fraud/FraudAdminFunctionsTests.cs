@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GameSignals.Fraud;
+using GameSignals.Admin.Fraud;
 using GameSignals.Functions.Fraud;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,7 +20,7 @@ public sealed class FraudAdminFunctionsTests
     private readonly InMemoryFlagStore _flags = new();
     private readonly FraudAdminFunctions _functions;
 
-    public FraudAdminFunctionsTests() => _functions = new FraudAdminFunctions(_configs, _flags, new FixedTime(Now));
+    public FraudAdminFunctionsTests() => _functions = new FraudAdminFunctions(new FraudAdmin(_configs, _flags, new FixedTime(Now)));
 
     [Fact]
     public async Task Settings_written_without_If_Match_the_first_time_are_read_back_with_the_same_ETag()
@@ -190,7 +191,7 @@ public sealed class FraudAdminFunctionsTests
         AdminHttp.Problem(await _functions.ResolveFlagAsync(AdminHttp.Request(method: "POST", body: "{}"u8.ToArray()), "odin", new string('a', 32)), 404);
         AdminHttp.Problem(await _functions.ResolveFlagAsync(AdminHttp.Request(method: "POST", body: """{"comment":3}"""u8.ToArray()), "odin", flags[0].Id), 400);
         AdminHttp.Problem(await _functions.ResolveFlagAsync(AdminHttp.Request(method: "POST", body: Encoding.UTF8.GetBytes($$"""{"comment":"{{new string('x', 4001)}}"}""")), "odin", flags[0].Id), 400);
-        AdminHttp.Problem(await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: "{}"u8.ToArray()), "odin", "NOT-HEX"), 400);
+        AdminHttp.Problem(await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: "{}"u8.ToArray()), "odin", "not an id"), 400);
         AdminHttp.Problem(await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: "{}"u8.ToArray()), " ", flags[0].Id), 400);
 
         Assert.Equal(FlagStatus.Open, (await _flags.GetAsync("odin", flags[0].Id, CancellationToken.None))!.Status);

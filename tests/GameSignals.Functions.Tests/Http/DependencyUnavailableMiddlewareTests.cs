@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Azure;
+using GameSignals.Admin.Http;
 using GameSignals.Functions.Http;
 using GameSignals.Functions.Notifications;
 using GameSignals.Pipeline;

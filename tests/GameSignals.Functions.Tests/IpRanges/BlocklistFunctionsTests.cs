@@ -1,6 +1,6 @@
 using System.Net;
-using GameSignals.Functions.Http;
-using GameSignals.Functions.IpRanges;
+using GameSignals.Admin.Http;
+using GameSignals.Admin.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -79,7 +79,7 @@ public sealed class BlocklistFunctionsTests
         var first = Request("""{ "asn": 64512, "reason": "first" }""");
         await app.Blocklist.PutAsync(first, "x");
         var staleTag = first.HttpContext.Response.Headers.ETag.ToString();
-        await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "second" }"""), "x");
+        await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "second" }""", headers: ("If-Match", "*")), "x");
 
         Problem(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "third" }""", headers: ("If-Match", staleTag)), "x"), StatusCodes.Status412PreconditionFailed);
 

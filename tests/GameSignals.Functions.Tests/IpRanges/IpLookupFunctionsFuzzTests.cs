@@ -1,3 +1,4 @@
+using GameSignals.Admin.IpRanges;
 using FsCheck.Xunit;
 using GameSignals.Functions.Tests.Http;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +23,6 @@ public sealed class IpLookupFunctionsFuzzTests
 
         var status = HostileInput.StatusOf(await app.Lookup.LookupAsync(Request(), text), [StatusCodes.Status200OK], [StatusCodes.Status400BadRequest]);
 
-        Assert.Equal(Functions.IpRanges.IpLookupFunctions.ParseAddress(text) is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, status);
+        Assert.Equal(IpLookupAdmin.ParseAddress(text) is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, status);
     }
 }

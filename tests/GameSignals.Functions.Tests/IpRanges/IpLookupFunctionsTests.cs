@@ -1,4 +1,4 @@
-using GameSignals.Functions.IpRanges;
+using GameSignals.Admin.IpRanges;
 using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
 using static GameSignals.Functions.Tests.IpRanges.IpRangesApp;

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using GameSignals.Admin;
+using GameSignals.Admin.IpRanges;
 using System.Net;
 using GameSignals.Functions.IpRanges;
 using GameSignals.IpRanges;
@@ -37,6 +40,8 @@ internal sealed class IpRangesApp : IAsyncDisposable
         });
         services.AddHttpClient(IpRangesRefresher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new FeedHandler(Feeds));
         services.AddSingleton<IpRangesUpdater>();
+        services.AddSingleton<IRangePublisher>(provider => provider.GetRequiredService<IpRangesUpdater>());
+        services.AddAdminHandlers();
         _provider = services.BuildServiceProvider();
     }
 
@@ -64,8 +69,9 @@ internal sealed class IpRangesApp : IAsyncDisposable
     /// <summary>A successful JSON answer: its status and body.</summary>
     public static (int Status, T Body) Json<T>(IActionResult result)
     {
-        var json = Assert.IsType<JsonResult>(result);
-        return (json.StatusCode ?? StatusCodes.Status200OK, Assert.IsType<T>(json.Value));
+        var json = Assert.IsType<ContentResult>(result);
+        Assert.StartsWith("application/json", json.ContentType, StringComparison.Ordinal);
+        return (json.StatusCode ?? StatusCodes.Status200OK, JsonSerializer.Deserialize<T>(json.Content!, JsonSerializerOptions.Web)!);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

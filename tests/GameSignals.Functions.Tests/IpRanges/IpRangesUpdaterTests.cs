@@ -1,3 +1,4 @@
+using GameSignals.Admin.IpRanges;
 using GameSignals.Functions.IpRanges;
 using GameSignals.IpRanges;
 using static GameSignals.Functions.Tests.IpRanges.IpRangesApp;

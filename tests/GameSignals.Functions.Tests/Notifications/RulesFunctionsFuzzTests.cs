@@ -1,3 +1,4 @@
+using GameSignals.Admin.Http;
 using System.Text;
 using FsCheck.Xunit;
 using GameSignals.Functions.Notifications;
@@ -34,7 +35,7 @@ public sealed class RulesFunctionsFuzzTests
         var request = Request(body.For(ValidRule), body.DeclaresLength, ifMatch: ifMatch.Header(current));
 
         await AssertRefusalWritesNothingAsync(app, gameId, () => app.Create<RulesFunctions>().PutAsync(request, gameId, ruleId),
-            game.Hostile is null && rule.Hostile is null && body.IsValid && ifMatch.IsValid, StatusCodes.Status200OK, !ifMatch.CanMatch(current));
+            game.Hostile is null && rule.Hostile is null && body.IsValid && ifMatch.AllowsWrite(current), StatusCodes.Status200OK, ifMatch.MustRefuseWrite(current));
     }
 
     [Property(MaxTest = 100, Arbitrary = [typeof(HostileInput)])]
@@ -46,7 +47,7 @@ public sealed class RulesFunctionsFuzzTests
         var request = Request(ifMatch: ifMatch.Header(current));
 
         await AssertRefusalWritesNothingAsync(app, gameId, () => app.Create<RulesFunctions>().DeleteAsync(request, gameId, ruleId),
-            game.Hostile is null && rule.Hostile is null && ifMatch.IsValid, StatusCodes.Status204NoContent, !ifMatch.CanMatch(current));
+            game.Hostile is null && rule.Hostile is null && ifMatch.AllowsWrite(current), StatusCodes.Status204NoContent, ifMatch.MustRefuseWrite(current));
     }
 
     [Property(MaxTest = 100, Arbitrary = [typeof(HostileInput)])]
@@ -87,7 +88,7 @@ public sealed class RulesFunctionsFuzzTests
     }
 
     private static async Task<string?> ETagAsync(NotificationsApp app, string gameId, string ruleId) =>
-        (await app.Rules.GetAsync(gameId, ruleId, CancellationToken.None))?.ETag;
+        (await app.Rules.GetAsync(gameId, ruleId, CancellationToken.None))?.ETag is { } etag ? ETags.ToHeader(etag) : null;
 
     /// <summary>
     /// Runs the request: a success when all its parts are valid, a refusal when its If-Match cannot match, else a

@@ -1,3 +1,4 @@
+using GameSignals.Admin.Http;
 using GameSignals.Functions.Notifications;
 using GameSignals.Notifications;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,7 @@ public sealed class RulesFunctionsTests : IDisposable
 
         var stored = await _app.Rules.GetAsync("odin", "long-session", CancellationToken.None);
         Assert.Equal(("long-session", "odin"), (rule.GetProperty("id").GetString(), rule.GetProperty("gameId").GetString()));
-        Assert.Equal(stored!.ETag, request.HttpContext.Response.Headers.ETag.ToString());
+        Assert.Equal(ETags.ToHeader(stored!.ETag), request.HttpContext.Response.Headers.ETag.ToString());
         Assert.Equal("Well played", rule.GetProperty("templates").GetProperty("en").GetProperty("title").GetString());
     }
 
@@ -125,19 +126,30 @@ public sealed class RulesFunctionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Replacing_or_deleting_a_rule_without_If_Match_is_a_428_and_changes_nothing()
+    {
+        Json(await _functions.PutAsync(Request(ValidRule), "odin", "r1"));
+
+        Problem(await _functions.PutAsync(Request(ValidRule.Replace("high", "low", StringComparison.Ordinal)), "odin", "r1"), StatusCodes.Status428PreconditionRequired);
+        Problem(await _functions.DeleteAsync(Request(), "odin", "r1"), StatusCodes.Status428PreconditionRequired);
+
+        Assert.Equal("high", (await _app.Rules.GetAsync("odin", "r1", CancellationToken.None))!.Rule.Priority);
+    }
+
+    [Fact]
     public async Task A_write_with_a_stale_etag_is_a_412_and_the_current_etag_succeeds()
     {
         var first = Request(ValidRule);
         await _functions.PutAsync(first, "odin", "r1");
         var etag = first.HttpContext.Response.Headers.ETag.ToString();
-        await _functions.PutAsync(Request(ValidRule.Replace("high", "low", StringComparison.Ordinal)), "odin", "r1");
+        await _functions.PutAsync(Request(ValidRule.Replace("high", "low", StringComparison.Ordinal), ifMatch: "*"), "odin", "r1");
 
         Problem(await _functions.PutAsync(Request(ValidRule, ifMatch: etag), "odin", "r1"), StatusCodes.Status412PreconditionFailed);
         Problem(await _functions.DeleteAsync(Request(ifMatch: etag), "odin", "r1"), StatusCodes.Status412PreconditionFailed);
         Problem(await _functions.PutAsync(Request(ValidRule, ifMatch: "*"), "odin", "never-written"), StatusCodes.Status412PreconditionFailed);
 
         Assert.Equal("low", (await _app.Rules.GetAsync("odin", "r1", CancellationToken.None))!.Rule.Priority);
-        var current = (await _app.Rules.GetAsync("odin", "r1", CancellationToken.None))!.ETag;
+        var current = ETags.ToHeader((await _app.Rules.GetAsync("odin", "r1", CancellationToken.None))!.ETag);
         Json(await _functions.PutAsync(Request(ValidRule, ifMatch: current), "odin", "r1"));
         Assert.Equal("high", (await _app.Rules.GetAsync("odin", "r1", CancellationToken.None))!.Rule.Priority);
     }
@@ -156,7 +168,7 @@ public sealed class RulesFunctionsTests : IDisposable
 
         Assert.Equal(["a", "b"], listed.Order(StringComparer.Ordinal));
         Assert.Equal("game.session.ended", rule.GetProperty("eventType").GetString());
-        Assert.Equal((await _app.Rules.GetAsync("odin", "a", CancellationToken.None))!.ETag, etag);
+        Assert.Equal(ETags.ToHeader((await _app.Rules.GetAsync("odin", "a", CancellationToken.None))!.ETag), etag);
         Assert.IsType<NoContentResult>(await _functions.DeleteAsync(Request(ifMatch: etag), "odin", "a"));
         Problem(await _functions.GetAsync(Request(), "odin", "a"), StatusCodes.Status404NotFound);
         Problem(await _functions.DeleteAsync(Request(), "odin", "a"), StatusCodes.Status404NotFound);

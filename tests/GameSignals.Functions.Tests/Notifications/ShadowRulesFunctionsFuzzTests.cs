@@ -1,3 +1,4 @@
+using GameSignals.Admin.Http;
 using FsCheck.Xunit;
 using GameSignals.Functions.Notifications;
 using GameSignals.Functions.Tests.Http;
@@ -64,7 +65,7 @@ public sealed class ShadowRulesFunctionsFuzzTests
     {
         using var app = await SeededAppAsync();
         var (gameId, ruleId) = (game.Or("odin"), rule.Or("long-session-v2"));
-        var current = (await app.Rules.GetAsync(gameId, ruleId, CancellationToken.None))?.ETag;
+        var current = (await app.Rules.GetAsync(gameId, ruleId, CancellationToken.None))?.ETag is { } etag ? ETags.ToHeader(etag) : null;
         var before = await app.SnapshotAsync("odin", gameId);
 
         var status = HostileInput.StatusOf(

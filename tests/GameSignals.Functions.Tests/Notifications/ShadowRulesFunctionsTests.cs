@@ -1,3 +1,4 @@
+using GameSignals.Admin.Http;
 using System.Text;
 using System.Text.Json;
 using GameSignals.Functions.Intake;
@@ -77,7 +78,7 @@ public sealed class ShadowRulesFunctionsTests : IDisposable
         Assert.Equal(("long-session", "active", "data.durationSeconds > 120 || data.durationSeconds < 10"),
             (promoted.GetProperty("id").GetString(), promoted.GetProperty("state").GetString(), promoted.GetProperty("condition").GetString()));
         Assert.False(promoted.TryGetProperty("shadowOf", out _));
-        Assert.Equal((await _app.Rules.GetAsync("odin", "long-session", CancellationToken.None))!.ETag, promote.HttpContext.Response.Headers.ETag.ToString());
+        Assert.Equal(ETags.ToHeader((await _app.Rules.GetAsync("odin", "long-session", CancellationToken.None))!.ETag), promote.HttpContext.Response.Headers.ETag.ToString());
         Problem(await _rules.GetAsync(Request(), "odin", "long-session-v2"), StatusCodes.Status404NotFound);
 
         var history = Json(await _rules.HistoryAsync(Request(), "odin", "long-session")).GetProperty("items").EnumerateArray().ToList();
@@ -117,7 +118,7 @@ public sealed class ShadowRulesFunctionsTests : IDisposable
     public async Task An_off_rule_sends_nothing_and_records_nothing_and_its_state_change_is_in_its_history()
     {
         Json(await _rules.PutAsync(Request(Active), "odin", "long-session"));
-        Json(await _rules.PutAsync(Request(Active.Replace("\"eventType\"", "\"state\": \"off\", \"eventType\"", StringComparison.Ordinal)), "odin", "long-session"));
+        Json(await _rules.PutAsync(Request(Active.Replace("\"eventType\"", "\"state\": \"off\", \"eventType\"", StringComparison.Ordinal), ifMatch: "*"), "odin", "long-session"));
 
         await SendAsync(NotificationsApp.SessionEnded("e1", "u1", 300));
 
@@ -175,11 +176,11 @@ public sealed class ShadowRulesFunctionsTests : IDisposable
     {
         foreach (var priority in new[] { "high", "normal", "low" })
         {
-            Json(await _rules.PutAsync(Request(Active.Replace("\"high\"", $"\"{priority}\"", StringComparison.Ordinal)), "odin", "long-session"));
+            Json(await _rules.PutAsync(Request(Active.Replace("\"high\"", $"\"{priority}\"", StringComparison.Ordinal), ifMatch: priority == "high" ? null : "*"), "odin", "long-session"));
             await Task.Delay(2); // distinct wall-clock times
         }
 
-        Assert.IsType<Microsoft.AspNetCore.Mvc.NoContentResult>(await _rules.DeleteAsync(Request(), "odin", "long-session"));
+        Assert.IsType<Microsoft.AspNetCore.Mvc.NoContentResult>(await _rules.DeleteAsync(Request(ifMatch: "*"), "odin", "long-session"));
 
         var page1 = Json(await _rules.HistoryAsync(Request(query: "?pageSize=3"), "odin", "long-session"));
         var token = Uri.EscapeDataString(page1.GetProperty("continuation").GetString()!);

@@ -1,3 +1,4 @@
+using GameSignals.Admin;
 using GameSignals.Functions.Profiles;
 using GameSignals.Profiles;
 using Microsoft.Extensions.Configuration;
@@ -30,7 +31,7 @@ internal sealed class ProfilesApp : IAsyncDisposable
     public static ProfilesApp Create(string games = "odin", IPlayerIndex? index = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Profiles:Games"] = games }).Build();
-        var services = new ServiceCollection().AddLogging().AddProfilesFunctions(configuration);
+        var services = new ServiceCollection().AddLogging().AddProfilesFunctions(configuration).AddAdminHandlers();
         services.Replace(ServiceDescriptor.Singleton<IProfileStore>(new InMemoryProfileStore()));
         services.Replace(ServiceDescriptor.Singleton<IPopulationStatisticsStore>(new InMemoryPopulationStatisticsStore()));
         services.Replace(ServiceDescriptor.Singleton(index ?? new ExactPlayerIndex()));

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GameSignals.Functions.Profiles;
+using GameSignals.Admin.Profiles;
 using GameSignals.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -51,10 +51,10 @@ public sealed class SimilarityFunctionsTests
     {
         await using var app = await ProfilesApp.ReadyAsync();
 
-        var result = Assert.IsType<JsonResult>(await PostAsync(app, "odin", """{ "examples": ["odin-0"] }"""));
+        var result = await PostAsync(app, "odin", """{ "examples": ["odin-0"] }""");
 
-        Assert.Equal(10, Assert.IsType<SimilarResponse>(result.Value).Players.Count);
-        using var json = JsonDocument.Parse(JsonSerializer.Serialize(result.Value, (JsonSerializerOptions)result.SerializerSettings!));
+        Assert.Equal(10, Ok<SimilarResponse>(result).Players.Count);
+        using var json = JsonDocument.Parse(Assert.IsType<ContentResult>(result).Content!);
         var first = json.RootElement.GetProperty("players")[0];
         Assert.Equal(JsonValueKind.Number, first.GetProperty("score").ValueKind);
         Assert.Equal(JsonValueKind.String, first.GetProperty("sharedFeatures")[0].GetProperty("feature").ValueKind);
@@ -191,8 +191,8 @@ public sealed class SimilarityFunctionsTests
 
     private static T Ok<T>(IActionResult result)
     {
-        var json = Assert.IsType<JsonResult>(result);
-        Assert.Null(json.StatusCode);
-        return Assert.IsType<T>(json.Value);
+        var json = Assert.IsType<ContentResult>(result);
+        Assert.Equal(StatusCodes.Status200OK, json.StatusCode);
+        return JsonSerializer.Deserialize<T>(json.Content!, JsonSerializerOptions.Web)!;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using GameSignals.Functions.Http;
+using GameSignals.Admin.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 

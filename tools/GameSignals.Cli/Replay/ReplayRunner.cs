@@ -113,6 +113,16 @@ internal sealed class ReplayRunner : IDisposable
         return summary;
     }
 
+    /// <summary>Replays the files into <paramref name="stores"/>, which keep what they hold (the console serves it); no output is written.</summary>
+    public static async Task ReplayIntoAsync(ReplayStores stores, ReplayOptions options, CliConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(console);
+        var totalBytes = options.EventFiles.Sum(SizeOf);
+        using var runner = new ReplayRunner(stores, null, options);
+        await console.RunWithProgressAsync("replay", totalBytes, "bytes", report => runner.ProcessAsync(report, cancellationToken)).ConfigureAwait(false);
+    }
+
     private static long SizeOf(string path)
     {
         try

@@ -1,21 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using GameSignals.Notifications;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
-namespace GameSignals.Functions.Notifications;
-
-/// <summary>JSON answers shared by the notification admin functions.</summary>
-internal static class AdminHttp
-{
-    public static Dictionary<string, string[]> Errors(string field, string message) => new(StringComparer.Ordinal) { [field] = [message] };
-
-    public static ContentResult Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK) =>
-        new() { Content = JsonSerializer.Serialize(value, typeInfo), ContentType = "application/json; charset=utf-8", StatusCode = status };
-
-}
+namespace GameSignals.Admin.Notifications;
 
 /// <summary>A notification as the admin API shows it.</summary>
 public sealed record NotificationView(
@@ -31,7 +18,11 @@ public sealed record NotificationView(
 
 public sealed record InboxResponse(IReadOnlyList<NotificationView> Items, string? Continuation, int UnreadCount);
 
-public sealed record RuleTestRequest(IReadOnlyList<JsonElement>? Events);
+/// <summary>
+/// The body of a dry run: the events, and optionally a rule to try instead of the stored one (validated, never
+/// saved), so a rule can be tried before it exists.
+/// </summary>
+public sealed record RuleTestRequest(IReadOnlyList<JsonElement>? Events, NotificationRule? Rule = null);
 
 /// <summary>What one test event would do: <c>outcome</c> is match, no_match, missing_field, error, other_type or suppressed (cooldown).</summary>
 public sealed record RuleTestResult(string EventId, string Outcome, NotificationView? Notification);

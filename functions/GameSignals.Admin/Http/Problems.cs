@@ -3,10 +3,10 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace GameSignals.Functions.Http;
+namespace GameSignals.Admin.Http;
 
 /// <summary>
-/// RFC 9457 problem responses (<c>application/problem+json</c>) for the admin functions, and the one way
+/// RFC 9457 problem responses (<c>application/problem+json</c>) for the admin API, and the one way
 /// they read a JSON body: size-limited, strictly typed, every failure a 400 that says what is wrong.
 /// </summary>
 public static class Problems
@@ -25,6 +25,15 @@ public static class Problems
 
     public static ObjectResult PreconditionFailed(string detail) =>
         Create(StatusCodes.Status412PreconditionFailed, "The resource has changed.", detail);
+
+    public static ObjectResult PreconditionRequired(string detail) =>
+        Create(StatusCodes.Status428PreconditionRequired, "If-Match is required.", detail);
+
+    public static ObjectResult Forbidden(string detail) => Create(StatusCodes.Status403Forbidden, "Forbidden.", detail);
+
+    /// <summary>A 400 naming one field (a body member, query parameter or route value) and what is wrong with it.</summary>
+    public static ObjectResult Invalid(string field, string message, string? detail = null) =>
+        BadRequest(detail ?? $"{field}: {message}", new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
 
     private static ObjectResult TooLarge() => BadRequest($"The body is too large: it may be at most {MaxBodyBytes} bytes.");
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameSignals.Fraud;
 
-namespace GameSignals.Functions.Fraud;
+namespace GameSignals.Admin.Fraud;
 
 /// <summary>The body of <c>:resolve</c> and <c>:dismiss</c>.</summary>
 public sealed record FlagReviewRequest(string? Comment);

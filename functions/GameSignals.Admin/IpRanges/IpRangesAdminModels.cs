@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameSignals.IpRanges;
 
-namespace GameSignals.Functions.IpRanges;
+namespace GameSignals.Admin.IpRanges;
 
 /// <summary>The body of <c>PUT /api/blocklist/{id}</c>: exactly one of <c>cidr</c> and <c>asn</c>, a reason, an optional expiry.</summary>
 public sealed record BlocklistEntryRequest(string? Cidr, uint? Asn, string? Reason, DateTimeOffset? Expires);

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 
-namespace GameSignals.Functions.Http;
+namespace GameSignals.Admin.Http;
 
 /// <summary>
 /// Reads an admin request's query parameters, collecting every problem by parameter name for one 400
@@ -62,23 +63,39 @@ public sealed partial class QueryParameters(HttpRequest request)
         return (from, to);
     }
 
-    /// <summary><c>pageSize</c>: 1 to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
-    public int PageSize(int fallback, int max)
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
+    public int WholeNumber(string name, int fallback, int min, int max)
     {
-        if (Value("pageSize") is not { } text)
+        if (Value(name) is not { } text)
         {
             return fallback;
         }
 
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 && size <= max)
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
         {
-            return size;
+            return number;
         }
 
-        Errors["pageSize"] = [$"must be a whole number from 1 to {max}"];
+        Errors[name] = [$"must be a whole number from {min} to {max}"];
         return fallback;
     }
+
+    /// <summary>
+    /// The one paging of the admin API: <c>pageSize</c> (1 to <paramref name="max"/>, <paramref name="fallback"/> when
+    /// absent) and <c>continuation</c>, the token the previous page answered.
+    /// </summary>
+    public Paging Paging(int fallback, int max) => new(WholeNumber("pageSize", fallback, 1, max), Value("continuation"));
+
+    /// <summary>The 400 for a continuation the store does not know (it throws <see cref="ArgumentException"/> for one).</summary>
+    public static ObjectResult InvalidContinuation() =>
+        Problems.Invalid("continuation", "not a token a previous page of this list returned", "The query parameter continuation is not valid.");
+
+    /// <summary>The 400 naming every refused parameter, or null when all are valid.</summary>
+    public ObjectResult? Problem() => Errors.Count > 0 ? Problems.BadRequest("The query parameters are not valid.", Errors) : null;
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 }
+
+/// <summary>One page asked for: its size and the continuation token of the page before (null for the first).</summary>
+public readonly record struct Paging(int PageSize, string? Continuation);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace GameSignals.Functions.Http;
+namespace GameSignals.Admin.Http;
 
 /// <summary>Who made an admin request, for reviews and audit fields.</summary>
 public static class Caller

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameSignals.Profiles;
 
-namespace GameSignals.Functions.Profiles;
+namespace GameSignals.Admin.Profiles;
 
 /// <summary>The body of <c>POST /api/games/{gameId}/players/similar</c>; k defaults to 10.</summary>
 public sealed record SimilarRequest(IReadOnlyList<string>? Examples, int? K, SimilarFilters? Filters);
@@ -52,4 +52,4 @@ public sealed record FeatureResult(string Feature, double Value, double? PeerMed
 [JsonSerializable(typeof(SimilarRequest))]
 [JsonSerializable(typeof(SimilarResponse))]
 [JsonSerializable(typeof(PeersResponse))]
-internal sealed partial class ProfilesHttpJson : JsonSerializerContext;
+internal sealed partial class ProfilesAdminJson : JsonSerializerContext;

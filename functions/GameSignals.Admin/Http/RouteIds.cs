@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-namespace GameSignals.Functions.Http;
+namespace GameSignals.Admin.Http;
 
 /// <summary>Checks of the ids in admin routes (<see cref="Ids"/>): null when valid, else a 400 problem naming the route value.</summary>
 public static class RouteIds

@@ -1,0 +1,123 @@
+using GameSignals.Admin.Console;
+using GameSignals.Admin.Fraud;
+using GameSignals.Admin.Health;
+using GameSignals.Admin.IpRanges;
+using GameSignals.Admin.Notifications;
+using GameSignals.Admin.Profiles;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GameSignals.Admin;
+
+/// <summary>Who may call a route (Entra ID app roles); <see cref="Admin"/> may call every route.</summary>
+public enum AdminRole
+{
+    Viewer,
+
+    /// <summary>Changes notification rules.</summary>
+    LiveOps,
+
+    /// <summary>Reviews flags, changes the blocklist and fraud settings.</summary>
+    Security,
+
+    Admin,
+}
+
+/// <summary>
+/// One admin route: the function's name, its method and template (under <c>/api/</c>), the role it needs (null:
+/// anyone) and how it calls its handler. The function app declares the same routes in its attributes (a test
+/// keeps them equal); the console host maps these.
+/// </summary>
+public sealed record AdminRoute(string Name, string Method, string Template, AdminRole? Role, Func<HttpContext, Task<IActionResult>> Invoke);
+
+/// <summary>Every admin route, once.</summary>
+public static class AdminRoutes
+{
+    public const string Rules = "games/{gameId}/rules";
+    public const string Rule = Rules + "/{ruleId}";
+    public const string RuleHistory = Rule + "/history";
+    public const string RulePromote = Rule + ":promote";
+    public const string RuleTest = Rule + ":test";
+    public const string ShadowNotifications = Rule + "/shadow/notifications";
+    public const string ShadowCounts = Rule + "/shadow/counts";
+    public const string ShadowComparison = Rule + "/shadow/comparison";
+    public const string Inbox = "games/{gameId}/players/{userId}/inbox";
+    public const string InboxRead = Inbox + "/{notificationId}:read";
+    public const string FraudConfig = "games/{gameId}/fraud-config";
+    public const string Flags = "games/{gameId}/flags";
+    public const string Flag = Flags + "/{flagId}";
+    public const string FlagResolve = Flag + ":resolve";
+    public const string FlagDismiss = Flag + ":dismiss";
+    public const string Blocklist = "blocklist";
+    public const string BlocklistEntry = "blocklist/{id}";
+    public const string IpLookup = "ip/{address}";
+    public const string IpRangesRefresh = "ipranges/refresh";
+    public const string Similar = "games/{gameId}/players/similar";
+    public const string Peers = "games/{gameId}/players/{userId}/peers";
+    public const string Health = "health";
+    public const string ConsolePage = "console/{page?}";
+    public const string ConsoleAsset = "console/assets/{name}";
+
+    /// <summary>
+    /// The configuration key of the game the console opens when the URL names none (<c>Console:DefaultGame</c>).
+    /// </summary>
+    public const string DefaultGameSetting = "Console:DefaultGame";
+
+    public static IReadOnlyList<AdminRoute> All { get; } =
+    [
+        new("ListRules", "GET", Rules, AdminRole.Viewer, h => Get<RulesAdmin>(h).ListAsync(h.Request, V(h, "gameId"))),
+        new("GetRule", "GET", Rule, AdminRole.Viewer, h => Get<RulesAdmin>(h).GetAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("PutRule", "PUT", Rule, AdminRole.LiveOps, h => Get<RulesAdmin>(h).PutAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("DeleteRule", "DELETE", Rule, AdminRole.LiveOps, h => Get<RulesAdmin>(h).DeleteAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("PromoteRule", "POST", RulePromote, AdminRole.LiveOps, h => Get<RulesAdmin>(h).PromoteAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("GetRuleHistory", "GET", RuleHistory, AdminRole.Viewer, h => Get<RulesAdmin>(h).HistoryAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("TestRule", "POST", RuleTest, AdminRole.Viewer, h => Get<RulesAdmin>(h).TestAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("ListShadowNotifications", "GET", ShadowNotifications, AdminRole.Viewer, h => Get<ShadowRulesAdmin>(h).ListAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("GetShadowCounts", "GET", ShadowCounts, AdminRole.Viewer, h => Get<ShadowRulesAdmin>(h).CountsAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("CompareShadowRule", "GET", ShadowComparison, AdminRole.Viewer, h => Get<ShadowRulesAdmin>(h).CompareAsync(h.Request, V(h, "gameId"), V(h, "ruleId"))),
+        new("GetInbox", "GET", Inbox, AdminRole.Viewer, h => Get<InboxAdmin>(h).GetAsync(h.Request, V(h, "gameId"), V(h, "userId"))),
+        new("MarkInboxRead", "POST", InboxRead, AdminRole.LiveOps, h => Get<InboxAdmin>(h).MarkReadAsync(h.Request, V(h, "gameId"), V(h, "userId"), V(h, "notificationId"))),
+        new("GetFraudConfig", "GET", FraudConfig, AdminRole.Viewer, h => Get<FraudAdmin>(h).GetConfigAsync(h.Request, V(h, "gameId"))),
+        new("PutFraudConfig", "PUT", FraudConfig, AdminRole.Security, h => Get<FraudAdmin>(h).PutConfigAsync(h.Request, V(h, "gameId"))),
+        new("ListFraudFlags", "GET", Flags, AdminRole.Viewer, h => Get<FraudAdmin>(h).ListFlagsAsync(h.Request, V(h, "gameId"))),
+        new("GetFraudFlag", "GET", Flag, AdminRole.Viewer, h => Get<FraudAdmin>(h).GetFlagAsync(h.Request, V(h, "gameId"), V(h, "flagId"))),
+        new("ResolveFraudFlag", "POST", FlagResolve, AdminRole.Security, h => Get<FraudAdmin>(h).ResolveFlagAsync(h.Request, V(h, "gameId"), V(h, "flagId"))),
+        new("DismissFraudFlag", "POST", FlagDismiss, AdminRole.Security, h => Get<FraudAdmin>(h).DismissFlagAsync(h.Request, V(h, "gameId"), V(h, "flagId"))),
+        new("BlocklistList", "GET", Blocklist, AdminRole.Viewer, h => Get<BlocklistAdmin>(h).ListAsync(h.Request)),
+        new("BlocklistGet", "GET", BlocklistEntry, AdminRole.Viewer, h => Get<BlocklistAdmin>(h).GetAsync(h.Request, V(h, "id"))),
+        new("BlocklistPut", "PUT", BlocklistEntry, AdminRole.Security, h => Get<BlocklistAdmin>(h).PutAsync(h.Request, V(h, "id"))),
+        new("BlocklistDelete", "DELETE", BlocklistEntry, AdminRole.Security, h => Get<BlocklistAdmin>(h).DeleteAsync(h.Request, V(h, "id"))),
+        new("IpLookup", "GET", IpLookup, AdminRole.Viewer, h => Get<IpLookupAdmin>(h).LookupAsync(h.Request, V(h, "address"))),
+        new("IpRangesRefreshNow", "POST", IpRangesRefresh, AdminRole.Security, h => Get<IpLookupAdmin>(h).RefreshAsync(h.Request)),
+        new("ProfilesSimilar", "POST", Similar, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).SimilarAsync(h.Request, V(h, "gameId"))),
+        new("ProfilesPeers", "GET", Peers, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).PeersAsync(h.Request, V(h, "gameId"), V(h, "userId"))),
+        new("Health", "GET", Health, null, h => Get<HealthAdmin>(h).GetAsync(h.Request)),
+        new("ConsolePage", "GET", ConsolePage, AdminRole.Viewer, h => Get<ConsolePages>(h).PageAsync(h.Request, h.Request.RouteValues["page"]?.ToString(), DefaultGame(h))),
+        new("ConsoleAsset", "GET", ConsoleAsset, null, h => Task.FromResult(ConsoleAssets.Get(h.Request, V(h, "name")))),
+    ];
+
+    /// <summary>The handlers, for both hosts: each over Core's services, which the host registers.</summary>
+    public static IServiceCollection AddAdminHandlers(this IServiceCollection services)
+    {
+        services.AddSingleton<RulesAdmin>();
+        services.AddSingleton<ShadowRulesAdmin>();
+        services.AddSingleton<InboxAdmin>();
+        services.AddSingleton<FraudAdmin>();
+        services.AddSingleton<BlocklistAdmin>();
+        services.AddSingleton<IpLookupAdmin>();
+        services.AddSingleton<SimilarityAdmin>();
+        services.AddSingleton<HealthAdmin>();
+        services.AddSingleton<ConsolePages>();
+        return services;
+    }
+
+    private static string DefaultGame(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IConfiguration>()[DefaultGameSetting] ?? "odin";
+
+    private static T Get<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
+
+    /// <summary>A route value as the host decoded it (an absent one as empty, which every id check refuses).</summary>
+    private static string V(HttpContext http, string name) => http.Request.RouteValues[name]?.ToString() ?? "";
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace GameSignals.Cli.Tests.LiveConsole;
+
+/// <summary>Each console page's main task, done in the browser as an operator would, over the example data.</summary>
+public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<ConsoleBrowser>
+{
+    private const string LowHp = """{"specversion":"1.0","id":"t-1","source":"/games/odin/kr-01","type":"game.character.hp_changed","time":"2026-11-01T12:01:06Z","gameid":"odin","userid":"u1-00116","characterid":"u1-00116-c0","data":{"hp":12,"maxHp":1600,"autoBattle":true}}""";
+    private const string HighHp = """{"specversion":"1.0","id":"t-2","source":"/games/odin/kr-01","type":"game.character.hp_changed","time":"2026-11-01T12:02:06Z","gameid":"odin","userid":"u1-00116","characterid":"u1-00116-c0","data":{"hp":1200,"maxHp":1600,"autoBattle":true}}""";
+
+    [SkippableFact]
+    public async Task A_rule_built_in_the_form_shows_its_dry_run_and_a_bad_condition_points_at_its_position()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync();
+        await using var _ = app;
+
+        await page.GotoAsync(url + "/api/console/rules?game=odin");
+        await page.GetByLabel("Rule id").FillAsync("low-hp-test");
+        await page.GetByLabel("Event type").SelectOptionAsync("game.character.hp_changed");
+        await page.GetByLabel("Field").FillAsync("data.hp");
+        await page.GetByLabel("Comparison").SelectOptionAsync("<");
+        await page.GetByLabel("Value").FillAsync("20");
+        await page.GetByLabel("Sample events").FillAsync(LowHp + "\n" + HighHp);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview and dry run" }).ClickAsync();
+
+        var table = page.Locator("#dry-run-table");
+        await Assertions.Expect(table).ToBeVisibleAsync();
+        Assert.Equal("data.hp < 20", await page.GetByLabel("Condition in CEL").InputValueAsync());
+        Assert.Equal(["match", "no match"], await table.Locator("tbody td:nth-child(2)").AllInnerTextsAsync());
+        Assert.Contains("HP at 12", await table.InnerTextAsync(), StringComparison.Ordinal);
+        await ConsoleBrowser.ScreenshotAsync(page, "rules");
+
+        await page.GetByLabel("Condition in CEL").FillAsync("data.hp <<< 20");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview and dry run" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#cel-error pre")).ToContainTextAsync("^");
+    }
+
+    [SkippableFact]
+    public async Task A_rule_switched_to_shadow_shows_shadow_and_its_history_names_the_change()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync();
+        await using var _ = app;
+
+        await page.GotoAsync(url + "/api/console/rules?game=odin");
+        await page.GetByLabel("State of low-hp-auto").SelectOptionAsync("shadow");
+        await page.Locator("tr[data-rule='low-hp-auto'] button[data-action='set-state']").ClickAsync();
+
+        await Assertions.Expect(page.Locator("tr[data-rule='low-hp-auto'] .badge")).ToHaveTextAsync("shadow");
+        await page.Locator("tr[data-rule='low-hp-auto'] button[data-action='rule-history']").ClickAsync();
+        await Assertions.Expect(page.Locator("#rule-history")).ToContainTextAsync("state changed");
+        using var rule = JsonDocument.Parse(await (await page.APIRequest.GetAsync(url + "/api/games/odin/rules/low-hp-auto")).TextAsync());
+        Assert.Equal("shadow", rule.RootElement.GetProperty("state").GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_resolved_flag_leaves_the_open_list_and_keeps_the_review()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync();
+        await using var _ = app;
+
+        await page.GotoAsync(url + "/api/console/flags?game=odin&reason=device.farm");
+        var first = page.Locator("article.flag").First;
+        var flagId = await first.GetAttributeAsync("data-flag");
+        Assert.Contains("distinct devices from", await first.InnerTextAsync(), StringComparison.Ordinal);
+        await ConsoleBrowser.ScreenshotAsync(page, "flags");
+        await first.GetByLabel("Comment").FillAsync("confirmed device farm");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator($"article[data-flag='{flagId}']")).ToHaveCountAsync(0);
+        using var flag = JsonDocument.Parse(await (await page.APIRequest.GetAsync($"{url}/api/games/odin/flags/{flagId}")).TextAsync());
+        Assert.Equal(("resolved", "confirmed device farm"), (flag.RootElement.GetProperty("status").GetString(), flag.RootElement.GetProperty("comment").GetString()));
+    }
+
+    [SkippableFact]
+    public async Task A_blocklisted_range_is_reported_for_an_address_inside_it()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync();
+        await using var _ = app;
+
+        await page.GotoAsync(url + "/api/console/blocklist?game=odin");
+        await page.GetByLabel("Entry id").FillAsync("test-range");
+        await page.GetByLabel("Range or AS number").FillAsync("198.51.100.0/24");
+        await page.GetByLabel("Reason").FillAsync("credential stuffing");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save entry" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-entry='test-range']")).ToBeVisibleAsync();
+
+        await page.GetByLabel("IPv4 or IPv6 address").FillAsync("198.51.100.7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Look up" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#ip-facts")).ToContainTextAsync("Blocked by test-range: 198.51.100.0/24, credential stuffing");
+        await ConsoleBrowser.ScreenshotAsync(page, "blocklist");
+    }
+
+    [SkippableFact]
+    public async Task Players_similar_to_examples_are_listed_with_the_features_they_share_and_a_player_is_charted_among_peers()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync();
+        await using var _ = app;
+
+        await page.GotoAsync(url + "/api/console/players?game=odin");
+        await page.GetByLabel("Example players").FillAsync("u1-00100, u1-00110");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find similar players" }).ClickAsync();
+        var rows = page.Locator("#similar-table tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        Assert.Equal(10, await rows.CountAsync());
+        Assert.DoesNotContain("u1-00100", await page.Locator("#similar-table tbody th").AllInnerTextsAsync());
+
+        await page.GetByLabel("Player", new() { Exact = true }).FillAsync("u1-00100");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show standing and inbox" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#peers-table tbody tr").First).ToBeVisibleAsync();
+        await ConsoleBrowser.ScreenshotAsync(page, "players");
+    }
+
+    [SkippableTheory]
+    [InlineData("rules")]
+    [InlineData("flags")]
+    [InlineData("blocklist")]
+    [InlineData("players")]
+    [InlineData("health")]
+    public async Task Every_page_fits_a_390_px_phone_without_sideways_scrolling_and_labels_every_field(string name)
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync(width: 390);
+        await using var _ = app;
+
+        await page.GotoAsync($"{url}/api/console/{name}?game=odin");
+
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), $"{name} scrolls sideways at 390 px");
+        var unlabelled = await page.EvaluateAsync<string[]>(
+            "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)");
+        Assert.Empty(unlabelled);
+        if (name == "health")
+        {
+            await page.SetViewportSizeAsync(1280, 900);
+            await Assertions.Expect(page.Locator("#health-result")).ToContainTextAsync("Overall");
+            await ConsoleBrowser.ScreenshotAsync(page, "health");
+        }
+    }
+}
