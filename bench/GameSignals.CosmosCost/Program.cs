@@ -129,6 +129,9 @@ foreach (var (at, buffer) in buffers.Where(b => b.Value.Count > 0))
     await FlushAsync(at, buffer);
 }
 
+// The end of the stream, as an instance stopping: profiles still waiting for their hour are written out.
+await pipeline.FlushAsync(pipeline.LoadedPartitions, none);
+
 counter.Enabled = storageCounter.Enabled = false;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lines {lines:N0}, events {events:N0} ({processed:N0} processed, {duplicates:N0} duplicates), batch size {batchSize}, partitions per hub {partitions}"));
 Console.WriteLine($"{"container",-24} {"reads",10} {"writes",10}");

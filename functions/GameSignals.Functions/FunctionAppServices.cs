@@ -6,6 +6,7 @@ using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.Http;
+using GameSignals.Functions.Intake;
 using GameSignals.Functions.IpRanges;
 using GameSignals.Functions.Notifications;
 using GameSignals.Functions.Profiles;
@@ -31,6 +32,7 @@ public static class FunctionAppServices
         services.AddEventPipeline();
         services.AddEventStages();
         services.AddOptions<PartitionStateOptions>().Bind(configuration.GetSection(PartitionStateOptions.SectionName));
+        services.AddHostedService<PartitionStateFlush>();
 
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);

@@ -72,6 +72,8 @@ internal static class ExampleStream
             }
         }
 
+        // The end of the stream: what the stages hold in the partitions' states is written out.
+        await pipeline.FlushAsync([.. queues.Select(q => (q.Key.Hub, q.Key.Partition))], CancellationToken.None);
         return pipeline;
     }
 }

@@ -124,6 +124,37 @@ public sealed partial class EventPipeline(
         return new BatchResult(events.Count, fresh.Count, poison.Count, duplicates, redelivered);
     }
 
+    /// <summary>
+    /// Makes every stage write out what it holds in the states of <paramref name="partitions"/> (<see cref="IFlushingStage"/>),
+    /// and commits them: at the end of a replay (every partition), and when the host stops (those loaded here).
+    /// </summary>
+    public async ValueTask FlushAsync(IEnumerable<(string Hub, string Partition)> partitions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        foreach (var (hub, partition) in partitions)
+        {
+            var state = await retry.ExecuteAsync(static (s, ct) => s.states.AcquireAsync(s.hub, s.partition, ct), (states, hub, partition), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var batch = new EventBatch(hub, partition, [], state);
+                foreach (var stage in _stages.OfType<IFlushingStage>())
+                {
+                    await stage.FlushAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+
+                await states.CommitAsync(state, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                states.Drop(hub, partition);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The partitions whose state is loaded here.</summary>
+    public IReadOnlyList<(string Hub, string Partition)> LoadedPartitions => [.. states.Loaded.Select(state => (state.Hub, state.Partition))];
+
     /// <summary>How often each (sequence number, key) at or below the watermark occurs in the batch.</summary>
     private static Dictionary<(long, ulong), int> CountRedelivered(IReadOnlyList<GameEvent> events, PartitionState state, long watermark)
     {

@@ -26,3 +26,13 @@ public readonly record struct IncomingMessage(ReadOnlyMemory<byte> Body, Message
 
 /// <summary>What became of a batch.</summary>
 public sealed record BatchResult(int Events, int Processed, int DeadLettered, int Duplicates, int Redelivered);
+
+/// <summary>
+/// A stage that holds effects in the partition's state and writes them out later (profiles): before replay ends, or
+/// an instance stops, it writes out everything it holds.
+/// </summary>
+public interface IFlushingStage
+{
+    /// <summary>Writes out what the partition's state holds; <paramref name="batch"/> has no events.</summary>
+    ValueTask FlushAsync(EventBatch batch, CancellationToken cancellationToken);
+}

@@ -16,6 +16,15 @@ public readonly record struct DecayingSum(double Value, DateTimeOffset At)
             ? new DecayingSum((Value * DecayFactor(time - At, halfLife)) + amount, time)
             : new DecayingSum(Value + (amount * DecayFactor(At - time, halfLife)), At);
 
+    /// <summary>
+    /// The sum of both sums' terms: the sum is linear in its terms, so adding a part folded apart equals folding its
+    /// terms in one by one (up to rounding).
+    /// </summary>
+    public DecayingSum Plus(DecayingSum other, TimeSpan halfLife) =>
+        other.At >= At
+            ? new DecayingSum((Value * DecayFactor(other.At - At, halfLife)) + other.Value, other.At)
+            : new DecayingSum(Value + (other.Value * DecayFactor(At - other.At, halfLife)), At);
+
     /// <summary>The sum as it stands at <paramref name="time"/> (no later than <see cref="At"/> gives the stored value).</summary>
     public double ValueAt(DateTimeOffset time, TimeSpan halfLife) =>
         time <= At ? Value : Value * DecayFactor(time - At, halfLife);
@@ -30,6 +39,10 @@ public readonly record struct DecayingMean(DecayingSum Weighted, DecayingSum Wei
 {
     public DecayingMean Add(double value, DateTimeOffset time, TimeSpan halfLife) =>
         new(Weighted.Add(value, time, halfLife), Weight.Add(1, time, halfLife));
+
+    /// <summary>The mean of both means' observations.</summary>
+    public DecayingMean Plus(DecayingMean other, TimeSpan halfLife) =>
+        new(Weighted.Plus(other.Weighted, halfLife), Weight.Plus(other.Weight, halfLife));
 
     /// <summary>The mean, or <paramref name="empty"/> before any observation.</summary>
     public double MeanOr(double empty, TimeSpan halfLife) =>

@@ -19,6 +19,9 @@ public sealed record PlayerProfile
     /// <summary>The game world of the latest event that named one.</summary>
     public string? Server { get; init; }
 
+    /// <summary>Event time of the event that set <see cref="Server"/>.</summary>
+    public DateTimeOffset ServerSince { get; init; }
+
     /// <summary>The platform of the latest session (<c>android</c>, <c>ios</c>, <c>pc</c>).</summary>
     public string? Platform { get; init; }
 
@@ -47,6 +50,13 @@ public sealed record PlayerProfile
 
     /// <summary>Last applied sequence number per <c>hub/partition</c>.</summary>
     public ImmutableDictionary<string, long> Applied { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    /// <summary>
+    /// In a stored profile, the part each hub's partition folded from its own events (keyed by hub); the profile's
+    /// features are their merge (<see cref="ProfileFeatures.Merge"/>). Each partition replaces only its own part, so
+    /// the game and payment hubs never overwrite each other. Empty in a part itself.
+    /// </summary>
+    public ImmutableDictionary<string, PlayerProfile> Parts { get; init; } = ImmutableDictionary<string, PlayerProfile>.Empty;
 
     public static PlayerProfile New(string gameId, string userId) => new() { GameId = gameId, UserId = userId };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using GameSignals.Events;
 
 namespace GameSignals.Profiles;
@@ -109,6 +110,7 @@ public static class ProfileFeatures
             FirstSeen = profile.FirstSeen == default || t < profile.FirstSeen ? t : profile.FirstSeen,
             LastSeen = latest ? t : profile.LastSeen,
             Server = latest && e.Server is not null ? e.Server : profile.Server,
+            ServerSince = latest && e.Server is not null ? t : profile.ServerSince,
         };
 
         return e.Payload switch
@@ -151,6 +153,52 @@ public static class ProfileFeatures
                 Spend = p.Spend + options.ToReferenceCurrency(purchase.Price, purchase.Currency),
             },
             _ => p,
+        };
+    }
+
+    /// <summary>
+    /// The stored profile made of its parts (one per hub, folded apart): sums and means add up (they are linear in
+    /// their terms), counts add, the level is the highest, first and last seen the earliest and latest, and the server
+    /// and platform are those of the part whose setting event is the latest.
+    /// </summary>
+    public static PlayerProfile Merge(string gameId, string userId, ImmutableDictionary<string, PlayerProfile> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var merged = PlayerProfile.New(gameId, userId);
+        foreach (var hub in parts.Keys.Order(StringComparer.Ordinal))
+        {
+            merged = Combine(merged, parts[hub]);
+        }
+
+        return merged with { Parts = parts };
+    }
+
+    private static PlayerProfile Combine(PlayerProfile a, PlayerProfile b)
+    {
+        var bServer = b.Server is not null && (a.Server is null || b.ServerSince > a.ServerSince);
+        var bPlatform = b.Platform is not null && (a.Platform is null || b.PlatformSince > a.PlatformSince);
+        return a with
+        {
+            Server = bServer ? b.Server : a.Server,
+            ServerSince = bServer ? b.ServerSince : a.ServerSince,
+            Platform = bPlatform ? b.Platform : a.Platform,
+            PlatformSince = bPlatform ? b.PlatformSince : a.PlatformSince,
+            Level = Math.Max(a.Level, b.Level),
+            FirstSeen = a.FirstSeen == default || (b.FirstSeen != default && b.FirstSeen < a.FirstSeen) ? b.FirstSeen : a.FirstSeen,
+            LastSeen = b.LastSeen > a.LastSeen ? b.LastSeen : a.LastSeen,
+            PvpResults = a.PvpResults.Plus(b.PvpResults, ShortHalfLife),
+            PvpMatches = a.PvpMatches.Plus(b.PvpMatches, ShortHalfLife),
+            DungeonClears = a.DungeonClears.Plus(b.DungeonClears, ShortHalfLife),
+            DungeonDifficulty = a.DungeonDifficulty.Plus(b.DungeonDifficulty, LongHalfLife),
+            MainQuestShare = a.MainQuestShare.Plus(b.MainQuestShare, LongHalfLife),
+            PlaySeconds = a.PlaySeconds.Plus(b.PlaySeconds, ShortHalfLife),
+            Deaths = a.Deaths.Plus(b.Deaths, ShortHalfLife),
+            Sessions = a.Sessions.Plus(b.Sessions, ShortHalfLife),
+            MarketSales = a.MarketSales.Plus(b.MarketSales, ShortHalfLife),
+            MarketValue = a.MarketValue.Plus(b.MarketValue, ShortHalfLife),
+            Spend = a.Spend + b.Spend,
+            Purchases = a.Purchases + b.Purchases,
+            Applied = a.Applied.SetItems(b.Applied),
         };
     }
 

@@ -20,7 +20,15 @@ public sealed class ProfileOptions : IValidatableObject
     [Range(1, 100, ErrorMessage = "Profiles:MaxWriteAttempts must be from 1 to 100.")]
     public int MaxWriteAttempts { get; set; } = 5;
 
-    /// <summary>Profiles of one batch written concurrently.</summary>
+    /// <summary>
+    /// How long, in event time, a player's changes wait in the partition's state before their profile is written (one
+    /// read and one write) and re-indexed. Features decay over 7 to 14 days, so an hour moves them by well under 1%;
+    /// zero writes every batch's players.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Profiles:MaterializeEvery must be from 0 to 7 days.")]
+    public TimeSpan MaterializeEvery { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Profiles materialized concurrently.</summary>
     [Range(1, 256, ErrorMessage = "Profiles:WriteConcurrency must be from 1 to 256.")]
     public int WriteConcurrency { get; set; } = 8;
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using GameSignals.Events;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Options;
@@ -5,18 +6,23 @@ using Microsoft.Extensions.Options;
 namespace GameSignals.Profiles;
 
 /// <summary>
-/// Folds a batch's events into player profiles: one ETag-guarded write per player per batch, then the
-/// players' vectors are refreshed in the index.
+/// Folds a batch's events into the players' profile parts held in the partition's state (<see cref="ProfileState"/>), in
+/// memory, and materializes a player's part into the profile store, then the vector index, once its changes have waited
+/// <see cref="ProfileOptions.MaterializeEvery"/> of event time: one read and one write per player per interval instead of
+/// per batch.
 /// </summary>
 /// <remarks>
-/// Exactly-once: the profile remembers the last applied sequence number per <c>hub/partition</c>
-/// (<see cref="PlayerProfile.Applied"/>), and events at or before it are skipped. That position is read
-/// with the profile and moves in the same write as the features, so a batch redelivered after a failure
-/// (before or after the write) does not move an average twice. A write that loses a race (409 on create,
-/// 412 on replace: the user's payment events come from another hub's partition) re-reads and re-applies.
+/// Exactly-once: a part remembers the last applied sequence number of its partition (<see cref="PlayerProfile.Applied"/>)
+/// and events at or before it are skipped, so a part read back from the store after the state was lost does not count
+/// an event twice. The stored profile holds one part per hub and their merge: a partition replaces only its hub's part,
+/// under the item's ETag (a 409 or 412, from the other hub's partition, re-reads and merges again), so the game and
+/// payment hubs never overwrite each other.
 /// </remarks>
-public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, StoreRetry retry, IOptions<ProfileOptions> options) : IEventStage
+public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, StoreRetry retry, IOptions<ProfileOptions> options) : IEventStage, IFlushingStage
 {
+    /// <summary>The part a profile stored before parts existed is kept under, so its history still counts.</summary>
+    public const string LegacyPart = "legacy";
+
     private readonly ProfileOptions _options = options.Value;
 
     public string Name => "profiles";
@@ -24,63 +30,99 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
     public async ValueTask ProcessAsync(EventBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var players = batch.Events
-            .Where(e => ProfileFeatures.IsProfileEvent(e.Type))
-            .GroupBy(e => (e.GameId, e.UserId))
-            .ToList();
-        if (players.Count == 0)
+        var state = batch.State.Part<ProfileState>();
+        var position = batch.Hub + "/" + batch.Partition;
+        DateTimeOffset? newest = null;
+        foreach (var player in batch.Events.Where(e => ProfileFeatures.IsProfileEvent(e.Type)).GroupBy(e => (e.GameId, e.UserId)))
+        {
+            var held = state.PartOf(player.Key.GameId, player.Key.UserId);
+            var part = held
+                ?? await retry.ExecuteAsync(static (s, ct) => s.Stage.ReadPartAsync(s.Key.GameId, s.Key.UserId, s.Hub, ct), (Stage: this, player.Key, batch.Hub), cancellationToken).ConfigureAwait(false);
+            var updated = ProfileUpdater.Apply(part, player, position, _options);
+            var last = player.Max(e => e.Time);
+            newest = newest is null || last > newest ? last : newest;
+
+            // A part read back from the store is written again too: the index update of its last write may have failed.
+            state.Set(updated, ReferenceEquals(updated, part) && held is not null ? null : last, _options.MaterializeEvery);
+        }
+
+        if (newest is not null)
+        {
+            await MaterializeAsync(batch.Hub, state, state.Due(newest, _options.MaterializeEvery), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Materializes every player with changes, whatever their wait: at the end of a replay, or before an instance stops.</summary>
+    public ValueTask FlushAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var state = batch.State.Part<ProfileState>();
+        return MaterializeAsync(batch.Hub, state, state.Due(null, _options.MaterializeEvery), cancellationToken);
+    }
+
+    private async ValueTask MaterializeAsync(string hub, ProfileState state, List<PlayerProfile> due, CancellationToken cancellationToken)
+    {
+        if (due.Count == 0)
         {
             return;
         }
 
-        var position = batch.Hub + "/" + batch.Partition;
-        var written = new PlayerProfile[players.Count];
+        var written = new PlayerProfile[due.Count];
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, players.Count),
+            Enumerable.Range(0, due.Count),
             new ParallelOptions { MaxDegreeOfParallelism = _options.WriteConcurrency, CancellationToken = cancellationToken },
             async (i, ct) => written[i] = await retry.ExecuteAsync(
-                static (s, ct) => s.Stage.WriteAsync(s.Player.Key.GameId, s.Player.Key.UserId, [.. s.Player], s.Position, ct),
-                (Stage: this, Player: players[i], Position: position),
-                ct).ConfigureAwait(false))
+                static (s, ct) => s.Stage.WriteAsync(s.Part, s.Hub, ct), (Stage: this, Part: due[i], Hub: hub), ct).ConfigureAwait(false))
             .ConfigureAwait(false);
 
-        // Every player of the batch, changed or not: a redelivery after a failed index update repairs it.
         await retry.ExecuteAsync(static (s, ct) => s.indexer.IndexAsync(s.written, ct), (indexer, written), cancellationToken).ConfigureAwait(false);
+        foreach (var part in due)
+        {
+            state.Materialized(part);
+        }
     }
 
-    /// <summary>One player's events in one write; a unit that <see cref="StoreRetry"/> may run again.</summary>
-    private async ValueTask<PlayerProfile> WriteAsync(string gameId, string userId, GameEvent[] events, string position, CancellationToken cancellationToken)
+    /// <summary>The hub's part of a player's stored profile; a new part when the player has none.</summary>
+    private async ValueTask<PlayerProfile> ReadPartAsync(string gameId, string userId, string hub, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(gameId, userId, cancellationToken).ConfigureAwait(false);
+        return stored is not null && PartsOf(stored.Profile).TryGetValue(hub, out var part) ? part : PlayerProfile.New(gameId, userId);
+    }
+
+    /// <summary>The player's stored profile with the hub's part replaced; a unit that <see cref="StoreRetry"/> may run again.</summary>
+    private async ValueTask<PlayerProfile> WriteAsync(PlayerProfile part, string hub, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.GetAsync(gameId, userId, cancellationToken).ConfigureAwait(false);
-            var current = stored?.Profile ?? PlayerProfile.New(gameId, userId);
-            var updated = ProfileUpdater.Apply(current, events, position, _options);
-            if (ReferenceEquals(updated, current))
-            {
-                return current;
-            }
-
+            var stored = await store.GetAsync(part.GameId, part.UserId, cancellationToken).ConfigureAwait(false);
+            var parts = (stored is null ? ImmutableDictionary<string, PlayerProfile>.Empty : PartsOf(stored.Profile)).SetItem(hub, part);
+            var merged = ProfileFeatures.Merge(part.GameId, part.UserId, parts);
             try
             {
                 var result = stored is null
-                    ? await store.CreateAsync(updated, cancellationToken).ConfigureAwait(false)
-                    : await store.ReplaceAsync(updated, stored.ETag, cancellationToken).ConfigureAwait(false);
+                    ? await store.CreateAsync(merged, cancellationToken).ConfigureAwait(false)
+                    : await store.ReplaceAsync(merged, stored.ETag, cancellationToken).ConfigureAwait(false);
                 return result.Profile;
             }
             catch (ProfileConcurrencyException) when (attempt < _options.MaxWriteAttempts)
             {
-                // Someone wrote in between: read again and apply on top of their version.
+                // The other hub's partition wrote in between: read again and merge with its part.
             }
         }
     }
+
+    /// <summary>A stored profile's parts; one written before parts existed is its own legacy part.</summary>
+    private static ImmutableDictionary<string, PlayerProfile> PartsOf(PlayerProfile stored) =>
+        stored.Parts.IsEmpty && !stored.Applied.IsEmpty
+            ? ImmutableDictionary<string, PlayerProfile>.Empty.Add(LegacyPart, stored)
+            : stored.Parts;
 }
 
-/// <summary>Applies one partition's events to a profile, skipping those already applied.</summary>
+/// <summary>Applies one partition's events to a profile part, skipping those already applied.</summary>
 public static class ProfileUpdater
 {
     /// <summary>
-    /// The profile with the events after its last applied position on <paramref name="position"/>
+    /// The part with the events after its last applied position on <paramref name="position"/>
     /// (<c>hub/partition</c>); the same instance when none is new.
     /// </summary>
     public static PlayerProfile Apply(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options)

@@ -26,6 +26,7 @@ public static class ProfilesServiceCollectionExtensions
         services.TryAddSingleton<ProfileIndexer>();
         services.TryAddSingleton<SimilarityService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, ProfileStage>());
+        services.AddPartitionStatePart(ProfileState.Type);
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using GameSignals.Events;
 using GameSignals.Pipeline;
+using GameSignals.Pipeline.State;
 using GameSignals.Profiles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,27 +18,52 @@ public sealed class ProfileStageTests
         Pvp("win", TimeSpan.FromMinutes(25), 13, userId: "u2"),
     ];
 
-    private static EventBatch Batch(params GameEvent[] events) => new(events[0].Origin.Hub, events[0].Origin.Partition, events, TestStates.Fresh(events[0].Origin.Hub, events[0].Origin.Partition));
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    private static (ProfileStage Stage, IProfileStore Store) Build(IProfileStore? store = null)
+    // One partition's state across the batches of a test, as the pipeline keeps it.
+    private readonly PartitionState _state = TestStates.Fresh();
+
+    private EventBatch Batch(params GameEvent[] events) => new(events[0].Origin.Hub, events[0].Origin.Partition, events, _state);
+
+    private static (ProfileStage Stage, IProfileStore Store) Build(IProfileStore? store = null, TimeSpan? materializeEvery = null)
     {
         store ??= new InMemoryProfileStore();
         var indexer = new ProfileIndexer(store, new InMemoryPopulationStatisticsStore(), new ExactPlayerIndex());
-        return (new ProfileStage(store, indexer, new StoreRetry(), Options.Create(new ProfileOptions())), store);
+        var options = new ProfileOptions { MaterializeEvery = materializeEvery ?? TimeSpan.Zero };
+        return (new ProfileStage(store, indexer, new StoreRetry(), Options.Create(options)), store);
     }
 
     [Fact]
-    public async Task A_batch_writes_each_player_once()
+    public async Task Changes_wait_in_the_partition_state_for_an_hour_of_event_time_then_each_player_is_written_once()
     {
         var counting = new CountingStore(new InMemoryProfileStore());
-        var (stage, store) = Build(counting);
+        var (stage, store) = Build(counting, Hour);
 
         await stage.ProcessAsync(Batch(Matches), CancellationToken.None);
+        Assert.Equal(0, counting.Writes);
+        Assert.Null(await store.GetAsync("odin", "u1", CancellationToken.None));
 
-        Assert.Equal(2, counting.Writes);
+        // u1 changed at minute 15, so is due at 1:15; u2 (minute 25) is not due yet at 1:20.
+        await stage.ProcessAsync(Batch(Pvp("win", TimeSpan.FromMinutes(80), 14)), CancellationToken.None);
+
+        Assert.Equal(1, counting.Writes);
         var u1 = (await store.GetAsync("odin", "u1", CancellationToken.None))!.Profile;
-        Assert.Equal(2, u1.PvpMatches.Value, tolerance: 0.01);
-        Assert.Equal(12, u1.Applied["game-events/0"]);
+        Assert.Equal(3, u1.PvpMatches.ValueAt(Start.AddMinutes(80), ProfileFeatures.ShortHalfLife), tolerance: 0.01);
+        Assert.Equal(14, u1.Applied["game-events/0"]);
+        Assert.Equal(14, u1.Parts["game-events"].Applied["game-events/0"]);
+        Assert.Null(await store.GetAsync("odin", "u2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_flush_writes_every_player_with_changes_whatever_their_wait()
+    {
+        var (stage, store) = Build(materializeEvery: Hour);
+        await stage.ProcessAsync(Batch(Matches), CancellationToken.None);
+
+        await stage.FlushAsync(new EventBatch("game-events", "0", [], _state), CancellationToken.None);
+
+        Assert.NotNull(await store.GetAsync("odin", "u1", CancellationToken.None));
+        Assert.NotNull(await store.GetAsync("odin", "u2", CancellationToken.None));
     }
 
     [Fact]
@@ -54,12 +80,26 @@ public sealed class ProfileStageTests
     }
 
     [Fact]
+    public async Task A_new_owner_without_state_continues_from_the_stored_part_and_counts_no_event_twice()
+    {
+        var (stage, store) = Build();
+        await stage.ProcessAsync(Batch(Matches), CancellationToken.None);
+
+        // Another instance whose state was lost: it reads the hub's part back from the store.
+        var (other, _) = Build(store);
+        await other.ProcessAsync(new EventBatch("game-events", "0", [.. Matches, Pvp("win", TimeSpan.FromMinutes(30), 14)], TestStates.Fresh()), CancellationToken.None);
+
+        var u1 = (await store.GetAsync("odin", "u1", CancellationToken.None))!.Profile;
+        Assert.Equal(3, u1.PvpMatches.ValueAt(Start.AddMinutes(30), ProfileFeatures.ShortHalfLife), tolerance: 0.01);
+    }
+
+    [Fact]
     public async Task A_batch_failing_after_the_profile_write_and_redelivered_whole_counts_each_event_once()
     {
         var index = new FailingOnceIndex();
         var store = new InMemoryProfileStore();
         var statistics = new InMemoryPopulationStatisticsStore();
-        var stage = new ProfileStage(store, new ProfileIndexer(store, statistics, index), new StoreRetry(), Options.Create(new ProfileOptions()));
+        var stage = new ProfileStage(store, new ProfileIndexer(store, statistics, index), new StoreRetry(), Options.Create(new ProfileOptions { MaterializeEvery = TimeSpan.Zero }));
         await statistics.SetAsync(PopulationStatistics.Compute([PlayerProfile.New("odin", "seed")]), CancellationToken.None);
         var pipeline = new EventPipeline([stage], TestStates.Over(), new InMemoryDeadLetterStore(), new StoreRetry(), new PipelineMetrics(), TimeProvider.System, NullLogger<EventPipeline>.Instance);
 
@@ -75,7 +115,7 @@ public sealed class ProfileStageTests
     }
 
     [Fact]
-    public async Task A_write_that_loses_an_etag_race_rereads_and_applies_on_top_of_the_winner()
+    public async Task A_write_that_loses_an_etag_race_rereads_and_keeps_the_other_hubs_part()
     {
         var inner = new InMemoryProfileStore();
         var (stage, store) = Build(new RacingStore(inner, Purchase(10, "USD", TimeSpan.FromMinutes(1), 7), raceOnWrite: 2));
@@ -89,10 +129,11 @@ public sealed class ProfileStageTests
         Assert.Equal(1, profile.PvpMatches.Value, 6); // and the match counted once
         Assert.Equal(2, profile.Applied["game-events/0"]);
         Assert.Equal(7, profile.Applied["payment-events/3"]);
+        Assert.Equal(["game-events", "payment-events"], profile.Parts.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public async Task A_create_that_finds_the_profile_created_meanwhile_applies_on_top_of_it()
+    public async Task A_create_that_finds_the_profile_created_meanwhile_merges_with_it()
     {
         var (stage, store) = Build(new RacingStore(new InMemoryProfileStore(), Purchase(10, "USD", TimeSpan.FromMinutes(1), 7), raceOnWrite: 1));
 
@@ -101,6 +142,21 @@ public sealed class ProfileStageTests
         var profile = (await store.GetAsync("odin", "u1", CancellationToken.None))!.Profile;
         Assert.Equal(1, profile.Purchases);
         Assert.Equal(1, profile.Sessions.Value, 6);
+    }
+
+    [Fact]
+    public async Task A_profile_stored_before_parts_keeps_its_history_as_a_legacy_part()
+    {
+        var store = new InMemoryProfileStore();
+        var old = ProfileUpdater.Apply(PlayerProfile.New("odin", "u1"), [Pvp("win", TimeSpan.Zero, 3)], "game-events/0", new ProfileOptions());
+        await store.CreateAsync(old, CancellationToken.None);
+        var (stage, _) = Build(store);
+
+        await stage.ProcessAsync(Batch(Pvp("loss", TimeSpan.FromMinutes(5), 4)), CancellationToken.None);
+
+        var profile = (await store.GetAsync("odin", "u1", CancellationToken.None))!.Profile;
+        Assert.Equal(2, profile.PvpMatches.ValueAt(Start.AddMinutes(5), ProfileFeatures.ShortHalfLife), tolerance: 0.01);
+        Assert.Equal(["game-events", ProfileStage.LegacyPart], profile.Parts.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -175,9 +231,11 @@ public sealed class ProfileStageTests
                 return;
             }
 
+            // The payment hub's partition replaces its own part, as its stage would.
             var stored = await inner.GetAsync(profile.GameId, profile.UserId, cancellationToken);
-            var theirs = ProfileUpdater.Apply(
-                stored?.Profile ?? PlayerProfile.New(profile.GameId, profile.UserId), [concurrent], concurrent.Origin.Hub + "/" + concurrent.Origin.Partition, new ProfileOptions());
+            var part = ProfileUpdater.Apply(PlayerProfile.New(profile.GameId, profile.UserId), [concurrent], concurrent.Origin.Hub + "/" + concurrent.Origin.Partition, new ProfileOptions());
+            var parts = (stored?.Profile.Parts ?? System.Collections.Immutable.ImmutableDictionary<string, PlayerProfile>.Empty).SetItem(concurrent.Origin.Hub, part);
+            var theirs = ProfileFeatures.Merge(profile.GameId, profile.UserId, parts);
             _ = stored is null ? await inner.CreateAsync(theirs, cancellationToken) : await inner.ReplaceAsync(theirs, stored.ETag, cancellationToken);
         }
     }

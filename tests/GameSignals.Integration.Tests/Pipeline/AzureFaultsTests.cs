@@ -73,6 +73,9 @@ public sealed class AzureFaultsTests(LocalServices services, ITestOutputHelper o
             await referencePipeline.ProcessDecodedAsync(batch.Hub, batch.Partition, batch.Events, batch.Poison, None);
         }
 
+        var partitions = batches.Select(b => (b.Hub, b.Partition)).Distinct().ToList();
+        await referencePipeline.FlushAsync(partitions, None);
+
         var expectedNotifications = ((InMemoryNotificationStore)reference.GetRequiredService<INotificationStore>()).All;
         var expectedPushes = ((InMemoryPushQueue)reference.GetRequiredService<IPushQueue>()).Requests;
         var expectedFlags = ((InMemoryFlagStore)reference.GetRequiredService<IFlagStore>()).All;
@@ -119,6 +122,20 @@ public sealed class AzureFaultsTests(LocalServices services, ITestOutputHelper o
 
             var (_, failed) = await DeliverAsync(pipeline, batches[i], cosmosFaults);
             failedDeliveries += failed;
+        }
+
+        // The instance stops: the profiles its partitions hold are written out, under the same faults.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await pipeline.FlushAsync(partitions, None);
+                break;
+            }
+            catch (Exception) when (attempt < MaxDeliveries)
+            {
+                failedDeliveries++;
+            }
         }
 
         // The host delivers the whole slice again (a lost checkpoint): nothing is new.

@@ -172,7 +172,41 @@ internal sealed class ReplayRunner : IDisposable
             await FlushAllAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await FlushStatesAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// The end of the stream: the stages write out what they hold in the partitions' states (profiles), as the host does
+    /// when it stops, redelivered like a batch when a store fails or the instance dies.
+    /// </summary>
+    private async ValueTask FlushStatesAsync(CancellationToken cancellationToken)
+    {
+        var partitions = _partitionNames.SelectMany(partition => new[] { (GameHub, partition), (PaymentHub, partition) }).ToList();
+        for (var delivery = 1; ; delivery++)
+        {
+            try
+            {
+                await _pipeline.FlushAsync(partitions, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (_faults?.TakeCrash() == true)
+                {
+                    _crashes++;
+                    await _instance.DisposeAsync().ConfigureAwait(false);
+                    _instance = ReplayComposition.Build(_stores, _options.WithStages, _faults);
+                    _pipeline = _instance.GetRequiredService<EventPipeline>();
+                }
+                else if (delivery >= MaxDeliveries)
+                {
+                    throw new ReplayStoppedException($"writing out the partitions' state failed {delivery} times; the last failure: {ex.Message}", ex);
+                }
+
+                _redeliveries++;
+            }
+        }
     }
 
     /// <summary>

@@ -61,6 +61,9 @@ public sealed partial class PartitionStates(
         }
     }
 
+    /// <summary>The states loaded now.</summary>
+    public IReadOnlyCollection<PartitionState> Loaded => [.. _loaded.Values];
+
     /// <summary>Forgets the partition's state in memory: after a failed batch, or when the partition's lease is lost.</summary>
     public void Drop(string hub, string partition) => _loaded.TryRemove((hub, partition), out _);
 

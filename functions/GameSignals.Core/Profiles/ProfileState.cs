@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GameSignals.Pipeline.State;
+
+namespace GameSignals.Profiles;
+
+/// <summary>
+/// The profile stage's part of a partition's state: for each player of the partition, the part of their profile this
+/// hub folds from its own events, and since when (event time) it has changes not yet written to the profile store.
+/// The stage folds events here, in memory, and materializes a player's part at most once per
+/// <see cref="ProfileOptions.MaterializeEvery"/> of event time (docs/design.md, "State with its partition").
+/// </summary>
+public sealed class ProfileState : IPartitionStatePart
+{
+    /// <summary>The part's name in changelog records and snapshots.</summary>
+    public const string PartName = "profiles";
+
+    private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
+    private readonly HashSet<(string, string)> _changed = [];
+    private readonly PriorityQueue<(string GameId, string UserId), long> _due = new();
+    private bool _waitsKnown = true;
+
+    /// <summary>How the pipeline creates one per partition.</summary>
+    public static PartitionStatePartType Type { get; } = new(PartName, typeof(ProfileState), static () => new ProfileState());
+
+    public bool HasChanges => _changed.Count > 0;
+
+    /// <summary>Players held.</summary>
+    public int Count => _players.Count;
+
+    /// <summary>The player's part, or null when this state has not held them yet (read it from the store first).</summary>
+    public PlayerProfile? PartOf(string gameId, string userId) => _players.TryGetValue((gameId, userId), out var player) ? player.Part : null;
+
+    /// <summary>Keeps the player's part; <paramref name="changedAt"/> (event time) starts its wait for materialization unless one is running.</summary>
+    public void Set(PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var key = (part.GameId, part.UserId);
+        var pendingSince = _players.TryGetValue(key, out var current) ? current.PendingSince : null;
+        if (changedAt is { } changed && pendingSince is null)
+        {
+            pendingSince = changed;
+            _due.Enqueue(key, (changed + materializeEvery).UtcTicks);
+        }
+
+        _players[key] = new Player(part, pendingSince);
+        _changed.Add(key);
+    }
+
+    /// <summary>The players whose changes have waited <paramref name="materializeEvery"/> by <paramref name="now"/> (event time), or all with changes.</summary>
+    public List<PlayerProfile> Due(DateTimeOffset? now, TimeSpan materializeEvery)
+    {
+        if (!_waitsKnown)
+        {
+            RestoreWaits(materializeEvery);
+        }
+
+        var due = new List<PlayerProfile>();
+        if (now is null)
+        {
+            due.AddRange(_players.Values.Where(p => p.PendingSince is not null).Select(p => p.Part));
+            return due;
+        }
+
+        while (_due.TryPeek(out var key, out var ticks) && ticks <= now.Value.UtcTicks)
+        {
+            _due.Dequeue();
+            if (_players.TryGetValue(key, out var player) && player.PendingSince is not null)
+            {
+                due.Add(player.Part);
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>The player's part as written to the profile store: nothing pending any more.</summary>
+    public void Materialized(PlayerProfile part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var key = (part.GameId, part.UserId);
+        if (_players.TryGetValue(key, out var player) && ReferenceEquals(player.Part, part))
+        {
+            _players[key] = player with { PendingSince = null };
+            _changed.Add(key);
+        }
+    }
+
+    public void WriteChanges(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Write(writer, [.. _changed.Select(key => _players[key])]);
+        _changed.Clear();
+    }
+
+    public void ApplyChanges(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        foreach (var player in Read(reader))
+        {
+            _players[(player.Part.GameId, player.Part.UserId)] = player;
+        }
+
+        _waitsKnown = false;
+    }
+
+    public void WriteSnapshot(BinaryWriter writer) => Write(writer, [.. _players.Values]);
+
+    /// <summary>Reads a snapshot; the waits start again from each player's pending time.</summary>
+    public void ReadSnapshot(BinaryReader reader) => ApplyChanges(reader);
+
+    /// <summary>After a load: the pending players' waits, which a record or snapshot does not carry.</summary>
+    private void RestoreWaits(TimeSpan materializeEvery)
+    {
+        _waitsKnown = true;
+        _due.Clear();
+        foreach (var (key, player) in _players)
+        {
+            if (player.PendingSince is { } since)
+            {
+                _due.Enqueue(key, (since + materializeEvery).UtcTicks);
+            }
+        }
+    }
+
+    private static void Write(BinaryWriter writer, List<Player> players)
+    {
+        writer.Write(players.Count);
+        foreach (var player in players)
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(player.Part, ProfileStateJson.Default.PlayerProfile);
+            writer.Write(json.Length);
+            writer.Write(json);
+            writer.Write(player.PendingSince?.UtcTicks ?? 0);
+        }
+    }
+
+    private static List<Player> Read(BinaryReader reader)
+    {
+        var players = new List<Player>(reader.ReadInt32());
+        for (var i = players.Capacity; i > 0; i--)
+        {
+            var part = JsonSerializer.Deserialize(reader.ReadBytes(reader.ReadInt32()), ProfileStateJson.Default.PlayerProfile)
+                ?? throw new InvalidDataException("A profile part in the partition state is null.");
+            var pending = reader.ReadInt64();
+            players.Add(new Player(part, pending == 0 ? null : new DateTimeOffset(pending, TimeSpan.Zero)));
+        }
+
+        return players;
+    }
+
+    private sealed record Player(PlayerProfile Part, DateTimeOffset? PendingSince);
+}
+
+/// <summary>Profiles in partition state records: System.Text.Json's generated reader and writer, no reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PlayerProfile))]
+internal sealed partial class ProfileStateJson : JsonSerializerContext;
