@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GameSignals.Azure.Cosmos;
 using GameSignals.Fraud;
 using Microsoft.Azure.Cosmos;
@@ -7,9 +8,9 @@ namespace GameSignals.Azure.Fraud;
 
 /// <summary>
 /// Device sightings in the Cosmos container <c>devicesightings</c> (partitioned by <c>/id</c>, TTL on): one item per
-/// (game, IP bucket), so a login is one point read and one ETag-guarded replace. As in
+/// (game, IP bucket), so a login is one patch that appends it and gives the bucket back. As in
 /// <see cref="InMemoryDeviceSightingStore"/>, the retention runs in event time (sightings further than it behind the
-/// bucket's newest are pruned); the item's own TTL removes buckets that saw no login for that long.
+/// bucket's newest are left out, and pruned); the item's own TTL removes buckets that saw no login for that long.
 /// </summary>
 public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
 {
@@ -34,23 +35,54 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
     {
         ArgumentNullException.ThrowIfNull(sighting);
         var id = CosmosItems.HashId(gameId, ipBucket);
+        var key = new PartitionKey(id);
         var ttl = (int)Math.Ceiling(_retention.TotalSeconds);
+
+        // One request: the sighting appended and the TTL renewed in place, the bucket given back as the patch left it.
+        // Concurrent logins from other partitions append without racing; repeats (a redelivered login) and sightings
+        // behind the retention are left out when the bucket is read, and pruned from the item once they pile up.
+        using var patched = await _container.PatchItemStreamAsync(id, key, [PatchOperation.Add("/sightings/-", sighting), PatchOperation.Set("/ttl", ttl)], cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (patched.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false);
+        }
+
+        patched.EnsureSuccessStatusCode();
+        var item = await JsonSerializer.DeserializeAsync(patched.Content, FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The device sighting bucket {id} came back empty.");
+        var kept = Kept(item.Sightings);
+        if (item.Sightings.Count > (2 * kept.Count) + PruneSlack)
+        {
+            await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false);
+        }
+
+        return kept;
+    }
+
+    /// <summary>Sightings an item may hold beyond twice those it keeps before it is rewritten without them.</summary>
+    private const int PruneSlack = 32;
+
+    /// <summary>The bucket's sightings once each, without those further than the retention behind its newest.</summary>
+    private List<DeviceSighting> Kept(IEnumerable<DeviceSighting> sightings)
+    {
+        var distinct = sightings.DistinctBy(s => (s.Source, s.EventId)).ToList();
+        if (distinct.Count == 0)
+        {
+            return distinct;
+        }
+
+        var horizon = distinct.Max(s => s.Time) - _retention;
+        return distinct.FindAll(s => s.Time >= horizon);
+    }
+
+    /// <summary>Creates the bucket, or rewrites it with only what it keeps (read, then replace under its ETag).</summary>
+    private async ValueTask<IReadOnlyList<DeviceSighting>> RewriteAsync(string id, string gameId, string ipBucket, DeviceSighting sighting, int ttl, CancellationToken cancellationToken)
+    {
         var stored = await CosmosItems.UpdateAsync(_container, id, new PartitionKey(id), FraudCosmosJson.Default.DeviceSightingsItem, item =>
         {
-            if (item is null)
-            {
-                return new DeviceSightingsItem(id, gameId, ipBucket, sighting.Time, [sighting], ttl);
-            }
-
-            if (sighting.Time < item.Newest - _retention
-                || item.Sightings.Exists(s => s.Source == sighting.Source && s.EventId == sighting.EventId))
-            {
-                return null;
-            }
-
-            var newest = sighting.Time > item.Newest ? sighting.Time : item.Newest;
-            List<DeviceSighting> kept = [.. item.Sightings.Where(s => s.Time >= newest - _retention), sighting];
-            return item with { Newest = newest, Sightings = kept, Ttl = ttl };
+            var kept = Kept([.. item?.Sightings ?? [], sighting]);
+            return new DeviceSightingsItem(id, gameId, ipBucket, kept, ttl);
         }, cancellationToken).ConfigureAwait(false);
         return stored?.Sightings ?? [];
     }

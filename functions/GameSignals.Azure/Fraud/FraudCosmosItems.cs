@@ -7,7 +7,7 @@ namespace GameSignals.Azure.Fraud;
 
 /// <summary>A device sighting bucket as stored: one item per (game, IP bucket), expiring when no login came for the retention.</summary>
 internal sealed record DeviceSightingsItem(
-    string Id, string GameId, string Bucket, DateTimeOffset Newest, List<DeviceSighting> Sightings, int Ttl);
+    string Id, string GameId, string Bucket, List<DeviceSighting> Sightings, int Ttl);
 
 /// <summary>The uses of one store order as stored.</summary>
 internal sealed record ReceiptUsesItem(string Id, string Store, string OrderId, IReadOnlyList<ReceiptUse> Uses);

@@ -31,7 +31,13 @@ public sealed class CosmosPlayerLocaleStore : IPlayerLocaleStore
         var id = IdFor(gameId, userId);
         var item = new LocaleItem(id, gameId, userId, locale.Language, locale.Time);
 
-        // Create, or replace what is there if it is not from a later session.
+        // The game hub's partitions write only when a language changes, mostly a player's first: try the create alone
+        // first (one request); one that exists is replaced unless it comes from a later session.
+        if (await CosmosItems.CreateAsync(_container, item, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
         await CosmosItems.UpdateAsync(_container, id, new PartitionKey(id), NotificationsAzureJson.Default.LocaleItem,
             current => current is { Time: var time } && time > locale.Time ? null : item, cancellationToken).ConfigureAwait(false);
     }
