@@ -45,7 +45,11 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
             .ConfigureAwait(false);
         if (patched.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            return await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false);
+            // The bucket's first login: a create alone, unless another partition created it meanwhile.
+            var created = new DeviceSightingsItem(id, gameId, ipBucket, [sighting], ttl);
+            return await CosmosItems.CreateAsync(_container, created, key, FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken).ConfigureAwait(false) is not null
+                ? created.Sightings
+                : await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false);
         }
 
         patched.EnsureSuccessStatusCode();

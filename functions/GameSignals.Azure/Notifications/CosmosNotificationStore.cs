@@ -45,8 +45,16 @@ public sealed class CosmosNotificationStore : INotificationStore
     public async ValueTask<Notification?> GetAsync(string userId, string id, CancellationToken cancellationToken) =>
         (await CosmosItems.ReadAsync(_container, id, Key(userId), NotificationsJsonContext.Default.Notification, cancellationToken).ConfigureAwait(false))?.Item;
 
-    public async ValueTask MarkPushEnqueuedAsync(string userId, string id, CancellationToken cancellationToken) =>
-        await UpdateAsync(userId, id, n => n.PushEnqueued ? null : n with { PushEnqueued = true }, cancellationToken).ConfigureAwait(false);
+    /// <summary>One patch, no read: setting the mark again changes nothing, and a missing notification has nothing to mark.</summary>
+    public async ValueTask MarkPushEnqueuedAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        using var response = await _container.PatchItemStreamAsync(id, Key(userId), [PatchOperation.Set("/pushEnqueued", true)], cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+    }
 
     public ValueTask<bool> MarkPushDeliveredAsync(string userId, string id, CancellationToken cancellationToken) =>
         UpdateAsync(userId, id, n => n.PushDelivered ? null : n with { PushDelivered = true }, cancellationToken);
