@@ -6,6 +6,8 @@ using GameSignals.Admin.Notifications;
 using GameSignals.Admin.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +30,8 @@ public enum AdminRole
 /// <summary>
 /// One admin route: the function's name, its method and template (under <c>/api/</c>), the role it needs (null:
 /// anyone) and how it calls its handler. The function app declares the same routes in its attributes (a test
-/// keeps them equal); the console host maps these.
+/// keeps them equal) and the signed-in console reaches them under <see cref="AdminRoutes.ConsoleApiPrefix"/>;
+/// the console host maps these.
 /// </summary>
 public sealed record AdminRoute(string Name, string Method, string Template, AdminRole? Role, Func<HttpContext, Task<IActionResult>> Invoke);
 
@@ -59,6 +62,14 @@ public static class AdminRoutes
     public const string Health = "health";
     public const string ConsolePage = "console/{page?}";
     public const string ConsoleAsset = "console/assets/{name}";
+
+    /// <summary>
+    /// Where the console's browser calls the API routes (<c>/api/console/api/games/...</c>): signed in, with roles
+    /// checked, because the per-route functions under <c>/api/</c> only admit a function key (docs/design.md, "Authorization").
+    /// </summary>
+    public const string ConsoleApiPrefix = "console/api/";
+
+    public const string ConsolePageName = "ConsolePage";
 
     /// <summary>
     /// The configuration key of the game the console opens when the URL names none (<c>Console:DefaultGame</c>).
@@ -94,9 +105,30 @@ public static class AdminRoutes
         new("ProfilesSimilar", "POST", Similar, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).SimilarAsync(h.Request, V(h, "gameId"))),
         new("ProfilesPeers", "GET", Peers, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).PeersAsync(h.Request, V(h, "gameId"), V(h, "userId"))),
         new("Health", "GET", Health, null, h => Get<HealthAdmin>(h).GetAsync(h.Request)),
-        new("ConsolePage", "GET", ConsolePage, AdminRole.Viewer, h => Get<ConsolePages>(h).PageAsync(h.Request, h.Request.RouteValues["page"]?.ToString(), DefaultGame(h))),
+        new(ConsolePageName, "GET", ConsolePage, AdminRole.Viewer, h => Get<ConsolePages>(h).PageAsync(h.Request, h.Request.RouteValues["page"]?.ToString(), DefaultGame(h))),
         new("ConsoleAsset", "GET", ConsoleAsset, null, h => Task.FromResult(ConsoleAssets.Get(h.Request, V(h, "name")))),
     ];
+
+    /// <summary>The routes of the API proper: all but the console's pages and assets.</summary>
+    public static IReadOnlyList<AdminRoute> Api { get; } = [.. All.Where(r => !r.Template.StartsWith("console/", StringComparison.Ordinal))];
+
+    private static readonly (AdminRoute Route, TemplateMatcher Matcher)[] Matchers =
+        [.. Api.Select(r => (r, new TemplateMatcher(TemplateParser.Parse(r.Template), new RouteValueDictionary())))];
+
+    /// <summary>The API route a method and a path under <c>/api/</c> (e.g. <c>/games/odin/rules</c>) name, with its route values; null for none.</summary>
+    public static (AdminRoute Route, RouteValueDictionary Values)? Match(string method, PathString path)
+    {
+        foreach (var (route, matcher) in Matchers)
+        {
+            var values = new RouteValueDictionary();
+            if (string.Equals(route.Method, method, StringComparison.OrdinalIgnoreCase) && matcher.TryMatch(path, values))
+            {
+                return (route, values);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The handlers, for both hosts: each over Core's services, which the host registers.</summary>
     public static IServiceCollection AddAdminHandlers(this IServiceCollection services)
