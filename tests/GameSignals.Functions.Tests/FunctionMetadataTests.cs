@@ -84,7 +84,8 @@ public sealed class FunctionMetadataTests
     [InlineData(AdminRoutes.ConsolePageName, "get", AdminRoutes.ConsolePage)]
     [InlineData("ConsoleAsset", "get", AdminRoutes.ConsoleAsset)]
     [InlineData("ConsoleApi", "get put post delete", "console/api/{*path}")]
-    public void The_console_functions_are_anonymous_to_the_host(string name, string methods, string route)
+    [InlineData("OpenApi", "get", AdminRoutes.OpenApiDocument)]
+    public void The_console_functions_and_the_OpenAPI_document_are_anonymous_to_the_host(string name, string methods, string route)
     {
         var trigger = HttpTrigger(name);
 
