@@ -81,6 +81,11 @@ param pushFcmServiceAccountSecretUri string = ''
 @description('Key Vault holding the push secrets above; the app\'s identity gets Key Vault Secrets User on it. Empty: none.')
 param keyVaultName string = ''
 
+// ---- Who may use the console ------------------------------------------------------------------
+
+@description('Client id of the Entra ID app registration with the app roles Viewer, LiveOps, Security and Admin (infra/README.md, "Console sign-in"); the console signs users in with it. Empty: no sign-in, and the admin API takes function keys only.')
+param consoleClientId string = ''
+
 // ---- Who may use the hubs ----------------------------------------------------------------------
 
 @description('Object ids (users, groups, service principals) of the game servers and billing systems allowed to send to game-events and payment-events (Azure Event Hubs Data Sender on those two hubs). Local auth is off: without this nobody but the app can reach the hubs.')
@@ -360,6 +365,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: functionMaximumInstanceCount
     alwaysReady: functionAlwaysReady
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    consoleClientId: consoleClientId
     publicNetworkAccess: publicNetworkAccess
   }
 }
@@ -406,6 +412,8 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output GAMESIGNALS_CONSOLE_URL string = 'https://${functionApp.outputs.defaultHostName}/api/console/rules'
+output GAMESIGNALS_CONSOLE_SIGN_IN_REDIRECT_URI string = 'https://${functionApp.outputs.defaultHostName}/.auth/login/aad/callback'
 output AZURE_FUNCTION_APP_PRINCIPAL_ID string = identity.outputs.principalId
 output AZURE_FUNCTION_APP_CLIENT_ID string = identity.outputs.clientId
 output AZURE_FUNCTION_APP_SETTING_NAMES array = functionApp.outputs.appSettingNames

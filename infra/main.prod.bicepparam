@@ -11,6 +11,8 @@ param alertEmail = readEnvironmentVariable('GAMESIGNALS_ALERT_EMAIL', '')
 param eventProducerPrincipalIds = map(filter(split(readEnvironmentVariable('GAMESIGNALS_EVENT_PRODUCERS', ''), ','), id => !empty(trim(id))), id => trim(id))
 param fraudActionsConsumerPrincipalIds = map(filter(split(readEnvironmentVariable('GAMESIGNALS_FRAUD_ACTIONS_CONSUMERS', ''), ','), id => !empty(trim(id))), id => trim(id))
 param keyVaultName = readEnvironmentVariable('GAMESIGNALS_KEY_VAULT', '')
+// The console's sign-in: the app registration's client id (infra/README.md, "Console sign-in"); empty: keys only.
+param consoleClientId = readEnvironmentVariable('GAMESIGNALS_CONSOLE_CLIENT_ID', '')
 
 // Function app: one warm instance for the hot trigger removes cold starts from the 1 s latency budget.
 param functionInstanceMemoryMB = 2048

@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using GameSignals.Admin;
+using GameSignals.Admin.Access;
 using GameSignals.Azure;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
@@ -44,8 +45,10 @@ public static class FunctionAppServices
         services.AddFraudFunctions(configuration);
         services.AddProfilesFunctions(configuration);
 
-        // The admin API's handlers, which the HTTP functions adapt.
+        // The admin API's handlers, which the HTTP functions adapt, and the signed-in console's access checks.
         services.AddAdminHandlers();
+        services.AddOptions<AdminAccessOptions>().Bind(configuration.GetSection(AdminAccessOptions.SectionName));
+        services.AddSingleton<AdminAccess>();
 
         // Metrics through OpenTelemetry, exported to Azure Monitor when the app has a connection string.
         // Logs go to the Functions host, which applies host.json's levels and sampling to them.

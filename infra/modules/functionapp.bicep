@@ -104,6 +104,9 @@ param alwaysReady array
 @maxValue(1000)
 param httpPerInstanceConcurrency int
 
+@description('Client id of the Entra ID app registration the console signs in with (App Service Authentication); empty: no sign-in, so only function keys reach the admin API and the console answers 401.')
+param consoleClientId string
+
 @description('Public network access of the app\'s endpoints.')
 @allowed([
   'Enabled'
@@ -156,6 +159,8 @@ var appSettings = {
   // Secrets only as Key Vault references, resolved by the platform with the app's identity.
   Push__Webhook__Secret: empty(pushWebhookSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${pushWebhookSecretUri})'
   Push__Fcm__ServiceAccountJson: empty(pushFcmServiceAccountSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${pushFcmServiceAccountSecretUri})'
+  // Only with App Service Authentication in front is X-MS-CLIENT-PRINCIPAL the platform's: the app trusts it then only.
+  Admin__AppServiceAuthentication: string(!empty(consoleClientId))
 }
 // ---- END APP SETTINGS ------------------------------------------------------------------------
 
@@ -225,6 +230,49 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       runtime: {
         name: 'dotnet-isolated'
         version: dotnetVersion
+      }
+    }
+  }
+}
+
+// Sign-in for the console: App Service Authentication with Entra ID, validating the user's session or token and
+// passing the user and their app roles (Viewer, LiveOps, Security, Admin) to the app in X-MS-CLIENT-PRINCIPAL.
+// Unauthenticated requests are let through (AllowAnonymous), because automation calls /api/... with a function
+// key and no token, and authsettingsV2 can require sign-in only for the whole site; the app itself requires it
+// on the console's paths (/api/console/...: a page redirects to /.auth/login/aad, the API answers 401).
+// Without a client secret the sign-in uses ID tokens (the registration must allow them, infra/README.md).
+resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = if (!empty(consoleClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: consoleClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            consoleClientId
+            'api://${consoleClientId}'
+          ]
+        }
       }
     }
   }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GameSignals.Admin;
 using System.Text.Json;
 
 namespace GameSignals.Functions.Tests;
@@ -63,35 +64,45 @@ public sealed class FunctionMetadataTests
         Assert.Equal(5, host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32());
     }
 
+    public static TheoryData<string> ApiRoutes => [.. AdminRoutes.Api.Where(r => r.Role is not null).Select(r => r.Name)];
+
+    /// <summary>Every API route of the route table is a function of that name, method and route that needs a function key.</summary>
     [Theory]
-    [InlineData("BlocklistList", "get", "blocklist")]
-    [InlineData("BlocklistGet", "get", "blocklist/{id}")]
-    [InlineData("BlocklistPut", "put", "blocklist/{id}")]
-    [InlineData("BlocklistDelete", "delete", "blocklist/{id}")]
-    [InlineData("IpLookup", "get", "ip/{address}")]
-    [InlineData("IpRangesRefreshNow", "post", "ipranges/refresh")]
-    [InlineData("ProfilesSimilar", "post", "games/{gameId}/players/similar")]
-    [InlineData("ProfilesPeers", "get", "games/{gameId}/players/{userId}/peers")]
-    [InlineData("ListRules", "get", "games/{gameId}/rules")]
-    [InlineData("GetRule", "get", "games/{gameId}/rules/{ruleId}")]
-    [InlineData("PutRule", "put", "games/{gameId}/rules/{ruleId}")]
-    [InlineData("DeleteRule", "delete", "games/{gameId}/rules/{ruleId}")]
-    [InlineData("TestRule", "post", "games/{gameId}/rules/{ruleId}:test")]
-    [InlineData("PromoteRule", "post", "games/{gameId}/rules/{ruleId}:promote")]
-    [InlineData("GetRuleHistory", "get", "games/{gameId}/rules/{ruleId}/history")]
-    [InlineData("ListShadowNotifications", "get", "games/{gameId}/rules/{ruleId}/shadow/notifications")]
-    [InlineData("GetShadowCounts", "get", "games/{gameId}/rules/{ruleId}/shadow/counts")]
-    [InlineData("CompareShadowRule", "get", "games/{gameId}/rules/{ruleId}/shadow/comparison")]
-    [InlineData("GetInbox", "get", "games/{gameId}/players/{userId}/inbox")]
-    [InlineData("MarkInboxRead", "post", "games/{gameId}/players/{userId}/inbox/{notificationId}:read")]
-    public void The_admin_functions_need_a_function_key(string function, string method, string route)
+    [MemberData(nameof(ApiRoutes))]
+    public void The_admin_functions_need_a_function_key(string name)
     {
-        var http = FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), function);
-        var trigger = Assert.Single(http.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+        var route = AdminRoutes.All.Single(r => r.Name == name);
+        var trigger = HttpTrigger(name);
 
         Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
-        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal([route.Method.ToLowerInvariant()], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+        Assert.Equal(route.Template, trigger.GetProperty("route").GetString());
+    }
+
+    /// <summary>The console's functions are anonymous to the host (a browser has no key): they check the signed-in user themselves.</summary>
+    [Theory]
+    [InlineData(AdminRoutes.ConsolePageName, "get", AdminRoutes.ConsolePage)]
+    [InlineData("ConsoleAsset", "get", AdminRoutes.ConsoleAsset)]
+    [InlineData("ConsoleApi", "get put post delete", "console/api/{*path}")]
+    [InlineData("OpenApi", "get", AdminRoutes.OpenApiDocument)]
+    public void The_console_functions_and_the_OpenAPI_document_are_anonymous_to_the_host(string name, string methods, string route)
+    {
+        var trigger = HttpTrigger(name);
+
+        Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString(), ignoreCase: true);
+        Assert.Equal(methods.Split(' '), trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
         Assert.Equal(route, trigger.GetProperty("route").GetString());
+    }
+
+    /// <summary>No HTTP function but these: a new one must join the route table or the console.</summary>
+    [Fact]
+    public void Every_HTTP_function_is_a_route_of_the_table_or_the_console_API()
+    {
+        var http = FunctionApp.ReadMetadata(FunctionApp.OutputDirectory).EnumerateArray()
+            .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger"))
+            .Select(f => f.GetProperty("name").GetString()!);
+
+        Assert.Equal(AdminRoutes.All.Select(r => r.Name).Append("ConsoleApi").Order(StringComparer.Ordinal), http.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -150,6 +161,9 @@ public sealed class FunctionMetadataTests
             Directory.Delete(copy, recursive: true);
         }
     }
+
+    private static JsonElement HttpTrigger(string function) =>
+        Assert.Single(FunctionApp.Function(FunctionApp.ReadMetadata(FunctionApp.OutputDirectory), function).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
 
     private static void AssertEventHubTriggers(JsonElement metadata)
     {

@@ -66,6 +66,17 @@ public sealed class InfraTemplateTests
         Assert.Equal(["Microsoft.Search/searchServices/indexes/read", "Microsoft.Search/searchServices/indexes/write"], actions.Order(StringComparer.Ordinal));
     }
 
+    [SkippableFact]
+    public void Console_sign_in_lets_requests_without_a_session_through_so_function_keys_still_reach_the_admin_API()
+    {
+        var auth = Assert.Single(Of("Microsoft.Web/sites/config"), config => config["name"]?.ToString().Contains("authsettingsV2", StringComparison.Ordinal) == true);
+        var properties = auth["properties"]!;
+
+        Assert.Equal((false, "AllowAnonymous"), (properties["globalValidation"]!["requireAuthentication"]!.GetValue<bool>(), properties["globalValidation"]!["unauthenticatedClientAction"]!.ToString()));
+        Assert.True(properties["identityProviders"]!["azureActiveDirectory"]!["enabled"]!.GetValue<bool>());
+        Assert.Contains("consoleClientId", auth["condition"]!.ToString(), StringComparison.Ordinal);
+    }
+
     private static List<JsonObject> Of(string type) =>
         [.. Resources.Value.Where(r => string.Equals(r["type"]?.ToString(), type, StringComparison.OrdinalIgnoreCase))];
 

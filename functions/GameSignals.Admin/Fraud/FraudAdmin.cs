@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GameSignals.Admin.Access;
 using GameSignals.Admin.Http;
 using GameSignals.Fraud;
 using Microsoft.AspNetCore.Http;
@@ -159,7 +160,7 @@ public sealed class FraudAdmin(IFraudConfigStore configs, IFlagStore flags, Time
             return Problems.Invalid("comment", $"may be at most {MaxCommentLength} characters", "The comment is too long.");
         }
 
-        var review = new FlagReview(status, body.Comment, Caller.NameOf(request), time.GetUtcNow());
+        var review = new FlagReview(status, body.Comment, AdminCaller.NameOf(request), time.GetUtcNow());
         var flag = await flags.ReviewAsync(gameId, flagId, review, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (flag is null)
         {

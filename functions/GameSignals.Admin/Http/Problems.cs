@@ -29,6 +29,8 @@ public static class Problems
     public static ObjectResult PreconditionRequired(string detail) =>
         Create(StatusCodes.Status428PreconditionRequired, "If-Match is required.", detail);
 
+    public static ObjectResult Unauthorized(string detail) => Create(StatusCodes.Status401Unauthorized, "Sign-in required.", detail);
+
     public static ObjectResult Forbidden(string detail) => Create(StatusCodes.Status403Forbidden, "Forbidden.", detail);
 
     /// <summary>A 400 naming one field (a body member, query parameter or route value) and what is wrong with it.</summary>

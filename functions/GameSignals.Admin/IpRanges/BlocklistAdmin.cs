@@ -1,3 +1,4 @@
+using GameSignals.Admin.Access;
 using GameSignals.Admin.Http;
 using GameSignals.IpRanges;
 using Microsoft.AspNetCore.Http;
@@ -45,7 +46,7 @@ public sealed class BlocklistAdmin(IBlocklistStore store, IRangePublisher publis
             return problem;
         }
 
-        var entry = new BlocklistEntry(body!.Cidr, body.Asn, body.Reason ?? "", body.Expires, Caller.NameOf(request), id);
+        var entry = new BlocklistEntry(body!.Cidr, body.Asn, body.Reason ?? "", body.Expires, AdminCaller.NameOf(request), id);
         if (BlocklistRules.Validate(entry, requireId: true) is { } invalid)
         {
             return Problems.Invalid(invalid.Field, invalid.Message, invalid.Message);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using GameSignals.Admin.Access;
 using GameSignals.Admin.Http;
 using GameSignals.Events;
 using GameSignals.Notifications;
@@ -75,7 +76,7 @@ public sealed partial class RulesAdmin(IRuleStore rules, RuleEditor editor, IRul
             return precondition.Problem;
         }
 
-        var caller = Caller.NameOf(request);
+        var caller = AdminCaller.NameOf(request);
         var result = await editor.SaveAsync(rule, precondition.ETag, caller, cancellationToken).ConfigureAwait(false);
         if (result.Status == RuleEditStatus.Invalid)
         {
@@ -124,7 +125,7 @@ public sealed partial class RulesAdmin(IRuleStore rules, RuleEditor editor, IRul
             ifMatch = precondition.ETag;
         }
 
-        var caller = Caller.NameOf(request);
+        var caller = AdminCaller.NameOf(request);
         var result = await editor.PromoteAsync(gameId, ruleId, ifMatch, caller, cancellationToken).ConfigureAwait(false);
         switch (result.Status)
         {
@@ -190,7 +191,7 @@ public sealed partial class RulesAdmin(IRuleStore rules, RuleEditor editor, IRul
             return precondition.Problem;
         }
 
-        var caller = Caller.NameOf(request);
+        var caller = AdminCaller.NameOf(request);
         switch ((await editor.DeleteAsync(gameId, ruleId, precondition.ETag, caller, cancellationToken).ConfigureAwait(false)).Status)
         {
             case RuleEditStatus.NotFound:

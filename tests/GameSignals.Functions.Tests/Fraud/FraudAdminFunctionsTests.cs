@@ -1,3 +1,5 @@
+using GameSignals.Admin;
+using GameSignals.Admin.Access;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -157,10 +159,11 @@ public sealed class FraudAdminFunctionsTests
     }
 
     [Fact]
-    public async Task Resolving_records_the_callers_identity_the_time_and_the_comment_and_a_second_review_is_a_409_keeping_the_first()
+    public async Task Resolving_records_the_caller_the_time_and_the_comment_and_a_second_review_is_a_409_keeping_the_first()
     {
         var flags = await SeedFlagsAsync();
-        var resolve = AdminHttp.Request(method: "POST", body: """{"comment":"confirmed cheat"}"""u8.ToArray(), headers: ("x-ms-client-principal-name", "alice@example.com"));
+        var resolve = AdminHttp.Request(method: "POST", body: """{"comment":"confirmed cheat"}"""u8.ToArray());
+        new AdminCaller("alice@example.com", new HashSet<AdminRole> { AdminRole.Security }).EstablishOn(resolve.HttpContext);
 
         var resolved = await _functions.ResolveFlagAsync(resolve, "odin", flags[0].Id);
         var again = await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: """{"comment":"oops"}"""u8.ToArray()), "odin", flags[0].Id);
@@ -173,14 +176,14 @@ public sealed class FraudAdminFunctionsTests
     }
 
     [Fact]
-    public async Task Dismissing_with_a_function_key_records_function_key_as_the_reviewer()
+    public async Task Dismissing_through_the_function_key_route_records_key_as_the_reviewer_whatever_name_header_is_sent()
     {
         var flags = await SeedFlagsAsync();
 
-        await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: """{"comment":"shared office IP"}"""u8.ToArray()), "odin", flags[1].Id);
+        await _functions.DismissFlagAsync(AdminHttp.Request(method: "POST", body: """{"comment":"shared office IP"}"""u8.ToArray(), headers: ("x-ms-client-principal-name", "mallory@example.com")), "odin", flags[1].Id);
 
         var stored = (await _flags.GetAsync("odin", flags[1].Id, CancellationToken.None))!;
-        Assert.Equal((FlagStatus.Dismissed, "function-key", Now), (stored.Status, stored.ResolvedBy, stored.ResolvedAt));
+        Assert.Equal((FlagStatus.Dismissed, "key", Now), (stored.Status, stored.ResolvedBy, stored.ResolvedAt));
     }
 
     [Fact]

@@ -20,7 +20,8 @@ public sealed class BlocklistFunctionsTests
         var (status, entry) = Json<BlocklistEntryResponse>(await app.Blocklist.PutAsync(request, "ring-1"));
 
         Assert.Equal(StatusCodes.Status201Created, status);
-        Assert.Equal(new BlocklistEntryResponse("ring-1", "203.0.113.0/24", null, "chargeback ring", null, "alice@example.com"), entry);
+        // The name header is the caller's own (only App Service Authentication's principal is trusted): the author is the key.
+        Assert.Equal(new BlocklistEntryResponse("ring-1", "203.0.113.0/24", null, "chargeback ring", null, "key"), entry);
         Assert.Equal(ETags.ToHeader((await app.Store.GetAsync("ring-1", CancellationToken.None))!.ETag), request.HttpContext.Response.Headers.ETag.ToString());
         Assert.Equal(IpRangesRefreshOutcome.Published, (await app.Updater.LastBackgroundRefresh!)!.Outcome);
         var matches = new List<BlocklistEntry>();
@@ -29,13 +30,13 @@ public sealed class BlocklistFunctionsTests
     }
 
     [Fact]
-    public async Task Without_an_App_Service_identity_the_author_is_the_function_key()
+    public async Task Through_the_function_key_route_the_author_is_key()
     {
         await using var app = new IpRangesApp();
 
         var (_, entry) = Json<BlocklistEntryResponse>(await app.Blocklist.PutAsync(Request("""{ "asn": 64512, "reason": "bulletproof hosting", "expires": "2027-01-01T00:00:00Z" }"""), "as-64512"));
 
-        Assert.Equal(("function-key", 64512u, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero)), (entry.AddedBy, entry.Asn!.Value, entry.Expires!.Value));
+        Assert.Equal(("key", 64512u, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero)), (entry.AddedBy, entry.Asn!.Value, entry.Expires!.Value));
     }
 
     [Fact]

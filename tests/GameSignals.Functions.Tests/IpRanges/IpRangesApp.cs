@@ -47,6 +47,9 @@ internal sealed class IpRangesApp : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(Now);
 
+    /// <summary>The app's services, as the host gives them to a request.</summary>
+    public IServiceProvider Services => _provider;
+
     public Dictionary<string, string> Feeds { get; } = new(StringComparer.Ordinal);
 
     public IBlocklistStore Store => _provider.GetRequiredService<IBlocklistStore>();

@@ -1,3 +1,5 @@
+using GameSignals.Admin;
+using GameSignals.Admin.Access;
 using GameSignals.Admin.Http;
 using System.Text;
 using System.Text.Json;
@@ -73,7 +75,7 @@ public sealed class ShadowRulesFunctionsTests : IDisposable
         Assert.Equal(["2: both-1 both-2", "1: active-only", "1: shadow-only"], sides.Select(side => Side(comparison, side)));
 
         var promote = Request();
-        promote.Headers["x-ms-client-principal-name"] = "lead@studio.example";
+        new AdminCaller("lead@studio.example", new HashSet<AdminRole> { AdminRole.LiveOps }).EstablishOn(promote.HttpContext);
         var promoted = Json(await _rules.PromoteAsync(promote, "odin", "long-session-v2"));
         Assert.Equal(("long-session", "active", "data.durationSeconds > 120 || data.durationSeconds < 10"),
             (promoted.GetProperty("id").GetString(), promoted.GetProperty("state").GetString(), promoted.GetProperty("condition").GetString()));
@@ -82,7 +84,7 @@ public sealed class ShadowRulesFunctionsTests : IDisposable
         Problem(await _rules.GetAsync(Request(), "odin", "long-session-v2"), StatusCodes.Status404NotFound);
 
         var history = Json(await _rules.HistoryAsync(Request(), "odin", "long-session")).GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal([("promoted", "lead@studio.example"), ("created", "function-key")], history.Select(c => (c.GetProperty("kind").GetString(), c.GetProperty("by").GetString())));
+        Assert.Equal([("promoted", "lead@studio.example"), ("created", "key")], history.Select(c => (c.GetProperty("kind").GetString(), c.GetProperty("by").GetString())));
         Assert.Equal("data.durationSeconds > 60", history[0].GetProperty("before").GetProperty("condition").GetString());
         Assert.Equal("shadow", Json(await _rules.HistoryAsync(Request(), "odin", "long-session-v2")).GetProperty("items")[0].GetProperty("before").GetProperty("state").GetString());
 

@@ -1,4 +1,5 @@
 using GameSignals.Admin;
+using GameSignals.Admin.Access;
 using GameSignals.Admin.IpRanges;
 using GameSignals.Cli.Replay;
 using GameSignals.IpRanges;
@@ -17,8 +18,13 @@ namespace GameSignals.Cli.LiveConsole;
 
 /// <summary>
 /// The local host of the admin API and the console: ASP.NET Core minimal APIs on 127.0.0.1, mapping
-/// <see cref="AdminRoutes.All"/> under <c>/api/</c> over the replay's embedded stores.
+/// <see cref="AdminRoutes.All"/> under <c>/api/</c>, and the API routes again under <c>/api/console/api/</c> where the
+/// console's browser calls them (as in Azure), over the replay's embedded stores.
 /// </summary>
+/// <remarks>
+/// Every request is the local operator's (<see cref="AdminCaller.LocalOperator"/>, role Admin): the host listens on
+/// 127.0.0.1 only, over data replayed from files, so whoever can reach it runs it.
+/// </remarks>
 internal static class ConsoleHost
 {
     /// <summary>A host over <paramref name="stores"/>, not started; port 0 picks a free one (tests).</summary>
@@ -45,11 +51,21 @@ internal static class ConsoleHost
         // Executes the handlers' IActionResults (the same results the function app answers).
         services.AddMvcCore();
         var app = builder.Build();
+        app.Use((http, next) =>
+        {
+            AdminCaller.LocalOperator.EstablishOn(http);
+            return next(http);
+        });
         app.MapGet("/", () => Results.Redirect("/api/console/rules"));
         foreach (var route in AdminRoutes.All)
         {
             app.MapMethods("/api/" + route.Template, [route.Method], async Task<IResult> (HttpContext http) => new ActionResultAdapter(await route.Invoke(http).ConfigureAwait(false)))
                 .WithName(route.Name);
+        }
+
+        foreach (var route in AdminRoutes.Api)
+        {
+            app.MapMethods("/api/" + AdminRoutes.ConsoleApiPrefix + route.Template, [route.Method], async Task<IResult> (HttpContext http) => new ActionResultAdapter(await route.Invoke(http).ConfigureAwait(false)));
         }
 
         return app;

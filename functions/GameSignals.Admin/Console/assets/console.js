@@ -1,4 +1,5 @@
-// GameSignals console: every change goes through the admin API (/api/...); pages are rendered by the server.
+// GameSignals console: every change goes through the admin API as the signed-in user (/api/console/api/...,
+// where each route's role is checked); pages are rendered by the server.
 (() => {
   'use strict';
   const game = () => document.body.dataset.game;
@@ -10,7 +11,7 @@
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (etag) headers['If-Match'] = etag;
-    const res = await fetch('/api/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch('/api/console/api/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = null; }
