@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Collections.Immutable;
 using GameSignals.Pipeline.State;
 
 namespace GameSignals.Profiles;
@@ -128,9 +127,7 @@ public sealed class ProfileState : IPartitionStatePart
         writer.Write(players.Count);
         foreach (var player in players)
         {
-            var json = JsonSerializer.SerializeToUtf8Bytes(player.Part, ProfileStateJson.Default.PlayerProfile);
-            writer.Write(json.Length);
-            writer.Write(json);
+            WritePart(writer, player.Part);
             writer.Write(player.PendingSince?.UtcTicks ?? 0);
         }
     }
@@ -140,8 +137,7 @@ public sealed class ProfileState : IPartitionStatePart
         var players = new List<Player>(reader.ReadInt32());
         for (var i = players.Capacity; i > 0; i--)
         {
-            var part = JsonSerializer.Deserialize(reader.ReadBytes(reader.ReadInt32()), ProfileStateJson.Default.PlayerProfile)
-                ?? throw new InvalidDataException("A profile part in the partition state is null.");
+            var part = ReadPart(reader);
             var pending = reader.ReadInt64();
             players.Add(new Player(part, pending == 0 ? null : new DateTimeOffset(pending, TimeSpan.Zero)));
         }
@@ -149,10 +145,103 @@ public sealed class ProfileState : IPartitionStatePart
         return players;
     }
 
+    /// <summary>
+    /// A part field by field: every batch record carries the parts its players changed, so this is on the hot path,
+    /// where JSON took most of a commit's time. Times keep their offsets, as the outputs print them.
+    /// </summary>
+    private static void WritePart(BinaryWriter writer, PlayerProfile part)
+    {
+        writer.Write(part.GameId);
+        writer.Write(part.UserId);
+        WriteOptional(writer, part.Server);
+        Write(writer, part.ServerSince);
+        WriteOptional(writer, part.Platform);
+        Write(writer, part.PlatformSince);
+        writer.Write(part.Level);
+        Write(writer, part.FirstSeen);
+        Write(writer, part.LastSeen);
+        foreach (var mean in (ReadOnlySpan<DecayingMean>)[part.PvpResults, part.DungeonDifficulty, part.MainQuestShare])
+        {
+            Write(writer, mean.Weighted);
+            Write(writer, mean.Weight);
+        }
+
+        foreach (var sum in (ReadOnlySpan<DecayingSum>)[part.PvpMatches, part.DungeonClears, part.PlaySeconds, part.Deaths, part.Sessions, part.MarketSales, part.MarketValue])
+        {
+            Write(writer, sum);
+        }
+
+        writer.Write(part.Spend);
+        writer.Write(part.Purchases);
+        writer.Write(part.Applied.Count);
+        foreach (var (position, sequence) in part.Applied)
+        {
+            writer.Write(position);
+            writer.Write(sequence);
+        }
+    }
+
+    private static PlayerProfile ReadPart(BinaryReader reader)
+    {
+        var part = PlayerProfile.New(reader.ReadString(), reader.ReadString()) with
+        {
+            Server = ReadOptional(reader),
+            ServerSince = ReadTime(reader),
+            Platform = ReadOptional(reader),
+            PlatformSince = ReadTime(reader),
+            Level = reader.ReadInt32(),
+            FirstSeen = ReadTime(reader),
+            LastSeen = ReadTime(reader),
+            PvpResults = ReadMean(reader),
+            DungeonDifficulty = ReadMean(reader),
+            MainQuestShare = ReadMean(reader),
+            PvpMatches = ReadSum(reader),
+            DungeonClears = ReadSum(reader),
+            PlaySeconds = ReadSum(reader),
+            Deaths = ReadSum(reader),
+            Sessions = ReadSum(reader),
+            MarketSales = ReadSum(reader),
+            MarketValue = ReadSum(reader),
+            Spend = reader.ReadDouble(),
+            Purchases = reader.ReadInt64(),
+        };
+        var applied = ImmutableDictionary.CreateBuilder<string, long>();
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            applied.Add(reader.ReadString(), reader.ReadInt64());
+        }
+
+        return part with { Applied = applied.ToImmutable() };
+    }
+
+    private static void Write(BinaryWriter writer, DateTimeOffset time)
+    {
+        writer.Write(time.Ticks);
+        writer.Write((short)time.Offset.TotalMinutes);
+    }
+
+    private static DateTimeOffset ReadTime(BinaryReader reader) => new(reader.ReadInt64(), TimeSpan.FromMinutes(reader.ReadInt16()));
+
+    private static void Write(BinaryWriter writer, DecayingSum sum)
+    {
+        writer.Write(sum.Value);
+        Write(writer, sum.At);
+    }
+
+    private static DecayingSum ReadSum(BinaryReader reader) => new(reader.ReadDouble(), ReadTime(reader));
+
+    private static DecayingMean ReadMean(BinaryReader reader) => new(ReadSum(reader), ReadSum(reader));
+
+    private static void WriteOptional(BinaryWriter writer, string? text)
+    {
+        writer.Write(text is not null);
+        if (text is not null)
+        {
+            writer.Write(text);
+        }
+    }
+
+    private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
     private sealed record Player(PlayerProfile Part, DateTimeOffset? PendingSince);
 }
-
-/// <summary>Profiles in partition state records: System.Text.Json's generated reader and writer, no reflection.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(PlayerProfile))]
-internal sealed partial class ProfileStateJson : JsonSerializerContext;
