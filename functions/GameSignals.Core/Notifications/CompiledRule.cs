@@ -83,6 +83,31 @@ public sealed class CompiledRule
 
     public ConditionOutcome Evaluate(GameEvent e) => Condition?.Evaluate(e) ?? ConditionOutcome.Match;
 
+    /// <summary>
+    /// The notification this rule sends for <paramref name="e"/>, rendered in <paramref name="language"/> (else English,
+    /// else the first template), without its creation time and time to live, which the store's writer sets.
+    /// </summary>
+    public Notification Render(GameEvent e, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var template = TemplateFor(language);
+        return new Notification
+        {
+            Id = Notification.IdFor(Id, e.Source, e.Id),
+            RuleId = Id,
+            GameId = e.GameId,
+            UserId = e.UserId,
+            CharacterId = e.CharacterId,
+            EventId = e.Id,
+            Time = e.Time,
+            Priority = Priority,
+            Channels = ChannelNames,
+            Locale = template.Locale,
+            Title = template.Title.Render(e),
+            Body = template.Body.Render(e),
+        };
+    }
+
     /// <summary>The template for a language: that language, else <c>en</c>, else the first.</summary>
     public CompiledTemplate TemplateFor(string? language)
     {

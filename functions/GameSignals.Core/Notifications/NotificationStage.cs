@@ -92,7 +92,7 @@ public sealed class NotificationStage(
             return;
         }
 
-        var notification = await RenderAsync(rule, e, id, context, cancellationToken).ConfigureAwait(false);
+        var notification = await RenderAsync(rule, e, context, cancellationToken).ConfigureAwait(false);
 
         // The notification first: it is the idempotency record. Then the push request, once.
         var (stored, created) = await notifications.CreateAsync(notification, cancellationToken).ConfigureAwait(false);
@@ -117,7 +117,7 @@ public sealed class NotificationStage(
         Notification? wouldSend = null;
         if (matched && (rule.Cooldown is not { } cooldown || await TryOpenCooldownAsync(rule, cooldown, e, id, context.State, cancellationToken).ConfigureAwait(false)))
         {
-            wouldSend = await RenderAsync(rule, e, id, context, cancellationToken).ConfigureAwait(false);
+            wouldSend = await RenderAsync(rule, e, context, cancellationToken).ConfigureAwait(false);
         }
 
         var record = new ShadowRecord
@@ -144,7 +144,7 @@ public sealed class NotificationStage(
     /// The notification a rule sends for an event, in the player's language: the partition's, or else the shared store's
     /// (the payment hub's partitions; read once per batch and player).
     /// </summary>
-    private async ValueTask<Notification> RenderAsync(CompiledRule rule, GameEvent e, string id, BatchContext context, CancellationToken cancellationToken)
+    private async ValueTask<Notification> RenderAsync(CompiledRule rule, GameEvent e, BatchContext context, CancellationToken cancellationToken)
     {
         var locale = context.State.Locale(e.GameId, e.UserId);
         if (locale is null && !context.SharedLocales.TryGetValue((e.GameId, e.UserId), out locale))
@@ -153,24 +153,7 @@ public sealed class NotificationStage(
             context.SharedLocales[(e.GameId, e.UserId)] = locale;
         }
 
-        var template = rule.TemplateFor(locale?.Language);
-        return new Notification
-        {
-            Id = id,
-            RuleId = rule.Id,
-            GameId = e.GameId,
-            UserId = e.UserId,
-            CharacterId = e.CharacterId,
-            EventId = e.Id,
-            Time = e.Time,
-            Priority = rule.Priority,
-            Channels = rule.ChannelNames,
-            Locale = template.Locale,
-            Title = template.Title.Render(e),
-            Body = template.Body.Render(e),
-            CreatedAt = time.GetUtcNow(),
-            Ttl = (int)options.Value.InboxTtl.TotalSeconds,
-        };
+        return rule.Render(e, locale?.Language) with { CreatedAt = time.GetUtcNow(), Ttl = (int)options.Value.InboxTtl.TotalSeconds };
     }
 
     /// <summary>

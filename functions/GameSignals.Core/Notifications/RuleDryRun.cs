@@ -80,22 +80,7 @@ public static class RuleDryRun
                 languages[e.UserId] = userLanguage;
             }
 
-            var template = rule.TemplateFor(userLanguage);
-            results.Add(new DryRunResult(e.Id, outcome, new Notification
-            {
-                Id = Notification.IdFor(rule.Id, e.Source, e.Id),
-                RuleId = rule.Id,
-                GameId = e.GameId,
-                UserId = e.UserId,
-                CharacterId = e.CharacterId,
-                EventId = e.Id,
-                Time = e.Time,
-                Priority = rule.Priority,
-                Channels = rule.ChannelNames,
-                Locale = template.Locale,
-                Title = template.Title.Render(e),
-                Body = template.Body.Render(e),
-            }));
+            results.Add(new DryRunResult(e.Id, outcome, rule.Render(e, userLanguage)));
         }
 
         return results;

@@ -192,19 +192,7 @@ internal sealed class ReplayRunner : IDisposable
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                if (_faults?.TakeCrash() == true)
-                {
-                    _crashes++;
-                    await _instance.DisposeAsync().ConfigureAwait(false);
-                    _instance = ReplayComposition.Build(_stores, _options.WithStages, _faults);
-                    _pipeline = _instance.GetRequiredService<EventPipeline>();
-                }
-                else if (delivery >= MaxDeliveries)
-                {
-                    throw new ReplayStoppedException($"writing out the partitions' state failed {delivery} times; the last failure: {ex.Message}", ex);
-                }
-
-                _redeliveries++;
+                await AfterFailedDeliveryAsync(ex, delivery, "writing out the partitions' state").ConfigureAwait(false);
             }
         }
     }
@@ -329,22 +317,31 @@ internal sealed class ReplayRunner : IDisposable
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                if (_faults?.TakeCrash() == true)
-                {
-                    _crashes++;
-                    await _instance.DisposeAsync().ConfigureAwait(false);
-                    _instance = ReplayComposition.Build(_stores, _options.WithStages, _faults);
-                    _pipeline = _instance.GetRequiredService<EventPipeline>();
-                }
-                else if (delivery >= MaxDeliveries)
-                {
-                    throw new ReplayStoppedException(
-                        string.Create(CultureInfo.InvariantCulture, $"a batch of {hub} partition {partition} failed {delivery} deliveries; the last failure: {ex.Message}"), ex);
-                }
-
-                _redeliveries++;
+                await AfterFailedDeliveryAsync(ex, delivery, $"a batch of {hub} partition {partition}").ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A delivery failed: an armed crash takes the host instance down and starts a new one over the same stores, as the
+    /// host would; otherwise the work is delivered again, up to <see cref="MaxDeliveries"/> times before replay stops.
+    /// </summary>
+    private async ValueTask AfterFailedDeliveryAsync(Exception failure, int delivery, string what)
+    {
+        if (_faults?.TakeCrash() == true)
+        {
+            _crashes++;
+            await _instance.DisposeAsync().ConfigureAwait(false);
+            _instance = ReplayComposition.Build(_stores, _options.WithStages, _faults);
+            _pipeline = _instance.GetRequiredService<EventPipeline>();
+        }
+        else if (delivery >= MaxDeliveries)
+        {
+            throw new ReplayStoppedException(
+                string.Create(CultureInfo.InvariantCulture, $"{what} failed {delivery} deliveries; the last failure: {failure.Message}"), failure);
+        }
+
+        _redeliveries++;
     }
 
     public void Dispose() => _instance.Dispose();
