@@ -79,7 +79,9 @@ internal static class PushListenerCommand
             context.Response.StatusCode = status;
             context.Response.Close();
             await console.Out.WriteLineAsync(line).ConfigureAwait(false);
-            await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // Not cancelled: the line of a push already answered is printed even when the listener is stopping.
+            await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return GameSignalsCli.Success;

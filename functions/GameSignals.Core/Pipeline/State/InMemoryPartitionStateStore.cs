@@ -23,7 +23,7 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
 
             IReadOnlyList<StoredGeneration> stored =
             [
-                .. generations.TakeLast(2).Select(g => new StoredGeneration(g.Key, g.Value.Snapshot, g.Value.Changelog.ToArray(), g.Value.PositionOf(g.Key))),
+                .. generations.TakeLast(2).Select(g => new StoredGeneration(g.Key, g.Value.Snapshot, g.Value.Bytes(), g.Value.PositionOf(g.Key))),
             ];
             return ValueTask.FromResult(stored);
         }
@@ -44,8 +44,7 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
             }
 
             generation ??= generations[0] = new Generation(null);
-            generation.Changelog.AddRange(frame.Span);
-            generation.Version++;
+            generation.Append(frame.ToArray());
             return ValueTask.FromResult(generation.PositionOf(expected.Generation));
         }
     }
@@ -70,12 +69,14 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
         }
     }
 
-    /// <summary>Tests: the stored bytes of a generation's changelog or snapshot, to damage them.</summary>
-    public List<byte> ChangelogOf(string hub, string partition, long generation)
+    /// <summary>Tests: cuts a generation's changelog short by <paramref name="bytes"/>, as a torn append leaves it.</summary>
+    public void Truncate(string hub, string partition, long generation, int bytes)
     {
         lock (_gate)
         {
-            return _partitions[(hub, partition)][generation].Changelog;
+            var stored = _partitions[(hub, partition)][generation];
+            var kept = stored.Bytes()[..^bytes];
+            stored.Replace(kept);
         }
     }
 
@@ -107,14 +108,46 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
         return generations;
     }
 
+    /// <summary>
+    /// One generation. The changelog is kept as its appended frames, joined only when read: one growing array would copy
+    /// the whole log on every growth, which dominated a long replay's time.
+    /// </summary>
     private sealed class Generation(byte[]? snapshot)
     {
-        public byte[]? Snapshot { get; set; } = snapshot;
+        private readonly List<byte[]> _frames = [];
+        private long _length;
 
-        public List<byte> Changelog { get; } = [];
+        public byte[]? Snapshot { get; set; } = snapshot;
 
         public long Version { get; set; }
 
-        public ChangelogPosition PositionOf(long generation) => new(generation, Changelog.Count, Version.ToString(CultureInfo.InvariantCulture));
+        public ChangelogPosition PositionOf(long generation) => new(generation, _length, Version.ToString(CultureInfo.InvariantCulture));
+
+        public void Append(byte[] frame)
+        {
+            _frames.Add(frame);
+            _length += frame.Length;
+            Version++;
+        }
+
+        public byte[] Bytes()
+        {
+            var bytes = new byte[_length];
+            var offset = 0;
+            foreach (var frame in _frames)
+            {
+                frame.CopyTo(bytes, offset);
+                offset += frame.Length;
+            }
+
+            return bytes;
+        }
+
+        public void Replace(byte[] bytes)
+        {
+            _frames.Clear();
+            _frames.Add(bytes);
+            _length = bytes.Length;
+        }
     }
 }
