@@ -154,6 +154,7 @@ var appSettings = {
   Fraud__SightingRetention: '1.00:00:00'
   Profiles__RenormalizeSchedule: profilesRenormalizeSchedule
   Profiles__Games: join(profileGames, ',')
+  Profiles__MaterializeEvery: '04:00:00'
   Push__Provider: pushProvider
   Push__Webhook__Url: pushWebhookUrl
   // Secrets only as Key Vault references, resolved by the platform with the app's identity.
