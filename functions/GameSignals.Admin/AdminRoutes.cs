@@ -1,4 +1,5 @@
 using GameSignals.Admin.Console;
+using GameSignals.Admin.Events;
 using GameSignals.Admin.Fraud;
 using GameSignals.Admin.Health;
 using GameSignals.Admin.IpRanges;
@@ -36,6 +37,9 @@ public enum AdminRole
 /// </summary>
 public sealed record AdminRoute(string Name, string Method, string Template, AdminRole? Role, Func<HttpContext, Task<IActionResult>> Invoke)
 {
+    /// <summary>What the route does, in a line (its OpenAPI summary), when its name does not say it.</summary>
+    public string? Summary { get; init; }
+
     /// <summary>The query parameters the handler reads (its OpenAPI document, <see cref="OpenApi.AdminOpenApi"/>).</summary>
     public IReadOnlyList<string> Query { get; init; } = [];
 
@@ -73,6 +77,7 @@ public static class AdminRoutes
     public const string IpRangesRefresh = "ipranges/refresh";
     public const string Similar = "games/{gameId}/players/similar";
     public const string Peers = "games/{gameId}/players/{userId}/peers";
+    public const string RecentEvents = "games/{gameId}/players/{userId}/events";
     public const string Health = "health";
     public const string OpenApiDocument = "openapi.json";
     public const string ConsolePage = "console/{page?}";
@@ -122,6 +127,11 @@ public static class AdminRoutes
         new("IpLookup", "GET", IpLookup, AdminRole.Viewer, h => Get<IpLookupAdmin>(h).LookupAsync(h.Request, V(h, "address"))),
         new("IpRangesRefreshNow", "POST", IpRangesRefresh, AdminRole.Security, h => Get<IpLookupAdmin>(h).RefreshAsync(h.Request)),
         new("ProfilesSimilar", "POST", Similar, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).SimilarAsync(h.Request, V(h, "gameId"))) { Body = "SimilarRequest" },
+        new("ListRecentEvents", "GET", RecentEvents, AdminRole.Viewer, h => Get<RecentEventsAdmin>(h).ListAsync(h.Request, V(h, "gameId"), V(h, "userId")))
+        {
+            Query = ["limit"],
+            Summary = "The player's last events (at most limit, 1 to 100, default 50), oldest first, as CloudEvents: what a rule's dry run can run against. Locally the replayed events; in Azure the hubs' last hour (docs/design.md).",
+        },
         new("ProfilesPeers", "GET", Peers, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).PeersAsync(h.Request, V(h, "gameId"), V(h, "userId"))) { Query = ["k"] },
         new("Health", "GET", Health, null, h => Get<HealthAdmin>(h).GetAsync(h.Request)),
         new("OpenApi", "GET", OpenApiDocument, null, h => Task.FromResult<IActionResult>(AdminOpenApi.Write())),
@@ -160,6 +170,7 @@ public static class AdminRoutes
         services.AddSingleton<BlocklistAdmin>();
         services.AddSingleton<IpLookupAdmin>();
         services.AddSingleton<SimilarityAdmin>();
+        services.AddSingleton<RecentEventsAdmin>();
         services.AddSingleton<HealthAdmin>();
         services.AddSingleton<ConsolePages>();
         return services;

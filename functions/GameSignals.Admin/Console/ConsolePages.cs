@@ -135,6 +135,9 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
             <p class="hint">Placeholders such as <code>{userid}</code> or <code>{data.hp}</code> come from the event.</p></fieldset>
             <p><label for="rule-events">Sample events (CloudEvents, one JSON object per line)</label>
             <textarea id="rule-events" rows="5" spellcheck="false"></textarea></p>
+            <div class="inline"><label for="rule-player">Or the last events of player</label><input id="rule-player" autocomplete="off" aria-describedby="rule-player-hint">
+            <button type="button" data-action="player-dry-run">Dry run on the player's last events</button></div>
+            <p id="rule-player-hint" class="hint">Loads the player's last 50 events into the sample events (here the replayed ones; in Azure those of the last hour), then runs the dry run.</p>
             <div class="buttons"><button type="button" data-action="dry-run">Preview and dry run</button><button type="button" data-action="save-rule">Save rule</button></div>
             <div id="rule-status" role="status" aria-live="polite"></div>
             <div id="dry-run" aria-live="polite"></div>
