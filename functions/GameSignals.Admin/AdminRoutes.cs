@@ -79,6 +79,7 @@ public static class AdminRoutes
     public const string Peers = "games/{gameId}/players/{userId}/peers";
     public const string RecentEvents = "games/{gameId}/players/{userId}/events";
     public const string Health = "health";
+    public const string Failures = "health/failures";
     public const string OpenApiDocument = "openapi.json";
     public const string ConsolePage = "console/{page?}";
     public const string ConsoleAsset = "console/assets/{name}";
@@ -134,6 +135,10 @@ public static class AdminRoutes
         },
         new("ProfilesPeers", "GET", Peers, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).PeersAsync(h.Request, V(h, "gameId"), V(h, "userId"))) { Query = ["k"] },
         new("Health", "GET", Health, null, h => Get<HealthAdmin>(h).GetAsync(h.Request)),
+        new("GetFailureCounts", "GET", Failures, AdminRole.Viewer, h => Get<FailuresAdmin>(h).GetAsync(h.Request))
+        {
+            Summary = "Dead letters written in the last day (deadLettersComplete false when counting stopped at its bound) and the push requests in push-requests-poison (approximate; null where no push is sent).",
+        },
         new("OpenApi", "GET", OpenApiDocument, null, h => Task.FromResult<IActionResult>(AdminOpenApi.Write())),
         new(ConsolePageName, "GET", ConsolePage, AdminRole.Viewer, h => Get<ConsolePages>(h).PageAsync(h.Request, h.Request.RouteValues["page"]?.ToString(), DefaultGame(h))) { Query = ["game", "ip", "user", "userId", "reason", "status"], Produces = ["text/html"] },
         new("ConsoleAsset", "GET", ConsoleAsset, null, h => Task.FromResult(ConsoleAssets.Get(h.Request, V(h, "name")))) { Produces = ["text/javascript", "text/css"] },
@@ -172,6 +177,7 @@ public static class AdminRoutes
         services.AddSingleton<SimilarityAdmin>();
         services.AddSingleton<RecentEventsAdmin>();
         services.AddSingleton<HealthAdmin>();
+        services.AddSingleton<FailuresAdmin>();
         services.AddSingleton<ConsolePages>();
         return services;
     }

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GameSignals.Admin.Health;
 using GameSignals.Admin.Http;
 using GameSignals.Admin.IpRanges;
 using GameSignals.Events;
@@ -20,7 +21,7 @@ namespace GameSignals.Admin.Console;
 /// (<c>assets/console.js</c> calls it), so the console can do nothing the API would refuse, under the same roles.
 /// htmx swaps the lists when a filter changes; Chart.js draws a player's standing among peers.
 /// </summary>
-public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistStore blocklist, IRangePublisher ranges)
+public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistStore blocklist, IRangePublisher ranges, IFailureCounts failures, TimeProvider time)
 {
     public static readonly string[] Pages = ["rules", "flags", "blocklist", "players", "health"];
 
@@ -67,7 +68,7 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
                 Players(body, query.Value("user"));
                 break;
             default:
-                Health(body);
+                await HealthAsync(body, ct).ConfigureAwait(false);
                 break;
         }
 
@@ -263,10 +264,14 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
             <h3>Inbox</h3><div id="inbox-result" aria-live="polite"></div></section>
             """);
 
-    private void Health(StringBuilder b)
+    private async Task HealthAsync(StringBuilder b, CancellationToken ct)
     {
         var table = ranges.Table;
+        var counted = await failures.CountAsync(time.GetUtcNow() - FailuresAdmin.Window, ct).ConfigureAwait(false);
         b.Append("<h1>Health</h1><section aria-labelledby=\"dep-h\"><h2 id=\"dep-h\">Dependencies</h2><div id=\"health-result\" aria-live=\"polite\"><p>Checking…</p></div></section>")
+            .Append("<section aria-labelledby=\"fail-h\"><h2 id=\"fail-h\">Failures of the last day</h2><dl id=\"failures\">")
+            .Append(CultureInfo.InvariantCulture, $"<dt>Dead letters written</dt><dd id=\"dead-letters\">{(counted.DeadLettersComplete ? "" : "at least ")}{counted.DeadLetters:N0}</dd>")
+            .Append(CultureInfo.InvariantCulture, $"<dt>Push requests given up (push-requests-poison)</dt><dd id=\"push-poison\">{(counted.PushPoison is { } poison ? poison.ToString("N0", CultureInfo.InvariantCulture) : "none: no push is sent here")}</dd></dl></section>")
             .Append("<section aria-labelledby=\"rng-h\"><h2 id=\"rng-h\">IP ranges</h2><dl>")
             .Append(CultureInfo.InvariantCulture, $"<dt>Snapshot in use</dt><dd>{(ReferenceEquals(table, RangeTable.Empty) ? "none yet" : E(table.Version))}</dd>")
             .Append(CultureInfo.InvariantCulture, $"<dt>Cloud prefixes</dt><dd>{table.CloudEntryCount:N0}</dd><dt>ASN rows</dt><dd>{table.AsnRowCount:N0}</dd><dt>Blocklist entries</dt><dd>{table.BlocklistEntryCount:N0}</dd></dl></section>");

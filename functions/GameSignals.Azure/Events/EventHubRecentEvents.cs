@@ -37,7 +37,7 @@ public sealed class RecentEventsOptions
 /// Producers partition by <c>userid</c>, but the service's partition hash is not public, so every partition is read.
 /// </remarks>
 public sealed partial class EventHubRecentEvents(IReadOnlyList<EventHubConsumerClient> hubs, IOptions<RecentEventsOptions> options, TimeProvider time, ILogger<EventHubRecentEvents> logger)
-    : IRecentEvents, IAsyncDisposable
+    : IRecentEvents, IAsyncDisposable, IDisposable
 {
     /// <summary>How long a partition read waits for a message before it counts the partition as read to its end.</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
@@ -78,6 +78,9 @@ public sealed partial class EventHubRecentEvents(IReadOnlyList<EventHubConsumerC
             await hub.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>For a container disposed synchronously: the clients only close their connections.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The first sequence number to read: the partition's newest <paramref name="messages"/>, or all it retains.</summary>
     internal static long StartSequence(PartitionProperties partition, int messages) =>
