@@ -1,4 +1,5 @@
 using GameSignals.Admin.Console;
+using GameSignals.Admin.Events;
 using GameSignals.Admin.Fraud;
 using GameSignals.Admin.Health;
 using GameSignals.Admin.IpRanges;
@@ -36,6 +37,9 @@ public enum AdminRole
 /// </summary>
 public sealed record AdminRoute(string Name, string Method, string Template, AdminRole? Role, Func<HttpContext, Task<IActionResult>> Invoke)
 {
+    /// <summary>What the route does, in a line (its OpenAPI summary), when its name does not say it.</summary>
+    public string? Summary { get; init; }
+
     /// <summary>The query parameters the handler reads (its OpenAPI document, <see cref="OpenApi.AdminOpenApi"/>).</summary>
     public IReadOnlyList<string> Query { get; init; } = [];
 
@@ -73,7 +77,9 @@ public static class AdminRoutes
     public const string IpRangesRefresh = "ipranges/refresh";
     public const string Similar = "games/{gameId}/players/similar";
     public const string Peers = "games/{gameId}/players/{userId}/peers";
+    public const string RecentEvents = "games/{gameId}/players/{userId}/events";
     public const string Health = "health";
+    public const string Failures = "health/failures";
     public const string OpenApiDocument = "openapi.json";
     public const string ConsolePage = "console/{page?}";
     public const string ConsoleAsset = "console/assets/{name}";
@@ -122,8 +128,17 @@ public static class AdminRoutes
         new("IpLookup", "GET", IpLookup, AdminRole.Viewer, h => Get<IpLookupAdmin>(h).LookupAsync(h.Request, V(h, "address"))),
         new("IpRangesRefreshNow", "POST", IpRangesRefresh, AdminRole.Security, h => Get<IpLookupAdmin>(h).RefreshAsync(h.Request)),
         new("ProfilesSimilar", "POST", Similar, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).SimilarAsync(h.Request, V(h, "gameId"))) { Body = "SimilarRequest" },
+        new("ListRecentEvents", "GET", RecentEvents, AdminRole.Viewer, h => Get<RecentEventsAdmin>(h).ListAsync(h.Request, V(h, "gameId"), V(h, "userId")))
+        {
+            Query = ["limit"],
+            Summary = "The player's last events (at most limit, 1 to 100, default 50), oldest first, as CloudEvents: what a rule's dry run can run against. Locally the replayed events; in Azure the hubs' last hour (docs/design.md).",
+        },
         new("ProfilesPeers", "GET", Peers, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).PeersAsync(h.Request, V(h, "gameId"), V(h, "userId"))) { Query = ["k"] },
         new("Health", "GET", Health, null, h => Get<HealthAdmin>(h).GetAsync(h.Request)),
+        new("GetFailureCounts", "GET", Failures, AdminRole.Viewer, h => Get<FailuresAdmin>(h).GetAsync(h.Request))
+        {
+            Summary = "Dead letters written in the last day (deadLettersComplete false when counting stopped at its bound) and the push requests in push-requests-poison (approximate; null where no push is sent).",
+        },
         new("OpenApi", "GET", OpenApiDocument, null, h => Task.FromResult<IActionResult>(AdminOpenApi.Write())),
         new(ConsolePageName, "GET", ConsolePage, AdminRole.Viewer, h => Get<ConsolePages>(h).PageAsync(h.Request, h.Request.RouteValues["page"]?.ToString(), DefaultGame(h))) { Query = ["game", "ip", "user", "userId", "reason", "status"], Produces = ["text/html"] },
         new("ConsoleAsset", "GET", ConsoleAsset, null, h => Task.FromResult(ConsoleAssets.Get(h.Request, V(h, "name")))) { Produces = ["text/javascript", "text/css"] },
@@ -160,7 +175,9 @@ public static class AdminRoutes
         services.AddSingleton<BlocklistAdmin>();
         services.AddSingleton<IpLookupAdmin>();
         services.AddSingleton<SimilarityAdmin>();
+        services.AddSingleton<RecentEventsAdmin>();
         services.AddSingleton<HealthAdmin>();
+        services.AddSingleton<FailuresAdmin>();
         services.AddSingleton<ConsolePages>();
         return services;
     }

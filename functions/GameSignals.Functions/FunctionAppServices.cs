@@ -4,6 +4,7 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using GameSignals.Admin;
 using GameSignals.Admin.Access;
 using GameSignals.Azure;
+using GameSignals.Azure.Events;
 using GameSignals.Functions.Fraud;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.Http;
@@ -38,6 +39,7 @@ public static class FunctionAppServices
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);
         services.AddDependencyHealthChecks();
+        services.AddRecentEventsAzure(configuration, EventHubFunctions.GameHub, EventHubFunctions.PaymentHub);
 
         // The capabilities' function app parts: settings, Azure stores, admin functions.
         services.AddNotificationsFunctions(configuration);

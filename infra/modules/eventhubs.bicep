@@ -112,6 +112,15 @@ resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@
   }
 ]
 
+// The console reads a player's last events back from the two input hubs (EventHubRecentEvents) in a group of its own,
+// so its readers never contend with the triggers' exclusive ones.
+resource consoleConsumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2026-01-01' = [
+  for (hub, i) in hubs: if (!empty(hub.consumerGroup)) {
+    parent: eventHubs[i]
+    name: 'gamesignals-console'
+  }
+]
+
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: namespace

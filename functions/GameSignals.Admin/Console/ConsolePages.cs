@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GameSignals.Admin.Health;
 using GameSignals.Admin.Http;
 using GameSignals.Admin.IpRanges;
 using GameSignals.Events;
@@ -20,7 +21,7 @@ namespace GameSignals.Admin.Console;
 /// (<c>assets/console.js</c> calls it), so the console can do nothing the API would refuse, under the same roles.
 /// htmx swaps the lists when a filter changes; Chart.js draws a player's standing among peers.
 /// </summary>
-public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistStore blocklist, IRangePublisher ranges)
+public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistStore blocklist, IRangePublisher ranges, IFailureCounts failures, TimeProvider time)
 {
     public static readonly string[] Pages = ["rules", "flags", "blocklist", "players", "health"];
 
@@ -67,7 +68,7 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
                 Players(body, query.Value("user"));
                 break;
             default:
-                Health(body);
+                await HealthAsync(body, ct).ConfigureAwait(false);
                 break;
         }
 
@@ -135,6 +136,9 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
             <p class="hint">Placeholders such as <code>{userid}</code> or <code>{data.hp}</code> come from the event.</p></fieldset>
             <p><label for="rule-events">Sample events (CloudEvents, one JSON object per line)</label>
             <textarea id="rule-events" rows="5" spellcheck="false"></textarea></p>
+            <div class="inline"><label for="rule-player">Or the last events of player</label><input id="rule-player" autocomplete="off" aria-describedby="rule-player-hint">
+            <button type="button" data-action="player-dry-run">Dry run on the player's last events</button></div>
+            <p id="rule-player-hint" class="hint">Loads the player's last 50 events into the sample events (here the replayed ones; in Azure those of the last hour), then runs the dry run.</p>
             <div class="buttons"><button type="button" data-action="dry-run">Preview and dry run</button><button type="button" data-action="save-rule">Save rule</button></div>
             <div id="rule-status" role="status" aria-live="polite"></div>
             <div id="dry-run" aria-live="polite"></div>
@@ -260,10 +264,14 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
             <h3>Inbox</h3><div id="inbox-result" aria-live="polite"></div></section>
             """);
 
-    private void Health(StringBuilder b)
+    private async Task HealthAsync(StringBuilder b, CancellationToken ct)
     {
         var table = ranges.Table;
+        var counted = await failures.CountAsync(time.GetUtcNow() - FailuresAdmin.Window, ct).ConfigureAwait(false);
         b.Append("<h1>Health</h1><section aria-labelledby=\"dep-h\"><h2 id=\"dep-h\">Dependencies</h2><div id=\"health-result\" aria-live=\"polite\"><p>Checking…</p></div></section>")
+            .Append("<section aria-labelledby=\"fail-h\"><h2 id=\"fail-h\">Failures of the last day</h2><dl id=\"failures\">")
+            .Append(CultureInfo.InvariantCulture, $"<dt>Dead letters written</dt><dd id=\"dead-letters\">{(counted.DeadLettersComplete ? "" : "at least ")}{counted.DeadLetters:N0}</dd>")
+            .Append(CultureInfo.InvariantCulture, $"<dt>Push requests given up (push-requests-poison)</dt><dd id=\"push-poison\">{(counted.PushPoison is { } poison ? poison.ToString("N0", CultureInfo.InvariantCulture) : "none: no push is sent here")}</dd></dl></section>")
             .Append("<section aria-labelledby=\"rng-h\"><h2 id=\"rng-h\">IP ranges</h2><dl>")
             .Append(CultureInfo.InvariantCulture, $"<dt>Snapshot in use</dt><dd>{(ReferenceEquals(table, RangeTable.Empty) ? "none yet" : E(table.Version))}</dd>")
             .Append(CultureInfo.InvariantCulture, $"<dt>Cloud prefixes</dt><dd>{table.CloudEntryCount:N0}</dd><dt>ASN rows</dt><dd>{table.AsnRowCount:N0}</dd><dt>Blocklist entries</dt><dd>{table.BlocklistEntryCount:N0}</dd></dl></section>");

@@ -85,6 +85,7 @@ public static class AdminOpenApi
         var operation = new OpenApiOperation
         {
             OperationId = route.Name,
+            Summary = route.Summary,
             Description = route.Role is { } role ? $"Needs the {role} role (or Admin) when signed in." : "Open to anyone.",
             Parameters = [.. PathParameters(route), .. route.Query.Select(QueryParameter)],
             Responses = [],
@@ -143,7 +144,7 @@ public static class AdminOpenApi
         In = ParameterLocation.Query,
         Schema = name switch
         {
-            "pageSize" or "k" => new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            "pageSize" or "k" or "limit" => new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
             "from" or "to" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
             _ => new OpenApiSchema { Type = JsonSchemaType.String },
         },

@@ -1,4 +1,3 @@
-using Azure.Identity;
 using Azure.Messaging.EventHubs.Producer;
 using GameSignals.Fraud;
 using Microsoft.Extensions.Configuration;
@@ -15,9 +14,7 @@ public static class FraudAzureServiceCollectionExtensions
     /// replacing the in-memory ones. Needs <see cref="AzureServiceCollectionExtensions.AddGameSignalsAzure"/>'s Cosmos client.
     /// </summary>
     /// <remarks>
-    /// The producer connects with the <c>EventHubs</c> setting, the Event Hubs triggers' connection: a connection
-    /// string locally, or <c>EventHubs:fullyQualifiedNamespace</c> (app setting <c>EventHubs__fullyQualifiedNamespace</c>)
-    /// with the app's identity in Azure. It connects on first send only.
+    /// The producer connects as <see cref="EventHubsConnection"/> says, on first send only.
     /// </remarks>
     public static IServiceCollection AddFraudAzure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,21 +29,10 @@ public static class FraudAzureServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IReceiptUseStore, CosmosReceiptUseStore>());
         services.Replace(ServiceDescriptor.Singleton<IFraudConfigStore, CosmosFraudConfigStore>());
 
-        var eventHubs = configuration.GetSection("EventHubs");
-        services.Replace(ServiceDescriptor.Singleton<IFraudActionPublisher>(_ => new EventHubFraudActionPublisher(CreateProducer(eventHubs))));
+        services.Replace(ServiceDescriptor.Singleton<IFraudActionPublisher>(_ => new EventHubFraudActionPublisher(EventHubsConnection.Create(
+            configuration,
+            connectionString => new EventHubProducerClient(connectionString, EventHubFraudActionPublisher.HubName),
+            (fullyQualifiedNamespace, credential) => new EventHubProducerClient(fullyQualifiedNamespace, EventHubFraudActionPublisher.HubName, credential)))));
         return services;
-    }
-
-    private static EventHubProducerClient CreateProducer(IConfigurationSection eventHubs)
-    {
-        if (!string.IsNullOrEmpty(eventHubs.Value))
-        {
-            return new EventHubProducerClient(eventHubs.Value, EventHubFraudActionPublisher.HubName);
-        }
-
-        var fullyQualifiedNamespace = eventHubs["fullyQualifiedNamespace"];
-        return string.IsNullOrEmpty(fullyQualifiedNamespace)
-            ? throw new InvalidOperationException("Configure EventHubs as a connection string, or EventHubs:fullyQualifiedNamespace.")
-            : new EventHubProducerClient(fullyQualifiedNamespace, EventHubFraudActionPublisher.HubName, new DefaultAzureCredential());
     }
 }

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using GameSignals.Admin.Health;
 using GameSignals.Azure.Cosmos;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,12 +15,14 @@ public static class DependencyHealthChecks
     /// <summary>How long one dependency may take to answer before it counts as down.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>The checks, and the failure counts of Storage (<see cref="StorageFailureCounts"/>) the Health page shows beside them.</summary>
     public static IServiceCollection AddDependencyHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
             .AddCheck<CosmosHealthCheck>("cosmos", timeout: Timeout)
             .AddCheck<BlobStorageHealthCheck>("blobs", timeout: Timeout)
             .AddCheck<QueueStorageHealthCheck>("queues", timeout: Timeout);
+        services.AddSingleton<IFailureCounts, StorageFailureCounts>();
         return services;
     }
 }

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using GameSignals.Events;
 using Microsoft.Playwright;
 
 namespace GameSignals.Cli.Tests.LiveConsole;
@@ -30,11 +33,40 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         Assert.Equal("data.hp < 20", await page.GetByLabel("Condition in CEL").InputValueAsync());
         Assert.Equal(["match", "no match"], await table.Locator("tbody td:nth-child(2)").AllInnerTextsAsync());
         Assert.Contains("HP at 12", await table.InnerTextAsync(), StringComparison.Ordinal);
-        await ConsoleBrowser.ScreenshotAsync(page, "rules");
 
         await page.GetByLabel("Condition in CEL").FillAsync("data.hp <<< 20");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview and dry run" }).ClickAsync();
         await Assertions.Expect(page.Locator("#cel-error pre")).ToContainTextAsync("^");
+    }
+
+    [SkippableFact]
+    public async Task A_rule_is_dry_run_against_the_last_events_of_a_player_and_a_stranger_has_none()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync();
+        await using var _ = app;
+
+        await page.GotoAsync(url + "/api/console/rules?game=odin");
+        await page.GetByLabel("Rule id").FillAsync("hp-above");
+        await page.GetByLabel("Event type").SelectOptionAsync("game.character.hp_changed");
+        await page.GetByLabel("Field").FillAsync("data.hp");
+        await page.GetByLabel("Comparison").SelectOptionAsync(">");
+        await page.GetByLabel("Value").FillAsync("1200");
+        await page.GetByLabel("Or the last events of player").FillAsync("u1-00116");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dry run on the player's last events" }).ClickAsync();
+
+        // u1-00116's replayed hp_changed events have hp 1294, 1023, 1415, 1076 and 1266; its other events are of other types.
+        var table = page.Locator("#dry-run-table");
+        await Assertions.Expect(table).ToBeVisibleAsync();
+        var outcomes = await table.Locator("tbody td:nth-child(2)").AllInnerTextsAsync();
+        Assert.Equal((3, 2), (outcomes.Count(o => o == "match"), outcomes.Count(o => o == "no match")));
+        Assert.All(outcomes.Where(o => o is not "match" and not "no match"), o => Assert.Equal("other type", o));
+        Assert.Contains("\"userid\":\"u1-00116\"", await page.GetByLabel("Sample events").InputValueAsync(), StringComparison.Ordinal);
+        await ConsoleBrowser.ScreenshotAsync(page, "rules");
+
+        await page.GetByLabel("Or the last events of player").FillAsync("nobody-here");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dry run on the player's last events" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#dry-run")).ToHaveTextAsync("No recent events of nobody-here.");
     }
 
     [SkippableFact]
@@ -134,11 +166,27 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         var unlabelled = await page.EvaluateAsync<string[]>(
             "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)");
         Assert.Empty(unlabelled);
-        if (name == "health")
+    }
+
+    [SkippableFact]
+    public async Task The_health_page_counts_the_dead_letters_of_the_replay_beside_the_dependencies()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var (app, page, url) = await browser.OpenAsync();
+        await using var _ = app;
+        var poisonLines = File.ReadLines(Path.Combine(RepositoryFiles.Examples, "events.jsonl")).Count(line =>
         {
-            await page.SetViewportSizeAsync(1280, 900);
-            await Assertions.Expect(page.Locator("#health-result")).ToContainTextAsync("Overall");
-            await ConsoleBrowser.ScreenshotAsync(page, "health");
-        }
+            var deadLetters = new List<DeadLetter>();
+            EventDecoder.Decode(Encoding.UTF8.GetBytes(line), new MessageOrigin("game-events", "0", 0, "0", null), new List<GameEvent>(), deadLetters);
+            return deadLetters.Count > 0;
+        });
+
+        await page.GotoAsync(url + "/api/console/health?game=odin");
+
+        Assert.True(poisonLines > 0, "the example stream has poison lines");
+        await Assertions.Expect(page.Locator("#dead-letters")).ToHaveTextAsync(poisonLines.ToString("N0", CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#push-poison")).ToHaveTextAsync("none: no push is sent here");
+        await Assertions.Expect(page.Locator("#health-result")).ToContainTextAsync("Overall");
+        await ConsoleBrowser.ScreenshotAsync(page, "health");
     }
 }

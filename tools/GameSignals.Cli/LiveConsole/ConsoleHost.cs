@@ -1,5 +1,6 @@
 using GameSignals.Admin;
 using GameSignals.Admin.Access;
+using GameSignals.Admin.Health;
 using GameSignals.Admin.IpRanges;
 using GameSignals.Cli.Replay;
 using GameSignals.IpRanges;
@@ -46,6 +47,7 @@ internal static class ConsoleHost
         services.AddSingleton<IRangePublisher>(new ConsoleRangePublisher((RangeTable)stores.IpRanges!, blocklist));
         services.AddSingleton<SimilarityService>();
         services.AddHealthChecks();
+        services.AddSingleton<IFailureCounts>(new ConsoleFailureCounts(stores.DeadLetters));
         services.AddAdminHandlers();
 
         // Executes the handlers' IActionResults (the same results the function app answers).

@@ -1,5 +1,6 @@
 using GameSignals.Cli.Replay.Faults;
 using GameSignals.Cli.Replay.Outputs;
+using GameSignals.Events;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,12 @@ internal static class ReplayComposition
         if (withStages)
         {
             AddCapabilities(services);
+        }
+
+        if (stores.RecentEvents is not null)
+        {
+            // After the capabilities' stages: it records what they processed, for the console's dry runs.
+            services.AddSingleton<IEventStage, RecentEventsStage>();
         }
 
         overrides?.Invoke(services);

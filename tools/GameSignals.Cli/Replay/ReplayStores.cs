@@ -1,4 +1,5 @@
 using GameSignals.Cli.Replay.Faults;
+using GameSignals.Events;
 using GameSignals.Fraud;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
@@ -43,6 +44,9 @@ internal sealed class ReplayStores
     public InMemoryPopulationStatisticsStore Statistics { get; } = new();
     public ExactPlayerIndex Index { get; } = new();
 
+    /// <summary>Each player's last events, kept only for the local console (null otherwise: replay needs none).</summary>
+    public InMemoryRecentEvents? RecentEvents { get; init; }
+
     /// <summary>The range table from <c>ipranges/</c>; null without stages.</summary>
     public IIpIntelligence? IpRanges { get; }
 
@@ -50,15 +54,15 @@ internal sealed class ReplayStores
     /// Empty stores, with the rules, fraud settings and IP ranges of <paramref name="config"/> loaded when
     /// <paramref name="withStages"/>. A bad config is a <see cref="CliUsageException"/> naming the file.
     /// </summary>
-    public static ReplayStores Load(ReplayConfiguration config, bool withStages, TimeSpan ledgerRetention)
+    public static ReplayStores Load(ReplayConfiguration config, bool withStages, TimeSpan ledgerRetention, InMemoryRecentEvents? recentEvents = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (!withStages)
         {
-            return new ReplayStores(ledgerRetention, null);
+            return new ReplayStores(ledgerRetention, null) { RecentEvents = recentEvents };
         }
 
-        var stores = new ReplayStores(ledgerRetention, LoadIpRanges(config));
+        var stores = new ReplayStores(ledgerRetention, LoadIpRanges(config)) { RecentEvents = recentEvents };
         stores.LoadRules(config);
         stores.LoadFraudConfig(config);
         return stores;
@@ -92,6 +96,12 @@ internal sealed class ReplayStores
         if (IpRanges is not null)
         {
             services.AddSingleton(IpRanges);
+        }
+
+        if (RecentEvents is not null)
+        {
+            services.AddSingleton<IRecentEvents>(RecentEvents);
+            services.AddSingleton(RecentEvents);
         }
 
         services.AddSingleton(Notifications);

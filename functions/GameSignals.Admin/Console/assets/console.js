@@ -88,6 +88,15 @@
     const matched = r.json.results.filter((x) => x.outcome === 'match').length;
     $('#dry-run').innerHTML = `<h3>Dry run: ${matched} of ${r.json.results.length} events would notify</h3><div class="scroll"><table id="dry-run-table"><thead><tr><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">Title</th><th scope="col">Body</th><th scope="col">Locale</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   }
+  async function playerDryRun() {
+    const user = $('#rule-player').value.trim();
+    if (!user) { $('#dry-run').innerHTML = '<p class="error" role="alert">Name a player first.</p>'; $('#rule-player').focus(); return; }
+    const r = await call('GET', `games/${enc(game())}/players/${enc(user)}/events?limit=50`);
+    if (!r.ok) { $('#dry-run').innerHTML = problem(r); return; }
+    if (r.json.events.length === 0) { $('#dry-run').innerHTML = `<p role="status">No recent events of ${esc(user)}.</p>`; return; }
+    $('#rule-events').value = r.json.events.map((e) => JSON.stringify(e)).join('\n');
+    await dryRun();
+  }
   async function saveRule() {
     const id = ruleId(); if (!id) return;
     const path = `games/${enc(game())}/rules/${enc(id)}`;
@@ -218,6 +227,7 @@
     if (a === 'add-condition') { conditionRow('', '==', ''); writeCel(); document.querySelector('#cond-rows li:last-child .cf').focus(); }
     else if (a === 'remove-condition') { b.closest('li').remove(); writeCel(); }
     else if (a === 'dry-run') dryRun();
+    else if (a === 'player-dry-run') playerDryRun();
     else if (a === 'save-rule') saveRule();
     else if (a === 'set-state') setState(b.dataset.rule);
     else if (a === 'edit-rule') editRule(b.dataset.rule);
