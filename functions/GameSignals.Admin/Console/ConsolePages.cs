@@ -274,6 +274,7 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
             .Append(CultureInfo.InvariantCulture, $"<dt>Push requests given up (push-requests-poison)</dt><dd id=\"push-poison\">{(counted.PushPoison is { } poison ? poison.ToString("N0", CultureInfo.InvariantCulture) : "none: no push is sent here")}</dd></dl></section>")
             .Append("<section aria-labelledby=\"rng-h\"><h2 id=\"rng-h\">IP ranges</h2><dl>")
             .Append(CultureInfo.InvariantCulture, $"<dt>Snapshot in use</dt><dd>{(ReferenceEquals(table, RangeTable.Empty) ? "none yet" : E(table.Version))}</dd>")
+            .Append(CultureInfo.InvariantCulture, $"<dt>Last refresh taken</dt><dd id=\"range-refresh\">{(ranges.InUseSince is { } since ? since.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "none yet")}</dd>")
             .Append(CultureInfo.InvariantCulture, $"<dt>Cloud prefixes</dt><dd>{table.CloudEntryCount:N0}</dd><dt>ASN rows</dt><dd>{table.AsnRowCount:N0}</dd><dt>Blocklist entries</dt><dd>{table.BlocklistEntryCount:N0}</dd></dl></section>");
     }
 

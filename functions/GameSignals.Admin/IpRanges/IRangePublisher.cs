@@ -11,6 +11,9 @@ public interface IRangePublisher
     /// <summary>The table in use on this instance.</summary>
     RangeTable Table { get; }
 
+    /// <summary>When this instance took up <see cref="Table"/> (its last range refresh); null before the first.</summary>
+    DateTimeOffset? InUseSince { get; }
+
     /// <summary>Takes up the latest published table, so an answer reflects it; a failure keeps the table in use.</summary>
     Task CheckForUpdateAsync(CancellationToken cancellationToken);
 

@@ -9,19 +9,23 @@ namespace GameSignals.IpRanges;
 /// swaps in a new one atomically when the store's pointer names another version. Lookups never wait: a reader sees
 /// the old table or the new one, whole.
 /// </summary>
-public sealed partial class CurrentRangeTable(IRangeSnapshotStore store, ILogger<CurrentRangeTable> logger)
+/// <param name="time">The clock that dates a swap (<see cref="InUseSince"/>); the system clock when null.</param>
+public sealed partial class CurrentRangeTable(IRangeSnapshotStore store, ILogger<CurrentRangeTable> logger, TimeProvider? time = null)
     : IIpIntelligence, IDisposable
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
-    private RangeTable _table = RangeTable.Empty;
+    private InUse _current = new(RangeTable.Empty, null);
 
-    public RangeTable Table => Volatile.Read(ref _table);
+    public RangeTable Table => Volatile.Read(ref _current).Table;
+
+    /// <summary>When this instance started using the table (the last range refresh it took); null before the first.</summary>
+    public DateTimeOffset? InUseSince => Volatile.Read(ref _current).Since;
 
     /// <summary>Replaces the table directly (replay, or an instance that just built it).</summary>
     public void Use(RangeTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        Volatile.Write(ref _table, table);
+        Volatile.Write(ref _current, new InUse(table, (time ?? TimeProvider.System).GetUtcNow()));
     }
 
     /// <summary>Loads the store's current snapshot when its version differs from the table in use; true when it swapped.</summary>
@@ -71,4 +75,7 @@ public sealed partial class CurrentRangeTable(IRangeSnapshotStore store, ILogger
 
     [LoggerMessage(Level = LogLevel.Information, Message = "IP range table {Version} in use: {Cloud} cloud prefixes, {Asn} ASN rows, {Blocklist} blocklist entries")]
     private static partial void LogSwapped(ILogger logger, string version, int cloud, int asn, int blocklist);
+
+    /// <summary>The table and when it was taken up, swapped as one.</summary>
+    private sealed record InUse(RangeTable Table, DateTimeOffset? Since);
 }

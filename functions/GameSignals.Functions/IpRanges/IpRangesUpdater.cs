@@ -40,6 +40,8 @@ public sealed partial class IpRangesUpdater(
 
     public RangeTable Table => table.Table;
 
+    public DateTimeOffset? InUseSince => table.InUseSince;
+
     /// <summary>Publishes a blocklist change through a refresh in the background (<see cref="RefreshInBackground"/>).</summary>
     public Task PublishBlocklistChangeAsync(CancellationToken cancellationToken)
     {

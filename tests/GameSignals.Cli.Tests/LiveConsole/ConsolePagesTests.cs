@@ -187,6 +187,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         await Assertions.Expect(page.Locator("#dead-letters")).ToHaveTextAsync(poisonLines.ToString("N0", CultureInfo.InvariantCulture));
         await Assertions.Expect(page.Locator("#push-poison")).ToHaveTextAsync("none: no push is sent here");
         await Assertions.Expect(page.Locator("#health-result")).ToContainTextAsync("Overall");
+        await Assertions.Expect(page.Locator("#range-refresh")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$"));
         await ConsoleBrowser.ScreenshotAsync(page, "health");
     }
 }

@@ -10,9 +10,11 @@ namespace GameSignals.Cli.LiveConsole;
 internal sealed class ConsoleRangePublisher(RangeTable loaded, IBlocklistStore store) : IRangePublisher
 {
     private readonly RangeTable _loaded = loaded;
-    private RangeTable _table = loaded;
+    private InUse _current = new(loaded, DateTimeOffset.UtcNow);
 
-    public RangeTable Table => Volatile.Read(ref _table);
+    public RangeTable Table => Volatile.Read(ref _current).Table;
+
+    public DateTimeOffset? InUseSince => Volatile.Read(ref _current).Since;
 
     public Task CheckForUpdateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -28,6 +30,8 @@ internal sealed class ConsoleRangePublisher(RangeTable loaded, IBlocklistStore s
     {
         var sources = _loaded.ToSources();
         sources.Blocklist.AddRange(await store.ListAsync(cancellationToken).ConfigureAwait(false));
-        Volatile.Write(ref _table, RangeTable.Build(sources));
+        Volatile.Write(ref _current, new InUse(RangeTable.Build(sources), DateTimeOffset.UtcNow));
     }
+
+    private sealed record InUse(RangeTable Table, DateTimeOffset Since);
 }
