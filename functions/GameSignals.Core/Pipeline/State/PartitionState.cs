@@ -8,6 +8,7 @@ namespace GameSignals.Pipeline.State;
 /// capability's <see cref="IPartitionStatePart"/>. <see cref="PartitionStates"/> loads it, appends each batch's changes
 /// to the changelog and writes its snapshots; stages reach it through <see cref="EventBatch.State"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Its memory streams hold only managed buffers; disposing one frees nothing.")]
 public sealed class PartitionState
 {
     private const byte BatchRecord = 1;
@@ -15,6 +16,10 @@ public sealed class PartitionState
     private const byte SnapshotFormat = 1;
 
     private readonly Dictionary<string, IPartitionStatePart> _parts;
+
+    // Reused for every record and part: a batch's record grows its buffers once instead of allocating them per batch.
+    private readonly MemoryStream _record = new();
+    private readonly MemoryStream _part = new();
     private long _recordedWatermark;
 
     internal PartitionState(string hub, string partition, TimeSpan window, ulong seed, IEnumerable<PartitionStatePartType> parts)
@@ -56,8 +61,8 @@ public sealed class PartitionState
         where T : IPartitionStatePart =>
         _parts.Values.OfType<T>().FirstOrDefault() ?? throw new InvalidOperationException($"No partition state part {typeof(T).Name} is registered.");
 
-    /// <summary>The batch's changes as one changelog record; null when nothing changed.</summary>
-    internal byte[]? TakeRecord()
+    /// <summary>The batch's changes as one changelog record, valid until the next call; null when nothing changed.</summary>
+    internal ReadOnlyMemory<byte>? TakeRecord()
     {
         var digests = Window.TakeAdded();
         var duplicates = Duplicates.TakePending();
@@ -69,8 +74,8 @@ public sealed class PartitionState
 
         Duplicates.Remember(duplicates);
 
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        _record.SetLength(0);
+        using (var writer = new BinaryWriter(_record, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(BatchRecord);
             writer.Write(Window.Seed);
@@ -85,7 +90,7 @@ public sealed class PartitionState
         }
 
         _recordedWatermark = Watermark;
-        return buffer.ToArray();
+        return _record.GetBuffer().AsMemory(0, (int)_record.Length);
     }
 
     /// <summary>The record that closes a generation: nothing may be appended after it (a new owner starts the next one).</summary>
@@ -218,17 +223,17 @@ public sealed class PartitionState
     }
 
     /// <summary>A part's bytes, prefixed with its name and length, so a reader can skip a part it does not know.</summary>
-    private static void WritePart(BinaryWriter writer, string name, Action<BinaryWriter> write)
+    private void WritePart(BinaryWriter writer, string name, Action<BinaryWriter> write)
     {
-        using var part = new MemoryStream();
-        using (var partWriter = new BinaryWriter(part, Encoding.UTF8, leaveOpen: true))
+        _part.SetLength(0);
+        using (var partWriter = new BinaryWriter(_part, Encoding.UTF8, leaveOpen: true))
         {
             write(partWriter);
         }
 
         writer.Write(name);
-        writer.Write((int)part.Length);
-        writer.Write(part.GetBuffer(), 0, (int)part.Length);
+        writer.Write((int)_part.Length);
+        writer.Write(_part.GetBuffer(), 0, (int)_part.Length);
     }
 
     private void ReadParts(BinaryReader reader, Action<IPartitionStatePart, BinaryReader> read)
