@@ -68,17 +68,24 @@ public sealed partial class EventPipeline(
         try
         {
             var watermark = state.Watermark;
-            var redeliveredKeys = CountRedelivered(events, state, watermark);
-            var occurrences = new Dictionary<(long, ulong), int>();
-            foreach (var e in events)
+            var digests = new ulong[events.Count];
+            for (var i = 0; i < events.Count; i++)
             {
+                digests[i] = state.Window.DigestOf(events[i].Key);
+            }
+
+            var redeliveredKeys = CountRedelivered(events, digests, watermark);
+            var occurrences = new Dictionary<(long, ulong), int>();
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
                 var sequence = e.Origin.SequenceNumber;
                 if (sequence <= watermark)
                 {
                     // Counted as its first delivery counted it: a duplicate then is a duplicate now.
-                    var pair = (sequence, state.Window.DigestOf(e.Key));
+                    var pair = (sequence, digests[i]);
                     var occurrence = occurrences[pair] = occurrences.GetValueOrDefault(pair) + 1;
-                    if (occurrence > redeliveredKeys[pair] - state.Duplicates.CountOf(pair.sequence, pair.Item2))
+                    if (occurrence > redeliveredKeys[pair] - state.Duplicates.CountOf(sequence, digests[i]))
                     {
                         duplicates++;
                     }
@@ -87,7 +94,7 @@ public sealed partial class EventPipeline(
                         redelivered++;
                     }
                 }
-                else if (state.Window.Add(e.Key, e.Time))
+                else if (state.Window.Add(digests[i], e.Time.UtcTicks))
                 {
                     fresh.Add(e);
                 }
@@ -95,7 +102,7 @@ public sealed partial class EventPipeline(
                 {
                     // Seen in an earlier batch, or earlier in this one: the first occurrence wins.
                     duplicates++;
-                    state.Duplicates.Add(sequence, state.Window.DigestOf(e.Key));
+                    state.Duplicates.Add(sequence, digests[i]);
                 }
 
                 state.Watermark = Math.Max(state.Watermark, sequence);
@@ -156,14 +163,14 @@ public sealed partial class EventPipeline(
     public IReadOnlyList<(string Hub, string Partition)> LoadedPartitions => [.. states.Loaded.Select(state => (state.Hub, state.Partition))];
 
     /// <summary>How often each (sequence number, key) at or below the watermark occurs in the batch.</summary>
-    private static Dictionary<(long, ulong), int> CountRedelivered(IReadOnlyList<GameEvent> events, PartitionState state, long watermark)
+    private static Dictionary<(long, ulong), int> CountRedelivered(IReadOnlyList<GameEvent> events, ulong[] digests, long watermark)
     {
         var counts = new Dictionary<(long, ulong), int>();
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
-            if (e.Origin.SequenceNumber <= watermark)
+            if (events[i].Origin.SequenceNumber <= watermark)
             {
-                var pair = (e.Origin.SequenceNumber, state.Window.DigestOf(e.Key));
+                var pair = (events[i].Origin.SequenceNumber, digests[i]);
                 counts[pair] = counts.GetValueOrDefault(pair) + 1;
             }
         }

@@ -101,28 +101,28 @@ public sealed partial class PartitionStates(
     {
         string? damage = null;
         var start = generations.Count - 1;
-        while (start > 0 && !IsIntactSnapshot(generations[start]))
+        var image = IntactSnapshot(generations[start]);
+        while (start > 0 && image is null)
         {
             damage = $"the snapshot of generation {generations[start].Generation} is damaged";
-            start--;
+            image = IntactSnapshot(generations[--start]);
         }
 
         var first = generations[start];
-        if (first.Generation > 0 && !IsIntactSnapshot(first))
+        if (first.Generation > 0 && image is null)
         {
             // No intact snapshot to start from (only the newest two generations are kept): start empty, and say so.
             damage = $"the snapshot of generation {first.Generation} is damaged or missing and no older one is kept";
             return (PartitionState.Create(hub, partition, _options.DuplicateWindow, _parts), damage, false);
         }
 
-        var snapshot = first.Snapshot is { } bytes ? ChangelogFraming.Parse(bytes) : default;
         var logs = generations.Skip(start).Select(g => (g.Generation, Parsed: ChangelogFraming.Parse(g.Changelog))).ToList();
-        var seed = snapshot.Records is [var image] ? PartitionState.SeedOf(image.Span)
+        var seed = image is { } snapshot ? PartitionState.SeedOf(snapshot.Span)
             : logs.SelectMany(log => log.Parsed.Records).Select(r => PartitionState.SeedOfRecord(r.Span)).FirstOrDefault(s => s is not null);
         var state = seed is { } known
             ? new PartitionState(hub, partition, _options.DuplicateWindow, known, _parts)
             : PartitionState.Create(hub, partition, _options.DuplicateWindow, _parts);
-        if (snapshot.Records is [var restored])
+        if (image is { } restored)
         {
             state.Restore(restored);
         }
@@ -147,8 +147,9 @@ public sealed partial class PartitionStates(
         return (state, damage, sealedLast);
     }
 
-    private static bool IsIntactSnapshot(StoredGeneration generation) =>
-        generation.Snapshot is { } bytes && ChangelogFraming.Parse(bytes) is { DamagedAt: null, Records.Count: 1 };
+    /// <summary>The generation's snapshot image when it is there and passes its length and CRC-64; null otherwise.</summary>
+    private static ReadOnlyMemory<byte>? IntactSnapshot(StoredGeneration generation) =>
+        generation.Snapshot is { } bytes && ChangelogFraming.Parse(bytes) is { DamagedAt: null, Records: [var image] } ? image : (ReadOnlyMemory<byte>?)null;
 
     private async ValueTask StartGenerationAsync(PartitionState state, CancellationToken cancellationToken)
     {
