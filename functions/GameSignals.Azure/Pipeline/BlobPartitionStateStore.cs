@@ -61,7 +61,7 @@ public sealed class BlobPartitionStateStore(BlobServiceClient service) : IPartit
                 throw new ChangelogFencedException($"The state of {hub}/{partition} moved on to another generation than {expected.Generation}.");
             }
 
-            using var content = new MemoryStream(frame.ToArray(), writable: false);
+            using var content = BinaryData.FromBytes(frame).ToStream();
             var options = new AppendBlobAppendBlockOptions
             {
                 Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = expected.Length, IfMatch = version },

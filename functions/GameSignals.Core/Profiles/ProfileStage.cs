@@ -132,7 +132,7 @@ public static class ProfileUpdater
         // The position read with the profile, not the moving one: the events of one message share a sequence number.
         var applied = profile.Applied.TryGetValue(position, out var sequence) ? sequence : long.MinValue;
         var last = applied;
-        var result = profile;
+        var fold = new ProfileFeatures.Fold(profile, options);
         foreach (var e in events)
         {
             if (e.Origin.SequenceNumber <= applied)
@@ -140,10 +140,10 @@ public static class ProfileUpdater
                 continue;
             }
 
-            result = ProfileFeatures.Apply(result, e, options);
+            fold.Apply(e);
             last = Math.Max(last, e.Origin.SequenceNumber);
         }
 
-        return last == applied ? profile : result with { Applied = result.Applied.SetItem(position, last) };
+        return last == applied ? profile : fold.ToProfile(profile.Applied.SetItem(position, last));
     }
 }
