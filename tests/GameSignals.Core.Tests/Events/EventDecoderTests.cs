@@ -42,6 +42,20 @@ public class EventDecoderTests
     }
 
     [Fact]
+    public void Repeated_and_changing_attributes_decode_to_each_event_own_values()
+    {
+        var other = Valid.Replace("kr-01", "eu-02", StringComparison.Ordinal).Replace("odin", "thor", StringComparison.Ordinal).Replace("\"e1\"", "\"e2\"", StringComparison.Ordinal);
+        var escaped = Valid.Replace("\"server\":\"kr-01\"", "\"server\":\"kr\\u002d01\"", StringComparison.Ordinal).Replace("\"e1\"", "\"e3\"", StringComparison.Ordinal);
+
+        var (events, dead) = Decode($"[{Valid}, {Valid.Replace("\"e1\"", "\"e4\"", StringComparison.Ordinal)}, {other}, {escaped}, {Valid}]");
+
+        Assert.Empty(dead);
+        Assert.Equal(
+            [("odin", "kr-01", "/games/odin/kr-01"), ("odin", "kr-01", "/games/odin/kr-01"), ("thor", "eu-02", "/games/thor/eu-02"), ("odin", "kr-01", "/games/odin/kr-01"), ("odin", "kr-01", "/games/odin/kr-01")],
+            events.Select(e => (e.GameId, e.Server!, e.Source)));
+    }
+
+    [Fact]
     public void An_array_message_yields_each_event_and_dead_letters_only_the_bad_element()
     {
         var (events, dead) = Decode($"[{Valid}, 7, {Valid.Replace("\"e1\"", "\"e2\"", StringComparison.Ordinal)}]");
