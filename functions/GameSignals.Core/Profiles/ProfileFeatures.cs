@@ -98,13 +98,12 @@ public static class ProfileFeatures
     };
 
     /// <summary>
-    /// Folds events into a profile (no position bookkeeping; see <see cref="ProfileUpdater"/>): the features change in a
-    /// mutable copy and one profile is built at the end, where a record copy per event allocated a whole profile per event.
+    /// Folds events' facts into a profile (no position bookkeeping; see <see cref="ProfileUpdater"/>): the features change in
+    /// a mutable copy and one profile is built at the end, where a record copy per event allocated a whole profile per event.
     /// </summary>
     public struct Fold
     {
         private readonly PlayerProfile _start;
-        private readonly ProfileOptions _options;
         private string? _server;
         private DateTimeOffset _serverSince;
         private string? _platform;
@@ -125,12 +124,10 @@ public static class ProfileFeatures
         private double _spend;
         private long _purchases;
 
-        public Fold(PlayerProfile start, ProfileOptions options)
+        public Fold(PlayerProfile start)
         {
             ArgumentNullException.ThrowIfNull(start);
-            ArgumentNullException.ThrowIfNull(options);
             _start = start;
-            _options = options;
             _server = start.Server;
             _serverSince = start.ServerSince;
             _platform = start.Platform;
@@ -152,77 +149,73 @@ public static class ProfileFeatures
             _purchases = start.Purchases;
         }
 
-        /// <summary>Folds one event in.</summary>
-        public void Apply(GameEvent e)
+        /// <summary>Folds one event's fact in.</summary>
+        public void Apply(in ProfileFact fact)
         {
-            ArgumentNullException.ThrowIfNull(e);
-            var t = e.Time;
-            var latest = t >= _lastSeen;
+            var t = fact.Time;
             _firstSeen = _firstSeen == default || t < _firstSeen ? t : _firstSeen;
-            if (latest)
+            if (t >= _lastSeen)
             {
                 _lastSeen = t;
-                if (e.Server is not null)
+                if (fact.Server is not null)
                 {
-                    _server = e.Server;
+                    _server = fact.Server;
                     _serverSince = t;
                 }
             }
 
-            switch (e.Payload)
+            switch (fact.Kind)
             {
-                case SessionStarted s:
+                case ProfileFactKind.SessionStarted:
                     _sessions = _sessions.Add(1, t, ShortHalfLife);
                     // The platform of the latest session, even when later payment events moved lastSeen on.
-                    if (s.Platform is not null && t >= _platformSince)
+                    if (fact.Platform is not null && t >= _platformSince)
                     {
-                        _platform = s.Platform;
+                        _platform = fact.Platform;
                         _platformSince = t;
                     }
 
                     break;
-                case SessionEnded { DurationSeconds: { } seconds } when seconds > 0:
-                    _playSeconds = _playSeconds.Add(seconds, t, ShortHalfLife);
+                case ProfileFactKind.PlaySeconds:
+                    _playSeconds = _playSeconds.Add(fact.Value, t, ShortHalfLife);
                     break;
-                case CharacterDied:
+                case ProfileFactKind.Died:
                     _deaths = _deaths.Add(1, t, ShortHalfLife);
                     break;
-                case LevelUp { Level: { } level }:
-                    _level = Math.Max(_level, (int)level);
+                case ProfileFactKind.Level:
+                    _level = Math.Max(_level, (int)fact.Value);
                     break;
-                case PvpMatchEnded m:
+                case ProfileFactKind.PvpMatch:
                     _pvpMatches = _pvpMatches.Add(1, t, ShortHalfLife);
-                    _pvpResults = m.Result switch
+                    if (!double.IsNaN(fact.Value))
                     {
-                        "win" => _pvpResults.Add(1, t, ShortHalfLife),
-                        "draw" => _pvpResults.Add(0.5, t, ShortHalfLife),
-                        "loss" => _pvpResults.Add(0, t, ShortHalfLife),
-                        _ => _pvpResults,
-                    };
-                    break;
-                case DungeonCleared d:
-                    _dungeonClears = _dungeonClears.Add(1, t, ShortHalfLife);
-                    if (d.Difficulty is { } difficulty)
-                    {
-                        _dungeonDifficulty = _dungeonDifficulty.Add(difficulty, t, LongHalfLife);
+                        _pvpResults = _pvpResults.Add(fact.Value, t, ShortHalfLife);
                     }
 
                     break;
-                case QuestCompleted { Main: { } main }:
-                    _mainQuestShare = _mainQuestShare.Add(main ? 1 : 0, t, LongHalfLife);
+                case ProfileFactKind.DungeonCleared:
+                    _dungeonClears = _dungeonClears.Add(1, t, ShortHalfLife);
+                    if (!double.IsNaN(fact.Value))
+                    {
+                        _dungeonDifficulty = _dungeonDifficulty.Add(fact.Value, t, LongHalfLife);
+                    }
+
                     break;
-                case ItemSold sale:
+                case ProfileFactKind.QuestCompleted:
+                    _mainQuestShare = _mainQuestShare.Add(fact.Value, t, LongHalfLife);
+                    break;
+                case ProfileFactKind.ItemSold:
                     _marketSales = _marketSales.Add(1, t, ShortHalfLife);
-                    _marketValue = _marketValue.Add((sale.Price ?? 0) * (sale.Quantity ?? 1), t, ShortHalfLife);
+                    _marketValue = _marketValue.Add(fact.Value, t, ShortHalfLife);
                     break;
-                case PurchaseCompleted purchase:
+                case ProfileFactKind.Purchase:
                     _purchases++;
-                    _spend += _options.ToReferenceCurrency(purchase.Price, purchase.Currency);
+                    _spend += fact.Value;
                     break;
             }
         }
 
-        /// <summary>The profile the fold started from with the events folded in.</summary>
+        /// <summary>The profile the fold started from with the facts folded in.</summary>
         public readonly PlayerProfile ToProfile(ImmutableDictionary<string, long> applied) => _start with
         {
             Server = _server,

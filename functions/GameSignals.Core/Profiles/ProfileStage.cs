@@ -35,15 +35,21 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
         DateTimeOffset? newest = null;
         foreach (var player in batch.Events.Where(e => ProfileFeatures.IsProfileEvent(e.Type)).GroupBy(e => (e.GameId, e.UserId)))
         {
-            var held = state.PartOf(player.Key.GameId, player.Key.UserId);
-            var part = held
-                ?? await retry.ExecuteAsync(static (s, ct) => s.Stage.ReadPartAsync(s.Key.GameId, s.Key.UserId, s.Hub, ct), (Stage: this, player.Key, batch.Hub), cancellationToken).ConfigureAwait(false);
-            var updated = ProfileUpdater.Apply(part, player, position, _options);
             var last = player.Max(e => e.Time);
             newest = newest is null || last > newest ? last : newest;
+            var part = state.PartOf(player.Key.GameId, player.Key.UserId);
+            if (part is null)
+            {
+                part = await retry.ExecuteAsync(static (s, ct) => s.Stage.ReadPartAsync(s.Key.GameId, s.Key.UserId, s.Hub, ct), (Stage: this, player.Key, batch.Hub), cancellationToken).ConfigureAwait(false);
+                // A part read back from the store is written again too: the index update of its last write may have failed.
+                state.Hold(part, last, _options.MaterializeEvery);
+            }
 
-            // A part read back from the store is written again too: the index update of its last write may have failed.
-            state.Set(updated, ReferenceEquals(updated, part) && held is not null ? null : last, _options.MaterializeEvery);
+            var (facts, sequence) = ProfileUpdater.NewFacts(part, player, position, _options);
+            if (facts.Count > 0)
+            {
+                state.Fold(part.GameId, part.UserId, facts, position, sequence, last, _options.MaterializeEvery);
+            }
         }
 
         if (newest is not null)
@@ -127,23 +133,42 @@ public static class ProfileUpdater
     /// </summary>
     public static PlayerProfile Apply(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options)
     {
+        var (facts, last) = NewFacts(profile, events, position, options);
+        return facts.Count == 0 ? profile : Fold(profile, facts, position, last);
+    }
+
+    /// <summary>The facts of the events after the part's last applied position on <paramref name="position"/>, and the last sequence number among them.</summary>
+    public static (List<ProfileFact> Facts, long Last) NewFacts(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options)
+    {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(events);
         // The position read with the profile, not the moving one: the events of one message share a sequence number.
         var applied = profile.Applied.TryGetValue(position, out var sequence) ? sequence : long.MinValue;
         var last = applied;
-        var fold = new ProfileFeatures.Fold(profile, options);
+        var facts = new List<ProfileFact>();
         foreach (var e in events)
         {
-            if (e.Origin.SequenceNumber <= applied)
+            if (e.Origin.SequenceNumber > applied)
             {
-                continue;
+                facts.Add(ProfileFact.Of(e, options));
+                last = Math.Max(last, e.Origin.SequenceNumber);
             }
-
-            fold.Apply(e);
-            last = Math.Max(last, e.Origin.SequenceNumber);
         }
 
-        return last == applied ? profile : fold.ToProfile(profile.Applied.SetItem(position, last));
+        return (facts, last);
+    }
+
+    /// <summary>The part with the facts folded in and <paramref name="position"/> applied up to <paramref name="last"/>.</summary>
+    public static PlayerProfile Fold(PlayerProfile profile, IReadOnlyList<ProfileFact> facts, string position, long last)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(facts);
+        var fold = new ProfileFeatures.Fold(profile);
+        foreach (var fact in facts)
+        {
+            fold.Apply(fact);
+        }
+
+        return fold.ToProfile(profile.Applied.SetItem(position, last));
     }
 }
