@@ -394,9 +394,10 @@ public static class EventDecoder
     }
 
     /// <summary>
-    /// The last value read on this thread for each attribute that repeats from event to event (source, type, game,
-    /// server), handed out again while the next event has the same bytes: a new string for each was about a tenth of
-    /// what decoding allocated. Escaped and long values are always read afresh.
+    /// The values read lately on this thread for each attribute that repeats from event to event (source, type, game,
+    /// server), handed out again when an event has the same bytes: a new string for each was about a tenth of what
+    /// decoding allocated. A few values an attribute are kept (a stream mixes a dozen types), replaced in turn; escaped and
+    /// long values are always read afresh.
     /// </summary>
     private sealed class RecentStrings
     {
@@ -406,30 +407,39 @@ public static class EventDecoder
         public const int GameId = 2;
         public const int Server = 3;
 
+        private const int Attributes = 4;
+        private const int PerAttribute = 16;
         private const int MaxLength = 128;
 
         [ThreadStatic]
         private static RecentStrings? _current;
 
-        private readonly byte[]?[] _utf8 = new byte[]?[4];
-        private readonly string?[] _text = new string?[4];
+        private readonly byte[]?[] _utf8 = new byte[]?[Attributes * PerAttribute];
+        private readonly string?[] _text = new string?[Attributes * PerAttribute];
+        private readonly int[] _next = new int[Attributes];
 
         /// <summary>The string token the reader is on.</summary>
-        public static string Read(ref Utf8JsonReader reader, int slot)
+        public static string Read(ref Utf8JsonReader reader, int attribute)
         {
-            if (slot == None || reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
+            if (attribute == None || reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
             {
                 return reader.GetString()!;
             }
 
             var recent = _current ??= new RecentStrings();
             var bytes = reader.ValueSpan;
-            if (recent._utf8[slot] is { } known && bytes.SequenceEqual(known))
+            var first = attribute * PerAttribute;
+            for (var i = first; i < first + PerAttribute && recent._utf8[i] is { } known; i++)
             {
-                return recent._text[slot]!;
+                if (bytes.SequenceEqual(known))
+                {
+                    return recent._text[i]!;
+                }
             }
 
             var text = reader.GetString()!;
+            var slot = first + recent._next[attribute];
+            recent._next[attribute] = (recent._next[attribute] + 1) % PerAttribute;
             recent._utf8[slot] = bytes.ToArray();
             recent._text[slot] = text;
             return text;

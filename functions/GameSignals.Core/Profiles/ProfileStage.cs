@@ -33,6 +33,7 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
         var state = batch.State.Part<ProfileState>();
         var position = batch.Hub + "/" + batch.Partition;
         DateTimeOffset? newest = null;
+        var facts = new List<ProfileFact>();
         foreach (var player in batch.Events.Where(e => ProfileFeatures.IsProfileEvent(e.Type)).GroupBy(e => (e.GameId, e.UserId)))
         {
             var last = player.Max(e => e.Time);
@@ -45,7 +46,8 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
                 state.Hold(part, last, _options.MaterializeEvery);
             }
 
-            var (facts, sequence) = ProfileUpdater.NewFacts(part, player, position, _options);
+            facts.Clear();
+            var sequence = ProfileUpdater.NewFacts(part, player, position, _options, facts);
             if (facts.Count > 0)
             {
                 state.Fold(part.GameId, part.UserId, facts, position, sequence, last, _options.MaterializeEvery);
@@ -133,19 +135,23 @@ public static class ProfileUpdater
     /// </summary>
     public static PlayerProfile Apply(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options)
     {
-        var (facts, last) = NewFacts(profile, events, position, options);
+        var facts = new List<ProfileFact>();
+        var last = NewFacts(profile, events, position, options, facts);
         return facts.Count == 0 ? profile : Fold(profile, facts, position, last);
     }
 
-    /// <summary>The facts of the events after the part's last applied position on <paramref name="position"/>, and the last sequence number among them.</summary>
-    public static (List<ProfileFact> Facts, long Last) NewFacts(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options)
+    /// <summary>
+    /// Adds to <paramref name="facts"/> those of the events after the part's last applied position on
+    /// <paramref name="position"/>; the last sequence number among them.
+    /// </summary>
+    public static long NewFacts(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options, List<ProfileFact> facts)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(facts);
         // The position read with the profile, not the moving one: the events of one message share a sequence number.
         var applied = profile.Applied.TryGetValue(position, out var sequence) ? sequence : long.MinValue;
         var last = applied;
-        var facts = new List<ProfileFact>();
         foreach (var e in events)
         {
             if (e.Origin.SequenceNumber > applied)
@@ -155,7 +161,7 @@ public static class ProfileUpdater
             }
         }
 
-        return (facts, last);
+        return last;
     }
 
     /// <summary>The part with the facts folded in and <paramref name="position"/> applied up to <paramref name="last"/>.</summary>

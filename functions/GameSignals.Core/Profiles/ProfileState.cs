@@ -22,6 +22,9 @@ public sealed class ProfileState : IPartitionStatePart
 
     private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
     private readonly Dictionary<(string GameId, string UserId), Change> _changed = [];
+
+    // Written changes are cleared and used again: a batch's players change again in the next batches.
+    private readonly Stack<Change> _spareChanges = new();
     private readonly PriorityQueue<(string GameId, string UserId), long> _due = new();
     private bool _waitsKnown = true;
 
@@ -76,7 +79,7 @@ public sealed class ProfileState : IPartitionStatePart
     {
         if (!_changed.TryGetValue(key, out var change))
         {
-            _changed[key] = change = new Change();
+            _changed[key] = change = _spareChanges.TryPop(out var spare) ? spare : new Change();
         }
 
         return change;
@@ -155,6 +158,8 @@ public sealed class ProfileState : IPartitionStatePart
             }
 
             writer.Write(player.PendingSince?.UtcTicks ?? 0);
+            change.Clear();
+            _spareChanges.Push(change);
         }
 
         _changed.Clear();
@@ -379,5 +384,12 @@ public sealed class ProfileState : IPartitionStatePart
         public string? Position { get; set; }
 
         public long Last { get; set; }
+
+        public void Clear()
+        {
+            Whole = false;
+            Facts.Clear();
+            Position = null;
+        }
     }
 }

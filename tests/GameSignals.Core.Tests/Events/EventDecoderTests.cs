@@ -56,6 +56,19 @@ public class EventDecoderTests
     }
 
     [Fact]
+    public void More_distinct_values_than_are_kept_recently_still_decode_each_to_its_own()
+    {
+        var servers = Enumerable.Range(0, 60).Select(i => $"s{i % 23}").ToList();
+        var lines = servers.Select((server, i) => Valid.Replace("kr-01", server, StringComparison.Ordinal).Replace("\"e1\"", $"\"e{i}\"", StringComparison.Ordinal));
+
+        var (events, dead) = Decode($"[{string.Join(',', lines)}]");
+
+        Assert.Empty(dead);
+        Assert.Equal(servers, events.Select(e => e.Server));
+        Assert.Equal(servers.Select(server => $"/games/odin/{server}"), events.Select(e => e.Source));
+    }
+
+    [Fact]
     public void An_array_message_yields_each_event_and_dead_letters_only_the_bad_element()
     {
         var (events, dead) = Decode($"[{Valid}, 7, {Valid.Replace("\"e1\"", "\"e2\"", StringComparison.Ordinal)}]");

@@ -24,7 +24,8 @@ public sealed class ProfileStateTests
         Copy(live, restored);
         foreach (var batch in batches)
         {
-            var (facts, last) = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, batch, Position, options);
+            var facts = new List<ProfileFact>();
+            var last = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, batch, Position, options, facts);
             live.Fold("odin", "u1", facts, Position, last, batch[^1].Time, Hour);
             Copy(live, restored);
         }
@@ -48,7 +49,8 @@ public sealed class ProfileStateTests
         var live = new ProfileState();
         live.Hold(PlayerProfile.New("odin", "u1"), Start, Hour);
         _ = RoundTrip(live.WriteChanges, new ProfileState().ApplyChanges);
-        var (facts, last) = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, [Session("ios", TimeSpan.Zero, 1)], "game-events/0", new ProfileOptions());
+        var facts = new List<ProfileFact>();
+        var last = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, [Session("ios", TimeSpan.Zero, 1)], "game-events/0", new ProfileOptions(), facts);
         live.Fold("odin", "u1", facts, "game-events/0", last, Start, Hour);
 
         Assert.Throws<InvalidDataException>(() => RoundTrip(live.WriteChanges, new ProfileState().ApplyChanges));
