@@ -25,6 +25,9 @@ param functionAlwaysReady = [
 ]
 
 param storageSku = 'Standard_ZRS'
+// The partitions' state: one conditional append per batch per partition (84 M a month at this load), on a
+// Premium block blob account, zone-redundant like the main account (infra/README.md, "Cost").
+param partitionStateStorageSku = 'Premium_ZRS'
 
 // Event Hubs: 1,333 events/s needs 2 TUs by event count (1,000 events/s each); 3 leaves room
 // for payment-events and fraud-actions, auto-inflate absorbs bursts. 32 partitions (the

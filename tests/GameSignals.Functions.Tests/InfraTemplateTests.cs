@@ -67,6 +67,19 @@ public sealed class InfraTemplateTests
     }
 
     [SkippableFact]
+    public void The_partition_state_account_is_premium_block_blob_without_keys_and_the_app_gets_blob_data_contributor_on_it_alone()
+    {
+        const string blobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+        var state = Assert.Single(Of("Microsoft.Storage/storageAccounts"), account => account["kind"]?.ToString() == "BlockBlobStorage");
+        var properties = state["properties"]!;
+
+        Assert.Equal((false, "TLS1_2", true), (properties["allowSharedKeyAccess"]!.GetValue<bool>(), properties["minimumTlsVersion"]!.ToString(), properties["supportsHttpsTrafficOnly"]!.GetValue<bool>()));
+        var role = Assert.Single(Of("Microsoft.Authorization/roleAssignments"), r => r["scope"]?.ToString().Contains("partitionStateAccountName", StringComparison.Ordinal) == true);
+        Assert.Contains("storageBlobDataContributor", role["properties"]!["roleDefinitionId"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"'{blobDataContributor}'", File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "modules", "roles.bicep")), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Console_sign_in_lets_requests_without_a_session_through_so_function_keys_still_reach_the_admin_API()
     {
         var auth = Assert.Single(Of("Microsoft.Web/sites/config"), config => config["name"]?.ToString().Contains("authsettingsV2", StringComparison.Ordinal) == true);
