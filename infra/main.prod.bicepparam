@@ -59,6 +59,6 @@ param searchPartitionCount = 1
 // Monitoring: per-request Cosmos/Storage logs would ingest hundreds of GB a day at this load.
 param perRequestLogs = false
 param logRetentionDays = 30
-param logDailyQuotaGb = 20
+param logDailyQuotaGb = 10
 param failedInvocationsThreshold = 20
 param throttledRequestsThreshold = 200

@@ -90,6 +90,22 @@ public sealed class InfraTemplateTests
         Assert.Contains("consoleClientId", auth["condition"]!.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_host_sends_every_failed_invocation_and_the_invocation_counts_the_alerts_read()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "host.json")))!["logging"]!;
+        var alerts = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "modules", "alerts.bicep"));
+
+        // Host.Results logs a success at Information and a failure at Error: Error keeps a requests row per failure only.
+        Assert.Equal("Error", host["logLevel"]!["Host.Results"]!.ToString());
+        var unsampled = host["applicationInsights"]!["samplingSettings"]!["excludedTypes"]!.ToString().Split(';');
+        Assert.Contains("Request", unsampled);
+        Assert.Contains("Exception", unsampled);
+        // ipranges-refresh-stale counts successful runs from the host's aggregates (customMetrics "<function> Successes").
+        Assert.Equal("Information", host["logLevel"]!["Host.Aggregator"]!.ToString());
+        Assert.Contains("\"IpRangesRefresh Successes\"", alerts, StringComparison.Ordinal);
+    }
+
     private static List<JsonObject> Of(string type) =>
         [.. Resources.Value.Where(r => string.Equals(r["type"]?.ToString(), type, StringComparison.OrdinalIgnoreCase))];
 
