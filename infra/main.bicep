@@ -160,7 +160,7 @@ param cosmosThroughputMode string = 'Serverless'
 @minValue(1000)
 param cosmosDatabaseMaxThroughput int = 1000
 
-@description('Autoscale: dedicated RU/s ceilings by container name, e.g. { events: 20000 }.')
+@description('Autoscale: dedicated RU/s ceilings by container name, e.g. { profiles: 1000 }.')
 param cosmosDedicatedMaxThroughput object = {}
 
 @description('Spread Cosmos DB replicas over availability zones.')

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker;
 
 namespace GameSignals.Functions.Tests;
 
@@ -104,6 +106,37 @@ public sealed class InfraTemplateTests
         // ipranges-refresh-stale counts successful runs from the host's aggregates (customMetrics "<function> Successes").
         Assert.Equal("Information", host["logLevel"]!["Host.Aggregator"]!.ToString());
         Assert.Contains("\"IpRangesRefresh Successes\"", alerts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_always_ready_function_of_the_production_profile_is_a_function_of_the_app()
+    {
+        // A name that matches no function keeps nothing warm, and the bill and latency the profile assumes do not hold.
+        var functions = typeof(FunctionAppServices).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods())
+            .Select(method => method.GetCustomAttribute<FunctionAttribute>()?.Name)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var profile = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "main.prod.bicepparam"));
+        var alwaysReady = Regex.Matches(profile, @"name: 'function:(?<name>[A-Za-z0-9_]+)'").Select(m => m.Groups["name"].Value).ToList();
+
+        Assert.Equal(["GameEvents", "PaymentEvents", "PushSender"], alwaysReady.Order(StringComparer.Ordinal));
+        Assert.All(alwaysReady, name => Assert.Contains(name, functions));
+    }
+
+    [Fact]
+    public void Every_container_with_throughput_of_its_own_in_the_production_profile_exists()
+    {
+        // A ceiling for a container that is not created is ignored by the template: its share of the estimate is never billed or used.
+        var cosmos = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "modules", "cosmos.bicep"));
+        var containers = Regex.Matches(cosmos, @"^    name: '(?<name>[a-z]+)'$", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        var profile = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "main.prod.bicepparam"));
+        var dedicated = Regex.Match(profile, @"param cosmosDedicatedMaxThroughput = \{(?<body>[^}]*)\}").Groups["body"].Value;
+        var named = Regex.Matches(dedicated, @"^\s*(?<name>[a-z]+):", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToList();
+
+        Assert.Contains("notifications", containers);
+        Assert.NotEmpty(named);
+        Assert.All(named, name => Assert.Contains(name, containers));
     }
 
     private static List<JsonObject> Of(string type) =>
