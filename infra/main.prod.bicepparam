@@ -21,7 +21,7 @@ param consoleClientId = readEnvironmentVariable('GAMESIGNALS_CONSOLE_CLIENT_ID',
 // instances; under steady load every one of them is busy, and an always-ready instance costs 23% less per busy
 // GB-second than an on-demand one, so the payment hub and the push queue get one each. host.json's
 // targetUnprocessedEventThreshold keeps the Event Hubs scaler from reading the ten batches between checkpoints as
-// a backlog; a real backlog still adds on-demand instances, up to the maximum (40, the lowest Flex accepts).
+// a backlog; a real backlog still adds on-demand instances, up to the maximum (40, the lowest this template accepts: Flex's documented floor).
 param functionInstanceMemoryMB = 2048
 param functionMaximumInstanceCount = 40
 param functionAlwaysReady = [
