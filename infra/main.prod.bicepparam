@@ -17,7 +17,9 @@ param consoleClientId = readEnvironmentVariable('GAMESIGNALS_CONSOLE_CLIENT_ID',
 // Function app: memory, not CPU, sets the instance count (infra/README.md, "Cost"). The replay measures about
 // 12 µs of CPU per event, so 1,333 events/s is about 2% of one core; the game hub's 32 partition states hold a
 // 1.4 GiB duplicate window (24 h at 42 events/s a partition, 12 bytes a key), more than one 2 GB instance holds
-// beside the host and the worker, so two instances own 16 partitions each. Flex scales each trigger on its own
+// beside the host and the worker, so two instances own 16 partitions each. That holds only once written, idle
+// profile parts are evicted and the hourly re-seal stops doubling the window (not built: infra/README.md, "Known
+// limits"); until then raise GameEvents to 4, then 8, as the instances' memory grows. Flex scales each trigger on its own
 // instances; under steady load every one of them is busy, and an always-ready instance costs 23% less per busy
 // GB-second than an on-demand one, so the payment hub and the push queue get one each. host.json's
 // targetUnprocessedEventThreshold keeps the Event Hubs scaler from reading the ten batches between checkpoints as
