@@ -54,9 +54,10 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
             }
         }
 
-        if (newest is not null)
+        if (newest is { } now)
         {
-            await MaterializeAsync(batch.Hub, state, state.Due(newest, _options.MaterializeEvery), cancellationToken).ConfigureAwait(false);
+            await MaterializeAsync(batch.Hub, state, state.Due(now, _options.MaterializeEvery), cancellationToken).ConfigureAwait(false);
+            state.Evict(now, _options.EvictIdleAfter);
         }
     }
 
@@ -86,7 +87,7 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
         await retry.ExecuteAsync(static (s, ct) => s.indexer.IndexAsync(s.written, ct), (indexer, written), cancellationToken).ConfigureAwait(false);
         foreach (var part in due)
         {
-            state.Materialized(part);
+            state.Materialized(part, _options.EvictIdleAfter);
         }
     }
 

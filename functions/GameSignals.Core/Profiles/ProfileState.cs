@@ -19,6 +19,7 @@ public sealed class ProfileState : IPartitionStatePart
 
     private const byte WholePart = 1;
     private const byte FoldedFacts = 2;
+    private const byte Forgotten = 3;
 
     private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
     private readonly Dictionary<(string GameId, string UserId), Change> _changed = [];
@@ -26,7 +27,9 @@ public sealed class ProfileState : IPartitionStatePart
     // Written changes are cleared and used again: a batch's players change again in the next batches.
     private readonly Stack<Change> _spareChanges = new();
     private readonly PriorityQueue<(string GameId, string UserId), long> _due = new();
+    private readonly PriorityQueue<(string GameId, string UserId), long> _idle = new();
     private bool _waitsKnown = true;
+    private bool _idleKnown = true;
 
     /// <summary>How the pipeline creates one per partition.</summary>
     public static PartitionStatePartType Type { get; } = new(PartName, typeof(ProfileState), static () => new ProfileState());
@@ -48,7 +51,9 @@ public sealed class ProfileState : IPartitionStatePart
         ArgumentNullException.ThrowIfNull(part);
         var key = (part.GameId, part.UserId);
         Keep(key, part, changedAt, materializeEvery);
-        ChangeOf(key).Whole = true;
+        var change = ChangeOf(key);
+        change.Forgotten = false;
+        change.Whole = true;
     }
 
     /// <summary>Folds a held player's new facts into their part (the changelog gets the facts); <paramref name="changedAt"/> as for <see cref="Hold"/>.</summary>
@@ -112,8 +117,11 @@ public sealed class ProfileState : IPartitionStatePart
         return due;
     }
 
-    /// <summary>The player's part as written to the profile store: nothing pending any more.</summary>
-    public void Materialized(PlayerProfile part)
+    /// <summary>
+    /// The player's part as written to the profile store: nothing pending any more. Unless they change again, they are
+    /// forgotten once idle for <paramref name="idleAfter"/> (<see cref="Evict"/>).
+    /// </summary>
+    public void Materialized(PlayerProfile part, TimeSpan idleAfter)
     {
         ArgumentNullException.ThrowIfNull(part);
         var key = (part.GameId, part.UserId);
@@ -121,7 +129,42 @@ public sealed class ProfileState : IPartitionStatePart
         {
             _players[key] = player with { PendingSince = null };
             ChangeOf(key);
+            _idle.Enqueue(key, (part.LastSeen + idleAfter).UtcTicks);
         }
+    }
+
+    /// <summary>
+    /// Forgets the players whose part is in the store and who have been idle for <paramref name="idleAfter"/> of event time
+    /// by <paramref name="now"/>: a partition would otherwise hold every player it has ever seen. A forgotten player's
+    /// next event reads their part back from the store. Returns how many were forgotten.
+    /// </summary>
+    public int Evict(DateTimeOffset now, TimeSpan idleAfter)
+    {
+        if (!_idleKnown)
+        {
+            _idleKnown = true;
+            _idle.Clear();
+            foreach (var (key, player) in _players.Where(p => p.Value.PendingSince is null))
+            {
+                _idle.Enqueue(key, (player.Part.LastSeen + idleAfter).UtcTicks);
+            }
+        }
+
+        var evicted = 0;
+        while (_idle.TryPeek(out var key, out var ticks) && ticks <= now.UtcTicks)
+        {
+            _idle.Dequeue();
+            if (_players.TryGetValue(key, out var player) && player.PendingSince is null && player.Part.LastSeen + idleAfter <= now)
+            {
+                _players.Remove(key);
+                var change = ChangeOf(key);
+                change.Clear();
+                change.Forgotten = true;
+                evicted++;
+            }
+        }
+
+        return evicted;
     }
 
     /// <summary>
@@ -134,6 +177,16 @@ public sealed class ProfileState : IPartitionStatePart
         writer.Write(_changed.Count);
         foreach (var (key, change) in _changed)
         {
+            if (change.Forgotten)
+            {
+                writer.Write(Forgotten);
+                writer.Write(key.GameId);
+                writer.Write(key.UserId);
+                change.Clear();
+                _spareChanges.Push(change);
+                continue;
+            }
+
             var player = _players[key];
             if (change.Whole)
             {
@@ -172,6 +225,12 @@ public sealed class ProfileState : IPartitionStatePart
         {
             var kind = reader.ReadByte();
             PlayerProfile part;
+            if (kind == Forgotten)
+            {
+                _players.Remove((reader.ReadString(), reader.ReadString()));
+                continue;
+            }
+
             if (kind == WholePart)
             {
                 part = ReadPart(reader);
@@ -203,7 +262,7 @@ public sealed class ProfileState : IPartitionStatePart
             _players[(part.GameId, part.UserId)] = new Player(part, PendingOf(reader.ReadInt64()));
         }
 
-        _waitsKnown = false;
+        _waitsKnown = _idleKnown = false;
     }
 
     public void WriteSnapshot(BinaryWriter writer)
@@ -227,7 +286,7 @@ public sealed class ProfileState : IPartitionStatePart
             _players[(part.GameId, part.UserId)] = new Player(part, PendingOf(reader.ReadInt64()));
         }
 
-        _waitsKnown = false;
+        _waitsKnown = _idleKnown = false;
     }
 
     private static DateTimeOffset? PendingOf(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
@@ -385,8 +444,12 @@ public sealed class ProfileState : IPartitionStatePart
 
         public long Last { get; set; }
 
+        /// <summary>The player was forgotten (<see cref="Evict"/>); nothing else about them matters.</summary>
+        public bool Forgotten { get; set; }
+
         public void Clear()
         {
+            Forgotten = false;
             Whole = false;
             Facts.Clear();
             Position = null;

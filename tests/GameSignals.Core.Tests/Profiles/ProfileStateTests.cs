@@ -56,6 +56,29 @@ public sealed class ProfileStateTests
         Assert.Throws<InvalidDataException>(() => RoundTrip(live.WriteChanges, new ProfileState().ApplyChanges));
     }
 
+    [Fact]
+    public void A_forgotten_player_is_forgotten_by_a_state_recovered_from_the_records_and_only_once_written_and_idle()
+    {
+        var live = new ProfileState();
+        var restored = new ProfileState();
+        var u1 = PlayerProfile.New("odin", "u1") with { LastSeen = Start };
+        var u2 = PlayerProfile.New("odin", "u2") with { LastSeen = Start };
+        live.Hold(u1, Start, Hour);
+        live.Hold(u2, Start, Hour);
+        Copy(live, restored);
+        live.Materialized(live.PartOf("odin", "u1")!, Hour);
+
+        Assert.Equal(0, live.Evict(Start + Hour - TimeSpan.FromTicks(1), Hour));
+        Assert.Equal(1, live.Evict(Start + Hour, Hour));
+        Copy(live, restored);
+
+        foreach (var state in new[] { live, restored })
+        {
+            Assert.Null(state.PartOf("odin", "u1"));
+            Assert.NotNull(state.PartOf("odin", "u2")); // never written: its changes are only here
+        }
+    }
+
     /// <summary>The live state's changes since the last call, applied to <paramref name="target"/> as recovery applies a record.</summary>
     private static void Copy(ProfileState live, ProfileState target) => RoundTrip(live.WriteChanges, target.ApplyChanges);
 
