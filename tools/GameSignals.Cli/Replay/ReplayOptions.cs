@@ -22,7 +22,7 @@ internal sealed record ReplayOptions(
     bool WithStages = true)
 {
     /// <summary>How long a partial batch may wait for more events before it is processed anyway.</summary>
-    public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(ReplayComposition.DefaultMaxWaitMilliseconds);
 
     /// <summary>How long, in event time, the embedded ledger remembers an event: bounds its memory on long streams.</summary>
     public TimeSpan LedgerRetention { get; init; } = ReplayComposition.DefaultLedgerRetention;

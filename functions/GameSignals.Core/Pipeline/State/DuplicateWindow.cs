@@ -28,6 +28,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     private ulong[] _sealed = [];
     private int[] _sealedHours = [];
     private long _newestTicks = long.MinValue;
+    private int _busiestHour;
 
     public TimeSpan Window { get; } = window > TimeSpan.Zero ? window : throw new ArgumentOutOfRangeException(nameof(window), "The window must be positive.");
 
@@ -131,7 +132,9 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 
         if (!_open.TryGetValue(hour, out var digests))
         {
-            _open[hour] = digests = [];
+            // The newest hour is sized as the busiest hour sealed so far: growing a set of a million keys step by step
+            // stalled the partition for tens of milliseconds at each doubling. A late event's hour stays small.
+            _open[hour] = digests = new HashSet<ulong>(hour == _newestTicks / BucketTicks ? _busiestHour : 0);
         }
 
         digests.Add(digest);
@@ -158,6 +161,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         var fresh = new List<(ulong Digest, int Hour)>();
         foreach (var hour in sealing)
         {
+            _busiestHour = Math.Max(_busiestHour, _open[hour].Count);
             if (!IsExpired(hour))
             {
                 fresh.AddRange(_open[hour].Select(digest => (digest, hour)));
