@@ -83,7 +83,7 @@ public sealed class MomentState : IPartitionStatePart
 
                 Touch(key, loser, t, policy);
                 break;
-            case PvpMatchEnded { Result: "win" or "draw" } when _players.TryGetValue(key, out var winner) && winner.LossStreak > 0:
+            case PvpMatchEnded { Result: "win" or "draw" } when _players.TryGetValue(key, out var winner):
                 winner.LossStreak = 0;
                 Touch(key, winner, t, policy);
                 break;
