@@ -59,5 +59,7 @@ internal static class ReplayComposition
         services.AddSingleton<IReplayOutput, ShadowNotificationsOutput>();
         services.AddSingleton<IReplayOutput, FlagsOutput>();
         services.AddSingleton<IReplayOutput, ProfilesOutput>();
+        services.AddSingleton<IReplayOutput, ExperimentArmsOutput>();
+        services.AddSingleton<IReplayOutput, WouldHaveReceivedOutput>();
     }
 }

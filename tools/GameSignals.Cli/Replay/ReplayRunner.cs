@@ -7,6 +7,7 @@ using GameSignals.Cli.Replay.Outputs;
 using GameSignals.Events;
 using GameSignals.Fraud;
 using GameSignals.Pipeline;
+using GameSignals.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Cli.Replay;
@@ -55,6 +56,7 @@ internal sealed class ReplayRunner : IDisposable
     private long _redeliveredEvents;
     private ServiceProvider _instance;
     private EventPipeline _pipeline;
+    private DateTimeOffset? _nextRenormalization;
 
     private ReplayRunner(ReplayStores stores, FaultInjector? faults, ReplayOptions options)
     {
@@ -281,6 +283,7 @@ internal sealed class ReplayRunner : IDisposable
         var origin = events.Count > 0 ? events[0].Origin : new MessageOrigin(GameHub, _partitionNames[0], 0, "", null);
         DeadLetter[] poison = [.. _pendingPoison];
         _pendingPoison.Clear();
+        await RenormalizeAsync(events, cancellationToken).ConfigureAwait(false);
 
         var result = await DeliverAsync(origin.Hub, origin.Partition, events, poison, cancellationToken).ConfigureAwait(false);
         _duplicates += result.Duplicates;
@@ -294,6 +297,36 @@ internal sealed class ReplayRunner : IDisposable
         }
 
         buffer.Clear();
+    }
+
+    /// <summary>
+    /// Stats messages need the players' peers during the stream, which the hourly <c>ProfilesRenormalize</c> timer gives in
+    /// Azure: when games have stats settings, replay runs the same batch step for them every hour of event time (the
+    /// newest event of the batch about to run), over the stores directly, outside fault injection as a timer is.
+    /// </summary>
+    private async ValueTask RenormalizeAsync(List<GameEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0 || !_stores.StatsSettings.All.Any())
+        {
+            return;
+        }
+
+        var newest = events.Max(e => e.Time).ToUniversalTime();
+        if (_nextRenormalization is { } next && newest < next)
+        {
+            return;
+        }
+
+        if (_nextRenormalization is not null)
+        {
+            var indexer = new ProfileIndexer(_stores.Profiles, _stores.Statistics, _stores.Index);
+            foreach (var game in _stores.StatsSettings.All.Select(g => g.GameId).Order(StringComparer.Ordinal))
+            {
+                await indexer.RefreshGameAsync(game, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _nextRenormalization = new DateTimeOffset(newest.Year, newest.Month, newest.Day, newest.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
     }
 
     /// <summary>
