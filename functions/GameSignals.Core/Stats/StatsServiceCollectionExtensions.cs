@@ -10,9 +10,9 @@ namespace GameSignals.Stats;
 public static class StatsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the stats stage as an <see cref="IEventStage"/> (after the notification and profile stages, whose services it
-    /// uses), its settings cache, the peers cache, the moments' partition state part, and in-memory stores (settings, the
-    /// "would have received" log) that Azure adapters may replace.
+    /// Registers the stats stage and the experiment stage as <see cref="IEventStage"/>s (after the notification and profile
+    /// stages, whose services they use), the settings cache, the peers cache, the moments' and experiments' partition state
+    /// parts, and in-memory stores (settings, the "would have received" log, experiment counts) that Azure adapters may replace.
     /// </summary>
     public static IServiceCollection AddStats(this IServiceCollection services)
     {
@@ -25,8 +25,11 @@ public static class StatsServiceCollectionExtensions
         services.TryAddSingleton<IWouldHaveReceivedStore, InMemoryWouldHaveReceivedStore>();
         services.TryAddSingleton<StatsSettingsCache>();
         services.TryAddSingleton<PeersCache>();
+        services.TryAddSingleton<IExperimentResultsStore, InMemoryExperimentResultsStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, StatsStage>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, ExperimentStage>());
         services.AddPartitionStatePart(MomentState.Type);
+        services.AddPartitionStatePart(ExperimentState.Type);
         return services;
     }
 }
