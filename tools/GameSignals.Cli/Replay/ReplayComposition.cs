@@ -61,5 +61,6 @@ internal static class ReplayComposition
         services.AddSingleton<IReplayOutput, ProfilesOutput>();
         services.AddSingleton<IReplayOutput, ExperimentArmsOutput>();
         services.AddSingleton<IReplayOutput, WouldHaveReceivedOutput>();
+        services.AddSingleton<IReplayOutput, ExperimentResultsOutput>();
     }
 }

@@ -47,6 +47,7 @@ internal sealed class ReplayStores
     public ExactPlayerIndex Index { get; } = new();
     public InMemoryStatsSettingsStore StatsSettings { get; } = new();
     public InMemoryWouldHaveReceivedStore WouldHaveReceived { get; } = new();
+    public InMemoryExperimentResultsStore ExperimentResults { get; } = new();
 
     /// <summary>Each player's last events, kept only for the local console (null otherwise: replay needs none).</summary>
     public InMemoryRecentEvents? RecentEvents { get; init; }
@@ -100,6 +101,7 @@ internal sealed class ReplayStores
         services.AddSingleton(Faulty<IPlayerIndex>(Index, (s, f) => new FaultyPlayerIndex(s, f)));
         services.AddSingleton(Faulty<IStatsSettingsStore>(StatsSettings, (s, f) => new FaultyStatsSettingsStore(s, f)));
         services.AddSingleton(Faulty<IWouldHaveReceivedStore>(WouldHaveReceived, (s, f) => new FaultyWouldHaveReceivedStore(s, f)));
+        services.AddSingleton(Faulty<IExperimentResultsStore>(ExperimentResults, (s, f) => new FaultyExperimentResultsStore(s, f)));
         if (IpRanges is not null)
         {
             services.AddSingleton(IpRanges);
@@ -117,6 +119,7 @@ internal sealed class ReplayStores
         services.AddSingleton(Profiles);
         services.AddSingleton(StatsSettings);
         services.AddSingleton(WouldHaveReceived);
+        services.AddSingleton(ExperimentResults);
     }
 
     private void LoadRules(ReplayConfiguration config)

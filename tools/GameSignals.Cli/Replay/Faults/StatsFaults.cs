@@ -24,3 +24,12 @@ internal sealed class FaultyWouldHaveReceivedStore(IWouldHaveReceivedStore inner
     public ValueTask<IReadOnlyList<WouldHaveReceived>> ListAsync(string gameId, string userId, CancellationToken cancellationToken) =>
         Read("would-have-received list", () => inner.ListAsync(gameId, userId, cancellationToken));
 }
+
+internal sealed class FaultyExperimentResultsStore(IExperimentResultsStore inner, FaultInjector faults) : FaultyStore(faults), IExperimentResultsStore
+{
+    public ValueTask UpsertAsync(ExperimentPartitionCounts counts, CancellationToken cancellationToken) =>
+        Write("experiment counts write", () => inner.UpsertAsync(counts, cancellationToken));
+
+    public ValueTask<IReadOnlyList<ExperimentPartitionCounts>> ListAsync(string gameId, string experimentId, CancellationToken cancellationToken) =>
+        Read("experiment counts read", () => inner.ListAsync(gameId, experimentId, cancellationToken));
+}

@@ -73,3 +73,31 @@ internal sealed class WouldHaveReceivedOutput(InMemoryWouldHaveReceivedStore rec
         writer.WriteEndObject();
     }
 }
+
+/// <summary>
+/// <c>experiment-results.jsonl</c> (contract §9): per game and experiment, retention D1 and D7 and conversion per arm with
+/// Wilson 95% intervals, summed over the partitions' counts as the admin API does (<c>GET /api/games/{gameId}/experiments/{experimentId}</c>).
+/// </summary>
+internal sealed class ExperimentResultsOutput(InMemoryExperimentResultsStore counts) : JsonLinesOutput<ExperimentResults>(OutputFile)
+{
+    public const string OutputFile = "experiment-results.jsonl";
+
+    private readonly List<ExperimentResults> _rows = [];
+
+    protected override async ValueTask PrepareAsync(CancellationToken cancellationToken)
+    {
+        _rows.Clear();
+        foreach (var (gameId, experimentId) in counts.Experiments.Order())
+        {
+            _rows.Add(ExperimentResults.Of(gameId, experimentId, await counts.ListAsync(gameId, experimentId, cancellationToken).ConfigureAwait(false)));
+        }
+    }
+
+    protected override IEnumerable<ExperimentResults> Rows() => _rows;
+
+    protected override void WriteRow(Utf8JsonWriter writer, ExperimentResults row) => JsonSerializer.Serialize(writer, row, ExperimentJson.Default.ExperimentResults);
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ExperimentResults))]
+internal sealed partial class ExperimentJson : System.Text.Json.Serialization.JsonSerializerContext;
