@@ -4,14 +4,9 @@ using GameSignals.Experiments;
 
 namespace GameSignals.Cli.Tests;
 
-/// <summary>
-/// Stats among similar players in <c>replay</c>, over a hand-made stream: thirty odin players start a session on day 0 and
-/// play PvP (one to five matches), the even ones come back on day 1, and on day 2 each dies three times in the forest.
-/// </summary>
+/// <summary>Stats among similar players in <c>replay</c>, over the hand-made <see cref="StatsStream"/>.</summary>
 public sealed class StatsReplayTests : IDisposable
 {
-    private const int Players = 30;
-
     private readonly string _root = CliRun.TempDirectory();
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -22,11 +17,11 @@ public sealed class StatsReplayTests : IDisposable
         var output = Path.Combine(_root, "out");
 
         var (code, _, error) = await CliRun.RunAsync(
-            ["replay", "--events", Events(), "--config", Config(), "--out", output, "--partitions", "1", "--batch-size", "10"]);
+            ["replay", "--events", StatsStream.Events(_root), "--config", StatsStream.Config(_root), "--out", output, "--partitions", "1", "--batch-size", "10"]);
 
         Assert.True(code == 0, error);
         var arms = Lines(output, "experiment-arms.jsonl");
-        Assert.Equal(Players, arms.Count);
+        Assert.Equal(StatsStream.Players, arms.Count);
         Assert.All(arms, a => Assert.Equal(
             ExperimentArms.Name(ExperimentArms.Of("smart-stats-1", a.GetProperty("userId").GetString()!, 0.5)), a.GetProperty("arm").GetString()));
         var treated = arms.Where(a => a.GetProperty("arm").GetString() == "treatment").Select(a => a.GetProperty("userId").GetString()).ToHashSet();
@@ -46,7 +41,7 @@ public sealed class StatsReplayTests : IDisposable
                 n.GetProperty("body").GetString());
         });
         var wouldHave = Lines(output, "would-have-received.jsonl");
-        Assert.Equal(Players - treated.Count, wouldHave.Count);
+        Assert.Equal(StatsStream.Players - treated.Count, wouldHave.Count);
         Assert.All(wouldHave, w =>
         {
             Assert.Equal("smart-stats-1", w.GetProperty("experimentId").GetString());
@@ -71,69 +66,13 @@ public sealed class StatsReplayTests : IDisposable
     [Fact]
     public async Task Bad_stats_settings_are_exit_2_naming_the_field()
     {
-        var config = Config();
+        var config = StatsStream.Config(_root);
         File.WriteAllText(Path.Combine(config, "stats.json"), """{ "games": { "odin": { "peers": { "k": 0 } } } }""");
 
-        var (code, _, error) = await CliRun.RunAsync(["replay", "--events", Events(), "--config", config, "--out", Path.Combine(_root, "out")]);
+        var (code, _, error) = await CliRun.RunAsync(["replay", "--events", StatsStream.Events(_root), "--config", config, "--out", Path.Combine(_root, "out")]);
 
         Assert.Equal(2, code);
         Assert.Contains("games.odin.peers.k", error, StringComparison.Ordinal);
-    }
-
-    private string Config()
-    {
-        var config = Path.Combine(_root, "config");
-        Directory.CreateDirectory(Path.Combine(config, "ipranges"));
-        File.WriteAllText(Path.Combine(config, "rules.json"), """
-            { "rules": [ { "id": "stats-deaths", "gameId": "odin", "eventType": "moment.deaths_in_zone", "cooldown": "PT1H", "channels": ["inbox"],
-              "templates": { "en": { "title": "Tough fight in {data.zone}", "body": "More matches than {peers.pvpMatchesPerDay.percentile}% of {peers.k} players like you" } } } ] }
-            """);
-        File.WriteAllText(Path.Combine(config, "fraud.json"), """{ "games": {} }""");
-        File.WriteAllText(Path.Combine(config, "stats.json"), """
-            { "games": { "odin": {
-              "peers": { "k": 5, "minPeers": 3, "cacheFor": "PT15M" },
-              "moments": { "deathsInZone": { "count": 3, "window": "PT10M" } },
-              "experiment": { "id": "smart-stats-1", "treatmentShare": 0.5 } } } }
-            """);
-        return config;
-    }
-
-    private string Events()
-    {
-        var lines = new List<string>();
-        var day0 = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-        void Add(string id, string user, DateTimeOffset time, string type, string data) => lines.Add(string.Create(CultureInfo.InvariantCulture, $$"""
-            {"specversion":"1.0","id":"{{id}}","source":"/games/odin/kr-01","type":"{{type}}","time":"{{time:yyyy-MM-dd'T'HH:mm:ss'Z'}}","gameid":"odin","userid":"{{user}}","data":{{data}}}
-            """));
-        for (var i = 0; i < Players; i++)
-        {
-            var user = $"p{i:D2}";
-            var start = day0.AddMinutes(i);
-            Add($"{user}-s0", user, start, "game.session.started", """{"platform":"pc","locale":"en-US","deviceId":"d"}""");
-            for (var m = 0; m <= i % 5; m++)
-            {
-                Add($"{user}-m{m}", user, start.AddMinutes(m + 1), "game.pvp.match_ended", """{"result":"win","rating":1500}""");
-            }
-
-            Add($"{user}-e0", user, start.AddMinutes(30), "game.session.ended", """{"durationSeconds":1800}""");
-        }
-
-        for (var i = 0; i < Players; i += 2)
-        {
-            Add($"p{i:D2}-s1", $"p{i:D2}", day0.AddDays(1).AddMinutes(i), "game.session.started", """{"platform":"pc","locale":"en-US","deviceId":"d"}""");
-        }
-
-        for (var i = 0; i < Players; i++)
-        {
-            for (var d = 0; d < 3; d++)
-            {
-                Add($"p{i:D2}-d{d}", $"p{i:D2}", day0.AddDays(2).AddHours(1).AddMinutes(i + d), "game.character.died", """{"zone":"forest","cause":"monster"}""");
-            }
-        }
-
-        var path = Path.Combine(_root, "events.jsonl");
-        File.WriteAllLines(path, lines.OrderBy(l => l.Split("\"time\":\"")[1][..20], StringComparer.Ordinal));
-        return path;
     }
 
     private static List<JsonElement> Lines(string directory, string file) =>

@@ -108,10 +108,10 @@ public sealed record PeerPlaceholder(string? Feature, string Statistic)
 
 /// <summary>
 /// Why a stats notification was sent and what it showed, so support can answer "why did I get this": the moment, the k
-/// asked for, the peers compared, and per feature the template used the player's value, the peers' median and the
+/// asked for, how many peers were compared, and per feature the template used the player's value, the peers' median and the
 /// percentile, as computed at <see cref="At"/> (event time).
 /// </summary>
-public sealed record StatsExplanation(string Moment, int K, int PeerCount, IReadOnlyList<FeaturePosition> Features, DateTimeOffset At)
+public sealed record StatsExplanation(string Moment, int K, int Peers, IReadOnlyList<FeaturePosition> Features, DateTimeOffset At)
 {
     /// <summary>The explanation of a message on <paramref name="moment"/> that used <paramref name="features"/>.</summary>
     public static StatsExplanation Of(string moment, PeerStanding standing, IEnumerable<string> features)
@@ -129,7 +129,7 @@ public sealed record StatsExplanation(string Moment, int K, int PeerCount, IRead
         writer.WriteStartObject();
         writer.WriteString("moment", Moment);
         writer.WriteNumber("k", K);
-        writer.WriteNumber("peers", PeerCount);
+        writer.WriteNumber("peers", Peers);
         writer.WriteStartArray("features");
         foreach (var feature in Features)
         {

@@ -23,7 +23,7 @@ public sealed class StatsStageTests
         var sent = Assert.Single(harness.Notifications.Memory.All);
         Assert.Equal(("stats-deaths", "ko", "forest 고전 중"), (sent.RuleId, sent.Locale, sent.Title));
         var explanation = Assert.IsType<StatsExplanation>(sent.Explanation);
-        Assert.Equal((MomentTypes.DeathsInZone, 10, 10), (explanation.Moment, explanation.K, explanation.PeerCount));
+        Assert.Equal((MomentTypes.DeathsInZone, 10, 10), (explanation.Moment, explanation.K, explanation.Peers));
         var pvp = Assert.Single(explanation.Features);
         Assert.Equal(("pvpMatchesPerDay", 100.0), (pvp.Feature, pvp.Percentile)); // the busiest fighter of all
         Assert.Equal($"비슷한 플레이어 10명 중 상위 {pvp.Percentile.ToString("0", CultureInfo.InvariantCulture)}%", sent.Body);
