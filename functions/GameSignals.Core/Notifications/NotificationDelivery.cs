@@ -64,11 +64,11 @@ public sealed class NotificationDelivery(
             var locale = State.Locale(e.GameId, e.UserId);
             if (locale is null && !_sharedLocales.TryGetValue((e.GameId, e.UserId), out locale))
             {
-                locale = await _delivery.Locales.GetAsync(e.GameId, e.UserId, cancellationToken).ConfigureAwait(false);
+                locale = await _delivery.SharedLocaleAsync(e.GameId, e.UserId, cancellationToken).ConfigureAwait(false);
                 _sharedLocales[(e.GameId, e.UserId)] = locale;
             }
 
-            return rule.Render(e, locale?.Language, peers) with { CreatedAt = _delivery.Time.GetUtcNow(), Ttl = (int)_delivery.Options.Value.InboxTtl.TotalSeconds };
+            return _delivery.Stamped(rule.Render(e, locale?.Language, peers));
         }
 
         /// <summary>
@@ -106,7 +106,7 @@ public sealed class NotificationDelivery(
 
                 if (rule.State != RuleState.Shadow)
                 {
-                    _delivery.Metrics.Suppressed.Add(1, new KeyValuePair<string, object?>("rule", rule.Id));
+                    _delivery.CountSuppressed(rule.Id);
                 }
 
                 return false;
@@ -117,11 +117,12 @@ public sealed class NotificationDelivery(
         }
     }
 
-    private IPlayerLocaleStore Locales => locales;
+    private ValueTask<PlayerLocale?> SharedLocaleAsync(string gameId, string userId, CancellationToken cancellationToken) =>
+        locales.GetAsync(gameId, userId, cancellationToken);
 
-    private TimeProvider Time => time;
+    /// <summary>The notification with its creation time and time to live, which the store's writer sets.</summary>
+    private Notification Stamped(Notification notification) =>
+        notification with { CreatedAt = time.GetUtcNow(), Ttl = (int)options.Value.InboxTtl.TotalSeconds };
 
-    private IOptions<NotificationOptions> Options => options;
-
-    private NotificationMetrics Metrics => metrics;
+    private void CountSuppressed(string ruleId) => metrics.Suppressed.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
 }
