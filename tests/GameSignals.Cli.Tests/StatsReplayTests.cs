@@ -64,6 +64,26 @@ public sealed class StatsReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task Under_store_faults_and_crashed_instances_nothing_is_sent_or_recorded_twice_or_lost()
+    {
+        var (events, config) = (StatsStream.Events(_root), StatsStream.Config(_root));
+        string[] shape = ["--partitions", "1", "--batch-size", "10"];
+        var clean = Path.Combine(_root, "clean");
+        var faulty = Path.Combine(_root, "faulty");
+
+        var first = await CliRun.RunAsync(["replay", "--events", events, "--config", config, "--out", clean, .. shape]);
+        var second = await CliRun.RunAsync(["replay", "--events", events, "--config", config, "--out", faulty, .. shape, "--fault-rate", "0.05", "--crash-every", "3"]);
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal(File.ReadAllText(Path.Combine(clean, "experiment-arms.jsonl")), File.ReadAllText(Path.Combine(faulty, "experiment-arms.jsonl")));
+        Assert.Equal(Ids(clean, "notifications.jsonl", n => n), Ids(faulty, "notifications.jsonl", n => n));
+        Assert.Equal(Ids(clean, "would-have-received.jsonl", w => w.GetProperty("notification")), Ids(faulty, "would-have-received.jsonl", w => w.GetProperty("notification")));
+        var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(faulty, "summary.json"))).RootElement.GetProperty("reliability");
+        Assert.True(summary.GetProperty("crashes").GetInt32() > 0, "no instance crashed");
+    }
+
+    [Fact]
     public async Task Bad_stats_settings_are_exit_2_naming_the_field()
     {
         var config = StatsStream.Config(_root);
@@ -73,6 +93,14 @@ public sealed class StatsReplayTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("games.odin.peers.k", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The notification ids of a file, each once: a second line with an id would be a duplicate.</summary>
+    private static List<string> Ids(string directory, string file, Func<JsonElement, JsonElement> notification)
+    {
+        var ids = Lines(directory, file).Select(line => notification(line).GetProperty("id").GetString()!).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        return [.. ids.Order(StringComparer.Ordinal)];
     }
 
     private static List<JsonElement> Lines(string directory, string file) =>

@@ -68,4 +68,40 @@ public sealed class ExperimentResultsTests
         Assert.Null(results.D7Ratio); // the control's D7 rate is 0
         Assert.Equal(Proportion.Wilson(2, 3), results.Treatment.D1Retention);
     }
+
+    [Fact]
+    public void The_counts_survive_the_changelog_and_a_snapshot()
+    {
+        var state = new ExperimentState();
+        var treated = Enumerable.Range(0, 100).Select(i => $"p{i}").First(u => ExperimentArms.Of("exp", u, 0.5) == Arm.Treatment);
+        foreach (var e in new[] { Session(treated, 0), Session(treated, 1.5), Purchase(treated, 2), Session("x", 3) })
+        {
+            state.Observe(e, e.UserId == "x" ? null : Experiment);
+        }
+
+        var fromChangelog = new ExperimentState();
+        fromChangelog.ApplyChanges(Reader(state.WriteChanges));
+        var fromSnapshot = new ExperimentState();
+        fromSnapshot.ReadSnapshot(Reader(state.WriteSnapshot));
+
+        var expected = new ArmCounts { Enrolled = 1, D1Eligible = 1, D1Returned = 1, Payers = 1 };
+        foreach (var restored in new[] { fromChangelog, fromSnapshot })
+        {
+            var (_, _, treatment, control) = Assert.Single(restored.Counts());
+            Assert.Equal((expected, new ArmCounts()), (treatment, control));
+            Assert.Equal(TestEvents.T0.AddDays(3), restored.Newest);
+        }
+    }
+
+    private static BinaryReader Reader(Action<BinaryWriter> write)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+        }
+
+        buffer.Position = 0;
+        return new BinaryReader(buffer, System.Text.Encoding.UTF8);
+    }
 }
