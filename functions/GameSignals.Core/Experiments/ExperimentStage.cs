@@ -1,3 +1,4 @@
+using GameSignals.Events;
 using GameSignals.Pipeline;
 using GameSignals.Stats;
 
@@ -20,7 +21,7 @@ public sealed class ExperimentStage(StatsSettingsCache settings, IExperimentResu
         foreach (var e in batch.Events)
         {
             ExperimentPolicy? experiment = null;
-            if (e.Payload is Events.SessionStarted or Events.PurchaseCompleted)
+            if (e.Payload is SessionStarted or PurchaseCompleted)
             {
                 var policy = await retry.ExecuteAsync(static (s, ct) => s.settings.GetAsync(s.GameId, ct), (settings, e.GameId), cancellationToken).ConfigureAwait(false);
                 experiment = policy?.Experiment;
