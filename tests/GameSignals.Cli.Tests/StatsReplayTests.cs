@@ -49,6 +49,13 @@ public sealed class StatsReplayTests : IDisposable
             Assert.Equal(5, w.GetProperty("notification").GetProperty("explanation").GetProperty("k").GetInt32());
         });
 
+        // Every player had one moment; each cost a look-up, and the cache saved none here (one moment a player).
+        var stats = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json"))).RootElement.GetProperty("stats");
+        Assert.Equal(
+            (StatsStream.Players, sent.Count, wouldHave.Count, 0, StatsStream.Players),
+            (stats.GetProperty("moments").GetInt32(), stats.GetProperty("sent").GetInt32(), stats.GetProperty("wouldHaveReceived").GetInt32(),
+                stats.GetProperty("noPeers").GetInt32(), stats.GetProperty("peerLookups").GetInt32()));
+
         // D1: the even players came back; every player's day 1 is over by day 2.
         var results = Assert.Single(Lines(output, "experiment-results.jsonl"));
         foreach (var arm in new[] { "treatment", "control" })
@@ -81,6 +88,23 @@ public sealed class StatsReplayTests : IDisposable
         Assert.Equal(Ids(clean, "would-have-received.jsonl", w => w.GetProperty("notification")), Ids(faulty, "would-have-received.jsonl", w => w.GetProperty("notification")));
         var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(faulty, "summary.json"))).RootElement.GetProperty("reliability");
         Assert.True(summary.GetProperty("crashes").GetInt32() > 0, "no instance crashed");
+    }
+
+    [Fact]
+    public async Task Without_statistics_yet_no_stats_notification_is_sent_and_each_moment_is_counted()
+    {
+        var output = Path.Combine(_root, "out");
+
+        // One batch a partition for the whole stream: the first renormalisation would come after it.
+        var (code, _, error) = await CliRun.RunAsync(
+            ["replay", "--events", StatsStream.Events(_root), "--config", StatsStream.Config(_root), "--out", output, "--batch-size", "5000"]);
+
+        Assert.True(code == 0, error);
+        Assert.Empty(File.ReadAllLines(Path.Combine(output, "notifications.jsonl")));
+        Assert.Empty(File.ReadAllLines(Path.Combine(output, "would-have-received.jsonl")));
+        var stats = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json"))).RootElement.GetProperty("stats");
+        Assert.Equal((StatsStream.Players, StatsStream.Players, 0), (stats.GetProperty("moments").GetInt32(), stats.GetProperty("noPeers").GetInt32(), stats.GetProperty("sent").GetInt32()));
+        Assert.Equal(StatsStream.Players, File.ReadAllLines(Path.Combine(output, "experiment-arms.jsonl")).Length);
     }
 
     [Fact]

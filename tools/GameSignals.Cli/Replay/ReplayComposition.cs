@@ -25,6 +25,8 @@ internal static class ReplayComposition
         ArgumentNullException.ThrowIfNull(stores);
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // Meters scoped to the instance, so a replay counts its own (StatsCounts) beside others in one process.
+        services.AddMetrics();
         stores.Register(services, faults);
         services.AddEventPipeline();
         if (faults is not null)

@@ -45,6 +45,7 @@ internal sealed class ReplayRunner : IDisposable
     private readonly List<DeadLetter> _pendingPoison = [];
     private readonly List<GameEvent> _decoded = [];
     private readonly LatencyHistogram _latency = new();
+    private readonly StatsCounts _stats = new();
 
     // Producers are few and events many: one string per source keeps the ledger's keys small.
     private long _lines;
@@ -64,6 +65,7 @@ internal sealed class ReplayRunner : IDisposable
         _faults = faults;
         _options = options;
         _instance = ReplayComposition.Build(stores, options.WithStages, faults);
+        _stats.Track(_instance);
         _pipeline = _instance.GetRequiredService<EventPipeline>();
         _partitionNames = [.. Enumerable.Range(0, options.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))];
         _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(_ => new List<Pending>(options.BatchSize))];
@@ -366,6 +368,7 @@ internal sealed class ReplayRunner : IDisposable
             _crashes++;
             await _instance.DisposeAsync().ConfigureAwait(false);
             _instance = ReplayComposition.Build(_stores, _options.WithStages, _faults);
+            _stats.Track(_instance);
             _pipeline = _instance.GetRequiredService<EventPipeline>();
         }
         else if (delivery >= MaxDeliveries)
@@ -377,7 +380,11 @@ internal sealed class ReplayRunner : IDisposable
         _redeliveries++;
     }
 
-    public void Dispose() => _instance.Dispose();
+    public void Dispose()
+    {
+        _instance.Dispose();
+        _stats.Dispose();
+    }
 
     private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs)
     {
@@ -392,6 +399,7 @@ internal sealed class ReplayRunner : IDisposable
             ElapsedSeconds = Math.Round(elapsedSeconds, 3),
             EventsPerSecond = Math.Round(_lines / Math.Max(elapsedSeconds, 1e-6), 1),
             ShadowNotifications = outputs.GetValueOrDefault(ShadowNotificationsOutput.OutputFile),
+            Stats = _stats.Summary(),
             LatencyMs = new LatencySummary(
                 _latency.PercentileMilliseconds(50), _latency.PercentileMilliseconds(99),
                 _latency.PercentileMilliseconds(99.9), _latency.PercentileMilliseconds(99.97)),
