@@ -105,6 +105,14 @@ param fraudActionsConsumerPrincipalIds array = []
 ])
 param storageSku string = 'Standard_LRS'
 
+@description('Account of the partitions\' state (snapshots and the changelog every batch appends to): a Premium block blob account with this replication, or None to keep it in the main storage account\'s partition-state container.')
+@allowed([
+  'Premium_LRS'
+  'Premium_ZRS'
+  'None'
+])
+param partitionStateStorageSku string = 'Premium_LRS'
+
 // ---- Event Hubs --------------------------------------------------------------------------------
 
 @description('Event Hubs tier.')
@@ -152,7 +160,7 @@ param cosmosThroughputMode string = 'Serverless'
 @minValue(1000)
 param cosmosDatabaseMaxThroughput int = 1000
 
-@description('Autoscale: dedicated RU/s ceilings by container name, e.g. { events: 20000 }.')
+@description('Autoscale: dedicated RU/s ceilings by container name, e.g. { profiles: 1000 }.')
 param cosmosDedicatedMaxThroughput object = {}
 
 @description('Spread Cosmos DB replicas over availability zones.')
@@ -272,6 +280,21 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+var separateStateAccount = partitionStateStorageSku != 'None'
+
+module stateStorage 'modules/statestorage.bicep' = if (separateStateAccount) {
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'stgsstate${token}'
+    skuName: partitionStateStorageSku == 'Premium_ZRS' ? 'Premium_ZRS' : 'Premium_LRS'
+    publicNetworkAccess: publicNetworkAccess
+    workspaceId: monitoring.outputs.workspaceId
+    perRequestLogs: perRequestLogs
+  }
+}
+
 module eventHubs 'modules/eventhubs.bicep' = {
   scope: rg
   params: {
@@ -346,6 +369,7 @@ module functionApp 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.name
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
+    partitionStateBlobEndpoint: separateStateAccount ? stateStorage!.outputs.blobEndpoint : ''
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     eventHubsNamespace: eventHubs.outputs.fullyQualifiedNamespace
     cosmosEndpoint: cosmos.outputs.endpoint
@@ -378,6 +402,7 @@ module roles 'modules/roles.bicep' = {
     fraudActionsConsumerPrincipalIds: fraudActionsConsumerPrincipalIds
     keyVaultName: keyVaultName
     storageAccountName: storage.outputs.name
+    partitionStateAccountName: separateStateAccount ? stateStorage!.outputs.name : ''
     eventHubsNamespaceName: eventHubs.outputs.name
     cosmosAccountName: cosmos.outputs.name
     searchServiceName: search.outputs.name
@@ -420,6 +445,7 @@ output AZURE_FUNCTION_APP_SETTING_NAMES array = functionApp.outputs.appSettingNa
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
+output AZURE_PARTITION_STATE_BLOB_ENDPOINT string = separateStateAccount ? stateStorage!.outputs.blobEndpoint : storage.outputs.blobEndpoint
 output AZURE_EVENTHUBS_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_COSMOS_DATABASE string = cosmos.outputs.databaseName

@@ -24,4 +24,6 @@ param paymentEventsPartitions = 2
 param fraudActionsPartitions = 2
 param eventRetentionHours = 24
 param searchSku = 'basic'
+// The partitions' state on its own Premium block blob account, as in production (capacity is cents when idle).
+param partitionStateStorageSku = 'Premium_LRS'
 param perRequestLogs = true

@@ -39,7 +39,7 @@ public static class FunctionAppServices
 
         // Azure: clients (managed identity in Azure, emulators locally) and the stores behind the pipeline.
         services.AddGameSignalsAzure(configuration);
-        services.AddDependencyHealthChecks();
+        services.AddDependencyHealthChecks(configuration);
         services.AddRecentEventsAzure(configuration, EventHubFunctions.GameHub, EventHubFunctions.PaymentHub);
 
         // The capabilities' function app parts: settings, Azure stores, admin functions.

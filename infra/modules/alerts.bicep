@@ -356,26 +356,25 @@ union fromLogs, fromMetric
     frequency: 'PT1H'
     window: 'PT1H'
     // Read from what the Functions host writes itself, not from the app's custom metrics, so it
-    // fires even when no custom metric reaches Application Insights: a `requests` row per timer
-    // run (success false when it threw), less the runs whose invocation logged that it refused
-    // every source or failed (EventId 312, "IP ranges refresh: Refused|Failed, ..."; a Conflict
-    // means another instance published). Two days is the longest time range a log alert may
-    // query; the query answers only once the host has reported for a day, so a new deployment
-    // does not fire before its first refresh.
+    // fires even when no custom metric reaches Application Insights: the host's invocation counts
+    // (Host.Aggregator, the customMetrics "IpRangesRefresh Successes" every 30 s; host.json keeps
+    // `requests` rows for failed runs only), less the runs that logged that they refused every
+    // source or failed (EventId 312, "IP ranges refresh: Refused|Failed, ..."; a Conflict means
+    // another instance published). Two days is the longest time range a log alert may query; the
+    // query answers only once the host has reported for a day, so a new deployment does not fire
+    // before its first refresh.
     queryTimeRange: 'P2D'
     query: '''
-let notPublished = traces
+let notPublished = toscalar(traces
 | where message startswith "IP ranges refresh: Refused" or message startswith "IP ranges refresh: Failed"
-| distinct operation_Id;
-let refreshed = requests
-| where operation_Name == "IpRangesRefresh" and success == true
-| join kind=leftanti notPublished on operation_Id
-| summarize Successes = count();
-requests
+| count);
+let successes = toscalar(customMetrics
+| where name == "IpRangesRefresh Successes"
+| summarize sum(valueSum));
+customMetrics
 | summarize ReportingSince = min(timestamp)
 | where ReportingSince < ago(1d)
-| extend Successes = toscalar(refreshed)
-| project Successes = todouble(Successes)
+| project Successes = todouble(coalesce(successes, 0.0)) - todouble(notPublished)
 '''
     column: 'Successes'
     operator: 'LessThan'

@@ -21,7 +21,7 @@ param throughputMode string
 @minValue(1000)
 param databaseMaxThroughput int
 
-@description('Autoscale only: containers that get their own RU/s ceiling instead of sharing the database\'s, e.g. { events: 20000 }. Hot containers get their own so they cannot starve the rest.')
+@description('Autoscale only: containers that get their own RU/s ceiling instead of sharing the database\'s, e.g. { profiles: 1000 }. Hot containers get their own so they cannot starve the rest.')
 param dedicatedMaxThroughput object
 
 @description('Spread replicas over availability zones (not every region offers it).')

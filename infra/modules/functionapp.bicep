@@ -31,6 +31,9 @@ param blobEndpoint string
 @description('Queue service endpoint of that account.')
 param queueEndpoint string
 
+@description('Blob endpoint of the partitions\' state account; empty: the state shares the main account (blobEndpoint).')
+param partitionStateBlobEndpoint string
+
 @description('URL of the blob container the plan deploys the package from.')
 param deploymentContainerUrl string
 
@@ -134,6 +137,8 @@ var appSettings = {
   Cosmos__Database: cosmosDatabaseName
   Storage__blobServiceUri: blobEndpoint
   Storage__queueServiceUri: queueEndpoint
+  // The Premium block blob account of the partitions' state; empty: they share Storage.
+  PartitionStateStorage__blobServiceUri: partitionStateBlobEndpoint
   Search__endpoint: searchEndpoint
   Search__indexName: searchIndexName
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString

@@ -13,6 +13,9 @@ param eventProducerPrincipalIds array
 param fraudActionsConsumerPrincipalIds array
 
 param storageAccountName string
+
+@description('Premium block blob account of the partitions\' state; empty when the state shares the main account.')
+param partitionStateAccountName string
 param eventHubsNamespaceName string
 param cosmosAccountName string
 param searchServiceName string
@@ -24,6 +27,7 @@ param keyVaultName string
 // Built-in role definition ids (the same in every tenant).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // host leases and checkpoints, deployment package, dead letters, ip ranges
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // the partitions' state: read, write, delete blobs; no ACLs
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // push queue and its poison queue
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
   eventHubsDataSender: '2b629674-e913-4c01-ae53-ef4638d8f975'
@@ -52,6 +56,10 @@ var hubRoles = concat(
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
+}
+
+resource stateStorage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = if (!empty(partitionStateAccountName)) {
+  name: empty(partitionStateAccountName) ? 'unused' : partitionStateAccountName
 }
 
 resource eventHubs 'Microsoft.EventHub/namespaces@2026-01-01' existing = {
@@ -92,6 +100,16 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     }
   }
 ]
+
+resource stateStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(partitionStateAccountName)) {
+  name: guid(stateStorage.id, principalId, roles.storageBlobDataContributor)
+  scope: stateStorage
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
 
 resource eventHubsRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (assignment, i) in hubRoles: {

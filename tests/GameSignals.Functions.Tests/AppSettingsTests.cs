@@ -15,6 +15,7 @@ public partial class AppSettingsTests
     {
         ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Entra ID authentication of telemetry with the managed identity",
         ["AZURE_CLIENT_ID"] = "the user-assigned identity DefaultAzureCredential signs in with; locally the developer's own sign-in",
+        ["PartitionStateStorage"] = "the Premium block blob account of the partitions' state; without it (locally) the state shares Storage (Azurite)",
     };
 
     /// <summary>Settings only local runs have, and why.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Azure.Storage.Blobs;
 using GameSignals.Azure.Pipeline;
 using GameSignals.Functions.Health;
 using GameSignals.Functions.Intake;
@@ -24,10 +25,25 @@ public sealed class FunctionAppServicesTests
 
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        Assert.IsType<BlobPartitionStateStore>(provider.GetRequiredService<IPartitionStateStore>());
+        // Without PartitionStateStorage the state shares the Storage account (Azurite locally).
+        var state = Assert.IsType<BlobPartitionStateStore>(provider.GetRequiredService<IPartitionStateStore>());
+        Assert.Equal(provider.GetRequiredService<BlobServiceClient>().Uri, state.Service.Uri);
         Assert.IsType<BlobDeadLetterStore>(provider.GetRequiredService<IDeadLetterStore>());
-        var checks = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name);
-        Assert.Equal(["blobs", "cosmos", "queues"], checks.Order(StringComparer.Ordinal));
+        Assert.Equal(["blobs", "cosmos", "queues"], HealthChecks(provider));
+    }
+
+    [Fact]
+    public void Partition_state_is_kept_in_the_account_PartitionStateStorage_names_and_the_health_page_checks_that_account()
+    {
+        var configuration = SampleSettings.Configuration([new("PartitionStateStorage:blobServiceUri", "https://stgsstate.blob.core.windows.net/")]);
+        using var provider = new ServiceCollection().AddLogging().AddGameSignalsFunctionApp(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var state = Assert.IsType<BlobPartitionStateStore>(provider.GetRequiredService<IPartitionStateStore>());
+        Assert.Equal(new Uri("https://stgsstate.blob.core.windows.net/"), state.Service.Uri);
+        // Everything else stays on the Storage account.
+        Assert.NotEqual(state.Service.Uri, provider.GetRequiredService<BlobServiceClient>().Uri);
+        Assert.Equal(["blobs", "cosmos", "partition-state", "queues"], HealthChecks(provider));
     }
 
     [Fact]
@@ -69,6 +85,9 @@ public sealed class FunctionAppServicesTests
             "gamesignals.deadletters", "gamesignals.notifications.push.poisoned", "gamesignals.ipranges.refused", "gamesignals.ipranges.refreshes",
         });
     }
+
+    private static List<string> HealthChecks(IServiceProvider provider) =>
+        [.. provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name).Order(StringComparer.Ordinal)];
 
     /// <summary>Stands in for the Azure Monitor exporter: keeps the names of the metrics it is handed.</summary>
     private sealed class CollectingExporter : BaseExporter<Metric>

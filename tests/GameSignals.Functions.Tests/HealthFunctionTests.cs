@@ -6,6 +6,7 @@ using GameSignals.Admin.Health;
 using GameSignals.Functions.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -62,7 +63,7 @@ public sealed class HealthFunctionTests
             services.AddSingleton(CosmosSetup.CreateClient(options, new global::Azure.Identity.DefaultAzureCredential()));
             services.AddSingleton(new BlobServiceClient("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;"));
             services.AddSingleton(new QueueServiceClient("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;"));
-            services.AddDependencyHealthChecks();
+            services.AddDependencyHealthChecks(new ConfigurationBuilder().Build());
         });
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, result.StatusCode);

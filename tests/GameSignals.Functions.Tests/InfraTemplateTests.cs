@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker;
 
 namespace GameSignals.Functions.Tests;
 
@@ -67,6 +69,19 @@ public sealed class InfraTemplateTests
     }
 
     [SkippableFact]
+    public void The_partition_state_account_is_premium_block_blob_without_keys_and_the_app_gets_blob_data_contributor_on_it_alone()
+    {
+        const string blobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+        var state = Assert.Single(Of("Microsoft.Storage/storageAccounts"), account => account["kind"]?.ToString() == "BlockBlobStorage");
+        var properties = state["properties"]!;
+
+        Assert.Equal((false, "TLS1_2", true), (properties["allowSharedKeyAccess"]!.GetValue<bool>(), properties["minimumTlsVersion"]!.ToString(), properties["supportsHttpsTrafficOnly"]!.GetValue<bool>()));
+        var role = Assert.Single(Of("Microsoft.Authorization/roleAssignments"), r => r["scope"]?.ToString().Contains("partitionStateAccountName", StringComparison.Ordinal) == true);
+        Assert.Contains("storageBlobDataContributor", role["properties"]!["roleDefinitionId"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"'{blobDataContributor}'", File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "modules", "roles.bicep")), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Console_sign_in_lets_requests_without_a_session_through_so_function_keys_still_reach_the_admin_API()
     {
         var auth = Assert.Single(Of("Microsoft.Web/sites/config"), config => config["name"]?.ToString().Contains("authsettingsV2", StringComparison.Ordinal) == true);
@@ -75,6 +90,53 @@ public sealed class InfraTemplateTests
         Assert.Equal((false, "AllowAnonymous"), (properties["globalValidation"]!["requireAuthentication"]!.GetValue<bool>(), properties["globalValidation"]!["unauthenticatedClientAction"]!.ToString()));
         Assert.True(properties["identityProviders"]!["azureActiveDirectory"]!["enabled"]!.GetValue<bool>());
         Assert.Contains("consoleClientId", auth["condition"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_host_sends_every_failed_invocation_and_the_invocation_counts_the_alerts_read()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "host.json")))!["logging"]!;
+        var alerts = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "modules", "alerts.bicep"));
+
+        // Host.Results logs a success at Information and a failure at Error: Error keeps a requests row per failure only.
+        Assert.Equal("Error", host["logLevel"]!["Host.Results"]!.ToString());
+        var unsampled = host["applicationInsights"]!["samplingSettings"]!["excludedTypes"]!.ToString().Split(';');
+        Assert.Contains("Request", unsampled);
+        Assert.Contains("Exception", unsampled);
+        // ipranges-refresh-stale counts successful runs from the host's aggregates (customMetrics "<function> Successes").
+        Assert.Equal("Information", host["logLevel"]!["Host.Aggregator"]!.ToString());
+        Assert.Contains("\"IpRangesRefresh Successes\"", alerts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_always_ready_function_of_the_production_profile_is_a_function_of_the_app()
+    {
+        // A name that matches no function keeps nothing warm, and the bill and latency the profile assumes do not hold.
+        var functions = typeof(FunctionAppServices).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods())
+            .Select(method => method.GetCustomAttribute<FunctionAttribute>()?.Name)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var profile = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "main.prod.bicepparam"));
+        var alwaysReady = Regex.Matches(profile, @"name: 'function:(?<name>[A-Za-z0-9_]+)'").Select(m => m.Groups["name"].Value).ToList();
+
+        Assert.Equal(["GameEvents", "PaymentEvents", "PushSender"], alwaysReady.Order(StringComparer.Ordinal));
+        Assert.All(alwaysReady, name => Assert.Contains(name, functions));
+    }
+
+    [Fact]
+    public void Every_container_with_throughput_of_its_own_in_the_production_profile_exists()
+    {
+        // A ceiling for a container that is not created is ignored by the template: its share of the estimate is never billed or used.
+        var cosmos = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "modules", "cosmos.bicep"));
+        var containers = Regex.Matches(cosmos, @"^    name: '(?<name>[a-z]+)'$", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        var profile = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "infra", "main.prod.bicepparam"));
+        var dedicated = Regex.Match(profile, @"param cosmosDedicatedMaxThroughput = \{(?<body>[^}]*)\}").Groups["body"].Value;
+        var named = Regex.Matches(dedicated, @"^\s*(?<name>[a-z]+):", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToList();
+
+        Assert.Contains("notifications", containers);
+        Assert.NotEmpty(named);
+        Assert.All(named, name => Assert.Contains(name, containers));
     }
 
     private static List<JsonObject> Of(string type) =>

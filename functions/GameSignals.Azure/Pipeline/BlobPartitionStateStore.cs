@@ -23,6 +23,9 @@ public sealed class BlobPartitionStateStore(BlobServiceClient service) : IPartit
 
     private readonly BlobContainerClient _container = (service ?? throw new ArgumentNullException(nameof(service))).GetBlobContainerClient(ContainerName);
 
+    /// <summary>The Blob service the state is kept in (the health page checks it when it is not the app's main account).</summary>
+    public BlobServiceClient Service { get; } = service;
+
     public async ValueTask<IReadOnlyList<StoredGeneration>> LoadAsync(string hub, string partition, CancellationToken cancellationToken)
     {
         var newest = (await GenerationsAsync(hub, partition, cancellationToken).ConfigureAwait(false)).TakeLast(2).ToList();
@@ -61,7 +64,7 @@ public sealed class BlobPartitionStateStore(BlobServiceClient service) : IPartit
                 throw new ChangelogFencedException($"The state of {hub}/{partition} moved on to another generation than {expected.Generation}.");
             }
 
-            using var content = new MemoryStream(frame.ToArray(), writable: false);
+            using var content = BinaryData.FromBytes(frame).ToStream();
             var options = new AppendBlobAppendBlockOptions
             {
                 Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = expected.Length, IfMatch = version },

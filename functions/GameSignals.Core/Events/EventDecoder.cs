@@ -212,12 +212,12 @@ public static class EventDecoder
                         reader.Skip();
                         break;
                     case Attribute.Id: Id = RequiredString(ref reader, "id"); break;
-                    case Attribute.Source: Source = RequiredString(ref reader, "source"); break;
-                    case Attribute.Type: Type = RequiredString(ref reader, "type"); break;
-                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid"); break;
+                    case Attribute.Source: Source = RequiredString(ref reader, "source", RecentStrings.Source); break;
+                    case Attribute.Type: Type = RequiredString(ref reader, "type", RecentStrings.Type); break;
+                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", RecentStrings.GameId); break;
                     case Attribute.UserId: UserId = RequiredString(ref reader, "userid"); break;
-                    case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid"); break;
-                    case Attribute.Server: Server = OptionalString(ref reader, "server"); break;
+                    case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid", RecentStrings.None); break;
+                    case Attribute.Server: Server = OptionalString(ref reader, "server", RecentStrings.Server); break;
                     case Attribute.Time: ReadTime(ref reader); break;
                     case Attribute.DataContentType:
                         reader.Read();
@@ -354,12 +354,12 @@ public static class EventDecoder
                 && DateTimeOffset.TryParse(text.ToUpperInvariant(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out time);
         }
 
-        private string? RequiredString(ref Utf8JsonReader reader, string name)
+        private string? RequiredString(ref Utf8JsonReader reader, string name, int recent = RecentStrings.None)
         {
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = reader.GetString()!;
+                var value = RecentStrings.Read(ref reader, recent);
                 if (value.Length > 0)
                 {
                     return value;
@@ -374,13 +374,13 @@ public static class EventDecoder
             return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
         }
 
-        private string? OptionalString(ref Utf8JsonReader reader, string name)
+        private string? OptionalString(ref Utf8JsonReader reader, string name, int recent)
         {
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return reader.GetString();
+                    return RecentStrings.Read(ref reader, recent);
                 case JsonTokenType.Null:
                     return null;
                 default:
@@ -391,5 +391,58 @@ public static class EventDecoder
         }
 
         private void Fail(string reason, string detail) => Error ??= new Failure(reason, detail);
+    }
+
+    /// <summary>
+    /// The values read lately on this thread for each attribute that repeats from event to event (source, type, game,
+    /// server), handed out again when an event has the same bytes: a new string for each was about a tenth of what
+    /// decoding allocated. A few values an attribute are kept (a stream mixes a dozen types), replaced in turn; escaped and
+    /// long values are always read afresh.
+    /// </summary>
+    private sealed class RecentStrings
+    {
+        public const int None = -1;
+        public const int Source = 0;
+        public const int Type = 1;
+        public const int GameId = 2;
+        public const int Server = 3;
+
+        private const int Attributes = 4;
+        private const int PerAttribute = 16;
+        private const int MaxLength = 128;
+
+        [ThreadStatic]
+        private static RecentStrings? _current;
+
+        private readonly byte[]?[] _utf8 = new byte[]?[Attributes * PerAttribute];
+        private readonly string?[] _text = new string?[Attributes * PerAttribute];
+        private readonly int[] _next = new int[Attributes];
+
+        /// <summary>The string token the reader is on.</summary>
+        public static string Read(ref Utf8JsonReader reader, int attribute)
+        {
+            if (attribute == None || reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
+            {
+                return reader.GetString()!;
+            }
+
+            var recent = _current ??= new RecentStrings();
+            var bytes = reader.ValueSpan;
+            var first = attribute * PerAttribute;
+            for (var i = first; i < first + PerAttribute && recent._utf8[i] is { } known; i++)
+            {
+                if (bytes.SequenceEqual(known))
+                {
+                    return recent._text[i]!;
+                }
+            }
+
+            var text = reader.GetString()!;
+            var slot = first + recent._next[attribute];
+            recent._next[attribute] = (recent._next[attribute] + 1) % PerAttribute;
+            recent._utf8[slot] = bytes.ToArray();
+            recent._text[slot] = text;
+            return text;
+        }
     }
 }

@@ -46,14 +46,24 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
             }
 
             var stored = sighting with { Source = _shared.Get(sighting.Source), UserId = _shared.Get(sighting.UserId), DeviceId = _shared.Get(sighting.DeviceId) };
-            bucket.Sightings.TryAdd((stored.Source, stored.EventId), stored);
+            if (bucket.Sightings.TryAdd((stored.Source, stored.EventId), stored) && stored.Time < bucket.Oldest)
+            {
+                bucket.Oldest = stored.Time;
+            }
+
             if (sighting.Time > bucket.Newest)
             {
                 bucket.Newest = sighting.Time;
                 var horizon = bucket.Newest - retention;
-                foreach (var expired in bucket.Sightings.Where(s => s.Value.Time < horizon).Select(s => s.Key).ToList())
+                // Scanned only when something has expired: a login would otherwise walk its whole bucket.
+                if (bucket.Oldest < horizon)
                 {
-                    bucket.Sightings.Remove(expired);
+                    foreach (var expired in bucket.Sightings.Where(s => s.Value.Time < horizon).Select(s => s.Key).ToList())
+                    {
+                        bucket.Sightings.Remove(expired);
+                    }
+
+                    bucket.Oldest = bucket.Sightings.Values.Min(s => s.Time);
                 }
             }
 
@@ -75,5 +85,8 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
         public Dictionary<(string Source, string EventId), DeviceSighting> Sightings { get; } = [];
 
         public required DateTimeOffset Newest { get; set; }
+
+        /// <summary>The oldest sighting kept.</summary>
+        public DateTimeOffset Oldest { get; set; } = DateTimeOffset.MaxValue;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -78,11 +79,79 @@ public sealed partial class StoreRetry
             .Build();
     }
 
-    public ValueTask ExecuteAsync<TState>(Func<TState, CancellationToken, ValueTask> work, TState state, CancellationToken cancellationToken) =>
-        _pipeline.ExecuteAsync(work, state, cancellationToken);
+    public async ValueTask ExecuteAsync<TState>(Func<TState, CancellationToken, ValueTask> work, TState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await ExecuteAsync(
+            static async (s, ct) =>
+            {
+                await s.work(s.state, ct).ConfigureAwait(false);
+                return true;
+            },
+            (work, state),
+            cancellationToken).ConfigureAwait(false);
+    }
 
-    public ValueTask<TResult> ExecuteAsync<TState, TResult>(Func<TState, CancellationToken, ValueTask<TResult>> work, TState state, CancellationToken cancellationToken) =>
-        _pipeline.ExecuteAsync(work, state, cancellationToken);
+    /// <remarks>
+    /// The first attempt runs without the pipeline: most units finish at once (state in memory, a cache hit), and the
+    /// pipeline's bookkeeping per event was a tenth of a replay's time. A transient failure of that attempt is handed to
+    /// the pipeline as its own first outcome, so the attempts, backoff, logs and metrics are those of the pipeline alone.
+    /// </remarks>
+    public ValueTask<TResult> ExecuteAsync<TState, TResult>(Func<TState, CancellationToken, ValueTask<TResult>> work, TState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ValueTask<TResult> first;
+        try
+        {
+            first = work(state, cancellationToken);
+        }
+        catch (Exception ex) when (Classify(ex) is not null)
+        {
+            return RetryAsync(work, state, ExceptionDispatchInfo.Capture(ex), cancellationToken);
+        }
+
+        return first.IsCompletedSuccessfully ? first : AwaitFirstAsync(first, work, state, cancellationToken);
+    }
+
+    private async ValueTask<TResult> AwaitFirstAsync<TState, TResult>(
+        ValueTask<TResult> first, Func<TState, CancellationToken, ValueTask<TResult>> work, TState state, CancellationToken cancellationToken)
+    {
+        ExceptionDispatchInfo failure;
+        try
+        {
+            return await first.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Classify(ex) is not null)
+        {
+            failure = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        return await RetryAsync(work, state, failure, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The pipeline, whose first attempt is the failure already seen; later attempts run the work again.</summary>
+    private ValueTask<TResult> RetryAsync<TState, TResult>(
+        Func<TState, CancellationToken, ValueTask<TResult>> work, TState state, ExceptionDispatchInfo failure, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(
+            static (s, ct) =>
+            {
+                if (s.Failure.Pending)
+                {
+                    s.Failure.Pending = false;
+                    s.Failure.Info.Throw();
+                }
+
+                return s.work(s.state, ct);
+            },
+            (work, state, Failure: new FirstFailure(failure)),
+            cancellationToken);
+
+    private sealed class FirstFailure(ExceptionDispatchInfo info)
+    {
+        public ExceptionDispatchInfo Info { get; } = info;
+
+        public bool Pending { get; set; } = true;
+    }
 
     /// <summary>The failure's kind when <paramref name="exception"/> is transient; null when retrying cannot help.</summary>
     public (TransientFailure Failure, TimeSpan? RetryAfter)? Classify(Exception exception)

@@ -97,62 +97,147 @@ public static class ProfileFeatures
         _ => false,
     };
 
-    /// <summary>Folds one event into a profile (no position bookkeeping; see <see cref="ProfileUpdater"/>).</summary>
-    public static PlayerProfile Apply(PlayerProfile profile, GameEvent e, ProfileOptions options)
+    /// <summary>
+    /// Folds events' facts into a profile (no position bookkeeping; see <see cref="ProfileUpdater"/>): the features change in
+    /// a mutable copy and one profile is built at the end, where a record copy per event allocated a whole profile per event.
+    /// </summary>
+    public struct Fold
     {
-        ArgumentNullException.ThrowIfNull(profile);
-        ArgumentNullException.ThrowIfNull(e);
-        ArgumentNullException.ThrowIfNull(options);
-        var t = e.Time;
-        var latest = t >= profile.LastSeen;
-        var p = profile with
-        {
-            FirstSeen = profile.FirstSeen == default || t < profile.FirstSeen ? t : profile.FirstSeen,
-            LastSeen = latest ? t : profile.LastSeen,
-            Server = latest && e.Server is not null ? e.Server : profile.Server,
-            ServerSince = latest && e.Server is not null ? t : profile.ServerSince,
-        };
+        private readonly PlayerProfile _start;
+        private string? _server;
+        private DateTimeOffset _serverSince;
+        private string? _platform;
+        private DateTimeOffset _platformSince;
+        private int _level;
+        private DateTimeOffset _firstSeen;
+        private DateTimeOffset _lastSeen;
+        private DecayingMean _pvpResults;
+        private DecayingSum _pvpMatches;
+        private DecayingSum _dungeonClears;
+        private DecayingMean _dungeonDifficulty;
+        private DecayingMean _mainQuestShare;
+        private DecayingSum _playSeconds;
+        private DecayingSum _deaths;
+        private DecayingSum _sessions;
+        private DecayingSum _marketSales;
+        private DecayingSum _marketValue;
+        private double _spend;
+        private long _purchases;
 
-        return e.Payload switch
+        public Fold(PlayerProfile start)
         {
-            SessionStarted s => p with
+            ArgumentNullException.ThrowIfNull(start);
+            _start = start;
+            _server = start.Server;
+            _serverSince = start.ServerSince;
+            _platform = start.Platform;
+            _platformSince = start.PlatformSince;
+            _level = start.Level;
+            _firstSeen = start.FirstSeen;
+            _lastSeen = start.LastSeen;
+            _pvpResults = start.PvpResults;
+            _pvpMatches = start.PvpMatches;
+            _dungeonClears = start.DungeonClears;
+            _dungeonDifficulty = start.DungeonDifficulty;
+            _mainQuestShare = start.MainQuestShare;
+            _playSeconds = start.PlaySeconds;
+            _deaths = start.Deaths;
+            _sessions = start.Sessions;
+            _marketSales = start.MarketSales;
+            _marketValue = start.MarketValue;
+            _spend = start.Spend;
+            _purchases = start.Purchases;
+        }
+
+        /// <summary>Folds one event's fact in.</summary>
+        public void Apply(in ProfileFact fact)
+        {
+            var t = fact.Time;
+            _firstSeen = _firstSeen == default || t < _firstSeen ? t : _firstSeen;
+            if (t >= _lastSeen)
             {
-                Sessions = p.Sessions.Add(1, t, ShortHalfLife),
-                // The platform of the latest session, even when later payment events moved lastSeen on.
-                Platform = s.Platform is not null && t >= p.PlatformSince ? s.Platform : p.Platform,
-                PlatformSince = s.Platform is not null && t >= p.PlatformSince ? t : p.PlatformSince,
-            },
-            SessionEnded { DurationSeconds: { } seconds } when seconds > 0 => p with { PlaySeconds = p.PlaySeconds.Add(seconds, t, ShortHalfLife) },
-            CharacterDied => p with { Deaths = p.Deaths.Add(1, t, ShortHalfLife) },
-            LevelUp { Level: { } level } => p with { Level = Math.Max(p.Level, (int)level) },
-            PvpMatchEnded m => p with
-            {
-                PvpMatches = p.PvpMatches.Add(1, t, ShortHalfLife),
-                PvpResults = m.Result switch
+                _lastSeen = t;
+                if (fact.Server is not null)
                 {
-                    "win" => p.PvpResults.Add(1, t, ShortHalfLife),
-                    "draw" => p.PvpResults.Add(0.5, t, ShortHalfLife),
-                    "loss" => p.PvpResults.Add(0, t, ShortHalfLife),
-                    _ => p.PvpResults,
-                },
-            },
-            DungeonCleared d => p with
+                    _server = fact.Server;
+                    _serverSince = t;
+                }
+            }
+
+            switch (fact.Kind)
             {
-                DungeonClears = p.DungeonClears.Add(1, t, ShortHalfLife),
-                DungeonDifficulty = d.Difficulty is { } difficulty ? p.DungeonDifficulty.Add(difficulty, t, LongHalfLife) : p.DungeonDifficulty,
-            },
-            QuestCompleted { Main: { } main } => p with { MainQuestShare = p.MainQuestShare.Add(main ? 1 : 0, t, LongHalfLife) },
-            ItemSold sale => p with
-            {
-                MarketSales = p.MarketSales.Add(1, t, ShortHalfLife),
-                MarketValue = p.MarketValue.Add((sale.Price ?? 0) * (sale.Quantity ?? 1), t, ShortHalfLife),
-            },
-            PurchaseCompleted purchase => p with
-            {
-                Purchases = p.Purchases + 1,
-                Spend = p.Spend + options.ToReferenceCurrency(purchase.Price, purchase.Currency),
-            },
-            _ => p,
+                case ProfileFactKind.SessionStarted:
+                    _sessions = _sessions.Add(1, t, ShortHalfLife);
+                    // The platform of the latest session, even when later payment events moved lastSeen on.
+                    if (fact.Platform is not null && t >= _platformSince)
+                    {
+                        _platform = fact.Platform;
+                        _platformSince = t;
+                    }
+
+                    break;
+                case ProfileFactKind.PlaySeconds:
+                    _playSeconds = _playSeconds.Add(fact.Value, t, ShortHalfLife);
+                    break;
+                case ProfileFactKind.Died:
+                    _deaths = _deaths.Add(1, t, ShortHalfLife);
+                    break;
+                case ProfileFactKind.Level:
+                    _level = Math.Max(_level, (int)fact.Value);
+                    break;
+                case ProfileFactKind.PvpMatch:
+                    _pvpMatches = _pvpMatches.Add(1, t, ShortHalfLife);
+                    if (!double.IsNaN(fact.Value))
+                    {
+                        _pvpResults = _pvpResults.Add(fact.Value, t, ShortHalfLife);
+                    }
+
+                    break;
+                case ProfileFactKind.DungeonCleared:
+                    _dungeonClears = _dungeonClears.Add(1, t, ShortHalfLife);
+                    if (!double.IsNaN(fact.Value))
+                    {
+                        _dungeonDifficulty = _dungeonDifficulty.Add(fact.Value, t, LongHalfLife);
+                    }
+
+                    break;
+                case ProfileFactKind.QuestCompleted:
+                    _mainQuestShare = _mainQuestShare.Add(fact.Value, t, LongHalfLife);
+                    break;
+                case ProfileFactKind.ItemSold:
+                    _marketSales = _marketSales.Add(1, t, ShortHalfLife);
+                    _marketValue = _marketValue.Add(fact.Value, t, ShortHalfLife);
+                    break;
+                case ProfileFactKind.Purchase:
+                    _purchases++;
+                    _spend += fact.Value;
+                    break;
+            }
+        }
+
+        /// <summary>The profile the fold started from with the facts folded in.</summary>
+        public readonly PlayerProfile ToProfile(ImmutableDictionary<string, long> applied) => _start with
+        {
+            Server = _server,
+            ServerSince = _serverSince,
+            Platform = _platform,
+            PlatformSince = _platformSince,
+            Level = _level,
+            FirstSeen = _firstSeen,
+            LastSeen = _lastSeen,
+            PvpResults = _pvpResults,
+            PvpMatches = _pvpMatches,
+            DungeonClears = _dungeonClears,
+            DungeonDifficulty = _dungeonDifficulty,
+            MainQuestShare = _mainQuestShare,
+            PlaySeconds = _playSeconds,
+            Deaths = _deaths,
+            Sessions = _sessions,
+            MarketSales = _marketSales,
+            MarketValue = _marketValue,
+            Spend = _spend,
+            Purchases = _purchases,
+            Applied = applied,
         };
     }
 

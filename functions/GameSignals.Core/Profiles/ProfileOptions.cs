@@ -29,6 +29,14 @@ public sealed class ProfileOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Profiles:MaterializeEvery must be from 0 to 7 days.")]
     public TimeSpan MaterializeEvery { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How long, in event time, a player whose profile is written must be idle before the partition's state forgets them
+    /// (their next event reads the part back from the store, one read): without it a partition holds every player it has
+    /// ever seen, and memory, not CPU, sets how many partitions an instance can own (infra/README.md, "Cost").
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "Profiles:EvictIdleAfter must be from 1 minute to 30 days.")]
+    public TimeSpan EvictIdleAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Profiles materialized concurrently.</summary>
     [Range(1, 256, ErrorMessage = "Profiles:WriteConcurrency must be from 1 to 256.")]
     public int WriteConcurrency { get; set; } = 8;

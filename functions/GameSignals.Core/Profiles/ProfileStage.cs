@@ -33,22 +33,31 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
         var state = batch.State.Part<ProfileState>();
         var position = batch.Hub + "/" + batch.Partition;
         DateTimeOffset? newest = null;
+        var facts = new List<ProfileFact>();
         foreach (var player in batch.Events.Where(e => ProfileFeatures.IsProfileEvent(e.Type)).GroupBy(e => (e.GameId, e.UserId)))
         {
-            var held = state.PartOf(player.Key.GameId, player.Key.UserId);
-            var part = held
-                ?? await retry.ExecuteAsync(static (s, ct) => s.Stage.ReadPartAsync(s.Key.GameId, s.Key.UserId, s.Hub, ct), (Stage: this, player.Key, batch.Hub), cancellationToken).ConfigureAwait(false);
-            var updated = ProfileUpdater.Apply(part, player, position, _options);
             var last = player.Max(e => e.Time);
             newest = newest is null || last > newest ? last : newest;
+            var part = state.PartOf(player.Key.GameId, player.Key.UserId);
+            if (part is null)
+            {
+                part = await retry.ExecuteAsync(static (s, ct) => s.Stage.ReadPartAsync(s.Key.GameId, s.Key.UserId, s.Hub, ct), (Stage: this, player.Key, batch.Hub), cancellationToken).ConfigureAwait(false);
+                // A part read back from the store is written again too: the index update of its last write may have failed.
+                state.Hold(part, last, _options.MaterializeEvery);
+            }
 
-            // A part read back from the store is written again too: the index update of its last write may have failed.
-            state.Set(updated, ReferenceEquals(updated, part) && held is not null ? null : last, _options.MaterializeEvery);
+            facts.Clear();
+            var sequence = ProfileUpdater.NewFacts(part, player, position, _options, facts);
+            if (facts.Count > 0)
+            {
+                state.Fold(part.GameId, part.UserId, facts, position, sequence, last, _options.MaterializeEvery);
+            }
         }
 
-        if (newest is not null)
+        if (newest is { } now)
         {
-            await MaterializeAsync(batch.Hub, state, state.Due(newest, _options.MaterializeEvery), cancellationToken).ConfigureAwait(false);
+            await MaterializeAsync(batch.Hub, state, state.Due(now, _options.MaterializeEvery), cancellationToken).ConfigureAwait(false);
+            state.Evict(now, _options.EvictIdleAfter);
         }
     }
 
@@ -78,7 +87,7 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
         await retry.ExecuteAsync(static (s, ct) => s.indexer.IndexAsync(s.written, ct), (indexer, written), cancellationToken).ConfigureAwait(false);
         foreach (var part in due)
         {
-            state.Materialized(part);
+            state.Materialized(part, _options.EvictIdleAfter);
         }
     }
 
@@ -127,23 +136,46 @@ public static class ProfileUpdater
     /// </summary>
     public static PlayerProfile Apply(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options)
     {
+        var facts = new List<ProfileFact>();
+        var last = NewFacts(profile, events, position, options, facts);
+        return facts.Count == 0 ? profile : Fold(profile, facts, position, last);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="facts"/> those of the events after the part's last applied position on
+    /// <paramref name="position"/>; the last sequence number among them.
+    /// </summary>
+    public static long NewFacts(PlayerProfile profile, IEnumerable<GameEvent> events, string position, ProfileOptions options, List<ProfileFact> facts)
+    {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(facts);
         // The position read with the profile, not the moving one: the events of one message share a sequence number.
         var applied = profile.Applied.TryGetValue(position, out var sequence) ? sequence : long.MinValue;
         var last = applied;
-        var result = profile;
         foreach (var e in events)
         {
-            if (e.Origin.SequenceNumber <= applied)
+            if (e.Origin.SequenceNumber > applied)
             {
-                continue;
+                facts.Add(ProfileFact.Of(e, options));
+                last = Math.Max(last, e.Origin.SequenceNumber);
             }
-
-            result = ProfileFeatures.Apply(result, e, options);
-            last = Math.Max(last, e.Origin.SequenceNumber);
         }
 
-        return last == applied ? profile : result with { Applied = result.Applied.SetItem(position, last) };
+        return last;
+    }
+
+    /// <summary>The part with the facts folded in and <paramref name="position"/> applied up to <paramref name="last"/>.</summary>
+    public static PlayerProfile Fold(PlayerProfile profile, IReadOnlyList<ProfileFact> facts, string position, long last)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(facts);
+        var fold = new ProfileFeatures.Fold(profile);
+        foreach (var fact in facts)
+        {
+            fold.Apply(fact);
+        }
+
+        return fold.ToProfile(profile.Applied.SetItem(position, last));
     }
 }

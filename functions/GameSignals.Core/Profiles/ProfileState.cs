@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using GameSignals.Pipeline.State;
 
@@ -7,17 +8,28 @@ namespace GameSignals.Profiles;
 /// The profile stage's part of a partition's state: for each player of the partition, the part of their profile this
 /// hub folds from its own events, and since when (event time) it has changes not yet written to the profile store.
 /// The stage folds events here, in memory, and materializes a player's part at most once per
-/// <see cref="ProfileOptions.MaterializeEvery"/> of event time (docs/design.md, "State with its partition").
+/// <see cref="ProfileOptions.MaterializeEvery"/> of event time (docs/design.md, "State with its partition"). A changelog
+/// record carries a part whole only when it was read from the store; otherwise the facts folded into it
+/// (<see cref="ProfileFact"/>), which recovery folds again.
 /// </summary>
 public sealed class ProfileState : IPartitionStatePart
 {
     /// <summary>The part's name in changelog records and snapshots.</summary>
     public const string PartName = "profiles";
 
+    private const byte WholePart = 1;
+    private const byte FoldedFacts = 2;
+    private const byte Forgotten = 3;
+
     private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
-    private readonly HashSet<(string, string)> _changed = [];
+    private readonly Dictionary<(string GameId, string UserId), Change> _changed = [];
+
+    // Written changes are cleared and used again: a batch's players change again in the next batches.
+    private readonly Stack<Change> _spareChanges = new();
     private readonly PriorityQueue<(string GameId, string UserId), long> _due = new();
+    private readonly PriorityQueue<(string GameId, string UserId), long> _idle = new();
     private bool _waitsKnown = true;
+    private bool _idleKnown = true;
 
     /// <summary>How the pipeline creates one per partition.</summary>
     public static PartitionStatePartType Type { get; } = new(PartName, typeof(ProfileState), static () => new ProfileState());
@@ -30,11 +42,34 @@ public sealed class ProfileState : IPartitionStatePart
     /// <summary>The player's part, or null when this state has not held them yet (read it from the store first).</summary>
     public PlayerProfile? PartOf(string gameId, string userId) => _players.TryGetValue((gameId, userId), out var player) ? player.Part : null;
 
-    /// <summary>Keeps the player's part; <paramref name="changedAt"/> (event time) starts its wait for materialization unless one is running.</summary>
-    public void Set(PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
+    /// <summary>
+    /// Holds a part read from the store (the changelog gets it whole); <paramref name="changedAt"/> (event time) starts its
+    /// wait for materialization unless one is running.
+    /// </summary>
+    public void Hold(PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
     {
         ArgumentNullException.ThrowIfNull(part);
         var key = (part.GameId, part.UserId);
+        Keep(key, part, changedAt, materializeEvery);
+        var change = ChangeOf(key);
+        change.Forgotten = false;
+        change.Whole = true;
+    }
+
+    /// <summary>Folds a held player's new facts into their part (the changelog gets the facts); <paramref name="changedAt"/> as for <see cref="Hold"/>.</summary>
+    public void Fold(string gameId, string userId, List<ProfileFact> facts, string position, long last, DateTimeOffset changedAt, TimeSpan materializeEvery)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var key = (gameId, userId);
+        var held = _players[key].Part;
+        Keep(key, ProfileUpdater.Fold(held, facts, position, last), changedAt, materializeEvery);
+        var change = ChangeOf(key);
+        change.Facts.AddRange(facts);
+        (change.Position, change.Last) = (position, last);
+    }
+
+    private void Keep((string, string) key, PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
+    {
         var pendingSince = _players.TryGetValue(key, out var current) ? current.PendingSince : null;
         if (changedAt is { } changed && pendingSince is null)
         {
@@ -43,7 +78,16 @@ public sealed class ProfileState : IPartitionStatePart
         }
 
         _players[key] = new Player(part, pendingSince);
-        _changed.Add(key);
+    }
+
+    private Change ChangeOf((string, string) key)
+    {
+        if (!_changed.TryGetValue(key, out var change))
+        {
+            _changed[key] = change = _spareChanges.TryPop(out var spare) ? spare : new Change();
+        }
+
+        return change;
     }
 
     /// <summary>The players whose changes have waited <paramref name="materializeEvery"/> by <paramref name="now"/> (event time), or all with changes.</summary>
@@ -73,40 +117,179 @@ public sealed class ProfileState : IPartitionStatePart
         return due;
     }
 
-    /// <summary>The player's part as written to the profile store: nothing pending any more.</summary>
-    public void Materialized(PlayerProfile part)
+    /// <summary>
+    /// The player's part as written to the profile store: nothing pending any more. Unless they change again, they are
+    /// forgotten once idle for <paramref name="idleAfter"/> (<see cref="Evict"/>).
+    /// </summary>
+    public void Materialized(PlayerProfile part, TimeSpan idleAfter)
     {
         ArgumentNullException.ThrowIfNull(part);
         var key = (part.GameId, part.UserId);
         if (_players.TryGetValue(key, out var player) && ReferenceEquals(player.Part, part))
         {
             _players[key] = player with { PendingSince = null };
-            _changed.Add(key);
+            ChangeOf(key);
+            _idle.Enqueue(key, (part.LastSeen + idleAfter).UtcTicks);
         }
     }
 
+    /// <summary>
+    /// Forgets the players whose part is in the store and who have been idle for <paramref name="idleAfter"/> of event time
+    /// by <paramref name="now"/>: a partition would otherwise hold every player it has ever seen. A forgotten player's
+    /// next event reads their part back from the store. Returns how many were forgotten.
+    /// </summary>
+    public int Evict(DateTimeOffset now, TimeSpan idleAfter)
+    {
+        if (!_idleKnown)
+        {
+            _idleKnown = true;
+            _idle.Clear();
+            foreach (var (key, player) in _players.Where(p => p.Value.PendingSince is null))
+            {
+                _idle.Enqueue(key, (player.Part.LastSeen + idleAfter).UtcTicks);
+            }
+        }
+
+        var evicted = 0;
+        while (_idle.TryPeek(out var key, out var ticks) && ticks <= now.UtcTicks)
+        {
+            _idle.Dequeue();
+            if (_players.TryGetValue(key, out var player) && player.PendingSince is null && player.Part.LastSeen + idleAfter <= now)
+            {
+                _players.Remove(key);
+                var change = ChangeOf(key);
+                change.Clear();
+                change.Forgotten = true;
+                evicted++;
+            }
+        }
+
+        return evicted;
+    }
+
+    /// <summary>
+    /// Each changed player: a part read from the store whole, otherwise the facts folded since the last record (a few
+    /// dozen bytes an event), which <see cref="ApplyChanges"/> folds again; both with the player's pending time.
+    /// </summary>
     public void WriteChanges(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        Write(writer, [.. _changed.Select(key => _players[key])]);
+        writer.Write(_changed.Count);
+        foreach (var (key, change) in _changed)
+        {
+            if (change.Forgotten)
+            {
+                writer.Write(Forgotten);
+                writer.Write(key.GameId);
+                writer.Write(key.UserId);
+                change.Clear();
+                _spareChanges.Push(change);
+                continue;
+            }
+
+            var player = _players[key];
+            if (change.Whole)
+            {
+                writer.Write(WholePart);
+                WritePart(writer, player.Part);
+            }
+            else
+            {
+                writer.Write(FoldedFacts);
+                writer.Write(key.GameId);
+                writer.Write(key.UserId);
+                writer.Write(change.Facts.Count);
+                if (change.Facts.Count > 0)
+                {
+                    writer.Write(change.Position!);
+                    writer.Write(change.Last);
+                    foreach (var fact in change.Facts)
+                    {
+                        fact.Write(writer);
+                    }
+                }
+            }
+
+            writer.Write(player.PendingSince?.UtcTicks ?? 0);
+            change.Clear();
+            _spareChanges.Push(change);
+        }
+
         _changed.Clear();
     }
 
     public void ApplyChanges(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        foreach (var player in Read(reader))
+        for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            _players[(player.Part.GameId, player.Part.UserId)] = player;
+            var kind = reader.ReadByte();
+            PlayerProfile part;
+            if (kind == Forgotten)
+            {
+                _players.Remove((reader.ReadString(), reader.ReadString()));
+                continue;
+            }
+
+            if (kind == WholePart)
+            {
+                part = ReadPart(reader);
+            }
+            else if (kind == FoldedFacts)
+            {
+                var key = (reader.ReadString(), reader.ReadString());
+                part = _players.TryGetValue(key, out var held)
+                    ? held.Part
+                    : throw new InvalidDataException($"Facts for {key.Item1}/{key.Item2}, whose part the state does not hold.");
+                var facts = new List<ProfileFact>(reader.ReadInt32());
+                if (facts.Capacity > 0)
+                {
+                    var position = reader.ReadString();
+                    var last = reader.ReadInt64();
+                    for (var i = facts.Capacity; i > 0; i--)
+                    {
+                        facts.Add(ProfileFact.Read(reader));
+                    }
+
+                    part = ProfileUpdater.Fold(part, facts, position, last);
+                }
+            }
+            else
+            {
+                throw new InvalidDataException($"Unknown profile change kind {kind}.");
+            }
+
+            _players[(part.GameId, part.UserId)] = new Player(part, PendingOf(reader.ReadInt64()));
         }
 
-        _waitsKnown = false;
+        _waitsKnown = _idleKnown = false;
     }
 
-    public void WriteSnapshot(BinaryWriter writer) => Write(writer, [.. _players.Values]);
+    public void WriteSnapshot(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(_players.Count);
+        foreach (var player in _players.Values)
+        {
+            WritePart(writer, player.Part);
+            writer.Write(player.PendingSince?.UtcTicks ?? 0);
+        }
+    }
 
     /// <summary>Reads a snapshot; the waits start again from each player's pending time.</summary>
-    public void ReadSnapshot(BinaryReader reader) => ApplyChanges(reader);
+    public void ReadSnapshot(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            var part = ReadPart(reader);
+            _players[(part.GameId, part.UserId)] = new Player(part, PendingOf(reader.ReadInt64()));
+        }
+
+        _waitsKnown = _idleKnown = false;
+    }
+
+    private static DateTimeOffset? PendingOf(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     /// <summary>After a load: the pending players' waits, which a record or snapshot does not carry.</summary>
     private void RestoreWaits(TimeSpan materializeEvery)
@@ -122,32 +305,10 @@ public sealed class ProfileState : IPartitionStatePart
         }
     }
 
-    private static void Write(BinaryWriter writer, List<Player> players)
-    {
-        writer.Write(players.Count);
-        foreach (var player in players)
-        {
-            WritePart(writer, player.Part);
-            writer.Write(player.PendingSince?.UtcTicks ?? 0);
-        }
-    }
-
-    private static List<Player> Read(BinaryReader reader)
-    {
-        var players = new List<Player>(reader.ReadInt32());
-        for (var i = players.Capacity; i > 0; i--)
-        {
-            var part = ReadPart(reader);
-            var pending = reader.ReadInt64();
-            players.Add(new Player(part, pending == 0 ? null : new DateTimeOffset(pending, TimeSpan.Zero)));
-        }
-
-        return players;
-    }
-
     /// <summary>
     /// A part field by field: every batch record carries the parts its players changed, so this is on the hot path,
-    /// where JSON took most of a commit's time. Times keep their offsets, as the outputs print them.
+    /// where JSON took most of a commit's time. Times keep their offsets, as the outputs print them. The numbers go
+    /// out as one block, as <see cref="BinaryWriter"/> would write them one by one (little-endian), with one write.
     /// </summary>
     private static void WritePart(BinaryWriter writer, PlayerProfile part)
     {
@@ -157,28 +318,55 @@ public sealed class ProfileState : IPartitionStatePart
         Write(writer, part.ServerSince);
         WriteOptional(writer, part.Platform);
         Write(writer, part.PlatformSince);
-        writer.Write(part.Level);
-        Write(writer, part.FirstSeen);
-        Write(writer, part.LastSeen);
+
+        Span<byte> numbers = stackalloc byte[NumbersLength];
+        var at = 0;
+        BinaryPrimitives.WriteInt32LittleEndian(numbers, part.Level);
+        at += sizeof(int);
+        Put(numbers, ref at, part.FirstSeen);
+        Put(numbers, ref at, part.LastSeen);
         foreach (var mean in (ReadOnlySpan<DecayingMean>)[part.PvpResults, part.DungeonDifficulty, part.MainQuestShare])
         {
-            Write(writer, mean.Weighted);
-            Write(writer, mean.Weight);
+            Put(numbers, ref at, mean.Weighted);
+            Put(numbers, ref at, mean.Weight);
         }
 
         foreach (var sum in (ReadOnlySpan<DecayingSum>)[part.PvpMatches, part.DungeonClears, part.PlaySeconds, part.Deaths, part.Sessions, part.MarketSales, part.MarketValue])
         {
-            Write(writer, sum);
+            Put(numbers, ref at, sum);
         }
 
-        writer.Write(part.Spend);
-        writer.Write(part.Purchases);
+        BinaryPrimitives.WriteDoubleLittleEndian(numbers[at..], part.Spend);
+        BinaryPrimitives.WriteInt64LittleEndian(numbers[(at + sizeof(double))..], part.Purchases);
+        writer.Write(numbers);
+
         writer.Write(part.Applied.Count);
         foreach (var (position, sequence) in part.Applied)
         {
             writer.Write(position);
             writer.Write(sequence);
         }
+    }
+
+    /// <summary>Bytes of a part's numbers: the level, two times, three means of two sums, seven sums, spend and purchases.</summary>
+    private const int NumbersLength = sizeof(int) + (2 * TimeLength) + (13 * SumLength) + sizeof(double) + sizeof(long);
+
+    private const int TimeLength = sizeof(long) + sizeof(short);
+
+    private const int SumLength = sizeof(double) + TimeLength;
+
+    private static void Put(Span<byte> numbers, ref int at, DecayingSum sum)
+    {
+        BinaryPrimitives.WriteDoubleLittleEndian(numbers[at..], sum.Value);
+        at += sizeof(double);
+        Put(numbers, ref at, sum.At);
+    }
+
+    private static void Put(Span<byte> numbers, ref int at, DateTimeOffset time)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(numbers[at..], time.Ticks);
+        BinaryPrimitives.WriteInt16LittleEndian(numbers[(at + sizeof(long))..], (short)time.Offset.TotalMinutes);
+        at += TimeLength;
     }
 
     private static PlayerProfile ReadPart(BinaryReader reader)
@@ -244,4 +432,27 @@ public sealed class ProfileState : IPartitionStatePart
     private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     private sealed record Player(PlayerProfile Part, DateTimeOffset? PendingSince);
+
+    /// <summary>What changed for a player since the last record: their part read whole, or the facts folded into it.</summary>
+    private sealed class Change
+    {
+        public bool Whole { get; set; }
+
+        public List<ProfileFact> Facts { get; } = [];
+
+        public string? Position { get; set; }
+
+        public long Last { get; set; }
+
+        /// <summary>The player was forgotten (<see cref="Evict"/>); nothing else about them matters.</summary>
+        public bool Forgotten { get; set; }
+
+        public void Clear()
+        {
+            Forgotten = false;
+            Whole = false;
+            Facts.Clear();
+            Position = null;
+        }
+    }
 }

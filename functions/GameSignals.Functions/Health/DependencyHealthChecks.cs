@@ -1,8 +1,11 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using GameSignals.Admin.Health;
+using GameSignals.Azure;
 using GameSignals.Azure.Cosmos;
+using GameSignals.Azure.Pipeline;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -15,13 +18,26 @@ public static class DependencyHealthChecks
     /// <summary>How long one dependency may take to answer before it counts as down.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>The checks, and the failure counts of Storage (<see cref="StorageFailureCounts"/>) the Health page shows beside them.</summary>
-    public static IServiceCollection AddDependencyHealthChecks(this IServiceCollection services)
+    /// <summary>
+    /// The checks, and the failure counts of Storage (<see cref="StorageFailureCounts"/>) the Health page shows beside them;
+    /// <c>partition-state</c> too when the partitions' state has an account of its own.
+    /// </summary>
+    public static IServiceCollection AddDependencyHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHealthChecks()
+        var checks = services.AddHealthChecks()
             .AddCheck<CosmosHealthCheck>("cosmos", timeout: Timeout)
             .AddCheck<BlobStorageHealthCheck>("blobs", timeout: Timeout)
             .AddCheck<QueueStorageHealthCheck>("queues", timeout: Timeout);
+        if (AzureServiceCollectionExtensions.HasPartitionStateAccount(configuration))
+        {
+            checks.Add(new HealthCheckRegistration(
+                "partition-state",
+                sp => new BlobStorageHealthCheck(sp.GetRequiredService<BlobPartitionStateStore>().Service),
+                failureStatus: null,
+                tags: null,
+                timeout: Timeout));
+        }
+
         services.AddSingleton<IFailureCounts, StorageFailureCounts>();
         return services;
     }

@@ -42,6 +42,33 @@ public class EventDecoderTests
     }
 
     [Fact]
+    public void Repeated_and_changing_attributes_decode_to_each_event_own_values()
+    {
+        var other = Valid.Replace("kr-01", "eu-02", StringComparison.Ordinal).Replace("odin", "thor", StringComparison.Ordinal).Replace("\"e1\"", "\"e2\"", StringComparison.Ordinal);
+        var escaped = Valid.Replace("\"server\":\"kr-01\"", "\"server\":\"kr\\u002d01\"", StringComparison.Ordinal).Replace("\"e1\"", "\"e3\"", StringComparison.Ordinal);
+
+        var (events, dead) = Decode($"[{Valid}, {Valid.Replace("\"e1\"", "\"e4\"", StringComparison.Ordinal)}, {other}, {escaped}, {Valid}]");
+
+        Assert.Empty(dead);
+        Assert.Equal(
+            [("odin", "kr-01", "/games/odin/kr-01"), ("odin", "kr-01", "/games/odin/kr-01"), ("thor", "eu-02", "/games/thor/eu-02"), ("odin", "kr-01", "/games/odin/kr-01"), ("odin", "kr-01", "/games/odin/kr-01")],
+            events.Select(e => (e.GameId, e.Server!, e.Source)));
+    }
+
+    [Fact]
+    public void More_distinct_values_than_are_kept_recently_still_decode_each_to_its_own()
+    {
+        var servers = Enumerable.Range(0, 60).Select(i => $"s{i % 23}").ToList();
+        var lines = servers.Select((server, i) => Valid.Replace("kr-01", server, StringComparison.Ordinal).Replace("\"e1\"", $"\"e{i}\"", StringComparison.Ordinal));
+
+        var (events, dead) = Decode($"[{string.Join(',', lines)}]");
+
+        Assert.Empty(dead);
+        Assert.Equal(servers, events.Select(e => e.Server));
+        Assert.Equal(servers.Select(server => $"/games/odin/{server}"), events.Select(e => e.Source));
+    }
+
+    [Fact]
     public void An_array_message_yields_each_event_and_dead_letters_only_the_bad_element()
     {
         var (events, dead) = Decode($"[{Valid}, 7, {Valid.Replace("\"e1\"", "\"e2\"", StringComparison.Ordinal)}]");

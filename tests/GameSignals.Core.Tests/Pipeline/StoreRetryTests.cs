@@ -33,6 +33,25 @@ public sealed class StoreRetryTests
     }
 
     [Fact]
+    public async Task A_first_attempt_that_fails_after_waiting_is_retried_with_the_same_attempts_and_metrics()
+    {
+        using var metrics = new PipelineMetrics();
+        using var retries = new MetricCollector<long>(metrics.StoreRetries);
+        var attempts = 0;
+
+        var thrown = await Assert.ThrowsAsync<TransientStoreException>(async () => await Retry(maxAttempts: 3, metrics: metrics).ExecuteAsync<int>(async (_, _) =>
+        {
+            attempts++;
+            await Task.Yield();
+            throw new TransientStoreException(TransientFailure.Throttled, "429");
+        }, 0, CancellationToken.None));
+
+        Assert.Equal(3, attempts);
+        Assert.Equal(TransientFailure.Throttled, thrown.Failure);
+        Assert.Equal(2, retries.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
+    [Fact]
     public async Task A_failure_that_outlasts_the_attempts_throws_after_exactly_that_many()
     {
         var attempts = 0;

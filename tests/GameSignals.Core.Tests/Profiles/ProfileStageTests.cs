@@ -25,11 +25,11 @@ public sealed class ProfileStageTests
 
     private EventBatch Batch(params GameEvent[] events) => new(events[0].Origin.Hub, events[0].Origin.Partition, events, _state);
 
-    private static (ProfileStage Stage, IProfileStore Store) Build(IProfileStore? store = null, TimeSpan? materializeEvery = null)
+    private static (ProfileStage Stage, IProfileStore Store) Build(IProfileStore? store = null, TimeSpan? materializeEvery = null, TimeSpan? evictIdleAfter = null)
     {
         store ??= new InMemoryProfileStore();
         var indexer = new ProfileIndexer(store, new InMemoryPopulationStatisticsStore(), new ExactPlayerIndex());
-        var options = new ProfileOptions { MaterializeEvery = materializeEvery ?? TimeSpan.Zero };
+        var options = new ProfileOptions { MaterializeEvery = materializeEvery ?? TimeSpan.Zero, EvictIdleAfter = evictIdleAfter ?? TimeSpan.FromHours(1) };
         return (new ProfileStage(store, indexer, new StoreRetry(), Options.Create(options)), store);
     }
 
@@ -52,6 +52,47 @@ public sealed class ProfileStageTests
         Assert.Equal(14, u1.Applied["game-events/0"]);
         Assert.Equal(14, u1.Parts["game-events"].Applied["game-events/0"]);
         Assert.Null(await store.GetAsync("odin", "u2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_written_player_idle_past_the_limit_is_forgotten_and_their_return_continues_from_the_store()
+    {
+        var (stage, store) = Build(materializeEvery: Hour, evictIdleAfter: Hour);
+        var state = _state.Part<ProfileState>();
+
+        await stage.ProcessAsync(Batch(Matches), CancellationToken.None);
+        await stage.ProcessAsync(Batch(Pvp("win", TimeSpan.FromMinutes(50), 14, userId: "u2")), CancellationToken.None);
+        Assert.NotNull(state.PartOf("odin", "u1")); // not written yet
+
+        // At 1:20 u1 (changed at 0:15) is written, and has been idle over an hour: forgotten. u2 has changes not written.
+        await stage.ProcessAsync(Batch(Pvp("win", TimeSpan.FromMinutes(80), 15, userId: "u2")), CancellationToken.None);
+        Assert.NotNull(await store.GetAsync("odin", "u1", CancellationToken.None));
+        Assert.Null(state.PartOf("odin", "u1"));
+        Assert.NotNull(state.PartOf("odin", "u2"));
+
+        // Nor does the state's snapshot hold them.
+        var recovered = TestStates.Fresh().Part<ProfileState>();
+        recovered.ReadSnapshot(Reader(state.WriteSnapshot));
+        Assert.Null(recovered.PartOf("odin", "u1"));
+
+        // u1 returns: their part comes back from the store and no earlier match counts twice.
+        await stage.ProcessAsync(Batch(Pvp("loss", TimeSpan.FromMinutes(160), 16), Pvp("win", TimeSpan.FromMinutes(5), 11)), CancellationToken.None);
+        await stage.FlushAsync(Batch(Pvp("win", TimeSpan.FromMinutes(160), 16)), CancellationToken.None);
+        var u1 = (await store.GetAsync("odin", "u1", CancellationToken.None))!.Profile;
+        Assert.Equal(3, u1.PvpMatches.ValueAt(Start.AddMinutes(160), ProfileFeatures.ShortHalfLife), tolerance: 0.05); // 4 if a match counted twice
+        Assert.Equal(16, u1.Applied["game-events/0"]);
+    }
+
+    private static BinaryReader Reader(Action<BinaryWriter> write)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+        }
+
+        buffer.Position = 0;
+        return new BinaryReader(buffer);
     }
 
     [Fact]

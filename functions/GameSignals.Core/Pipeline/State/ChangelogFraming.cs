@@ -10,17 +10,41 @@ namespace GameSignals.Pipeline.State;
 /// </summary>
 public static class ChangelogFraming
 {
-    private const int HeaderLength = sizeof(int);
+    /// <summary>Bytes before the record: a writer that frames in place (<see cref="Close"/>) leaves these free first.</summary>
+    public const int HeaderLength = sizeof(int);
+
     private const int ChecksumLength = sizeof(ulong);
 
     /// <summary>The record framed for one append.</summary>
     public static byte[] Frame(ReadOnlySpan<byte> record)
     {
         var frame = new byte[HeaderLength + record.Length + ChecksumLength];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, record.Length);
         record.CopyTo(frame.AsSpan(HeaderLength));
-        BinaryPrimitives.WriteUInt64LittleEndian(frame.AsSpan(HeaderLength + record.Length), Crc64.HashToUInt64(record));
+        WriteFrame(frame, record.Length);
         return frame;
+    }
+
+    /// <summary>
+    /// Frames in place the record <paramref name="stream"/> holds after <see cref="HeaderLength"/> free bytes: a batch's
+    /// record is framed where it was written, without the copy <see cref="Frame"/> makes. Valid until the stream changes.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Close(MemoryStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var recordLength = (int)stream.Length - HeaderLength;
+        stream.Position = stream.Length;
+        Span<byte> checksum = stackalloc byte[ChecksumLength];
+        stream.Write(checksum);
+        var frame = stream.GetBuffer().AsMemory(0, (int)stream.Length);
+        WriteFrame(frame.Span, recordLength);
+        return frame;
+    }
+
+    private static void WriteFrame(Span<byte> frame, int recordLength)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(frame, recordLength);
+        var record = frame.Slice(HeaderLength, recordLength);
+        BinaryPrimitives.WriteUInt64LittleEndian(frame[(HeaderLength + recordLength)..], Crc64.HashToUInt64(record));
     }
 
     /// <summary>The intact records of <paramref name="changelog"/> in order, and the offset of the first damaged frame (null if none).</summary>

@@ -140,7 +140,11 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 
     private bool IsExpired(int hour) => (hour + 1) * BucketTicks <= _newestTicks - Window.Ticks;
 
-    /// <summary>Seals the open hours two or more behind the newest event and drops the hours wholly behind the window.</summary>
+    /// <summary>
+    /// Seals the open hours two or more behind the newest event and drops the hours wholly behind the window: the sealed
+    /// keys still in the window and the newly sealed ones, each already sorted, are merged into arrays of the exact size,
+    /// so the work holds the old and new arrays at once (24 bytes a key at the peak) and nothing more.
+    /// </summary>
     private void Slide()
     {
         var newestHour = (int)(_newestTicks / BucketTicks);
@@ -151,27 +155,44 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             return;
         }
 
-        var kept = new List<(ulong Digest, int Hour)>(_sealed.Length + sealing.Sum(hour => _open[hour].Count));
-        for (var i = 0; i < _sealed.Length; i++)
-        {
-            if (!IsExpired(_sealedHours[i]))
-            {
-                kept.Add((_sealed[i], _sealedHours[i]));
-            }
-        }
-
+        var fresh = new List<(ulong Digest, int Hour)>();
         foreach (var hour in sealing)
         {
             if (!IsExpired(hour))
             {
-                kept.AddRange(_open[hour].Select(digest => (digest, hour)));
+                fresh.AddRange(_open[hour].Select(digest => (digest, hour)));
             }
 
             _open.Remove(hour);
         }
 
-        kept.Sort(static (a, b) => a.Digest.CompareTo(b.Digest));
-        _sealed = [.. kept.Select(entry => entry.Digest)];
-        _sealedHours = [.. kept.Select(entry => entry.Hour)];
+        fresh.Sort(static (a, b) => a.Digest.CompareTo(b.Digest));
+        var kept = 0;
+        foreach (var hour in _sealedHours)
+        {
+            kept += IsExpired(hour) ? 0 : 1;
+        }
+
+        var digests = new ulong[kept + fresh.Count];
+        var hours = new int[digests.Length];
+        var (old, added, at) = (0, 0, 0);
+        while (at < digests.Length)
+        {
+            if (old < _sealed.Length && IsExpired(_sealedHours[old]))
+            {
+                old++;
+            }
+            else if (added == fresh.Count || (old < _sealed.Length && _sealed[old] <= fresh[added].Digest))
+            {
+                (digests[at], hours[at++]) = (_sealed[old], _sealedHours[old++]);
+            }
+            else
+            {
+                (digests[at], hours[at++]) = fresh[added++];
+            }
+        }
+
+        _sealed = digests;
+        _sealedHours = hours;
     }
 }

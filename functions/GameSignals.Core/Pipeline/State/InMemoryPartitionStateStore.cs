@@ -10,6 +10,7 @@ namespace GameSignals.Pipeline.State;
 public sealed class InMemoryPartitionStateStore : IPartitionStateStore
 {
     private readonly Dictionary<(string Hub, string Partition), SortedDictionary<long, Generation>> _partitions = [];
+    private readonly Stack<byte[]> _freeChunks = new();
     private readonly Lock _gate = new();
 
     public ValueTask<IReadOnlyList<StoredGeneration>> LoadAsync(string hub, string partition, CancellationToken cancellationToken)
@@ -43,8 +44,8 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
                     $"The changelog of {hub}/{partition} generation {expected.Generation} is at {current.Length} ({current.Version}), not {expected.Length} ({expected.Version}).");
             }
 
-            generation ??= generations[0] = new Generation(null);
-            generation.Append(frame.ToArray());
+            generation ??= generations[0] = new Generation(null, _freeChunks);
+            generation.Append(frame.Span);
             return ValueTask.FromResult(generation.PositionOf(expected.Generation));
         }
     }
@@ -59,10 +60,11 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
                 throw new ChangelogFencedException($"Generation {generation} of {hub}/{partition} was already started by another owner.");
             }
 
-            var started = generations[generation] = new Generation(snapshot.ToArray()) { Version = 1 };
+            var started = generations[generation] = new Generation(snapshot.ToArray(), _freeChunks) { Version = 1 };
             foreach (var old in generations.Keys.Where(g => g < generation - 1).ToList())
             {
-                generations.Remove(old);
+                generations.Remove(old, out var removed);
+                removed!.Release();
             }
 
             return ValueTask.FromResult(started.PositionOf(generation));
@@ -109,12 +111,16 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
     }
 
     /// <summary>
-    /// One generation. The changelog is kept as its appended frames, joined only when read: one growing array would copy
-    /// the whole log on every growth, which dominated a long replay's time.
+    /// One generation. The changelog is kept in chunks of <see cref="ChunkSize"/> bytes, joined only when read: one growing
+    /// array would copy the whole log on every growth, and an array per frame made the collector copy every record as it
+    /// aged, which dominated a long replay's time; chunks sit in the large object heap, which it does not move, and
+    /// go back to the store's free chunks when their generation is dropped, so a long replay does not fault in fresh memory for each.
     /// </summary>
-    private sealed class Generation(byte[]? snapshot)
+    private sealed class Generation(byte[]? snapshot, Stack<byte[]> free)
     {
-        private readonly List<byte[]> _frames = [];
+        private const int ChunkSize = 1 << 20;
+
+        private readonly List<byte[]> _chunks = [];
         private long _length;
 
         public byte[]? Snapshot { get; set; } = snapshot;
@@ -123,10 +129,9 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
 
         public ChangelogPosition PositionOf(long generation) => new(generation, _length, Version.ToString(CultureInfo.InvariantCulture));
 
-        public void Append(byte[] frame)
+        public void Append(ReadOnlySpan<byte> frame)
         {
-            _frames.Add(frame);
-            _length += frame.Length;
+            Write(frame);
             Version++;
         }
 
@@ -134,10 +139,11 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
         {
             var bytes = new byte[_length];
             var offset = 0;
-            foreach (var frame in _frames)
+            foreach (var chunk in _chunks)
             {
-                frame.CopyTo(bytes, offset);
-                offset += frame.Length;
+                var count = (int)Math.Min(ChunkSize, _length - offset);
+                chunk.AsSpan(0, count).CopyTo(bytes.AsSpan(offset));
+                offset += count;
             }
 
             return bytes;
@@ -145,9 +151,37 @@ public sealed class InMemoryPartitionStateStore : IPartitionStateStore
 
         public void Replace(byte[] bytes)
         {
-            _frames.Clear();
-            _frames.Add(bytes);
-            _length = bytes.Length;
+            Release();
+            Write(bytes);
+        }
+
+        /// <summary>Returns the chunks to the free ones; the generation is empty after.</summary>
+        public void Release()
+        {
+            foreach (var chunk in _chunks)
+            {
+                free.Push(chunk);
+            }
+
+            _chunks.Clear();
+            _length = 0;
+        }
+
+        private void Write(ReadOnlySpan<byte> bytes)
+        {
+            while (!bytes.IsEmpty)
+            {
+                var used = (int)(_length % ChunkSize);
+                if (used == 0 && _chunks.Count * (long)ChunkSize == _length)
+                {
+                    _chunks.Add(free.TryPop(out var chunk) ? chunk : new byte[ChunkSize]);
+                }
+
+                var count = Math.Min(bytes.Length, ChunkSize - used);
+                bytes[..count].CopyTo(_chunks[^1].AsSpan(used));
+                bytes = bytes[count..];
+                _length += count;
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ namespace GameSignals.Pipeline.State;
 /// capability's <see cref="IPartitionStatePart"/>. <see cref="PartitionStates"/> loads it, appends each batch's changes
 /// to the changelog and writes its snapshots; stages reach it through <see cref="EventBatch.State"/>.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Its memory streams hold only managed buffers; disposing one frees nothing.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Its memory stream and the writer over it hold only managed buffers; disposing them frees nothing.")]
 public sealed class PartitionState
 {
     private const byte BatchRecord = 1;
@@ -17,9 +17,9 @@ public sealed class PartitionState
 
     private readonly Dictionary<string, IPartitionStatePart> _parts;
 
-    // Reused for every record and part: a batch's record grows its buffers once instead of allocating them per batch.
+    // Reused for every record: a batch's record is written, framed and appended from one buffer, which grows once.
     private readonly MemoryStream _record = new();
-    private readonly MemoryStream _part = new();
+    private readonly BinaryWriter _recordWriter;
     private long _recordedWatermark;
 
     internal PartitionState(string hub, string partition, TimeSpan window, ulong seed, IEnumerable<PartitionStatePartType> parts)
@@ -29,6 +29,7 @@ public sealed class PartitionState
         Window = new DuplicateWindow(window, seed);
         _parts = parts.ToDictionary(part => part.Name, part => part.Create(), StringComparer.Ordinal);
         Watermark = _recordedWatermark = NoEvents;
+        _recordWriter = new BinaryWriter(_record, Encoding.UTF8, leaveOpen: true);
     }
 
     /// <summary>The watermark of a partition that has processed nothing.</summary>
@@ -61,36 +62,43 @@ public sealed class PartitionState
         where T : IPartitionStatePart =>
         _parts.Values.OfType<T>().FirstOrDefault() ?? throw new InvalidOperationException($"No partition state part {typeof(T).Name} is registered.");
 
-    /// <summary>The batch's changes as one changelog record, valid until the next call; null when nothing changed.</summary>
+    /// <summary>The batch's changes as one framed changelog record, valid until the next call; null when nothing changed.</summary>
     internal ReadOnlyMemory<byte>? TakeRecord()
     {
         var digests = Window.TakeAdded();
         var duplicates = Duplicates.TakePending();
-        var changed = _parts.Where(part => part.Value.HasChanges).ToList();
-        if (digests.Count == 0 && duplicates.Count == 0 && changed.Count == 0 && Watermark == _recordedWatermark)
+        var changed = 0;
+        foreach (var part in _parts.Values)
+        {
+            changed += part.HasChanges ? 1 : 0;
+        }
+
+        if (digests.Count == 0 && duplicates.Count == 0 && changed == 0 && Watermark == _recordedWatermark)
         {
             return null;
         }
 
         Duplicates.Remember(duplicates);
 
-        _record.SetLength(0);
-        using (var writer = new BinaryWriter(_record, Encoding.UTF8, leaveOpen: true))
+        _record.SetLength(ChangelogFraming.HeaderLength);
+        _record.Position = ChangelogFraming.HeaderLength;
+        var writer = _recordWriter;
+        writer.Write(BatchRecord);
+        writer.Write(Window.Seed);
+        writer.Write(Watermark);
+        WriteDigests(writer, digests);
+        WriteDuplicates(writer, duplicates);
+        writer.Write(changed);
+        foreach (var (name, part) in _parts)
         {
-            writer.Write(BatchRecord);
-            writer.Write(Window.Seed);
-            writer.Write(Watermark);
-            WriteDigests(writer, digests);
-            WriteDuplicates(writer, duplicates);
-            writer.Write(changed.Count);
-            foreach (var (name, part) in changed)
+            if (part.HasChanges)
             {
                 WritePart(writer, name, part.WriteChanges);
             }
         }
 
         _recordedWatermark = Watermark;
-        return _record.GetBuffer().AsMemory(0, (int)_record.Length);
+        return ChangelogFraming.Close(_record);
     }
 
     /// <summary>The record that closes a generation: nothing may be appended after it (a new owner starts the next one).</summary>
@@ -223,17 +231,17 @@ public sealed class PartitionState
     }
 
     /// <summary>A part's bytes, prefixed with its name and length, so a reader can skip a part it does not know.</summary>
-    private void WritePart(BinaryWriter writer, string name, Action<BinaryWriter> write)
+    private static void WritePart(BinaryWriter writer, string name, Action<BinaryWriter> write)
     {
-        _part.SetLength(0);
-        using (var partWriter = new BinaryWriter(_part, Encoding.UTF8, leaveOpen: true))
-        {
-            write(partWriter);
-        }
-
         writer.Write(name);
-        writer.Write((int)_part.Length);
-        writer.Write(_part.GetBuffer(), 0, (int)_part.Length);
+        var stream = writer.BaseStream;
+        var lengthAt = stream.Position;
+        writer.Write(0);
+        write(writer);
+        var end = stream.Position;
+        stream.Position = lengthAt;
+        writer.Write((int)(end - lengthAt - sizeof(int)));
+        stream.Position = end;
     }
 
     private void ReadParts(BinaryReader reader, Action<IPartitionStatePart, BinaryReader> read)

@@ -51,7 +51,7 @@ public sealed partial class PartitionStates(
             return;
         }
 
-        state.Position = await store.AppendAsync(state.Hub, state.Partition, ChangelogFraming.Frame(record.Span), state.Position, cancellationToken).ConfigureAwait(false);
+        state.Position = await store.AppendAsync(state.Hub, state.Partition, record, state.Position, cancellationToken).ConfigureAwait(false);
         state.RecordsInGeneration++;
         if (state.RecordsInGeneration >= _options.SnapshotEveryRecords || state.Position.Length >= _options.SnapshotAtBytes)
         {

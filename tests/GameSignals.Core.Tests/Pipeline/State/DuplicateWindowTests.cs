@@ -40,6 +40,30 @@ public sealed class DuplicateWindowTests
     }
 
     [Fact]
+    public void Over_days_of_keys_with_late_arrivals_exactly_the_keys_whose_hour_is_in_the_window_are_remembered()
+    {
+        var window = new DuplicateWindow(TimeSpan.FromHours(6), seed: 11);
+        var random = new Random(5);
+        var added = new List<(EventKey Key, DateTimeOffset Time)>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            // Mostly in order, one in ten up to three hours late.
+            var time = Start.AddSeconds(i * 9) - (random.Next(10) == 0 ? TimeSpan.FromMinutes(random.Next(180)) : TimeSpan.Zero);
+            var key = new EventKey("game/odin", $"e-{i}");
+            if (window.Add(key, time))
+            {
+                added.Add((key, time));
+            }
+        }
+
+        var newest = Start.AddSeconds(19_999 * 9);
+        var kept = added.Where(a => ((a.Time.UtcTicks / TimeSpan.TicksPerHour) + 1) * TimeSpan.TicksPerHour > (newest - TimeSpan.FromHours(6)).UtcTicks).ToList();
+        Assert.InRange(kept.Count, 2_000, added.Count - 10_000); // both sides of the edge are exercised
+        Assert.All(added, a => Assert.Equal(kept.Contains(a), window.Contains(a.Key)));
+        Assert.Equal(kept.Count, window.Count);
+    }
+
+    [Fact]
     public void A_late_event_does_not_move_the_window_back()
     {
         var window = new DuplicateWindow(Day, seed: 7);
