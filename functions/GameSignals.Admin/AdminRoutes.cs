@@ -6,6 +6,7 @@ using GameSignals.Admin.IpRanges;
 using GameSignals.Admin.Notifications;
 using GameSignals.Admin.OpenApi;
 using GameSignals.Admin.Profiles;
+using GameSignals.Admin.Stats;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -78,6 +79,9 @@ public static class AdminRoutes
     public const string Similar = "games/{gameId}/players/similar";
     public const string Peers = "games/{gameId}/players/{userId}/peers";
     public const string RecentEvents = "games/{gameId}/players/{userId}/events";
+    public const string StatsSettings = "games/{gameId}/stats-settings";
+    public const string Experiment = "games/{gameId}/experiments/{experimentId}";
+    public const string PlayerExperiment = "games/{gameId}/players/{userId}/experiment";
     public const string Health = "health";
     public const string Failures = "health/failures";
     public const string OpenApiDocument = "openapi.json";
@@ -133,6 +137,16 @@ public static class AdminRoutes
             Query = ["limit"],
             Summary = "The player's last events (at most limit, 1 to 100, default 50), oldest first, as CloudEvents: what a rule's dry run can run against. Locally the replayed events; in Azure the hubs' last hour (docs/design.md).",
         },
+        new("GetStatsSettings", "GET", StatsSettings, AdminRole.Viewer, h => Get<StatsAdmin>(h).GetSettingsAsync(h.Request, V(h, "gameId"))),
+        new("PutStatsSettings", "PUT", StatsSettings, AdminRole.LiveOps, h => Get<StatsAdmin>(h).PutSettingsAsync(h.Request, V(h, "gameId"))) { Body = "GameStatsSettings", Success = [StatusCodes.Status200OK, StatusCodes.Status201Created] },
+        new("GetExperiment", "GET", Experiment, AdminRole.Viewer, h => Get<StatsAdmin>(h).GetExperimentAsync(h.Request, V(h, "gameId"), V(h, "experimentId")))
+        {
+            Summary = "An experiment's D1 and D7 retention and conversion to paying per arm, with Wilson 95% intervals, summed over every partition's counts.",
+        },
+        new("GetPlayerExperiment", "GET", PlayerExperiment, AdminRole.Viewer, h => Get<StatsAdmin>(h).GetPlayerAsync(h.Request, V(h, "gameId"), V(h, "userId")))
+        {
+            Summary = "The player's arm in the game's experiment and the stats notifications they would have received in the control arm, with their explanations.",
+        },
         new("ProfilesPeers", "GET", Peers, AdminRole.Viewer, h => Get<SimilarityAdmin>(h).PeersAsync(h.Request, V(h, "gameId"), V(h, "userId"))) { Query = ["k"] },
         new("Health", "GET", Health, null, h => Get<HealthAdmin>(h).GetAsync(h.Request)),
         new("GetFailureCounts", "GET", Failures, AdminRole.Viewer, h => Get<FailuresAdmin>(h).GetAsync(h.Request))
@@ -175,6 +189,7 @@ public static class AdminRoutes
         services.AddSingleton<BlocklistAdmin>();
         services.AddSingleton<IpLookupAdmin>();
         services.AddSingleton<SimilarityAdmin>();
+        services.AddSingleton<StatsAdmin>();
         services.AddSingleton<RecentEventsAdmin>();
         services.AddSingleton<HealthAdmin>();
         services.AddSingleton<FailuresAdmin>();

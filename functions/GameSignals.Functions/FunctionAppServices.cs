@@ -12,6 +12,7 @@ using GameSignals.Functions.Intake;
 using GameSignals.Functions.IpRanges;
 using GameSignals.Functions.Notifications;
 using GameSignals.Functions.Profiles;
+using GameSignals.Functions.Stats;
 using GameSignals.Pipeline;
 using GameSignals.Pipeline.State;
 using Microsoft.Azure.Functions.Worker;
@@ -46,6 +47,7 @@ public static class FunctionAppServices
         services.AddIpRangesFunctions(configuration);
         services.AddFraudFunctions(configuration);
         services.AddProfilesFunctions(configuration);
+        services.AddStatsFunctions(configuration);
 
         // The admin API's handlers, which the HTTP functions adapt, and the signed-in console's access checks.
         services.AddAdminHandlers();

@@ -159,6 +159,42 @@ var containers = [
     uniqueKeys: []
   }
   {
+    // Stats settings per game (stats.json's `games` entries: moments, peers, experiment).
+    name: 'statssettings'
+    partitionKeys: [
+      '/gameId'
+    ]
+    ttl: null
+    indexingPolicy: queryable([])
+    uniqueKeys: []
+  }
+  {
+    // Experiment counts: one item per experiment, hub and partition, upserted hourly in event time; summed per game.
+    name: 'experimentcounts'
+    partitionKeys: [
+      '/gameId'
+    ]
+    ttl: null
+    indexingPolicy: queryable([
+      '/treatment/*'
+      '/control/*'
+    ])
+    uniqueKeys: []
+  }
+  {
+    // What control players would have received (stats notifications never sent), per player like the inboxes;
+    // each item carries the notification's ttl.
+    name: 'wouldhavereceived'
+    partitionKeys: [
+      '/userId'
+    ]
+    ttl: -1
+    indexingPolicy: queryable([
+      '/notification/explanation/*'
+    ])
+    uniqueKeys: []
+  }
+  {
     // Fraud flags, reviewed per game; the evidence is shown, never filtered on.
     name: 'flags'
     partitionKeys: [

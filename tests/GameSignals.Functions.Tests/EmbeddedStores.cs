@@ -1,9 +1,11 @@
+using GameSignals.Experiments;
 using GameSignals.Fraud;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
 using GameSignals.Pipeline.State;
 using GameSignals.Profiles;
+using GameSignals.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,6 +38,10 @@ internal static class EmbeddedStores
         services.Replace(ServiceDescriptor.Singleton<IProfileStore>(new InMemoryProfileStore()));
         services.Replace(ServiceDescriptor.Singleton<IPopulationStatisticsStore>(new InMemoryPopulationStatisticsStore()));
         services.Replace(ServiceDescriptor.Singleton<IPlayerIndex>(new ExactPlayerIndex()));
+
+        services.Replace(ServiceDescriptor.Singleton<IStatsSettingsStore>(new InMemoryStatsSettingsStore()));
+        services.Replace(ServiceDescriptor.Singleton<IExperimentResultsStore>(new InMemoryExperimentResultsStore()));
+        services.Replace(ServiceDescriptor.Singleton<IWouldHaveReceivedStore>(new InMemoryWouldHaveReceivedStore()));
 
         services.Replace(ServiceDescriptor.Singleton<IRangeSnapshotStore>(new InMemoryRangeSnapshotStore()));
         services.Replace(ServiceDescriptor.Singleton<IBlocklistStore>(new InMemoryBlocklistStore()));

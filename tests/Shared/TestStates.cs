@@ -2,6 +2,7 @@ using GameSignals.Notifications;
 using GameSignals.Profiles;
 using GameSignals.Pipeline;
 using GameSignals.Pipeline.State;
+using GameSignals.Stats;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -13,14 +14,14 @@ internal static class TestStates
     public static PartitionStates Over(IPartitionStateStore? store = null, TimeSpan? window = null, int snapshotEveryRecords = 10_000, PipelineMetrics? metrics = null) =>
         new(
             store ?? new InMemoryPartitionStateStore(),
-            [NotificationState.Type, ProfileState.Type],
+            [NotificationState.Type, ProfileState.Type, MomentState.Type],
             Options.Create(new PartitionStateOptions { DuplicateWindow = window ?? TimeSpan.FromDays(7), SnapshotEveryRecords = snapshotEveryRecords }),
             metrics ?? new PipelineMetrics(),
             NullLogger<PartitionStates>.Instance);
 
     /// <summary>A partition's state on its own, for a stage driven without the pipeline.</summary>
     public static PartitionState Fresh(string hub = "game-events", string partition = "0") =>
-        PartitionState.Create(hub, partition, TimeSpan.FromDays(7), [NotificationState.Type, ProfileState.Type]);
+        PartitionState.Create(hub, partition, TimeSpan.FromDays(7), [NotificationState.Type, ProfileState.Type, MomentState.Type]);
 }
 
 /// <summary>A state store whose first append fails before it is written, as Blob Storage down after the stages ran.</summary>

@@ -259,9 +259,10 @@ public sealed class ConsolePages(IRuleStore rules, IFlagStore flags, IBlocklistS
             <button>Find similar players</button></form><div id="similar-result" aria-live="polite"></div></section>
             <section aria-labelledby="peer-h"><h2 id="peer-h">A player among their peers</h2><form id="peers-form" class="inline">
             """).Append(CultureInfo.InvariantCulture, $"<label for=\"peer-user\">Player</label><input id=\"peer-user\" required value=\"{E(user ?? "")}\">").Append("""
-            <button>Show standing and inbox</button></form>
+            <button>Show standing, inbox and experiment</button></form>
             <div id="peers-result" aria-live="polite"></div><div class="chart"><canvas id="peers-chart" role="img" aria-label="Percentile of the player among peers, per feature"></canvas></div>
-            <h3>Inbox</h3><div id="inbox-result" aria-live="polite"></div></section>
+            <h3>Inbox</h3><div id="inbox-result" aria-live="polite"></div>
+            <h3>Stats experiment</h3><div id="experiment-result" aria-live="polite"></div></section>
             """);
 
     private async Task HealthAsync(StringBuilder b, CancellationToken ct)

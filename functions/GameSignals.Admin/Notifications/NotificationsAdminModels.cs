@@ -1,18 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameSignals.Notifications;
+using GameSignals.Stats;
 
 namespace GameSignals.Admin.Notifications;
 
-/// <summary>A notification as the admin API shows it.</summary>
+/// <summary>A notification as the admin API shows it; a stats notification with the peers' statistics it used (<see cref="Explanation"/>).</summary>
 public sealed record NotificationView(
     string Id, string RuleId, string GameId, string UserId, string? CharacterId, string EventId, DateTimeOffset Time,
-    string Priority, IReadOnlyList<string> Channels, string Locale, string Title, string Body, bool Read)
+    string Priority, IReadOnlyList<string> Channels, string Locale, string Title, string Body, bool Read, StatsExplanation? Explanation = null)
 {
     public static NotificationView From(Notification n)
     {
         ArgumentNullException.ThrowIfNull(n);
-        return new(n.Id, n.RuleId, n.GameId, n.UserId, n.CharacterId, n.EventId, n.Time, n.Priority, n.Channels, n.Locale, n.Title, n.Body, n.Read);
+        return new(n.Id, n.RuleId, n.GameId, n.UserId, n.CharacterId, n.EventId, n.Time, n.Priority, n.Channels, n.Locale, n.Title, n.Body, n.Read, n.Explanation);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Xml;
 using GameSignals.Events;
 using GameSignals.Notifications.Conditions;
+using GameSignals.Stats;
 
 namespace GameSignals.Notifications;
 
@@ -83,11 +84,15 @@ public sealed class CompiledRule
 
     public ConditionOutcome Evaluate(GameEvent e) => Condition?.Evaluate(e) ?? ConditionOutcome.Match;
 
+    /// <summary>Whether this is a stats message: a rule on a moment, whose templates may show the player's standing among peers.</summary>
+    public bool IsStatsMessage => MomentTypes.IsMoment(Rule.EventType);
+
     /// <summary>
     /// The notification this rule sends for <paramref name="e"/>, rendered in <paramref name="language"/> (else English,
-    /// else the first template), without its creation time and time to live, which the store's writer sets.
+    /// else the first template), without its creation time and time to live, which the store's writer sets. A stats
+    /// message renders <paramref name="peers"/> and carries them as its explanation.
     /// </summary>
-    public Notification Render(GameEvent e, string? language)
+    public Notification Render(GameEvent e, string? language, PeerStanding? peers = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         var template = TemplateFor(language);
@@ -103,8 +108,9 @@ public sealed class CompiledRule
             Priority = Priority,
             Channels = ChannelNames,
             Locale = template.Locale,
-            Title = template.Title.Render(e),
-            Body = template.Body.Render(e),
+            Title = template.Title.Render(e, peers),
+            Body = template.Body.Render(e, peers),
+            Explanation = peers is null ? null : StatsExplanation.Of(Rule.EventType, peers, template.Title.PeerFeatures.Concat(template.Body.PeerFeatures)),
         };
     }
 
@@ -295,7 +301,7 @@ public sealed class CompiledRule
                 return null;
             }
 
-            if (MessageTemplate.TryParse(text, out var parsed, out var error))
+            if (MessageTemplate.TryParse(text, MomentTypes.IsMoment(rule.EventType), out var parsed, out var error))
             {
                 return parsed;
             }

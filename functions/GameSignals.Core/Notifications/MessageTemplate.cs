@@ -1,16 +1,19 @@
 using System.Text;
 using GameSignals.Events;
 using GameSignals.Notifications.Conditions;
+using GameSignals.Stats;
 
 namespace GameSignals.Notifications;
 
 /// <summary>
 /// A title or body with <c>{path}</c> placeholders (the same paths as conditions), parsed once.
-/// <c>{{</c> and <c>}}</c> write literal braces.
+/// <c>{{</c> and <c>}}</c> write literal braces. A stats message's template (a rule on a moment, docs/design.md "Stats
+/// among similar players") may also name the player's standing among peers: <c>{peers.FEATURE.value|median|percentile}</c>
+/// and <c>{peers.k}</c> (<see cref="PeerPlaceholder"/>).
 /// </summary>
 public sealed class MessageTemplate
 {
-    // Each part is literal text or a path.
+    // Each part is literal text, a path or a peer placeholder.
     private readonly object[] _parts;
 
     private MessageTemplate(string text, object[] parts)
@@ -21,7 +24,11 @@ public sealed class MessageTemplate
 
     public string Text { get; }
 
-    public static bool TryParse(string text, out MessageTemplate? template, out CelError? error)
+    /// <summary>The features whose standing among peers the template shows, in order of appearance.</summary>
+    public IEnumerable<string> PeerFeatures => _parts.OfType<PeerPlaceholder>().Select(p => p.Feature).OfType<string>();
+
+    /// <summary>Parses a template; <paramref name="allowPeers"/> admits <c>{peers...}</c> (stats messages only).</summary>
+    public static bool TryParse(string text, bool allowPeers, out MessageTemplate? template, out CelError? error)
     {
         ArgumentNullException.ThrowIfNull(text);
         template = null;
@@ -50,7 +57,29 @@ public sealed class MessageTemplate
                     return false;
                 }
 
-                if (!ValuePath.TryParse(text[(i + 1)..end], out var path, out var pathError))
+                object part;
+                var inner = text[(i + 1)..end];
+                if (PeerPlaceholder.Names(inner))
+                {
+                    if (!allowPeers)
+                    {
+                        error = new CelError(i + 1, "{peers...} is only for rules on a moment (eventType moment.*)");
+                        return false;
+                    }
+
+                    if (!PeerPlaceholder.TryParse(inner, out var peer, out var cause))
+                    {
+                        error = new CelError(i + 1, cause!);
+                        return false;
+                    }
+
+                    part = peer!;
+                }
+                else if (ValuePath.TryParse(inner, out var path, out var pathError))
+                {
+                    part = path!;
+                }
+                else
                 {
                     error = pathError! with { Position = pathError.Position + i + 1 };
                     return false;
@@ -62,7 +91,7 @@ public sealed class MessageTemplate
                     literal.Clear();
                 }
 
-                parts.Add(path!);
+                parts.Add(part);
                 i = end;
             }
             else
@@ -80,19 +109,24 @@ public sealed class MessageTemplate
         return true;
     }
 
-    public string Render(GameEvent e)
+    /// <summary>The text for <paramref name="e"/>; <paramref name="peers"/> fills the peer placeholders (nothing without it).</summary>
+    public string Render(GameEvent e, PeerStanding? peers = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         var builder = new StringBuilder(Text.Length + 16);
         foreach (var part in _parts)
         {
-            if (part is ValuePath path)
+            switch (part)
             {
-                path.AppendTo(builder, e);
-            }
-            else
-            {
-                builder.Append((string)part);
+                case ValuePath path:
+                    path.AppendTo(builder, e);
+                    break;
+                case PeerPlaceholder peer:
+                    peer.AppendTo(builder, peers);
+                    break;
+                default:
+                    builder.Append((string)part);
+                    break;
             }
         }
 

@@ -36,6 +36,9 @@ public sealed record Notification
 
     public required string Body { get; init; }
 
+    /// <summary>A stats message's peers: which statistics it showed and why (null for other rules).</summary>
+    public Stats.StatsExplanation? Explanation { get; init; }
+
     public bool Read { get; init; }
 
     /// <summary>Wall-clock time the record was written.</summary>
@@ -79,6 +82,12 @@ public sealed record Notification
         writer.WriteString("locale", Locale);
         writer.WriteString("title", Title);
         writer.WriteString("body", Body);
+        if (Explanation is not null)
+        {
+            writer.WritePropertyName("explanation");
+            Explanation.Write(writer);
+        }
+
         writer.WriteEndObject();
     }
 

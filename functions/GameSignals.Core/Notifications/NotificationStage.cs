@@ -1,6 +1,7 @@
 using GameSignals.Events;
 using GameSignals.Notifications.Conditions;
 using GameSignals.Pipeline;
+using GameSignals.Stats;
 using Microsoft.Extensions.Options;
 
 namespace GameSignals.Notifications;
@@ -17,13 +18,11 @@ namespace GameSignals.Notifications;
 /// </summary>
 public sealed class NotificationStage(
     RuleCache rules,
-    INotificationStore notifications,
+    NotificationDelivery delivery,
     IShadowNotificationStore shadows,
-    IPushQueue push,
     IPlayerLocaleStore locales,
     StoreRetry retry,
     IOptions<NotificationOptions> options,
-    TimeProvider time,
     NotificationMetrics metrics) : IEventStage
 {
     public string Name => "notifications";
@@ -32,7 +31,7 @@ public sealed class NotificationStage(
     {
         ArgumentNullException.ThrowIfNull(batch);
 
-        var context = new BatchContext(batch.State.Part<NotificationState>());
+        var context = delivery.ForBatch(batch.State.Part<NotificationState>());
         foreach (var e in batch.Events)
         {
             await retry.ExecuteAsync(
@@ -42,7 +41,7 @@ public sealed class NotificationStage(
     }
 
     /// <summary>One event through every rule of its type; a unit that <see cref="StoreRetry"/> may run again.</summary>
-    private async ValueTask ProcessEventAsync(GameEvent e, BatchContext context, CancellationToken cancellationToken)
+    private async ValueTask ProcessEventAsync(GameEvent e, NotificationDelivery.Batch context, CancellationToken cancellationToken)
     {
         if (e.Payload is SessionStarted { Locale: var locale } && PlayerLocale.LanguageOf(locale) is { } language)
         {
@@ -52,6 +51,12 @@ public sealed class NotificationStage(
                 // The other hub's partitions read it from the shared store; an unchanged language costs no write.
                 await locales.SetAsync(e.GameId, e.UserId, learnt, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // Rules on moments are the stats stage's: no event of the contract has such a type, and one that claims it is not a moment.
+        if (MomentTypes.IsMoment(e.Type))
+        {
+            return;
         }
 
         var typeRules = await rules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false);
@@ -83,41 +88,29 @@ public sealed class NotificationStage(
         }
     }
 
-    private async ValueTask FireAsync(CompiledRule rule, GameEvent e, BatchContext context, CancellationToken cancellationToken)
+    private async ValueTask FireAsync(CompiledRule rule, GameEvent e, NotificationDelivery.Batch context, CancellationToken cancellationToken)
     {
         var id = Notification.IdFor(rule.Id, e.Source, e.Id);
-        if (rule.Cooldown is { } cooldown && !await TryOpenCooldownAsync(rule, cooldown, e, id, context.State, cancellationToken).ConfigureAwait(false))
+        if (!await context.TryOpenCooldownAsync(rule, e, id, ct => delivery.WasSentAsync(e.UserId, id, ct), cancellationToken).ConfigureAwait(false))
         {
-            metrics.Suppressed.Add(1, new KeyValuePair<string, object?>("rule", rule.Id));
             return;
         }
 
-        var notification = await RenderAsync(rule, e, context, cancellationToken).ConfigureAwait(false);
-
-        // The notification first: it is the idempotency record. Then the push request, once.
-        var (stored, created) = await notifications.CreateAsync(notification, cancellationToken).ConfigureAwait(false);
-        if (created)
-        {
-            metrics.Created.Add(1, new KeyValuePair<string, object?>("rule", rule.Id));
-        }
-
-        if (stored.ToPush && !stored.PushEnqueued)
-        {
-            await push.EnqueueAsync(new PushRequest(stored.Id, stored.GameId, stored.UserId, stored.Title, stored.Body, stored.Priority), cancellationToken).ConfigureAwait(false);
-            await notifications.MarkPushEnqueuedAsync(stored.UserId, stored.Id, cancellationToken).ConfigureAwait(false);
-            metrics.PushEnqueued.Add(1, new KeyValuePair<string, object?>("rule", rule.Id));
-        }
+        var notification = await context.RenderAsync(rule, e, peers: null, cancellationToken).ConfigureAwait(false);
+        await delivery.SendAsync(notification, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What a shadow rule would have done with the event, with its own cooldowns; one record, created once.</summary>
     private async ValueTask RecordShadowAsync(
-        CompiledRule rule, GameEvent e, bool matched, bool activeMatched, BatchContext context, CancellationToken cancellationToken)
+        CompiledRule rule, GameEvent e, bool matched, bool activeMatched, NotificationDelivery.Batch context, CancellationToken cancellationToken)
     {
         var id = Notification.IdFor(rule.Id, e.Source, e.Id);
         Notification? wouldSend = null;
-        if (matched && (rule.Cooldown is not { } cooldown || await TryOpenCooldownAsync(rule, cooldown, e, id, context.State, cancellationToken).ConfigureAwait(false)))
+        if (matched && await context.TryOpenCooldownAsync(
+                rule, e, id, async ct => await shadows.GetAsync(e.GameId, rule.Id, id, ct).ConfigureAwait(false) is { Notification: not null }, cancellationToken)
+            .ConfigureAwait(false))
         {
-            wouldSend = await RenderAsync(rule, e, context, cancellationToken).ConfigureAwait(false);
+            wouldSend = await context.RenderAsync(rule, e, peers: null, cancellationToken).ConfigureAwait(false);
         }
 
         var record = new ShadowRecord
@@ -138,55 +131,5 @@ public sealed class NotificationStage(
         {
             metrics.ShadowRecorded.Add(1, new KeyValuePair<string, object?>("rule", rule.Id));
         }
-    }
-
-    /// <summary>
-    /// The notification a rule sends for an event, in the player's language: the partition's, or else the shared store's
-    /// (the payment hub's partitions; read once per batch and player).
-    /// </summary>
-    private async ValueTask<Notification> RenderAsync(CompiledRule rule, GameEvent e, BatchContext context, CancellationToken cancellationToken)
-    {
-        var locale = context.State.Locale(e.GameId, e.UserId);
-        if (locale is null && !context.SharedLocales.TryGetValue((e.GameId, e.UserId), out locale))
-        {
-            locale = await locales.GetAsync(e.GameId, e.UserId, cancellationToken).ConfigureAwait(false);
-            context.SharedLocales[(e.GameId, e.UserId)] = locale;
-        }
-
-        return rule.Render(e, locale?.Language) with { CreatedAt = time.GetUtcNow(), Ttl = (int)options.Value.InboxTtl.TotalSeconds };
-    }
-
-    /// <summary>
-    /// True when the event may notify: no cooldown younger than <paramref name="cooldown"/> is open for
-    /// its key, or the open one is this very notification (a redelivery). Opens the cooldown on success.
-    /// </summary>
-    private async ValueTask<bool> TryOpenCooldownAsync(CompiledRule rule, TimeSpan cooldown, GameEvent e, string id, NotificationState state, CancellationToken cancellationToken)
-    {
-        var keyValue = rule.CooldownKey == CooldownKeyKind.CharacterId && e.CharacterId is { } character ? character : e.UserId;
-        var shadow = rule.State == RuleState.Shadow;
-        var key = new CooldownKey(e.GameId, rule.Id, keyValue, shadow);
-        var current = state.Cooldown(key);
-        if (current?.NotificationId == id)
-        {
-            return true;
-        }
-
-        // An event older than the one that opened the cooldown (it came late) is inside it too.
-        if (current is not null && e.Time < CompiledRule.CooldownEnd(current.OpenedAt, cooldown))
-        {
-            // Suppressed, unless this event already notified before a later one reopened the cooldown.
-            return shadow
-                ? await shadows.GetAsync(e.GameId, rule.Id, id, cancellationToken).ConfigureAwait(false) is { Notification: not null }
-                : await notifications.GetAsync(e.UserId, id, cancellationToken).ConfigureAwait(false) is not null;
-        }
-
-        state.OpenCooldown(new CooldownRecord(key, id, e.Time, CompiledRule.CooldownEnd(e.Time, cooldown)));
-        return true;
-    }
-
-    /// <summary>What the events of one batch share: the partition's notification state and the languages read from the shared store.</summary>
-    private sealed record BatchContext(NotificationState State)
-    {
-        public Dictionary<(string, string), PlayerLocale?> SharedLocales { get; } = [];
     }
 }

@@ -30,6 +30,7 @@ public static class NotificationsServiceCollectionExtensions
         services.TryAddSingleton<IPushQueue, InMemoryPushQueue>();
         services.TryAddSingleton<RuleCache>();
         services.TryAddSingleton<RuleEditor>();
+        services.TryAddSingleton<NotificationDelivery>();
         services.TryAddSingleton<NotificationStage>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventStage, NotificationStage>(sp => sp.GetRequiredService<NotificationStage>()));
         services.AddPartitionStatePart(NotificationState.Type);

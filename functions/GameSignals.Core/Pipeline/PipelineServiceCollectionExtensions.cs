@@ -2,6 +2,7 @@ using GameSignals.Fraud;
 using GameSignals.Notifications;
 using GameSignals.Pipeline.State;
 using GameSignals.Profiles;
+using GameSignals.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -41,7 +42,7 @@ public static class PipelineServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Every capability's stage, in the order they run over each batch: notifications, fraud, profiles. A stage is
+    /// Every capability's stage, in the order they run over each batch: notifications, fraud, profiles, stats. A stage is
     /// an <see cref="IEventStage"/>, and the pipeline runs them in registration order, so this is the only place
     /// that order is written. The fraud stage needs an <see cref="IpRanges.IIpIntelligence"/> from the host.
     /// </summary>
@@ -51,6 +52,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddNotifications();
         services.AddFraud();
         services.AddProfiles();
+        services.AddStats();
         return services;
     }
 }

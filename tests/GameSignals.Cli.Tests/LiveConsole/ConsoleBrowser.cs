@@ -31,10 +31,14 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>A console over the contract's example stream on a free port, and a page of <paramref name="width"/> px.</summary>
-    public async Task<(WebApplication App, IPage Page, string BaseUrl)> OpenAsync(int width = 1280)
+    /// <summary>
+    /// A console over the contract's example stream (or <paramref name="configDirectory"/> and <paramref name="events"/>) on a
+    /// free port, and a page of <paramref name="width"/> px.
+    /// </summary>
+    public async Task<(WebApplication App, IPage Page, string BaseUrl)> OpenAsync(int width = 1280, string? configDirectory = null, string? events = null)
     {
-        var app = await ConsoleCommand.StartAsync(RepositoryFiles.Examples, [Path.Combine(RepositoryFiles.Examples, "events.jsonl")], 0, new CliConsole(TextWriter.Null, TextWriter.Null, false), CancellationToken.None);
+        var app = await ConsoleCommand.StartAsync(
+            configDirectory ?? RepositoryFiles.Examples, [events ?? Path.Combine(RepositoryFiles.Examples, "events.jsonl")], 0, new CliConsole(TextWriter.Null, TextWriter.Null, false), CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
         return (app, page, address);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GameSignals.Events;
+using GameSignals.Experiments;
 using Microsoft.Playwright;
 
 namespace GameSignals.Cli.Tests.LiveConsole;
@@ -143,9 +144,47 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         Assert.DoesNotContain("u1-00100", await page.Locator("#similar-table tbody th").AllInnerTextsAsync());
 
         await page.GetByLabel("Player", new() { Exact = true }).FillAsync("u1-00100");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show standing and inbox" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show standing, inbox and experiment" }).ClickAsync();
         await Assertions.Expect(page.Locator("#peers-table tbody tr").First).ToBeVisibleAsync();
         await ConsoleBrowser.ScreenshotAsync(page, "players");
+    }
+
+    [SkippableFact]
+    public async Task A_players_stats_notifications_are_explained_and_their_experiment_arm_and_results_are_shown()
+    {
+        Skip.IfNot(File.Exists(ConsoleBrowser.Chromium), "chromium is not installed (.ci/run installs it)");
+        var root = Directory.CreateTempSubdirectory("gamesignals-console-stats-").FullName;
+        try
+        {
+            var (app, page, url) = await browser.OpenAsync(configDirectory: StatsStream.Config(root), events: StatsStream.Events(root, extraMatches: 10));
+            await using var _ = app;
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            string? treated = null;
+            foreach (var user in Enumerable.Range(0, StatsStream.Players).Select(i => $"p{i:D2}").Where(u => ExperimentArms.Of("smart-stats-1", u, 0.5) == Arm.Treatment))
+            {
+                using var inbox = JsonDocument.Parse(await http.GetStringAsync($"/api/games/odin/players/{user}/inbox"));
+                if (inbox.RootElement.GetProperty("items").GetArrayLength() > 0)
+                {
+                    treated = user;
+                    break;
+                }
+            }
+
+            Assert.NotNull(treated);
+            await page.GotoAsync($"{url}/api/console/players?game=odin&user={treated}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show standing, inbox and experiment" }).ClickAsync();
+
+            await Assertions.Expect(page.Locator("#inbox-result .why").First).ToContainTextAsync("moment.deaths_in_zone, compared with 5 of k=5 peers");
+            await Assertions.Expect(page.Locator("#inbox-result .why").First).ToContainTextAsync("pvpMatchesPerDay");
+            await Assertions.Expect(page.Locator("#player-arm")).ToContainTextAsync("treatment arm of smart-stats-1");
+            var arms = await page.Locator("#experiment-table tbody th").AllInnerTextsAsync();
+            Assert.Equal(["treatment", "control"], arms);
+            await ConsoleBrowser.ScreenshotAsync(page, "players-stats");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [SkippableTheory]

@@ -22,7 +22,8 @@ internal sealed class NotificationHarness
         Push = push ?? Queue;
         var options = Options.Create(new NotificationOptions());
         Cache = new RuleCache(RuleStore, options, Time, Metrics, NullLogger<RuleCache>.Instance);
-        Stage = new NotificationStage(Cache, Notifications, shadows ?? Shadows, Push, Locales, new StoreRetry(), options, Time, Metrics);
+        Delivery = new NotificationDelivery(Notifications, Push, Locales, options, Time, Metrics);
+        Stage = new NotificationStage(Cache, Delivery, shadows ?? Shadows, Locales, new StoreRetry(), options, Metrics);
     }
 
     public static IReadOnlyList<NotificationRule> ExampleRules { get; } = RulesFile.Load(Path.Combine(RepositoryFiles.Examples, "rules.json")).Rules;
@@ -49,6 +50,8 @@ internal sealed class NotificationHarness
     public IPushQueue Push { get; }
 
     public RuleCache Cache { get; }
+
+    public NotificationDelivery Delivery { get; }
 
     public NotificationStage Stage { get; }
 

@@ -16,8 +16,8 @@ namespace GameSignals.Functions.Tests.Console;
 /// </summary>
 public sealed class ConsoleAccessTests
 {
-    /// <summary>The routes that change what live-ops owns (rules, inbox state); every other route with a role only reads, but for <see cref="SecurityWrites"/>.</summary>
-    private static readonly HashSet<string> LiveOpsWrites = ["PutRule", "DeleteRule", "PromoteRule", "MarkInboxRead"];
+    /// <summary>The routes that change what live-ops owns (rules, inbox state, stats settings); every other route with a role only reads, but for <see cref="SecurityWrites"/>.</summary>
+    private static readonly HashSet<string> LiveOpsWrites = ["PutRule", "DeleteRule", "PromoteRule", "MarkInboxRead", "PutStatsSettings"];
 
     /// <summary>The routes that change what security owns (flags, fraud settings, the blocklist and its ranges).</summary>
     private static readonly HashSet<string> SecurityWrites = ["PutFraudConfig", "ResolveFraudFlag", "DismissFraudFlag", "BlocklistPut", "BlocklistDelete", "IpRangesRefreshNow"];

@@ -32,6 +32,8 @@ internal static class ReplayComposition
         ArgumentNullException.ThrowIfNull(stores);
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // Meters scoped to the instance, so a replay counts its own (StatsCounts) beside others in one process.
+        services.AddMetrics();
         stores.Register(services, faults);
         services.AddEventPipeline();
         if (faults is not null)
@@ -66,5 +68,8 @@ internal static class ReplayComposition
         services.AddSingleton<IReplayOutput, ShadowNotificationsOutput>();
         services.AddSingleton<IReplayOutput, FlagsOutput>();
         services.AddSingleton<IReplayOutput, ProfilesOutput>();
+        services.AddSingleton<IReplayOutput, ExperimentArmsOutput>();
+        services.AddSingleton<IReplayOutput, WouldHaveReceivedOutput>();
+        services.AddSingleton<IReplayOutput, ExperimentResultsOutput>();
     }
 }

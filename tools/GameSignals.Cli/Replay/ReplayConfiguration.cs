@@ -4,7 +4,7 @@ namespace GameSignals.Cli.Replay;
 
 /// <summary>
 /// The <c>--config</c> directory of replay (contract §6): <c>rules.json</c>, <c>fraud.json</c> and
-/// <c>ipranges/</c>. Loading checks that they exist and are well-formed JSON, so a bad directory
+/// <c>ipranges/</c>, and <c>stats.json</c> when the games have stats settings (§9). Loading checks that they exist and are well-formed JSON, so a bad directory
 /// fails before any event is read with a message naming the file and line; capabilities read
 /// their own parts through these paths.
 /// </summary>
@@ -15,6 +15,9 @@ internal sealed record ReplayConfiguration(string Directory)
     public string FraudPath => Path.Combine(Directory, "fraud.json");
 
     public string IpRangesDirectory => Path.Combine(Directory, "ipranges");
+
+    /// <summary>Optional: without it no game has stats settings.</summary>
+    public string StatsPath => Path.Combine(Directory, "stats.json");
 
     public static ReplayConfiguration Load(string directory)
     {
@@ -27,6 +30,10 @@ internal sealed record ReplayConfiguration(string Directory)
         var config = new ReplayConfiguration(directory);
         CheckJson(config.RulesPath);
         CheckJson(config.FraudPath);
+        if (File.Exists(config.StatsPath))
+        {
+            CheckJson(config.StatsPath);
+        }
         if (!System.IO.Directory.Exists(config.IpRangesDirectory))
         {
             throw new CliUsageException($"config directory {directory} has no ipranges/ directory");

@@ -7,6 +7,7 @@ using GameSignals.Cli.Replay.Outputs;
 using GameSignals.Events;
 using GameSignals.Fraud;
 using GameSignals.Pipeline;
+using GameSignals.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Cli.Replay;
@@ -44,6 +45,7 @@ internal sealed class ReplayRunner : IDisposable
     private readonly List<DeadLetter> _pendingPoison = [];
     private readonly List<GameEvent> _decoded = [];
     private readonly LatencyHistogram _latency = new();
+    private readonly StatsCounts _stats = new();
 
     // Producers are few and events many: one string per source keeps the ledger's keys small.
     private long _lines;
@@ -55,6 +57,7 @@ internal sealed class ReplayRunner : IDisposable
     private long _redeliveredEvents;
     private ServiceProvider _instance;
     private EventPipeline _pipeline;
+    private DateTimeOffset? _nextRenormalization;
 
     private ReplayRunner(ReplayStores stores, FaultInjector? faults, ReplayOptions options)
     {
@@ -62,6 +65,7 @@ internal sealed class ReplayRunner : IDisposable
         _faults = faults;
         _options = options;
         _instance = ReplayComposition.Build(stores, options.WithStages, faults);
+        _stats.Track(_instance);
         _pipeline = _instance.GetRequiredService<EventPipeline>();
         _partitionNames = [.. Enumerable.Range(0, options.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))];
         _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(_ => new List<Pending>(options.BatchSize))];
@@ -281,6 +285,7 @@ internal sealed class ReplayRunner : IDisposable
         var origin = events.Count > 0 ? events[0].Origin : new MessageOrigin(GameHub, _partitionNames[0], 0, "", null);
         DeadLetter[] poison = [.. _pendingPoison];
         _pendingPoison.Clear();
+        await RenormalizeAsync(events, cancellationToken).ConfigureAwait(false);
 
         var result = await DeliverAsync(origin.Hub, origin.Partition, events, poison, cancellationToken).ConfigureAwait(false);
         _duplicates += result.Duplicates;
@@ -294,6 +299,36 @@ internal sealed class ReplayRunner : IDisposable
         }
 
         buffer.Clear();
+    }
+
+    /// <summary>
+    /// Stats messages need the players' peers during the stream, which the hourly <c>ProfilesRenormalize</c> timer gives in
+    /// Azure: when games have stats settings, replay runs the same batch step for them every hour of event time (the
+    /// newest event of the batch about to run), over the stores directly, outside fault injection as a timer is.
+    /// </summary>
+    private async ValueTask RenormalizeAsync(List<GameEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0 || !_stores.StatsSettings.All.Any())
+        {
+            return;
+        }
+
+        var newest = events.Max(e => e.Time).ToUniversalTime();
+        if (_nextRenormalization is { } next && newest < next)
+        {
+            return;
+        }
+
+        if (_nextRenormalization is not null)
+        {
+            var indexer = new ProfileIndexer(_stores.Profiles, _stores.Statistics, _stores.Index);
+            foreach (var game in _stores.StatsSettings.All.Select(g => g.GameId).Order(StringComparer.Ordinal))
+            {
+                await indexer.RefreshGameAsync(game, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _nextRenormalization = new DateTimeOffset(newest.Year, newest.Month, newest.Day, newest.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
     }
 
     /// <summary>
@@ -333,6 +368,7 @@ internal sealed class ReplayRunner : IDisposable
             _crashes++;
             await _instance.DisposeAsync().ConfigureAwait(false);
             _instance = ReplayComposition.Build(_stores, _options.WithStages, _faults);
+            _stats.Track(_instance);
             _pipeline = _instance.GetRequiredService<EventPipeline>();
         }
         else if (delivery >= MaxDeliveries)
@@ -344,7 +380,11 @@ internal sealed class ReplayRunner : IDisposable
         _redeliveries++;
     }
 
-    public void Dispose() => _instance.Dispose();
+    public void Dispose()
+    {
+        _instance.Dispose();
+        _stats.Dispose();
+    }
 
     private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs)
     {
@@ -359,6 +399,7 @@ internal sealed class ReplayRunner : IDisposable
             ElapsedSeconds = Math.Round(elapsedSeconds, 3),
             EventsPerSecond = Math.Round(_lines / Math.Max(elapsedSeconds, 1e-6), 1),
             ShadowNotifications = outputs.GetValueOrDefault(ShadowNotificationsOutput.OutputFile),
+            Stats = _stats.Summary(),
             LatencyMs = new LatencySummary(
                 _latency.PercentileMilliseconds(50), _latency.PercentileMilliseconds(99),
                 _latency.PercentileMilliseconds(99.9), _latency.PercentileMilliseconds(99.97)),

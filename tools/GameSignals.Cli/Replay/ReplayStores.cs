@@ -1,11 +1,13 @@
 using GameSignals.Cli.Replay.Faults;
 using GameSignals.Events;
+using GameSignals.Experiments;
 using GameSignals.Fraud;
 using GameSignals.IpRanges;
 using GameSignals.Notifications;
 using GameSignals.Pipeline;
 using GameSignals.Pipeline.State;
 using GameSignals.Profiles;
+using GameSignals.Stats;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameSignals.Cli.Replay;
@@ -43,6 +45,9 @@ internal sealed class ReplayStores
     public InMemoryProfileStore Profiles { get; } = new();
     public InMemoryPopulationStatisticsStore Statistics { get; } = new();
     public ExactPlayerIndex Index { get; } = new();
+    public InMemoryStatsSettingsStore StatsSettings { get; } = new();
+    public InMemoryWouldHaveReceivedStore WouldHaveReceived { get; } = new();
+    public InMemoryExperimentResultsStore ExperimentResults { get; } = new();
 
     /// <summary>Each player's last events, kept only for the local console (null otherwise: replay needs none).</summary>
     public InMemoryRecentEvents? RecentEvents { get; init; }
@@ -65,6 +70,7 @@ internal sealed class ReplayStores
         var stores = new ReplayStores(ledgerRetention, LoadIpRanges(config)) { RecentEvents = recentEvents };
         stores.LoadRules(config);
         stores.LoadFraudConfig(config);
+        stores.LoadStatsSettings(config);
         return stores;
     }
 
@@ -93,6 +99,9 @@ internal sealed class ReplayStores
         services.AddSingleton(Faulty<IProfileStore>(Profiles, (s, f) => new FaultyProfileStore(s, f)));
         services.AddSingleton(Faulty<IPopulationStatisticsStore>(Statistics, (s, f) => new FaultyPopulationStatisticsStore(s, f)));
         services.AddSingleton(Faulty<IPlayerIndex>(Index, (s, f) => new FaultyPlayerIndex(s, f)));
+        services.AddSingleton(Faulty<IStatsSettingsStore>(StatsSettings, (s, f) => new FaultyStatsSettingsStore(s, f)));
+        services.AddSingleton(Faulty<IWouldHaveReceivedStore>(WouldHaveReceived, (s, f) => new FaultyWouldHaveReceivedStore(s, f)));
+        services.AddSingleton(Faulty<IExperimentResultsStore>(ExperimentResults, (s, f) => new FaultyExperimentResultsStore(s, f)));
         if (IpRanges is not null)
         {
             services.AddSingleton(IpRanges);
@@ -108,6 +117,9 @@ internal sealed class ReplayStores
         services.AddSingleton(Shadows);
         services.AddSingleton(Flags);
         services.AddSingleton(Profiles);
+        services.AddSingleton(StatsSettings);
+        services.AddSingleton(WouldHaveReceived);
+        services.AddSingleton(ExperimentResults);
     }
 
     private void LoadRules(ReplayConfiguration config)
@@ -141,6 +153,30 @@ internal sealed class ReplayStores
         }
 
         FraudConfigs.SaveAllAsync(document, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stats settings per game from <c>stats.json</c>, when the config has one.</summary>
+    private void LoadStatsSettings(ReplayConfiguration config)
+    {
+        if (!File.Exists(config.StatsPath))
+        {
+            return;
+        }
+
+        try
+        {
+            var document = StatsSettingsLoader.Parse(File.ReadAllBytes(config.StatsPath));
+            StatsSettingsLoader.Load(document);
+            foreach (var (gameId, settings) in document.Games)
+            {
+                StatsSettings.SaveAsync(gameId, settings, null, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (StatsSettingsException ex)
+        {
+            var more = ex.Problems.Count > 1 ? $" (and {ex.Problems.Count - 1} more)" : "";
+            throw new CliUsageException($"{config.StatsPath}: invalid config: {ex.Problems[0]}{more}", ex);
+        }
     }
 
     /// <summary>The range table from <c>ipranges/</c>; a source that cannot be parsed at all is a bad config.</summary>

@@ -16,6 +16,9 @@ internal sealed record ReplaySummary
     /// <summary>What shadow rules would have sent (<c>shadow-notifications.jsonl</c>), apart from <see cref="Notifications"/>.</summary>
     public long ShadowNotifications { get; init; }
 
+    /// <summary>What the stats stage did (moments, sent, would have received, not sent for want of peers, peer look-ups).</summary>
+    public required StatsSummary Stats { get; init; }
+
     public required LatencySummary LatencyMs { get; init; }
     public int Partitions { get; init; }
     public int BatchSize { get; init; }

@@ -201,7 +201,30 @@
       });
     }
     $('#inbox-result').innerHTML = !inbox.ok ? problem(inbox) : inbox.json.items.length === 0 ? '<p>The inbox is empty.</p>'
-      : `<p>${inbox.json.unreadCount} unread</p><ul class="inbox">${inbox.json.items.map((n) => `<li${n.read ? '' : ' class="unread"'}><strong>${esc(n.title)}</strong> ${esc(n.body)} <span class="meta">${esc(n.ruleId)}, ${esc(n.time)}</span></li>`).join('')}</ul>`;
+      : `<p>${inbox.json.unreadCount} unread</p><ul class="inbox">${inbox.json.items.map((n) => `<li${n.read ? '' : ' class="unread"'}><strong>${esc(n.title)}</strong> ${esc(n.body)} <span class="meta">${esc(n.ruleId)}, ${esc(n.time)}</span>${why(n.explanation)}</li>`).join('')}</ul>`;
+    await experiment(user);
+  }
+  // Why a stats notification was sent: the moment and the peers' statistics it showed.
+  function why(e) {
+    if (!e) return '';
+    const features = e.features.map((f) => `${esc(f.feature)} ${num(f.value)} against a peer median of ${num(f.peerMedian)}, percentile ${Math.round(f.percentile)}`).join('; ');
+    return `<p class="why">Why: ${esc(e.moment)}, compared with ${esc(e.peers)} of k=${esc(e.k)} peers at ${esc(e.at)}${features ? ': ' + features : ''}</p>`;
+  }
+  const num = (x) => x == null ? '' : Number(x.toFixed(2)).toString();
+  const rate = (p) => p.rate == null ? 'n/a' : `${(100 * p.rate).toFixed(1)}% (${p.count}/${p.of}; 95% CI ${(100 * p.low).toFixed(1)}–${(100 * p.high).toFixed(1)}%)`;
+  async function experiment(user) {
+    const r = await call('GET', `games/${enc(game())}/players/${enc(user)}/experiment`);
+    if (!r.ok) { $('#experiment-result').innerHTML = problem(r); return; }
+    if (!r.json.experimentId) { $('#experiment-result').innerHTML = '<p>This game runs no stats experiment: every player gets stats notifications.</p>'; return; }
+    const would = r.json.wouldHaveReceived;
+    let html = `<p id="player-arm">${esc(user)} is in the <strong>${esc(r.json.arm)}</strong> arm of ${esc(r.json.experimentId)} (bucket ${r.json.bucket.toFixed(4)}).</p>` +
+      (r.json.arm === 'control' ? (would.length === 0 ? '<p>Nothing would have been sent yet.</p>'
+        : `<p>Would have received (not sent):</p><ul class="inbox">${would.map((w) => `<li><strong>${esc(w.notification.title)}</strong> ${esc(w.notification.body)} <span class="meta">${esc(w.notification.ruleId)}, ${esc(w.notification.time)}</span>${why(w.notification.explanation)}</li>`).join('')}</ul>`) : '');
+    const results = await call('GET', `games/${enc(game())}/experiments/${enc(r.json.experimentId)}`);
+    html += !results.ok ? problem(results) : `<div class="scroll"><table id="experiment-table"><caption>${esc(r.json.experimentId)}: retention and conversion per arm</caption><thead><tr><th scope="col">Arm</th><th scope="col">Enrolled</th><th scope="col">D1 retention</th><th scope="col">D7 retention</th><th scope="col">Conversion</th></tr></thead><tbody>` +
+      [results.json.treatment, results.json.control].map((a) => `<tr><th scope="row">${esc(a.arm)}</th><td>${a.enrolled}</td><td>${rate(a.d1Retention)}</td><td>${rate(a.d7Retention)}</td><td>${rate(a.conversion)}</td></tr>`).join('') +
+      `</tbody></table></div><p class="meta">Treatment over control: D1 ${results.json.d1Ratio ?? 'n/a'}, D7 ${results.json.d7Ratio ?? 'n/a'}, conversion ${results.json.conversionRatio ?? 'n/a'}</p>`;
+    $('#experiment-result').innerHTML = html;
   }
 
   // ----- Health -----
