@@ -13,13 +13,13 @@ internal static class ReplayCommand
         var config = new Option<string>("--config") { Description = "directory with rules.json, fraud.json and ipranges/", Required = true };
         var output = new Option<string>("--out") { Description = "directory receiving the output files and summary.json", Required = true };
         var partitions = new Option<int>("--partitions") { Description = "simulated partitions per hub", DefaultValueFactory = _ => 4 };
-        var batchSize = new Option<int>("--batch-size") { Description = "events per partition batch", DefaultValueFactory = _ => ReplayComposition.DefaultMaxWaitMilliseconds };
+        var batchSize = new Option<int>("--batch-size") { Description = "events per partition batch", DefaultValueFactory = _ => 100 };
         var order = new Option<string>("--order") { Description = "interleaved: partitions take turns; held-back: one partition lags to the end", DefaultValueFactory = _ => "interleaved" };
         order.AcceptOnlyFromAmong("interleaved", "held-back");
         var heldBack = new Option<int>("--held-back-partition") { Description = "the lagging partition of --order held-back", DefaultValueFactory = _ => 0 };
         var stages = new Option<string>("--stages") { Description = "all: every capability; none: decode, dead letters and dedupe only (a baseline)", DefaultValueFactory = _ => "all" };
         stages.AcceptOnlyFromAmong("all", "none");
-        var maxWait = new Option<int>("--max-wait-ms") { Description = "a partial batch is processed once its oldest event has waited this long", DefaultValueFactory = _ => 100 };
+        var maxWait = new Option<int>("--max-wait-ms") { Description = "a partial batch is processed once its oldest event has waited this long", DefaultValueFactory = _ => ReplayComposition.DefaultMaxWaitMilliseconds };
         Positive(maxWait);
         var ledgerRetention = new Option<TimeSpan>("--ledger-retention")
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace GameSignals.Pipeline.State;
@@ -13,7 +14,7 @@ public sealed class PartitionState
 {
     private const byte BatchRecord = 1;
     private const byte SealRecord = 2;
-    private const byte SnapshotFormat = 1;
+    private const byte SnapshotFormat = 2;
 
     private readonly Dictionary<string, IPartitionStatePart> _parts;
 
@@ -107,7 +108,7 @@ public sealed class PartitionState
     /// <summary>Applies a record of <see cref="TakeRecord"/> or a seal; true for a seal.</summary>
     internal bool Apply(ReadOnlyMemory<byte> record)
     {
-        using var reader = new BinaryReader(new MemoryStream(record.ToArray(), writable: false), Encoding.UTF8);
+        using var reader = ReaderOver(record);
         var kind = reader.ReadByte();
         if (kind == SealRecord)
         {
@@ -131,16 +132,19 @@ public sealed class PartitionState
         return false;
     }
 
-    /// <summary>The whole state, for a new generation.</summary>
-    internal byte[] Snapshot()
+    /// <summary>The whole state, framed for a new generation.</summary>
+    internal ReadOnlyMemory<byte> Snapshot()
     {
-        using var buffer = new MemoryStream();
+        // Sized for the digests, the bulk of it, so the stream does not copy itself as it grows.
+        var buffer = new MemoryStream(capacity: ChangelogFraming.HeaderLength + (Window.Count * 12) + (1 << 20));
+        buffer.SetLength(ChangelogFraming.HeaderLength);
+        buffer.Position = ChangelogFraming.HeaderLength;
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(SnapshotFormat);
             writer.Write(Window.Seed);
             writer.Write(Watermark);
-            WriteDigests(writer, [.. Window.Remembered()]);
+            Window.WriteSnapshot(writer);
             var recent = Duplicates.Remembered().ToList();
             writer.Write(recent.Count);
             foreach (var batch in recent)
@@ -155,7 +159,7 @@ public sealed class PartitionState
             }
         }
 
-        return buffer.ToArray();
+        return ChangelogFraming.Close(buffer);
     }
 
     /// <summary>The seed a snapshot was written with, to create the state it restores into.</summary>
@@ -171,14 +175,14 @@ public sealed class PartitionState
     /// <summary>Reads a snapshot into this new state.</summary>
     internal void Restore(ReadOnlyMemory<byte> snapshot)
     {
-        using var reader = new BinaryReader(new MemoryStream(snapshot.ToArray(), writable: false), Encoding.UTF8);
+        using var reader = ReaderOver(snapshot);
         if (reader.ReadByte() != SnapshotFormat || reader.ReadUInt64() != Window.Seed)
         {
             throw new InvalidDataException("Not a snapshot of this state.");
         }
 
         Watermark = _recordedWatermark = reader.ReadInt64();
-        Window.Restore(ReadDigests(reader));
+        Window.ReadSnapshot(reader);
         for (var batches = reader.ReadInt32(); batches > 0; batches--)
         {
             Duplicates.Remember(ReadDuplicates(reader));
@@ -186,6 +190,12 @@ public sealed class PartitionState
 
         ReadParts(reader, static (part, r) => part.ReadSnapshot(r));
     }
+
+    /// <summary>A reader over the bytes, without copying them when they are an array's.</summary>
+    private static BinaryReader ReaderOver(ReadOnlyMemory<byte> bytes) =>
+        new(MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false), Encoding.UTF8);
 
     private static void WriteDigests(BinaryWriter writer, List<(ulong Digest, long Ticks)> digests)
     {

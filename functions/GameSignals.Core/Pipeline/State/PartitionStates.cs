@@ -154,7 +154,7 @@ public sealed partial class PartitionStates(
     private async ValueTask StartGenerationAsync(PartitionState state, CancellationToken cancellationToken)
     {
         var next = state.Position.Generation + 1;
-        state.Position = await store.StartGenerationAsync(state.Hub, state.Partition, next, ChangelogFraming.Frame(state.Snapshot()), cancellationToken).ConfigureAwait(false);
+        state.Position = await store.StartGenerationAsync(state.Hub, state.Partition, next, state.Snapshot(), cancellationToken).ConfigureAwait(false);
         state.RecordsInGeneration = 0;
         LogGeneration(state.Hub, state.Partition, next, state.Window.Count, state.Watermark);
     }

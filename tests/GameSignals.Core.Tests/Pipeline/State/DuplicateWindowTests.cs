@@ -61,6 +61,31 @@ public sealed class DuplicateWindowTests
         Assert.InRange(kept.Count, 2_000, added.Count - 10_000); // both sides of the edge are exercised
         Assert.All(added, a => Assert.Equal(kept.Contains(a), window.Contains(a.Key)));
         Assert.Equal(kept.Count, window.Count);
+
+        // A snapshot brings back the same keys, and the restored window goes on forgetting at the same edge.
+        var restored = new DuplicateWindow(TimeSpan.FromHours(6), seed: 11);
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                window.WriteSnapshot(writer);
+            }
+
+            buffer.Position = 0;
+            using var reader = new BinaryReader(buffer);
+            restored.ReadSnapshot(reader);
+        }
+
+        Assert.Equal(window.Count, restored.Count);
+        Assert.All(added, a => Assert.Equal(kept.Contains(a), restored.Contains(a.Key)));
+        var later = newest + TimeSpan.FromHours(2);
+        foreach (var copy in new[] { window, restored })
+        {
+            copy.Add(new EventKey("game/odin", "after"), later);
+        }
+
+        Assert.All(added, a => Assert.Equal(window.Contains(a.Key), restored.Contains(a.Key)));
+        Assert.Equal(window.Count, restored.Count);
     }
 
     [Fact]
