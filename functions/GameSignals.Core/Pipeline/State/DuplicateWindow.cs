@@ -196,26 +196,37 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             return;
         }
 
-        var fresh = new List<(ulong Digest, int Hour)>();
+        var freshCount = 0;
         foreach (var hour in sealing)
         {
             _busiestHour = Math.Max(_busiestHour, _open[hour].Count);
+            freshCount += IsExpired(hour) ? 0 : _open[hour].Count;
+        }
+
+        var freshDigests = new ulong[freshCount];
+        var freshHours = new int[freshCount];
+        var filled = 0;
+        foreach (var hour in sealing)
+        {
             if (!IsExpired(hour))
             {
-                fresh.AddRange(_open[hour].Select(digest => (digest, hour)));
+                _open[hour].CopyTo(freshDigests, filled);
+                freshHours.AsSpan(filled, _open[hour].Count).Fill(hour);
+                filled += _open[hour].Count;
             }
 
             _open.Remove(hour);
         }
 
-        fresh.Sort(static (a, b) => a.Digest.CompareTo(b.Digest));
+        // Primitive keys sort without a comparison delegate: an hour of a busy partition's keys in a few milliseconds.
+        Array.Sort(freshDigests, freshHours);
         var kept = 0;
         foreach (var hour in _sealedHours)
         {
             kept += IsExpired(hour) ? 0 : 1;
         }
 
-        var digests = new ulong[kept + fresh.Count];
+        var digests = new ulong[kept + freshCount];
         var hours = new int[digests.Length];
         var (old, added, at) = (0, 0, 0);
         while (at < digests.Length)
@@ -224,13 +235,13 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             {
                 old++;
             }
-            else if (added == fresh.Count || (old < _sealed.Length && _sealed[old] <= fresh[added].Digest))
+            else if (added == freshCount || (old < _sealed.Length && _sealed[old] <= freshDigests[added]))
             {
                 (digests[at], hours[at++]) = (_sealed[old], _sealedHours[old++]);
             }
             else
             {
-                (digests[at], hours[at++]) = fresh[added++];
+                (digests[at], hours[at++]) = (freshDigests[added], freshHours[added++]);
             }
         }
 
