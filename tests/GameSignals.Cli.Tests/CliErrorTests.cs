@@ -31,7 +31,7 @@ public sealed class CliErrorTests : IDisposable
     [Fact]
     public async Task A_ledger_retention_that_is_not_an_ISO_8601_duration_is_named_with_exit_code_2()
     {
-        AssertOneLineError(await CliRun.RunAsync(["replay", "--events", "x", "--config", "y", "--out", "z", "--ledger-retention", "7days"]), "7days");
+        AssertOneLineError(await CliRun.RunAsync(["replay", "--events", "x", "--config", "y", "--out", "z", "--duplicate-window", "7days"]), "7days");
     }
 
     [Theory]

@@ -63,7 +63,7 @@ public sealed class RedeliveryTests
 
     private static ServiceProvider Compose(Action<IServiceCollection>? overrides = null, IEnumerable<NotificationRule>? extraRules = null)
     {
-        var stores = ReplayStores.Load(ReplayConfiguration.Load(RepositoryFiles.Examples), withStages: true, ReplayComposition.DefaultLedgerRetention);
+        var stores = ReplayStores.Load(ReplayConfiguration.Load(RepositoryFiles.Examples), withStages: true, ReplayComposition.DefaultDuplicateWindow);
         foreach (var rule in extraRules ?? [])
         {
             stores.Rules.UpsertAsync(rule, null, CancellationToken.None).AsTask().GetAwaiter().GetResult();

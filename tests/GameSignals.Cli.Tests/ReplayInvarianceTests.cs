@@ -55,7 +55,7 @@ public sealed class ReplayInvarianceTests(ExampleReplayFixture example) : IClass
     [Fact]
     public async Task A_ledger_retention_shorter_than_the_gap_between_copies_lets_those_duplicates_through()
     {
-        var forgetful = Outputs(await ReplayAsync("forgetful", "--ledger-retention", "PT1S"));
+        var forgetful = Outputs(await ReplayAsync("forgetful", "--duplicate-window", "PT1S"));
 
         var duplicates = long.Parse(forgetful["summary counts"].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(duplicates, 1, 97);

@@ -27,7 +27,7 @@ public sealed class StoreRetryOptions
 }
 
 /// <summary>
-/// Retries one idempotent unit of work (one event through a stage, one ledger write) when a store or outbound
+/// Retries one idempotent unit of work (one event through a stage, one profile write) when a store or outbound
 /// client fails transiently, inside the invocation (DESIGN: "retried inside the invocation with bounded
 /// backoff"). The unit is re-run from its start, which is safe because every effect in it is idempotent: an
 /// ambiguous timeout that did apply a write is absorbed the same way a redelivered batch is. Anything else, or

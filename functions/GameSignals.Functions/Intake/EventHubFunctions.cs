@@ -9,7 +9,7 @@ namespace GameSignals.Functions.Intake;
 /// </summary>
 /// <remarks>
 /// A failure to store anything throws out of the function: the retry policy on each function then has
-/// the host run the same batch again, and the pipeline's ledger and idempotent stages make that safe.
+/// the host run the same batch again, and the partition's state and idempotent stages make that safe.
 /// The policy is unbounded (-1) because Event Hubs checkpoints even after a failed invocation, so giving
 /// up would lose the batch; poison never throws, so only outages retry. It sits on these two functions
 /// and not in host.json, where it would apply to every function: HTTP callers would wait minutes and

@@ -45,7 +45,7 @@ internal static class ConsoleCommand
     {
         var configuration = ReplayConfiguration.Load(configDirectory);
         var options = new ReplayOptions(eventFiles, configDirectory, OutDirectory: "", Partitions: 4, BatchSize: 100, ReplayOrder.Interleaved, HeldBackPartition: 0, WithStages: true);
-        var stores = ReplayStores.Load(configuration, withStages: true, options.LedgerRetention, new InMemoryRecentEvents());
+        var stores = ReplayStores.Load(configuration, withStages: true, options.DuplicateWindow, new InMemoryRecentEvents());
         await ReplayRunner.ReplayIntoAsync(stores, options, console, cancellationToken).ConfigureAwait(false);
 
         // Similarity needs each game's statistics, which Azure's timer refreshes hourly.

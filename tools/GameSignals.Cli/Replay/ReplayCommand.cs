@@ -21,10 +21,10 @@ internal static class ReplayCommand
         stages.AcceptOnlyFromAmong("all", "none");
         var maxWait = new Option<int>("--max-wait-ms") { Description = "a partial batch is processed once its oldest event has waited this long", DefaultValueFactory = _ => ReplayComposition.DefaultMaxWaitMilliseconds };
         Positive(maxWait);
-        var ledgerRetention = new Option<TimeSpan>("--ledger-retention")
+        var duplicateWindow = new Option<TimeSpan>("--duplicate-window")
         {
-            Description = "ISO 8601 duration the ledger remembers an event, in event time; duplicates further apart are not caught",
-            DefaultValueFactory = _ => ReplayComposition.DefaultLedgerRetention,
+            Description = "ISO 8601 duration each partition remembers an event's key, in event time; duplicates further apart are not caught",
+            DefaultValueFactory = _ => ReplayComposition.DefaultDuplicateWindow,
             CustomParser = result =>
             {
                 var text = result.Tokens.Single().Value;
@@ -34,7 +34,7 @@ internal static class ReplayCommand
                 }
                 catch (FormatException)
                 {
-                    result.AddError($"--ledger-retention {text} is not an ISO 8601 duration such as PT1H or P7D");
+                    result.AddError($"--duplicate-window {text} is not an ISO 8601 duration such as PT1H or P7D");
                     return default;
                 }
             },
@@ -62,7 +62,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Run event files through the processing pipeline with embedded stores.")
         {
-            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, ledgerRetention, faultRate, crashEvery, faultSeed, truth,
+            events, config, output, partitions, batchSize, order, heldBack, stages, maxWait, duplicateWindow, faultRate, crashEvery, faultSeed, truth,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -73,7 +73,7 @@ internal static class ReplayCommand
                 parse.GetValue(heldBack), parse.GetValue(stages) == "all")
             {
                 MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
-                LedgerRetention = parse.GetValue(ledgerRetention),
+                DuplicateWindow = parse.GetValue(duplicateWindow),
                 FaultRate = parse.GetValue(faultRate),
                 CrashEvery = parse.GetValue(crashEvery),
                 FaultSeed = parse.GetValue(faultSeed),

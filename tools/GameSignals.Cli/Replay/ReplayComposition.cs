@@ -14,8 +14,8 @@ namespace GameSignals.Cli.Replay;
 /// </summary>
 internal static class ReplayComposition
 {
-    /// <summary>How long the embedded ledger remembers an event by default, in event time (as the Cosmos ledger's TTL).</summary>
-    public static readonly TimeSpan DefaultLedgerRetention = TimeSpan.FromDays(7);
+    /// <summary>How long a partition's state remembers an event's key by default, in event time.</summary>
+    public static readonly TimeSpan DefaultDuplicateWindow = TimeSpan.FromDays(7);
 
     /// <summary>
     /// How long a partial batch waits for more events: the Event Hubs trigger does not wait to fill a batch (no
@@ -26,7 +26,7 @@ internal static class ReplayComposition
 
     /// <summary>A new host instance over <paramref name="stores"/>.</summary>
     /// <param name="faults">Puts every store call behind the injector; the retry's waits are scaled down to replay's milliseconds.</param>
-    /// <param name="overrides">Last registrations, replacing earlier ones (tests swap the ledger).</param>
+    /// <param name="overrides">Last registrations, replacing earlier ones (tests swap a store).</param>
     public static ServiceProvider Build(ReplayStores stores, bool withStages, FaultInjector? faults = null, Action<IServiceCollection>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(stores);

@@ -24,8 +24,8 @@ internal sealed record ReplayOptions(
     /// <summary>How long a partial batch may wait for more events before it is processed anyway.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(ReplayComposition.DefaultMaxWaitMilliseconds);
 
-    /// <summary>How long, in event time, the embedded ledger remembers an event: bounds its memory on long streams.</summary>
-    public TimeSpan LedgerRetention { get; init; } = ReplayComposition.DefaultLedgerRetention;
+    /// <summary>How long, in event time, a partition's state remembers an event's key: bounds its memory on long streams.</summary>
+    public TimeSpan DuplicateWindow { get; init; } = ReplayComposition.DefaultDuplicateWindow;
 
     /// <summary>The share of store calls that fail as Azure's do (429, 503, timeouts, lost races); 0 for none.</summary>
     public double FaultRate { get; init; }

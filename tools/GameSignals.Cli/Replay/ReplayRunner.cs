@@ -15,7 +15,7 @@ namespace GameSignals.Cli.Replay;
 /// <summary>
 /// Streams event files through the real <see cref="EventPipeline"/> as the host would: every line is
 /// decoded, routed by <c>userid</c> to a simulated partition of its hub, and each partition's batch is
-/// processed once full. Memory stays bounded by partitions × batch size (plus the ledger and stores).
+/// processed once full. Memory stays bounded by partitions × batch size (plus the partitions' state and stores).
 /// </summary>
 /// <remarks>
 /// A batch that throws is delivered again, as the host's retry policy does; with <c>--crash-every</c> the
@@ -47,7 +47,7 @@ internal sealed class ReplayRunner : IDisposable
     private readonly LatencyHistogram _latency = new();
     private readonly StatsCounts _stats = new();
 
-    // Producers are few and events many: one string per source keeps the ledger's keys small.
+    // Producers are few and events many: one string per source keeps the events' keys small.
     private long _lines;
     private long _duplicates;
     private long _deadLettered;
@@ -87,7 +87,7 @@ internal sealed class ReplayRunner : IDisposable
             throw new CliUsageException($"cannot create output directory {options.OutDirectory}: {ex.Message}", ex);
         }
 
-        var stores = ReplayStores.Load(config, options.WithStages, options.LedgerRetention);
+        var stores = ReplayStores.Load(config, options.WithStages, options.DuplicateWindow);
         var faults = options.FaultRate > 0 || options.CrashEvery > 0 ? new FaultInjector(options.FaultRate, options.FaultSeed) : null;
         using var runner = new ReplayRunner(stores, faults, options);
         var clock = Stopwatch.StartNew();

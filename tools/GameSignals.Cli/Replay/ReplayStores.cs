@@ -20,15 +20,15 @@ namespace GameSignals.Cli.Replay;
 /// </summary>
 internal sealed class ReplayStores
 {
-    private ReplayStores(TimeSpan ledgerRetention, IIpIntelligence? ipRanges)
+    private ReplayStores(TimeSpan duplicateWindow, IIpIntelligence? ipRanges)
     {
-        LedgerRetention = ledgerRetention;
+        DuplicateWindow = duplicateWindow;
         Sightings = new InMemoryDeviceSightingStore(new FraudOptions().SightingRetention);
         IpRanges = ipRanges;
     }
 
-    /// <summary>How long a partition's state remembers an event key, in event time (<c>--ledger-retention</c>).</summary>
-    public TimeSpan LedgerRetention { get; }
+    /// <summary>How long a partition's state remembers an event key, in event time (<c>--duplicate-window</c>).</summary>
+    public TimeSpan DuplicateWindow { get; }
 
     public InMemoryPartitionStateStore PartitionState { get; } = new();
     public InMemoryDeadLetterStore DeadLetters { get; } = new();
@@ -59,15 +59,15 @@ internal sealed class ReplayStores
     /// Empty stores, with the rules, fraud settings and IP ranges of <paramref name="config"/> loaded when
     /// <paramref name="withStages"/>. A bad config is a <see cref="CliUsageException"/> naming the file.
     /// </summary>
-    public static ReplayStores Load(ReplayConfiguration config, bool withStages, TimeSpan ledgerRetention, InMemoryRecentEvents? recentEvents = null)
+    public static ReplayStores Load(ReplayConfiguration config, bool withStages, TimeSpan duplicateWindow, InMemoryRecentEvents? recentEvents = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (!withStages)
         {
-            return new ReplayStores(ledgerRetention, null) { RecentEvents = recentEvents };
+            return new ReplayStores(duplicateWindow, null) { RecentEvents = recentEvents };
         }
 
-        var stores = new ReplayStores(ledgerRetention, LoadIpRanges(config)) { RecentEvents = recentEvents };
+        var stores = new ReplayStores(duplicateWindow, LoadIpRanges(config)) { RecentEvents = recentEvents };
         stores.LoadRules(config);
         stores.LoadFraudConfig(config);
         stores.LoadStatsSettings(config);
@@ -84,7 +84,7 @@ internal sealed class ReplayStores
         T Faulty<T>(T store, Func<T, FaultInjector, T> decorate) => faults is null ? store : decorate(store, faults);
 
         services.AddSingleton(Faulty<IPartitionStateStore>(PartitionState, (s, f) => new FaultyPartitionStateStore(s, f)));
-        services.Configure<PartitionStateOptions>(options => options.DuplicateWindow = LedgerRetention);
+        services.Configure<PartitionStateOptions>(options => options.DuplicateWindow = DuplicateWindow);
         services.AddSingleton(Faulty<IDeadLetterStore>(DeadLetters, (s, f) => new FaultyDeadLetterStore(s, f)));
         services.AddSingleton(Faulty<IRuleStore>(Rules, (s, f) => new FaultyRuleStore(s, f)));
         services.AddSingleton(Faulty<INotificationStore>(Notifications, (s, f) => new FaultyNotificationStore(s, f)));

@@ -47,7 +47,7 @@ internal sealed record ReliabilitySummary
     /// <summary>Batch deliveries after the first (after a crash, or a failure that outlasted the store retries).</summary>
     public long Redeliveries { get; init; }
 
-    /// <summary>Events a redelivery found already done (in the ledger at the same position).</summary>
+    /// <summary>Events a redelivery found already done (at or below their partition's watermark).</summary>
     public long RedeliveredEvents { get; init; }
 
     /// <summary>Push requests for notifications with the push channel (the sender delivers a repeat once).</summary>
