@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using GameSignals.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,49 +10,23 @@ namespace GameSignals.Fraud;
 /// A stored version that does not validate is logged and the last good one stays in use. A replaced version is
 /// disposed, which frees its parsed receipt keys.
 /// </summary>
-public sealed partial class FraudConfigCache(
-    IFraudConfigStore store, IOptions<FraudOptions> options, TimeProvider time, ILogger<FraudConfigCache> logger)
+public sealed partial class FraudConfigCache
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly GameSettingsCache<StoredFraudConfig, FraudPolicy> _cache;
+    private readonly ILogger<FraudConfigCache> _logger;
 
-    /// <summary>The game's policy, or null when the game has no usable settings.</summary>
-    public async ValueTask<FraudPolicy?> GetAsync(string gameId, CancellationToken cancellationToken)
+    public FraudConfigCache(IFraudConfigStore store, IOptions<FraudOptions> options, TimeProvider time, ILogger<FraudConfigCache> logger)
     {
-        ArgumentNullException.ThrowIfNull(gameId);
-        var known = _entries.GetValueOrDefault(gameId);
-        if (known is not null && time.GetElapsedTime(known.CheckedAt) < options.Value.ConfigRefreshInterval)
-        {
-            return known.Policy;
-        }
-
-        var stored = await store.GetAsync(gameId, cancellationToken).ConfigureAwait(false);
-        var entry = stored switch
-        {
-            null => new Entry(null, null, time.GetTimestamp()),
-            _ when stored.ETag == known?.ETag => known with { CheckedAt = time.GetTimestamp() },
-            _ => Compile(stored, known),
-        };
-        if (known is null ? _entries.TryAdd(gameId, entry) : _entries.TryUpdate(gameId, entry, known))
-        {
-            if (known?.Policy is { } replaced && !ReferenceEquals(replaced, entry.Policy))
-            {
-                // Frees the old version's parsed receipt keys once the verifications still using it are done.
-                replaced.Dispose();
-            }
-
-            return entry.Policy;
-        }
-
-        // Another caller refreshed this game meanwhile: its version stays, the one compiled here goes.
-        if (entry.Policy is { } compiled && !ReferenceEquals(compiled, known?.Policy))
-        {
-            compiled.Dispose();
-        }
-
-        return _entries.GetValueOrDefault(gameId)?.Policy;
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = logger;
+        _cache = new(store.GetAsync, static stored => stored.ETag, Compile, () => options.Value.ConfigRefreshInterval, time);
     }
 
-    private Entry Compile(StoredFraudConfig stored, Entry? known)
+    /// <summary>The game's policy, or null when the game has no usable settings.</summary>
+    public ValueTask<FraudPolicy?> GetAsync(string gameId, CancellationToken cancellationToken) => _cache.GetAsync(gameId, cancellationToken);
+
+    private FraudPolicy? Compile(StoredFraudConfig stored)
     {
         var problems = new List<ConfigProblem>();
         var policy = FraudConfigValidator.TryCompile(stored.GameId, stored.Config, problems);
@@ -61,10 +35,8 @@ public sealed partial class FraudConfigCache(
             LogInvalid(stored.GameId, stored.ETag, string.Join("; ", problems));
         }
 
-        return new Entry(stored.ETag, policy ?? known?.Policy, time.GetTimestamp());
+        return policy;
     }
-
-    private sealed record Entry(string? ETag, FraudPolicy? Policy, long CheckedAt);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Fraud settings of game {GameId} (ETag {ETag}) are invalid and were not applied: {Problems}")]
     private partial void LogInvalid(string gameId, string etag, string problems);

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using GameSignals.Fraud;
+using GameSignals.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,32 +10,23 @@ namespace GameSignals.Stats;
 /// has passed and recompiled only when the ETag changed. A stored version that does not validate is logged and the last good
 /// one stays in use.
 /// </summary>
-public sealed partial class StatsSettingsCache(IStatsSettingsStore store, IOptions<StatsOptions> options, TimeProvider time, ILogger<StatsSettingsCache> logger)
+public sealed partial class StatsSettingsCache
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly GameSettingsCache<StoredStatsSettings, StatsPolicy> _cache;
+    private readonly ILogger<StatsSettingsCache> _logger;
 
-    /// <summary>The game's policy, or null when the game has no usable stats settings.</summary>
-    public async ValueTask<StatsPolicy?> GetAsync(string gameId, CancellationToken cancellationToken)
+    public StatsSettingsCache(IStatsSettingsStore store, IOptions<StatsOptions> options, TimeProvider time, ILogger<StatsSettingsCache> logger)
     {
-        ArgumentNullException.ThrowIfNull(gameId);
-        var known = _entries.GetValueOrDefault(gameId);
-        if (known is not null && time.GetElapsedTime(known.CheckedAt) < options.Value.SettingsRefreshInterval)
-        {
-            return known.Policy;
-        }
-
-        var stored = await store.GetAsync(gameId, cancellationToken).ConfigureAwait(false);
-        var entry = stored switch
-        {
-            null => new Entry(null, null, time.GetTimestamp()),
-            _ when stored.ETag == known?.ETag => known with { CheckedAt = time.GetTimestamp() },
-            _ => Compile(stored, known),
-        };
-        _entries[gameId] = entry;
-        return entry.Policy;
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = logger;
+        _cache = new(store.GetAsync, static stored => stored.ETag, Compile, () => options.Value.SettingsRefreshInterval, time);
     }
 
-    private Entry Compile(StoredStatsSettings stored, Entry? known)
+    /// <summary>The game's policy, or null when the game has no usable stats settings.</summary>
+    public ValueTask<StatsPolicy?> GetAsync(string gameId, CancellationToken cancellationToken) => _cache.GetAsync(gameId, cancellationToken);
+
+    private StatsPolicy? Compile(StoredStatsSettings stored)
     {
         var problems = new List<ConfigProblem>();
         var policy = StatsSettingsValidator.TryCompile(stored.GameId, stored.Settings, problems);
@@ -44,10 +35,8 @@ public sealed partial class StatsSettingsCache(IStatsSettingsStore store, IOptio
             LogInvalid(stored.GameId, stored.ETag, string.Join("; ", problems));
         }
 
-        return new Entry(stored.ETag, policy ?? known?.Policy, time.GetTimestamp());
+        return policy;
     }
-
-    private sealed record Entry(string? ETag, StatsPolicy? Policy, long CheckedAt);
 
     [LoggerMessage(EventId = 181, Level = LogLevel.Error, Message = "Stats settings of game {GameId} (ETag {ETag}) are invalid and were not applied: {Problems}")]
     private partial void LogInvalid(string gameId, string etag, string problems);
