@@ -61,23 +61,12 @@ public readonly record struct ProfileFact(ProfileFactKind Kind, DateTimeOffset T
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write((byte)Kind);
-        writer.Write(Time.Ticks);
-        writer.Write((short)Time.Offset.TotalMinutes);
-        writer.Write(Server is not null);
-        if (Server is not null)
-        {
-            writer.Write(Server);
-        }
-
+        ProfileBinary.WriteTime(writer, Time);
+        ProfileBinary.WriteOptional(writer, Server);
         switch (Kind)
         {
             case ProfileFactKind.SessionStarted:
-                writer.Write(Platform is not null);
-                if (Platform is not null)
-                {
-                    writer.Write(Platform);
-                }
-
+                ProfileBinary.WriteOptional(writer, Platform);
                 break;
             case ProfileFactKind.Seen or ProfileFactKind.Died:
                 break;
@@ -92,11 +81,11 @@ public readonly record struct ProfileFact(ProfileFactKind Kind, DateTimeOffset T
     {
         ArgumentNullException.ThrowIfNull(reader);
         var kind = (ProfileFactKind)reader.ReadByte();
-        var time = new DateTimeOffset(reader.ReadInt64(), TimeSpan.FromMinutes(reader.ReadInt16()));
-        var server = reader.ReadBoolean() ? reader.ReadString() : null;
+        var time = ProfileBinary.ReadTime(reader);
+        var server = ProfileBinary.ReadOptional(reader);
         return kind switch
         {
-            ProfileFactKind.SessionStarted => new(kind, time, server, Platform: reader.ReadBoolean() ? reader.ReadString() : null),
+            ProfileFactKind.SessionStarted => new(kind, time, server, Platform: ProfileBinary.ReadOptional(reader)),
             ProfileFactKind.Seen or ProfileFactKind.Died => new(kind, time, server),
             > ProfileFactKind.Purchase => throw new InvalidDataException($"Unknown profile fact kind {(byte)kind}."),
             _ => new(kind, time, server, reader.ReadDouble()),

@@ -314,10 +314,10 @@ public sealed class ProfileState : IPartitionStatePart
     {
         writer.Write(part.GameId);
         writer.Write(part.UserId);
-        WriteOptional(writer, part.Server);
-        Write(writer, part.ServerSince);
-        WriteOptional(writer, part.Platform);
-        Write(writer, part.PlatformSince);
+        ProfileBinary.WriteOptional(writer, part.Server);
+        ProfileBinary.WriteTime(writer, part.ServerSince);
+        ProfileBinary.WriteOptional(writer, part.Platform);
+        ProfileBinary.WriteTime(writer, part.PlatformSince);
 
         Span<byte> numbers = stackalloc byte[NumbersLength];
         var at = 0;
@@ -373,13 +373,13 @@ public sealed class ProfileState : IPartitionStatePart
     {
         var part = PlayerProfile.New(reader.ReadString(), reader.ReadString()) with
         {
-            Server = ReadOptional(reader),
-            ServerSince = ReadTime(reader),
-            Platform = ReadOptional(reader),
-            PlatformSince = ReadTime(reader),
+            Server = ProfileBinary.ReadOptional(reader),
+            ServerSince = ProfileBinary.ReadTime(reader),
+            Platform = ProfileBinary.ReadOptional(reader),
+            PlatformSince = ProfileBinary.ReadTime(reader),
             Level = reader.ReadInt32(),
-            FirstSeen = ReadTime(reader),
-            LastSeen = ReadTime(reader),
+            FirstSeen = ProfileBinary.ReadTime(reader),
+            LastSeen = ProfileBinary.ReadTime(reader),
             PvpResults = ReadMean(reader),
             DungeonDifficulty = ReadMean(reader),
             MainQuestShare = ReadMean(reader),
@@ -402,34 +402,10 @@ public sealed class ProfileState : IPartitionStatePart
         return part with { Applied = applied.ToImmutable() };
     }
 
-    private static void Write(BinaryWriter writer, DateTimeOffset time)
-    {
-        writer.Write(time.Ticks);
-        writer.Write((short)time.Offset.TotalMinutes);
-    }
-
-    private static DateTimeOffset ReadTime(BinaryReader reader) => new(reader.ReadInt64(), TimeSpan.FromMinutes(reader.ReadInt16()));
-
-    private static void Write(BinaryWriter writer, DecayingSum sum)
-    {
-        writer.Write(sum.Value);
-        Write(writer, sum.At);
-    }
-
-    private static DecayingSum ReadSum(BinaryReader reader) => new(reader.ReadDouble(), ReadTime(reader));
+    private static DecayingSum ReadSum(BinaryReader reader) => new(reader.ReadDouble(), ProfileBinary.ReadTime(reader));
 
     private static DecayingMean ReadMean(BinaryReader reader) => new(ReadSum(reader), ReadSum(reader));
 
-    private static void WriteOptional(BinaryWriter writer, string? text)
-    {
-        writer.Write(text is not null);
-        if (text is not null)
-        {
-            writer.Write(text);
-        }
-    }
-
-    private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     private sealed record Player(PlayerProfile Part, DateTimeOffset? PendingSince);
 

@@ -170,8 +170,8 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 
         if (!_open.TryGetValue(hour, out var digests))
         {
-            // The newest hour is sized as the busiest hour sealed so far: growing a set of a million keys step by step
-            // stalled the partition for tens of milliseconds at each doubling. A late event's hour stays small.
+            // The newest hour is sized as the busiest hour sealed so far: a set growing to a million keys rehashes all it
+            // holds at each doubling, on a batch's path. A late event's hour stays small.
             _open[hour] = digests = new HashSet<ulong>(hour == _newestTicks / BucketTicks ? _busiestHour : 0);
         }
 
