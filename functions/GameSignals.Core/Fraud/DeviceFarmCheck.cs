@@ -24,16 +24,25 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
         var window = policy.DeviceFarmWindow;
         var stored = await sightings.AddAsync(policy.GameId, bucket, new DeviceSighting(login.Source, login.Id, login.UserId, deviceId, login.Time), cancellationToken)
             .ConfigureAwait(false);
-        var nearby = stored.Where(s => s.Time >= login.Time - window && s.Time <= login.Time + window).ToList();
-
-        foreach (var evaluated in nearby.Where(s => s.Time >= login.Time && s.Time < login.Time + window))
+        // Only the sightings in [t, t + window) have the login in their window; counted without sorting, since most stay
+        // under the limit and only a flag needs its devices in order.
+        var devices = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var evaluated in stored)
         {
-            var devices = nearby
-                .Where(s => s.Time > evaluated.Time - window && s.Time <= evaluated.Time)
-                .Select(s => s.DeviceId)
-                .Distinct(StringComparer.Ordinal)
-                .Order(StringComparer.Ordinal)
-                .ToList();
+            if (evaluated.Time < login.Time || evaluated.Time >= login.Time + window)
+            {
+                continue;
+            }
+
+            devices.Clear();
+            foreach (var sighting in stored)
+            {
+                if (sighting.Time > evaluated.Time - window && sighting.Time <= evaluated.Time)
+                {
+                    devices.Add(sighting.DeviceId);
+                }
+            }
+
             if (devices.Count <= policy.MaxDevicesPerIp)
             {
                 continue;
@@ -48,7 +57,7 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
                 ["windowStartExclusive"] = evaluated.Time - window,
                 ["windowEnd"] = evaluated.Time,
                 ["deviceId"] = evaluated.DeviceId,
-                ["devices"] = new JsonArray([.. devices.Take(MaxDevicesInEvidence).Select(d => JsonValue.Create(d))]),
+                ["devices"] = new JsonArray([.. devices.Order(StringComparer.Ordinal).Take(MaxDevicesInEvidence).Select(d => JsonValue.Create(d))]),
             };
             var about = new FlaggedEvent(policy.GameId, evaluated.UserId, evaluated.Source, evaluated.EventId, evaluated.Time);
             await raiser.RaiseAsync(policy, FraudReasons.DeviceFarm, about, evidence, cancellationToken).ConfigureAwait(false);
