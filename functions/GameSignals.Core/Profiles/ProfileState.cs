@@ -22,7 +22,9 @@ public sealed class ProfileState : IPartitionStatePart
     private const byte Forgotten = 3;
 
     private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
-    private readonly Dictionary<(string GameId, string UserId), Change> _changed = [];
+
+    // In the order changed; a player forgotten and held again since the last record has two entries, replayed in order.
+    private readonly List<((string GameId, string UserId) Key, Change Change)> _changed = [];
 
     // Written changes are cleared and used again: a batch's players change again in the next batches.
     private readonly Stack<Change> _spareChanges = new();
@@ -42,52 +44,60 @@ public sealed class ProfileState : IPartitionStatePart
     /// <summary>The player's part, or null when this state has not held them yet (read it from the store first).</summary>
     public PlayerProfile? PartOf(string gameId, string userId) => _players.TryGetValue((gameId, userId), out var player) ? player.Part : null;
 
+    /// <summary>The player as held, to fold a batch's events into with one look-up; null when not held yet.</summary>
+    public Player? PlayerOf(string gameId, string userId) => _players.GetValueOrDefault((gameId, userId));
+
     /// <summary>
     /// Holds a part read from the store (the changelog gets it whole); <paramref name="changedAt"/> (event time) starts its
     /// wait for materialization unless one is running.
     /// </summary>
-    public void Hold(PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
+    public Player Hold(PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
     {
         ArgumentNullException.ThrowIfNull(part);
         var key = (part.GameId, part.UserId);
-        Keep(key, part, changedAt, materializeEvery);
-        var change = ChangeOf(key);
+        if (!_players.TryGetValue(key, out var player))
+        {
+            _players[key] = player = new Player(key, part, null);
+        }
+
+        Keep(player, part, changedAt, materializeEvery);
+        var change = ChangeOf(player);
         change.Forgotten = false;
         change.Whole = true;
+        return player;
     }
 
     /// <summary>Folds a held player's new facts into their part (the changelog gets the facts); <paramref name="changedAt"/> as for <see cref="Hold"/>.</summary>
-    public void Fold(string gameId, string userId, List<ProfileFact> facts, string position, long last, DateTimeOffset changedAt, TimeSpan materializeEvery)
+    public void Fold(Player player, List<ProfileFact> facts, string position, long last, DateTimeOffset changedAt, TimeSpan materializeEvery)
     {
+        ArgumentNullException.ThrowIfNull(player);
         ArgumentNullException.ThrowIfNull(facts);
-        var key = (gameId, userId);
-        var held = _players[key].Part;
-        Keep(key, ProfileUpdater.Fold(held, facts, position, last), changedAt, materializeEvery);
-        var change = ChangeOf(key);
+        Keep(player, ProfileUpdater.Fold(player.Part, facts, position, last), changedAt, materializeEvery);
+        var change = ChangeOf(player);
         change.Facts.AddRange(facts);
         (change.Position, change.Last) = (position, last);
     }
 
-    private void Keep((string, string) key, PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
+    private void Keep(Player player, PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
     {
-        var pendingSince = _players.TryGetValue(key, out var current) ? current.PendingSince : null;
-        if (changedAt is { } changed && pendingSince is null)
+        if (changedAt is { } changed && player.PendingSince is null)
         {
-            pendingSince = changed;
-            _due.Enqueue(key, (changed + materializeEvery).UtcTicks);
+            player.PendingSince = changed;
+            _due.Enqueue(player.Key, (changed + materializeEvery).UtcTicks);
         }
 
-        _players[key] = new Player(part, pendingSince);
+        player.Part = part;
     }
 
-    private Change ChangeOf((string, string) key)
+    private Change ChangeOf(Player player)
     {
-        if (!_changed.TryGetValue(key, out var change))
+        if (player.Change is null)
         {
-            _changed[key] = change = _spareChanges.TryPop(out var spare) ? spare : new Change();
+            player.Change = _spareChanges.TryPop(out var spare) ? spare : new Change();
+            _changed.Add((player.Key, player.Change));
         }
 
-        return change;
+        return player.Change;
     }
 
     /// <summary>The players whose changes have waited <paramref name="materializeEvery"/> by <paramref name="now"/> (event time), or all with changes.</summary>
@@ -127,8 +137,8 @@ public sealed class ProfileState : IPartitionStatePart
         var key = (part.GameId, part.UserId);
         if (_players.TryGetValue(key, out var player) && ReferenceEquals(player.Part, part))
         {
-            _players[key] = player with { PendingSince = null };
-            ChangeOf(key);
+            player.PendingSince = null;
+            ChangeOf(player);
             _idle.Enqueue(key, (part.LastSeen + idleAfter).UtcTicks);
         }
     }
@@ -157,7 +167,7 @@ public sealed class ProfileState : IPartitionStatePart
             if (_players.TryGetValue(key, out var player) && player.PendingSince is null && player.Part.LastSeen + idleAfter <= now)
             {
                 _players.Remove(key);
-                var change = ChangeOf(key);
+                var change = ChangeOf(player);
                 change.Clear();
                 change.Forgotten = true;
                 evicted++;
@@ -188,6 +198,7 @@ public sealed class ProfileState : IPartitionStatePart
             }
 
             var player = _players[key];
+            player.Change = null;
             if (change.Whole)
             {
                 writer.Write(WholePart);
@@ -237,10 +248,10 @@ public sealed class ProfileState : IPartitionStatePart
             }
             else if (kind == FoldedFacts)
             {
-                var key = (reader.ReadString(), reader.ReadString());
-                part = _players.TryGetValue(key, out var held)
+                var folded = (reader.ReadString(), reader.ReadString());
+                part = _players.TryGetValue(folded, out var held)
                     ? held.Part
-                    : throw new InvalidDataException($"Facts for {key.Item1}/{key.Item2}, whose part the state does not hold.");
+                    : throw new InvalidDataException($"Facts for {folded.Item1}/{folded.Item2}, whose part the state does not hold.");
                 var facts = new List<ProfileFact>(reader.ReadInt32());
                 if (facts.Capacity > 0)
                 {
@@ -259,7 +270,8 @@ public sealed class ProfileState : IPartitionStatePart
                 throw new InvalidDataException($"Unknown profile change kind {kind}.");
             }
 
-            _players[(part.GameId, part.UserId)] = new Player(part, PendingOf(reader.ReadInt64()));
+            var key = (part.GameId, part.UserId);
+            _players[key] = new Player(key, part, PendingOf(reader.ReadInt64()));
         }
 
         _waitsKnown = _idleKnown = false;
@@ -283,7 +295,8 @@ public sealed class ProfileState : IPartitionStatePart
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
             var part = ReadPart(reader);
-            _players[(part.GameId, part.UserId)] = new Player(part, PendingOf(reader.ReadInt64()));
+            var key = (part.GameId, part.UserId);
+            _players[key] = new Player(key, part, PendingOf(reader.ReadInt64()));
         }
 
         _waitsKnown = _idleKnown = false;
@@ -407,10 +420,24 @@ public sealed class ProfileState : IPartitionStatePart
     private static DecayingMean ReadMean(BinaryReader reader) => new(ReadSum(reader), ReadSum(reader));
 
 
-    private sealed record Player(PlayerProfile Part, DateTimeOffset? PendingSince);
+    /// <summary>A player as the state holds them: their part, since when it waits to be written, what changed since the last record.</summary>
+    public sealed class Player
+    {
+        internal Player((string GameId, string UserId) key, PlayerProfile part, DateTimeOffset? pendingSince) =>
+            (Key, Part, PendingSince) = (key, part, pendingSince);
+
+        internal (string GameId, string UserId) Key { get; }
+
+        public PlayerProfile Part { get; internal set; }
+
+        internal DateTimeOffset? PendingSince { get; set; }
+
+        /// <summary>The player's entry in the changes since the last record, if any.</summary>
+        internal Change? Change { get; set; }
+    }
 
     /// <summary>What changed for a player since the last record: their part read whole, or the facts folded into it.</summary>
-    private sealed class Change
+    internal sealed class Change
     {
         public bool Whole { get; set; }
 

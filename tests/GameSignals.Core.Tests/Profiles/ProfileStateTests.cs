@@ -26,11 +26,11 @@ public sealed class ProfileStateTests
         {
             var facts = new List<ProfileFact>();
             var last = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, batch, Position, options, facts);
-            live.Fold("odin", "u1", facts, Position, last, batch[^1].Time, Hour);
+            live.Fold(live.PlayerOf("odin", "u1")!, facts, Position, last, batch[^1].Time, Hour);
             Copy(live, restored);
         }
 
-        var expected = ProfileUpdater.Apply(PlayerProfile.New("odin", "u1"), batches.SelectMany(b => b), Position, options);
+        var expected = ProfileUpdater.Apply(PlayerProfile.New("odin", "u1"), [.. batches.SelectMany(b => b)], Position, options);
         Assert.Equal(1, expected.Purchases);
         var fromSnapshot = RoundTrip(live.WriteSnapshot, new ProfileState().ReadSnapshot);
         foreach (var state in new[] { live, restored, fromSnapshot })
@@ -51,7 +51,7 @@ public sealed class ProfileStateTests
         _ = RoundTrip(live.WriteChanges, new ProfileState().ApplyChanges);
         var facts = new List<ProfileFact>();
         var last = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, [Session("ios", TimeSpan.Zero, 1)], "game-events/0", new ProfileOptions(), facts);
-        live.Fold("odin", "u1", facts, "game-events/0", last, Start, Hour);
+        live.Fold(live.PlayerOf("odin", "u1")!, facts, "game-events/0", last, Start, Hour);
 
         Assert.Throws<InvalidDataException>(() => RoundTrip(live.WriteChanges, new ProfileState().ApplyChanges));
     }
