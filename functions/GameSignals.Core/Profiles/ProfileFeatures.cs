@@ -215,6 +215,9 @@ public static class ProfileFeatures
             }
         }
 
+        /// <summary>Event time of the latest fact folded in (or of the start).</summary>
+        public readonly DateTimeOffset LastSeen => _lastSeen;
+
         /// <summary>The profile the fold started from with the facts folded in.</summary>
         public readonly PlayerProfile ToProfile(ImmutableDictionary<string, long> applied) => _start with
         {

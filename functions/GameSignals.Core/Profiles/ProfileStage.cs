@@ -49,7 +49,7 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
             }
 
             facts.Clear();
-            var sequence = ProfileUpdater.NewFacts(held.Part, events.AsSpan(start, player.Events), position, _options, facts);
+            var sequence = ProfileUpdater.NewFacts(held.AppliedAt(position), events.AsSpan(start, player.Events), _options, facts);
             start += player.Events;
             if (facts.Count > 0)
             {
@@ -203,21 +203,20 @@ public static class ProfileUpdater
     /// </summary>
     public static PlayerProfile Apply(PlayerProfile profile, ReadOnlySpan<GameEvent> events, string position, ProfileOptions options)
     {
+        ArgumentNullException.ThrowIfNull(profile);
         var facts = new List<ProfileFact>();
-        var last = NewFacts(profile, events, position, options, facts);
+        var last = NewFacts(profile.Applied.GetValueOrDefault(position, long.MinValue), events, options, facts);
         return facts.Count == 0 ? profile : Fold(profile, facts, position, last);
     }
 
     /// <summary>
-    /// Adds to <paramref name="facts"/> those of the events after the part's last applied position on
-    /// <paramref name="position"/>; the last sequence number among them.
+    /// Adds to <paramref name="facts"/> those of the events after sequence number <paramref name="applied"/>, the part's last
+    /// applied on the events' position (read before the batch, not moving with it: the events of one message share a sequence
+    /// number); the last sequence number among them, or <paramref name="applied"/> when none is new.
     /// </summary>
-    public static long NewFacts(PlayerProfile profile, ReadOnlySpan<GameEvent> events, string position, ProfileOptions options, List<ProfileFact> facts)
+    public static long NewFacts(long applied, ReadOnlySpan<GameEvent> events, ProfileOptions options, List<ProfileFact> facts)
     {
-        ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(facts);
-        // The position read with the profile, not the moving one: the events of one message share a sequence number.
-        var applied = profile.Applied.TryGetValue(position, out var sequence) ? sequence : long.MinValue;
         var last = applied;
         foreach (var e in events)
         {
@@ -232,7 +231,7 @@ public static class ProfileUpdater
     }
 
     /// <summary>The part with the facts folded in and <paramref name="position"/> applied up to <paramref name="last"/>.</summary>
-    public static PlayerProfile Fold(PlayerProfile profile, IReadOnlyList<ProfileFact> facts, string position, long last)
+    private static PlayerProfile Fold(PlayerProfile profile, IReadOnlyList<ProfileFact> facts, string position, long last)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(facts);

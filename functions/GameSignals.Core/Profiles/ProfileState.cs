@@ -41,7 +41,7 @@ public sealed class ProfileState : IPartitionStatePart
     /// <summary>Players held.</summary>
     public int Count => _players.Count;
 
-    /// <summary>The player's part, or null when this state has not held them yet (read it from the store first).</summary>
+    /// <summary>The player's part as folded so far, or null when this state has not held them yet (read it from the store first).</summary>
     public PlayerProfile? PartOf(string gameId, string userId) => _players.TryGetValue((gameId, userId), out var player) ? player.Part : null;
 
     /// <summary>The player as held, to fold a batch's events into with one look-up; null when not held yet.</summary>
@@ -55,12 +55,16 @@ public sealed class ProfileState : IPartitionStatePart
     {
         ArgumentNullException.ThrowIfNull(part);
         var key = (part.GameId, part.UserId);
-        if (!_players.TryGetValue(key, out var player))
+        if (_players.TryGetValue(key, out var player))
+        {
+            player.Start(part);
+        }
+        else
         {
             _players[key] = player = new Player(key, part, null);
         }
 
-        Keep(player, part, changedAt, materializeEvery);
+        Wait(player, changedAt, materializeEvery);
         var change = ChangeOf(player);
         change.Forgotten = false;
         change.Whole = true;
@@ -72,21 +76,21 @@ public sealed class ProfileState : IPartitionStatePart
     {
         ArgumentNullException.ThrowIfNull(player);
         ArgumentNullException.ThrowIfNull(facts);
-        Keep(player, ProfileUpdater.Fold(player.Part, facts, position, last), changedAt, materializeEvery);
+        player.Fold(facts, position, last);
+        Wait(player, changedAt, materializeEvery);
         var change = ChangeOf(player);
         change.Facts.AddRange(facts);
         (change.Position, change.Last) = (position, last);
     }
 
-    private void Keep(Player player, PlayerProfile part, DateTimeOffset? changedAt, TimeSpan materializeEvery)
+    /// <summary>Starts the player's wait for materialization at <paramref name="changedAt"/>, unless one is running.</summary>
+    private void Wait(Player player, DateTimeOffset? changedAt, TimeSpan materializeEvery)
     {
         if (changedAt is { } changed && player.PendingSince is null)
         {
             player.PendingSince = changed;
             _due.Enqueue(player.Key, (changed + materializeEvery).UtcTicks);
         }
-
-        player.Part = part;
     }
 
     private Change ChangeOf(Player player)
@@ -135,7 +139,7 @@ public sealed class ProfileState : IPartitionStatePart
     {
         ArgumentNullException.ThrowIfNull(part);
         var key = (part.GameId, part.UserId);
-        if (_players.TryGetValue(key, out var player) && ReferenceEquals(player.Part, part))
+        if (_players.TryGetValue(key, out var player) && player.Written(part))
         {
             player.PendingSince = null;
             ChangeOf(player);
@@ -156,7 +160,7 @@ public sealed class ProfileState : IPartitionStatePart
             _idle.Clear();
             foreach (var (key, player) in _players.Where(p => p.Value.PendingSince is null))
             {
-                _idle.Enqueue(key, (player.Part.LastSeen + idleAfter).UtcTicks);
+                _idle.Enqueue(key, (player.LastSeen + idleAfter).UtcTicks);
             }
         }
 
@@ -164,7 +168,7 @@ public sealed class ProfileState : IPartitionStatePart
         while (_idle.TryPeek(out var key, out var ticks) && ticks <= now.UtcTicks)
         {
             _idle.Dequeue();
-            if (_players.TryGetValue(key, out var player) && player.PendingSince is null && player.Part.LastSeen + idleAfter <= now)
+            if (_players.TryGetValue(key, out var player) && player.PendingSince is null && player.LastSeen + idleAfter <= now)
             {
                 _players.Remove(key);
                 var change = ChangeOf(player);
@@ -202,7 +206,7 @@ public sealed class ProfileState : IPartitionStatePart
             if (change.Whole)
             {
                 writer.Write(WholePart);
-                WritePart(writer, player.Part);
+                WritePart(writer, player.Build());
             }
             else
             {
@@ -235,7 +239,6 @@ public sealed class ProfileState : IPartitionStatePart
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
             var kind = reader.ReadByte();
-            PlayerProfile part;
             if (kind == Forgotten)
             {
                 _players.Remove((reader.ReadString(), reader.ReadString()));
@@ -244,14 +247,15 @@ public sealed class ProfileState : IPartitionStatePart
 
             if (kind == WholePart)
             {
-                part = ReadPart(reader);
+                var part = ReadPart(reader);
+                var key = (part.GameId, part.UserId);
+                _players[key] = new Player(key, part, PendingOf(reader.ReadInt64()));
             }
             else if (kind == FoldedFacts)
             {
-                var folded = (reader.ReadString(), reader.ReadString());
-                part = _players.TryGetValue(folded, out var held)
-                    ? held.Part
-                    : throw new InvalidDataException($"Facts for {folded.Item1}/{folded.Item2}, whose part the state does not hold.");
+                var key = (reader.ReadString(), reader.ReadString());
+                var player = _players.GetValueOrDefault(key)
+                    ?? throw new InvalidDataException($"Facts for {key.Item1}/{key.Item2}, whose part the state does not hold.");
                 var facts = new List<ProfileFact>(reader.ReadInt32());
                 if (facts.Capacity > 0)
                 {
@@ -262,16 +266,15 @@ public sealed class ProfileState : IPartitionStatePart
                         facts.Add(ProfileFact.Read(reader));
                     }
 
-                    part = ProfileUpdater.Fold(part, facts, position, last);
+                    player.Fold(facts, position, last);
                 }
+
+                player.PendingSince = PendingOf(reader.ReadInt64());
             }
             else
             {
                 throw new InvalidDataException($"Unknown profile change kind {kind}.");
             }
-
-            var key = (part.GameId, part.UserId);
-            _players[key] = new Player(key, part, PendingOf(reader.ReadInt64()));
         }
 
         _waitsKnown = _idleKnown = false;
@@ -283,7 +286,7 @@ public sealed class ProfileState : IPartitionStatePart
         writer.Write(_players.Count);
         foreach (var player in _players.Values)
         {
-            WritePart(writer, player.Part);
+            WritePart(writer, player.Build());
             writer.Write(player.PendingSince?.UtcTicks ?? 0);
         }
     }
@@ -420,20 +423,81 @@ public sealed class ProfileState : IPartitionStatePart
     private static DecayingMean ReadMean(BinaryReader reader) => new(ReadSum(reader), ReadSum(reader));
 
 
-    /// <summary>A player as the state holds them: their part, since when it waits to be written, what changed since the last record.</summary>
+    /// <summary>
+    /// A player as the state holds them: their part as a running fold (a batch folds its facts in place, where a new part a
+    /// batch made garbage that lived long enough to be collected from the oldest generation), since when it waits to be
+    /// written, and what changed since the last record.
+    /// </summary>
     public sealed class Player
     {
-        internal Player((string GameId, string UserId) key, PlayerProfile part, DateTimeOffset? pendingSince) =>
-            (Key, Part, PendingSince) = (key, part, pendingSince);
+        private ProfileFeatures.Fold _features;
+        private ImmutableDictionary<string, long> _applied = ImmutableDictionary<string, long>.Empty;
+        private string? _position; // the position folded last, whose sequence number is not in _applied yet
+        private long _last;
+        private PlayerProfile? _part;
+
+        internal Player((string GameId, string UserId) key, PlayerProfile part, DateTimeOffset? pendingSince)
+        {
+            Key = key;
+            PendingSince = pendingSince;
+            Start(part);
+        }
 
         internal (string GameId, string UserId) Key { get; }
 
-        public PlayerProfile Part { get; internal set; }
+        /// <summary>
+        /// The part as folded so far, kept until something is folded in or it is written, so that <see cref="Written"/>
+        /// knows the part <see cref="Due"/> handed out.
+        /// </summary>
+        public PlayerProfile Part => _part ??= Build();
+
+        internal DateTimeOffset LastSeen => _features.LastSeen;
 
         internal DateTimeOffset? PendingSince { get; set; }
 
         /// <summary>The player's entry in the changes since the last record, if any.</summary>
         internal Change? Change { get; set; }
+
+        /// <summary>The last sequence number of <paramref name="position"/> folded in; <see cref="long.MinValue"/> for none.</summary>
+        public long AppliedAt(string position) =>
+            position == _position ? _last : _applied.TryGetValue(position, out var sequence) ? sequence : long.MinValue;
+
+        /// <summary>Starts again from a part read from the store or a record.</summary>
+        internal void Start(PlayerProfile part)
+        {
+            _features = new ProfileFeatures.Fold(part);
+            (_applied, _position, _part) = (part.Applied, null, null);
+        }
+
+        internal void Fold(List<ProfileFact> facts, string position, long last)
+        {
+            foreach (var fact in facts)
+            {
+                _features.Apply(fact);
+            }
+
+            if (_position is not null && _position != position)
+            {
+                _applied = _applied.SetItem(_position, _last);
+            }
+
+            (_position, _last, _part) = (position, last, null);
+        }
+
+        /// <summary>The part as folded so far, for a record or a snapshot, without keeping it.</summary>
+        internal PlayerProfile Build() => _part ?? _features.ToProfile(_position is null ? _applied : _applied.SetItem(_position, _last));
+
+        /// <summary>Whether <paramref name="part"/> is the part as it stands (nothing folded in since it was taken); then it is let go.</summary>
+        internal bool Written(PlayerProfile part)
+        {
+            if (!ReferenceEquals(_part, part))
+            {
+                return false;
+            }
+
+            _part = null;
+            return true;
+        }
     }
 
     /// <summary>What changed for a player since the last record: their part read whole, or the facts folded into it.</summary>

@@ -25,7 +25,7 @@ public sealed class ProfileStateTests
         foreach (var batch in batches)
         {
             var facts = new List<ProfileFact>();
-            var last = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, batch, Position, options, facts);
+            var last = ProfileUpdater.NewFacts(live.PlayerOf("odin", "u1")!.AppliedAt(Position), batch, options, facts);
             live.Fold(live.PlayerOf("odin", "u1")!, facts, Position, last, batch[^1].Time, Hour);
             Copy(live, restored);
         }
@@ -50,7 +50,7 @@ public sealed class ProfileStateTests
         live.Hold(PlayerProfile.New("odin", "u1"), Start, Hour);
         _ = RoundTrip(live.WriteChanges, new ProfileState().ApplyChanges);
         var facts = new List<ProfileFact>();
-        var last = ProfileUpdater.NewFacts(live.PartOf("odin", "u1")!, [Session("ios", TimeSpan.Zero, 1)], "game-events/0", new ProfileOptions(), facts);
+        var last = ProfileUpdater.NewFacts(live.PlayerOf("odin", "u1")!.AppliedAt("game-events/0"), [Session("ios", TimeSpan.Zero, 1)], new ProfileOptions(), facts);
         live.Fold(live.PlayerOf("odin", "u1")!, facts, "game-events/0", last, Start, Hour);
 
         Assert.Throws<InvalidDataException>(() => RoundTrip(live.WriteChanges, new ProfileState().ApplyChanges));

@@ -96,6 +96,7 @@ internal sealed class ReplayRunner : IDisposable
         var clock = Stopwatch.StartNew();
         await console.RunWithProgressAsync("replay", totalBytes, "bytes", report => runner.ProcessAsync(report, cancellationToken)).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var memory = MemorySummary.Now();
 
         // Reading the final state for the outputs is not part of the run: no faults there.
         faults?.Enabled = false;
@@ -112,7 +113,7 @@ internal sealed class ReplayRunner : IDisposable
             }
         }
 
-        var summary = runner.Summarize(elapsed, outputs);
+        var summary = runner.Summarize(elapsed, outputs, memory);
         await File.WriteAllBytesAsync(
             Path.Combine(options.OutDirectory, SummaryFile),
             JsonSerializer.SerializeToUtf8Bytes(summary, CliJsonContext.Default.ReplaySummary),
@@ -458,7 +459,7 @@ internal sealed class ReplayRunner : IDisposable
         _stats.Dispose();
     }
 
-    private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs)
+    private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs, MemorySummary memory)
     {
         using var process = Process.GetCurrentProcess();
         return new ReplaySummary
@@ -482,6 +483,7 @@ internal sealed class ReplayRunner : IDisposable
             Stages = [.. _pipeline.Stages.Select(s => s.Name)],
             Outputs = outputs,
             PeakWorkingSetBytes = process.PeakWorkingSet64,
+            Memory = memory,
             Reliability = new ReliabilitySummary
             {
                 FaultRate = _options.FaultRate,

@@ -29,7 +29,22 @@ internal sealed record ReplaySummary
     /// <summary>Lines written to each output file, by file name.</summary>
     public required IReadOnlyDictionary<string, long> Outputs { get; init; }
     public long PeakWorkingSetBytes { get; init; }
+
+    /// <summary>What the run cost the garbage collector: where CPU per event goes besides the stages.</summary>
+    public required MemorySummary Memory { get; init; }
+
     public required ReliabilitySummary Reliability { get; init; }
+}
+
+/// <summary>
+/// Bytes allocated over the run (the same for the same stream and options, unlike times), collections per generation,
+/// and the time the process was paused for them.
+/// </summary>
+internal sealed record MemorySummary(long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, double GcPauseSeconds)
+{
+    public static MemorySummary Now() => new(
+        GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        Math.Round(GC.GetTotalPauseDuration().TotalSeconds, 3));
 }
 
 /// <summary>What <c>--fault-rate</c> and <c>--crash-every</c> did to the run, which changed none of its outputs.</summary>
