@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using GameSignals.Events;
 using GameSignals.Pipeline;
 using Microsoft.Extensions.Options;
@@ -33,99 +32,42 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
         ArgumentNullException.ThrowIfNull(batch);
         var state = batch.State.Part<ProfileState>();
         var position = batch.Hub + "/" + batch.Partition;
-        var (players, events) = ByPlayer(batch.Events, state);
-        DateTimeOffset? newest = null;
-        var facts = new List<ProfileFact>();
-        var start = 0;
-        foreach (var player in players)
+        var byPlayer = state.ByPlayer;
+        byPlayer.Group(batch.Events, state);
+        try
         {
-            newest = newest is null || player.Last > newest ? player.Last : newest;
-            var held = player.Held;
-            if (held is null)
+            DateTimeOffset? newest = null;
+            var facts = new List<ProfileFact>();
+            for (var i = 0; i < byPlayer.Count; i++)
             {
-                var part = await retry.ExecuteAsync(static (s, ct) => s.Stage.ReadPartAsync(s.GameId, s.UserId, s.Hub, ct), (Stage: this, player.GameId, player.UserId, batch.Hub), cancellationToken).ConfigureAwait(false);
-                // A part read back from the store is written again too: the index update of its last write may have failed.
-                held = state.Hold(part, player.Last, _options.MaterializeEvery);
+                var (held, last) = (byPlayer.Held(i), byPlayer.Last(i));
+                newest = newest is null || last > newest ? last : newest;
+                if (held is null)
+                {
+                    var first = byPlayer.EventsOf(i)[0];
+                    var part = await retry.ExecuteAsync(static (s, ct) => s.Stage.ReadPartAsync(s.GameId, s.UserId, s.Hub, ct), (Stage: this, first.GameId, first.UserId, batch.Hub), cancellationToken).ConfigureAwait(false);
+                    // A part read back from the store is written again too: the index update of its last write may have failed.
+                    held = state.Hold(part, last, _options.MaterializeEvery);
+                }
+
+                facts.Clear();
+                var sequence = ProfileUpdater.NewFacts(held.AppliedAt(position), byPlayer.EventsOf(i), _options, facts);
+                if (facts.Count > 0)
+                {
+                    state.Fold(held, facts, position, sequence, last, _options.MaterializeEvery);
+                }
             }
 
-            facts.Clear();
-            var sequence = ProfileUpdater.NewFacts(held.AppliedAt(position), events.AsSpan(start, player.Events), _options, facts);
-            start += player.Events;
-            if (facts.Count > 0)
+            if (newest is { } now)
             {
-                state.Fold(held, facts, position, sequence, player.Last, _options.MaterializeEvery);
+                await MaterializeAsync(batch.Hub, state, state.Due(now, _options.MaterializeEvery), cancellationToken).ConfigureAwait(false);
+                state.Evict(now, _options.EvictIdleAfter);
             }
         }
-
-        if (newest is { } now)
+        finally
         {
-            await MaterializeAsync(batch.Hub, state, state.Due(now, _options.MaterializeEvery), cancellationToken).ConfigureAwait(false);
-            state.Evict(now, _options.EvictIdleAfter);
+            byPlayer.Clear();
         }
-    }
-
-    /// <summary>
-    /// The batch's profile events grouped by player, players in order of first appearance, events in batch order: each
-    /// player's run of <see cref="BatchPlayer.Events"/> events follows the previous player's. One look-up of the partition's
-    /// state an event (then one by reference), where grouping by key and looking each player up again cost five.
-    /// </summary>
-    private static (List<BatchPlayer> Players, GameEvent[] Events) ByPlayer(IReadOnlyList<GameEvent> batch, ProfileState state)
-    {
-        var players = new List<BatchPlayer>();
-        var ofHeld = new Dictionary<ProfileState.Player, int>(ReferenceEqualityComparer.Instance);
-        Dictionary<(string, string), int>? ofNew = null;
-        var owners = new int[batch.Count];
-        var count = 0;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var e = batch[i];
-            if (!ProfileFeatures.IsProfileEvent(e.Type))
-            {
-                owners[i] = -1;
-                continue;
-            }
-
-            var held = state.PlayerOf(e.GameId, e.UserId);
-            ref var owner = ref held is not null
-                ? ref CollectionsMarshal.GetValueRefOrAddDefault(ofHeld, held, out var known)
-                : ref CollectionsMarshal.GetValueRefOrAddDefault(ofNew ??= [], (e.GameId, e.UserId), out known);
-            if (!known)
-            {
-                owner = players.Count;
-                players.Add(new BatchPlayer(held, e.GameId, e.UserId));
-            }
-
-            ref var player = ref CollectionsMarshal.AsSpan(players)[owner];
-            player.Events++;
-            player.Last = player.Events == 1 || e.Time > player.Last ? e.Time : player.Last;
-            owners[i] = owner;
-            count++;
-        }
-
-        var next = new int[players.Count];
-        for (var p = 1; p < players.Count; p++)
-        {
-            next[p] = next[p - 1] + players[p - 1].Events;
-        }
-
-        var events = new GameEvent[count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (owners[i] >= 0)
-            {
-                events[next[owners[i]]++] = batch[i];
-            }
-        }
-
-        return (players, events);
-    }
-
-    /// <summary>One player's share of a batch: held by the state or not yet, how many events, the newest event time.</summary>
-    private record struct BatchPlayer(ProfileState.Player? Held, string GameId, string UserId)
-    {
-        public int Events { get; set; }
-
-        public DateTimeOffset Last { get; set; }
     }
 
     /// <summary>Materializes every player with changes, whatever their wait: at the end of a replay, or before an instance stops.</summary>

@@ -38,6 +38,9 @@ public sealed class ProfileState : IPartitionStatePart
 
     public bool HasChanges => _changed.Count > 0;
 
+    /// <summary>The profile stage's grouping of a batch, kept with the partition to be used again.</summary>
+    public PlayerBatch ByPlayer { get; } = new();
+
     /// <summary>Players held.</summary>
     public int Count => _players.Count;
 
