@@ -31,7 +31,7 @@ public sealed class GameEvent
 
     public EventKey Key => new(Source, Id);
 
-    /// <summary>The same event read from another position (replay decodes first, then routes to a partition).</summary>
+    /// <summary>The same event read from another position (a test or benchmark that decodes first, then routes to a partition).</summary>
     public GameEvent WithOrigin(MessageOrigin origin) => new()
     {
         Id = Id, Source = Source, Type = Type, Time = Time, GameId = GameId, UserId = UserId,
@@ -49,7 +49,8 @@ public readonly record struct EventKey(string Source, string Id)
 
 /// <summary>
 /// The position of the message an event came in: Event Hubs partition, sequence number, offset and
-/// enqueue time, or for replay the file and line (as the offset) with the simulated partition.
+/// enqueue time, or for replay the line's sequence number and its file and line (as the offset); replay's
+/// simulated partitions are the batches' own.
 /// </summary>
 public sealed record MessageOrigin(
     string Hub,

@@ -27,6 +27,9 @@ internal sealed class ReplayRunner : IDisposable
 {
     public const string GameHub = "game-events";
     public const string PaymentHub = "payment-events";
+
+    /// <summary>The hub an event read by replay names as its origin, with its file and line as the offset.</summary>
+    public const string ReplayOrigin = "replay";
     public const string DeadLetterFile = "deadletter.jsonl";
     public const string SummaryFile = "summary.json";
 
@@ -46,7 +49,7 @@ internal sealed class ReplayRunner : IDisposable
     private readonly FaultInjector? _faults;
     private readonly ReplayOptions _options;
     private readonly string[] _partitionNames;
-    private readonly List<Pending>[] _buffers; // index: partition * 2 + hub (0 game, 1 payment)
+    private readonly Batch[] _buffers; // index: partition * 2 + hub (0 game, 1 payment)
     private readonly List<DeadLetter> _pendingPoison = [];
     private readonly LatencyHistogram _latency = new();
     private readonly StatsCounts _stats = new();
@@ -71,7 +74,7 @@ internal sealed class ReplayRunner : IDisposable
         _stats.Track(_instance);
         _pipeline = _instance.GetRequiredService<EventPipeline>();
         _partitionNames = [.. Enumerable.Range(0, options.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))];
-        _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(_ => new List<Pending>(options.BatchSize))];
+        _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(i => new Batch(i % 2 == 0 ? GameHub : PaymentHub, _partitionNames[i / 2], options.BatchSize))];
     }
 
     /// <summary>Replays the files into <see cref="ReplayOptions.OutDirectory"/> and returns the summary it wrote.</summary>
@@ -239,14 +242,14 @@ internal sealed class ReplayRunner : IDisposable
     private void Decode(in SourceLine line, RoutedLines chunk)
     {
         var file = _options.EventFiles[line.FileIndex];
-        var origin = new MessageOrigin(GameHub, "?", line.Sequence, string.Create(CultureInfo.InvariantCulture, $"{file}:{line.LineNumber}"), null);
+        // Where the line was read: replay routes its events to simulated partitions without copying them to say so.
+        var origin = new MessageOrigin(ReplayOrigin, "", line.Sequence, string.Create(CultureInfo.InvariantCulture, $"{file}:{line.LineNumber}"), null);
         var decoded = chunk.Decoded;
         decoded.Clear();
         EventDecoder.Decode(line.Bytes, origin, decoded, chunk.Poison);
         foreach (var e in decoded)
         {
-            var partition = Partitioning.PartitionFor(e.UserId, _options.Partitions);
-            chunk.Events.Add((e.WithOrigin(origin with { Hub = e.IsPayment ? PaymentHub : GameHub, Partition = _partitionNames[partition] }), partition));
+            chunk.Events.Add((e, Partitioning.PartitionFor(e.UserId, _options.Partitions)));
         }
 
         chunk.Lines.Add(new RoutedLine(line, chunk.Events.Count, chunk.Poison.Count));
@@ -311,8 +314,8 @@ internal sealed class ReplayRunner : IDisposable
             }
 
             var buffer = _buffers[(partition * 2) + (e.IsPayment ? 1 : 0)];
-            buffer.Add(new Pending(e, line.ReadTimestamp));
-            if (buffer.Count >= _options.BatchSize)
+            buffer.Pending.Add(new Pending(e, line.ReadTimestamp));
+            if (buffer.Pending.Count >= _options.BatchSize)
             {
                 await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
@@ -328,7 +331,7 @@ internal sealed class ReplayRunner : IDisposable
     {
         foreach (var buffer in _buffers)
         {
-            if (buffer.Count > 0 && Stopwatch.GetElapsedTime(buffer[0].ReadTimestamp) > _options.MaxWait)
+            if (buffer.Pending.Count > 0 && Stopwatch.GetElapsedTime(buffer.Pending[0].ReadTimestamp) > _options.MaxWait)
             {
                 await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
@@ -339,7 +342,7 @@ internal sealed class ReplayRunner : IDisposable
     {
         foreach (var buffer in _buffers)
         {
-            if (buffer.Count > 0)
+            if (buffer.Pending.Count > 0)
             {
                 await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
@@ -347,31 +350,30 @@ internal sealed class ReplayRunner : IDisposable
 
         if (_pendingPoison.Count > 0)
         {
-            await FlushAsync([], cancellationToken).ConfigureAwait(false);
+            await FlushAsync(_buffers[0], cancellationToken).ConfigureAwait(false); // empty now: the dead letters alone
         }
     }
 
     /// <summary>Processes one partition's batch; dead letters read since the last batch travel with it.</summary>
-    private async ValueTask FlushAsync(List<Pending> buffer, CancellationToken cancellationToken)
+    private async ValueTask FlushAsync(Batch buffer, CancellationToken cancellationToken)
     {
-        var events = buffer.ConvertAll(p => p.Event);
-        var origin = events.Count > 0 ? events[0].Origin : new MessageOrigin(GameHub, _partitionNames[0], 0, "", null);
+        var events = buffer.Pending.ConvertAll(p => p.Event);
         DeadLetter[] poison = [.. _pendingPoison];
         _pendingPoison.Clear();
         await RenormalizeAsync(events, cancellationToken).ConfigureAwait(false);
 
-        var result = await DeliverAsync(origin.Hub, origin.Partition, events, poison, cancellationToken).ConfigureAwait(false);
+        var result = await DeliverAsync(buffer.Hub, buffer.Partition, events, poison, cancellationToken).ConfigureAwait(false);
         _duplicates += result.Duplicates;
         _deadLettered += result.DeadLettered;
         _redeliveredEvents += result.Redelivered;
 
         var now = Stopwatch.GetTimestamp();
-        foreach (var pending in buffer)
+        foreach (var pending in buffer.Pending)
         {
             _latency.Record(Stopwatch.GetElapsedTime(pending.ReadTimestamp, now));
         }
 
-        buffer.Clear();
+        buffer.Pending.Clear();
     }
 
     /// <summary>
@@ -531,6 +533,16 @@ internal sealed class ReplayRunner : IDisposable
     }
 
     private readonly record struct Pending(GameEvent Event, long ReadTimestamp);
+
+    /// <summary>The events waiting for one partition of one hub.</summary>
+    private sealed class Batch(string hub, string partition, int capacity)
+    {
+        public string Hub { get; } = hub;
+
+        public string Partition { get; } = partition;
+
+        public List<Pending> Pending { get; } = new(capacity);
+    }
 
     /// <summary>One line of a chunk: where its events and dead letters end in the chunk's lists.</summary>
     private readonly record struct RoutedLine(SourceLine Line, int EventsEnd, int PoisonEnd);
