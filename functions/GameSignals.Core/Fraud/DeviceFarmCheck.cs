@@ -27,16 +27,18 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
         // Only the sightings in [t, t + window) have the login in their window; counted without sorting, since most stay
         // under the limit and only a flag needs its devices in order.
         var devices = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var evaluated in stored)
+        for (var i = 0; i < stored.Count; i++)
         {
+            var evaluated = stored[i];
             if (evaluated.Time < login.Time || evaluated.Time >= login.Time + window)
             {
                 continue;
             }
 
             devices.Clear();
-            foreach (var sighting in stored)
+            for (var j = 0; j < stored.Count; j++)
             {
+                var sighting = stored[j];
                 if (sighting.Time > evaluated.Time - window && sighting.Time <= evaluated.Time)
                 {
                     devices.Add(sighting.DeviceId);

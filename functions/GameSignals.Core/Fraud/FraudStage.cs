@@ -164,6 +164,10 @@ public sealed partial class FraudStage : IEventStage
     {
         var matches = new List<BlocklistEntry>();
         _ip.GetBlocklistMatches(ip, about.Time, matches);
+        if (matches.Count == 0)
+        {
+            return; // almost every address
+        }
 
         var ranges = matches.Where(m => m.Cidr is not null).ToList();
         if (ranges.Count > 0)
