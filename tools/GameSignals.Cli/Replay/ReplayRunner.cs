@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -51,6 +52,7 @@ internal sealed class ReplayRunner : IDisposable
     private readonly string[] _partitionNames;
     private readonly Batch[] _buffers; // index: partition * 2 + hub (0 game, 1 payment)
     private readonly List<DeadLetter> _pendingPoison = [];
+    private readonly ConcurrentQueue<RoutedLines> _spareChunks = new(); // handed back by the stages to the reader
     private readonly LatencyHistogram _latency = new();
     private readonly StatsCounts _stats = new();
 
@@ -170,6 +172,8 @@ internal sealed class ReplayRunner : IDisposable
                 }
 
                 report(chunk.BytesRead);
+                chunk.Clear();
+                _spareChunks.Enqueue(chunk);
             }
 
             _lines = await reading.ConfigureAwait(false);
@@ -219,7 +223,7 @@ internal sealed class ReplayRunner : IDisposable
                     {
                         chunk.BytesRead = bytesBefore + reader.Position;
                         await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-                        chunk = new RoutedLines();
+                        chunk = _spareChunks.TryDequeue(out var spare) ? spare : new RoutedLines();
                     }
                 }
 
