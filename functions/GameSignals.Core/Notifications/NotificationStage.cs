@@ -63,8 +63,9 @@ public sealed class NotificationStage(
 
         // Active rules come first; the active rules that matched are only needed when a candidate follows.
         HashSet<string>? activeMatches = typeRules.Count > 0 && typeRules[^1].State == RuleState.Shadow ? new(StringComparer.Ordinal) : null;
-        foreach (var rule in typeRules)
+        for (var i = 0; i < typeRules.Count; i++)
         {
+            var rule = typeRules[i];
             var outcome = rule.Evaluate(e);
             if (outcome is ConditionOutcome.MissingField or ConditionOutcome.Error)
             {
