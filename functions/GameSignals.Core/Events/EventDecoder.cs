@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -39,95 +40,105 @@ public static class EventDecoder
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(deadLetters);
 
-        // Collected first and committed only when the whole message is well-formed JSON:
-        // a message whose array breaks half way is dead-lettered whole, with its bytes.
-        var decoded = new List<GameEvent>();
-        var rejected = new List<DeadLetter>();
-        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        var span = body.Span;
+        if (span.Trim(" \t\r\n"u8).IsEmpty)
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0));
             return;
         }
 
         // The reader accepts strings that are not Unicode (invalid UTF-8, lone surrogate escapes) and fails only when
-        // one is read, which could be in a stage, batch after batch. One vectorised pass refuses invalid UTF-8 here;
-        // escapes, rare in events, are checked only in a message that has any.
-        if (!Utf8.IsValid(body.Span))
+        // one is read, which could be in a stage, batch after batch. Invalid UTF-8 is refused here (one vectorised
+        // ASCII check, the full one only for a message that is not ASCII); escapes, rare in events, are checked only
+        // in a message that has a backslash followed by a u.
+        if (!Ascii.IsValid(span) && !Utf8.IsValid(span))
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is not valid UTF-8", null, null, body, origin, 0));
             return;
         }
 
-        var checkEscapes = body.Span.IndexOf("\\u"u8) >= 0;
+        var checkEscapes = span.Contains((byte)'\\') && span.IndexOf("\\u"u8) >= 0;
+        var recent = RecentStrings.Current;
 
         try
         {
-            var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+            var reader = new Utf8JsonReader(span, ReaderOptions);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.StartArray)
+            if (reader.TokenType != JsonTokenType.StartArray)
             {
-                var index = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    DecodeValue(body, ref reader, origin, index++, checkEscapes, decoded, rejected);
-                }
-            }
-            else
-            {
-                DecodeValue(body, ref reader, origin, 0, checkEscapes, decoded, rejected);
+                var single = DecodeValue(body, ref reader, origin, 0, checkEscapes, recent);
+                RequireEnd(ref reader);
+                single.AddTo(events, deadLetters);
+                return;
             }
 
-            if (reader.Read())
+            // An array's elements are collected first and committed only when the whole message is well-formed JSON:
+            // a message whose array breaks half way is dead-lettered whole, with its bytes.
+            var decoded = new List<Decoded>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                throw new JsonException("unexpected content after the end of the JSON value");
+                decoded.Add(DecodeValue(body, ref reader, origin, decoded.Count, checkEscapes, recent));
+            }
+
+            RequireEnd(ref reader);
+            foreach (var d in decoded)
+            {
+                d.AddTo(events, deadLetters);
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: an attribute with a lone surrogate escape fails when it is read.
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0));
-            return;
         }
-
-        foreach (var e in decoded)
-        {
-            events.Add(e);
-        }
-
-        foreach (var d in rejected)
-        {
-            deadLetters.Add(d);
-        }
-
     }
 
-    private static void DecodeValue(
-        ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index, bool checkEscapes,
-        List<GameEvent> events, List<DeadLetter> deadLetters)
+    private static void RequireEnd(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new JsonException("unexpected content after the end of the JSON value");
+        }
+    }
+
+    /// <summary>What one value of a message decoded to: an event or a dead letter.</summary>
+    private readonly record struct Decoded(GameEvent? Event, DeadLetter? DeadLetter)
+    {
+        public void AddTo(ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
+        {
+            if (Event is not null)
+            {
+                events.Add(Event);
+            }
+            else
+            {
+                deadLetters.Add(DeadLetter!);
+            }
+        }
+    }
+
+    private static Decoded DecodeValue(ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index, bool checkEscapes, RecentStrings recent)
     {
         var start = (int)reader.TokenStartIndex;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
             var raw = body[start..(int)reader.BytesConsumed];
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.NotAnObject, $"expected a CloudEvent object, found {Describe(raw.Span)}", null, null, raw, origin, index));
-            return;
+            return new(null, new DeadLetter(DeadLetterReasons.NotAnObject, $"expected a CloudEvent object, found {Describe(raw.Span)}", null, null, raw, origin, index));
         }
 
-        var envelope = new Envelope { CheckEscapes = checkEscapes };
+        var envelope = new Envelope { CheckEscapes = checkEscapes, Recent = recent };
         envelope.Read(ref reader);
         var bytes = body[start..(int)reader.BytesConsumed];
 
         if (bytes.Length > MaxEventBytes)
         {
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.TooLarge, $"the event is {bytes.Length} bytes, over the limit of {MaxEventBytes}", envelope.Id, envelope.Source, bytes, origin, index));
-            return;
+            return new(null, new DeadLetter(DeadLetterReasons.TooLarge, $"the event is {bytes.Length} bytes, over the limit of {MaxEventBytes}", envelope.Id, envelope.Source, bytes, origin, index));
         }
 
         if (envelope.Error is { } error)
         {
-            deadLetters.Add(new DeadLetter(error.Reason, error.Detail, envelope.Id, envelope.Source, bytes, origin, index));
-            return;
+            return new(null, new DeadLetter(error.Reason, error.Detail, envelope.Id, envelope.Source, bytes, origin, index));
         }
 
         var data = envelope.DataEnd > 0 ? body[envelope.DataStart..envelope.DataEnd] : ReadOnlyMemory<byte>.Empty;
@@ -136,11 +147,10 @@ public static class EventDecoder
             : PayloadReader.Read(envelope.Type!, data.Span, ReaderOptions, out envelope.PayloadError);
         if (envelope.PayloadError is { } payloadError)
         {
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
-            return;
+            return new(null, new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
         }
 
-        events.Add(new GameEvent
+        return new(new GameEvent
         {
             Id = envelope.Id!,
             Source = envelope.Source!,
@@ -153,7 +163,7 @@ public static class EventDecoder
             DataJson = data,
             Payload = payload,
             Origin = origin,
-        });
+        }, null);
     }
 
     private static string Describe(ReadOnlySpan<byte> raw) => raw.Length == 0 ? "nothing" : raw[0] switch
@@ -194,6 +204,9 @@ public static class EventDecoder
 
         /// <summary>The message has <c>\u</c> escapes: data's strings are read once to refuse lone surrogates.</summary>
         public bool CheckEscapes;
+
+        /// <summary>This thread's recent attribute values (looked up once a message: a thread-static costs a call).</summary>
+        public RecentStrings Recent;
 
         public void Read(ref Utf8JsonReader reader)
         {
@@ -254,7 +267,7 @@ public static class EventDecoder
         /// <summary>Names the attribute at the reader by length first: one comparison per property on the hot path.</summary>
         private static Attribute Classify(ref Utf8JsonReader reader)
         {
-            var name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+            var name = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
             return name.Length switch
             {
                 2 when name.SequenceEqual("id"u8) => Attribute.Id,
@@ -359,7 +372,7 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = RecentStrings.Read(ref reader, recent);
+                var value = Recent.Read(ref reader, recent);
                 if (value.Length > 0)
                 {
                     return value;
@@ -380,7 +393,7 @@ public static class EventDecoder
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return RecentStrings.Read(ref reader, recent);
+                    return Recent.Read(ref reader, recent);
                 case JsonTokenType.Null:
                     return null;
                 default:
@@ -414,34 +427,35 @@ public static class EventDecoder
         [ThreadStatic]
         private static RecentStrings? _current;
 
+        public static RecentStrings Current => _current ??= new RecentStrings();
+
         private readonly byte[]?[] _utf8 = new byte[]?[Attributes * PerAttribute];
         private readonly string?[] _text = new string?[Attributes * PerAttribute];
         private readonly int[] _next = new int[Attributes];
 
         /// <summary>The string token the reader is on.</summary>
-        public static string Read(ref Utf8JsonReader reader, int attribute)
+        public string Read(ref Utf8JsonReader reader, int attribute)
         {
             if (attribute == None || reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
             {
                 return reader.GetString()!;
             }
 
-            var recent = _current ??= new RecentStrings();
             var bytes = reader.ValueSpan;
             var first = attribute * PerAttribute;
-            for (var i = first; i < first + PerAttribute && recent._utf8[i] is { } known; i++)
+            for (var i = first; i < first + PerAttribute && _utf8[i] is { } known; i++)
             {
                 if (bytes.SequenceEqual(known))
                 {
-                    return recent._text[i]!;
+                    return _text[i]!;
                 }
             }
 
             var text = reader.GetString()!;
-            var slot = first + recent._next[attribute];
-            recent._next[attribute] = (recent._next[attribute] + 1) % PerAttribute;
-            recent._utf8[slot] = bytes.ToArray();
-            recent._text[slot] = text;
+            var slot = first + _next[attribute];
+            _next[attribute] = (_next[attribute] + 1) % PerAttribute;
+            _utf8[slot] = bytes.ToArray();
+            _text[slot] = text;
             return text;
         }
     }
