@@ -51,14 +51,17 @@ public static class EventDecoder
         // one is read, which could be in a stage, batch after batch. Invalid UTF-8 is refused here (one vectorised
         // ASCII check, the full one only for a message that is not ASCII); escapes, rare in events, are checked only
         // in a message that has a backslash followed by a u.
-        if (!Ascii.IsValid(span) && !Utf8.IsValid(span))
+        var ascii = Ascii.IsValid(span);
+        if (!ascii && !Utf8.IsValid(span))
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is not valid UTF-8", null, null, body, origin, 0));
             return;
         }
 
-        var checkEscapes = span.Contains((byte)'\\') && span.IndexOf("\\u"u8) >= 0;
-        var recent = RecentStrings.Current;
+        var text = new TextReading(
+            Ascii: ascii,
+            CheckEscapes: span.Contains((byte)'\\') && span.IndexOf("\\u"u8) >= 0,
+            Recent: RecentStrings.Current);
 
         try
         {
@@ -66,7 +69,7 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartArray)
             {
-                var single = DecodeValue(body, ref reader, origin, 0, checkEscapes, recent);
+                var single = DecodeValue(body, ref reader, origin, 0, text);
                 RequireEnd(ref reader);
                 single.AddTo(events, deadLetters);
                 return;
@@ -77,7 +80,7 @@ public static class EventDecoder
             var decoded = new List<Decoded>();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                decoded.Add(DecodeValue(body, ref reader, origin, decoded.Count, checkEscapes, recent));
+                decoded.Add(DecodeValue(body, ref reader, origin, decoded.Count, text));
             }
 
             RequireEnd(ref reader);
@@ -101,6 +104,13 @@ public static class EventDecoder
         }
     }
 
+    /// <summary>
+    /// How a message's strings are read: <see cref="Ascii"/> when it is all ASCII (strings are then widened byte by
+    /// byte); <see cref="CheckEscapes"/> when it has <c>\u</c> escapes (data's strings are then read once to refuse lone
+    /// surrogates); <see cref="Recent"/> is this thread's cache of repeated attribute values, looked up once a message.
+    /// </summary>
+    private readonly record struct TextReading(bool Ascii, bool CheckEscapes, RecentStrings Recent);
+
     /// <summary>What one value of a message decoded to: an event or a dead letter.</summary>
     private readonly record struct Decoded(GameEvent? Event, DeadLetter? DeadLetter)
     {
@@ -117,7 +127,7 @@ public static class EventDecoder
         }
     }
 
-    private static Decoded DecodeValue(ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index, bool checkEscapes, RecentStrings recent)
+    private static Decoded DecodeValue(ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index, TextReading text)
     {
         var start = (int)reader.TokenStartIndex;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -127,7 +137,7 @@ public static class EventDecoder
             return new(null, new DeadLetter(DeadLetterReasons.NotAnObject, $"expected a CloudEvent object, found {Describe(raw.Span)}", null, null, raw, origin, index));
         }
 
-        var envelope = new Envelope { CheckEscapes = checkEscapes, Recent = recent };
+        var envelope = new Envelope { Strings = text };
         envelope.Read(ref reader);
         var bytes = body[start..(int)reader.BytesConsumed];
 
@@ -144,7 +154,7 @@ public static class EventDecoder
         var data = envelope.DataEnd > 0 ? body[envelope.DataStart..envelope.DataEnd] : ReadOnlyMemory<byte>.Empty;
         var payload = ReferenceEquals(envelope.PayloadType, envelope.Type)
             ? envelope.Payload
-            : PayloadReader.Read(envelope.Type!, data.Span, ReaderOptions, out envelope.PayloadError);
+            : PayloadReader.Read(envelope.Type!, data.Span, ReaderOptions, text.Ascii, out envelope.PayloadError);
         if (envelope.PayloadError is { } payloadError)
         {
             return new(null, new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
@@ -202,11 +212,7 @@ public static class EventDecoder
         public string? PayloadType;
         public string? PayloadError;
 
-        /// <summary>The message has <c>\u</c> escapes: data's strings are read once to refuse lone surrogates.</summary>
-        public bool CheckEscapes;
-
-        /// <summary>This thread's recent attribute values (looked up once a message: a thread-static costs a call).</summary>
-        public RecentStrings Recent;
+        public TextReading Strings;
 
         public void Read(ref Utf8JsonReader reader)
         {
@@ -290,7 +296,7 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                if (CheckEscapes)
+                if (Strings.CheckEscapes)
                 {
                     RequireUnicodeEscapes(reader);
                 }
@@ -298,7 +304,7 @@ public static class EventDecoder
                 DataStart = (int)reader.TokenStartIndex;
                 if (Type is not null)
                 {
-                    Payload = PayloadReader.Read(Type, ref reader, out PayloadError);
+                    Payload = PayloadReader.Read(Type, ref reader, Strings.Ascii, out PayloadError);
                     PayloadType = Type;
                 }
                 else
@@ -349,7 +355,7 @@ public static class EventDecoder
             // RFC 3339 requires an offset or Z; the reader's ISO 8601 parser would take local time too.
             var raw = reader.HasValueSequence ? default : reader.ValueSpan;
             var hasZone = raw.Length > 19 && (raw[^1] is (byte)'Z' or (byte)'z' || raw[^6] is (byte)'+' or (byte)'-');
-            if (!hasZone || !(reader.TryGetDateTimeOffset(out Time) || TryParseLowerCaseForm(reader.GetString()!, out Time)))
+            if (!hasZone || !(TryParseProducerForm(raw, out Time) || reader.TryGetDateTimeOffset(out Time) || TryParseLowerCaseForm(reader.GetString()!, out Time)))
             {
                 Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is not an RFC 3339 timestamp");
             }
@@ -357,6 +363,54 @@ public static class EventDecoder
             {
                 Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is outside the years 1970 to 8999");
             }
+        }
+
+        /// <summary>
+        /// The form producers write, <c>2026-11-01T12:00:00.000Z</c> (the milliseconds optional), read digit by digit:
+        /// the reader's ISO 8601 parser cost more than the rest of the envelope. Any other form, or a field out of its
+        /// range, is left to that parser, which decides; so this one gives the same instant or nothing.
+        /// </summary>
+        private static bool TryParseProducerForm(ReadOnlySpan<byte> raw, out DateTimeOffset time)
+        {
+            time = default;
+            if (raw.Length is not (20 or 24) || raw[4] != '-' || raw[7] != '-' || raw[10] != 'T' || raw[13] != ':' || raw[16] != ':'
+                || raw[^1] != 'Z' || (raw.Length == 24 && raw[19] != '.'))
+            {
+                return false;
+            }
+
+            var millisecond = 0;
+            if (!TryDigits(raw[..4], out var year) || !TryDigits(raw[5..7], out var month) || !TryDigits(raw[8..10], out var day)
+                || !TryDigits(raw[11..13], out var hour) || !TryDigits(raw[14..16], out var minute) || !TryDigits(raw[17..19], out var second)
+                || (raw.Length == 24 && !TryDigits(raw[20..23], out millisecond)))
+            {
+                return false;
+            }
+
+            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            {
+                return false;
+            }
+
+            time = new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+            return true;
+        }
+
+        private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
+        {
+            value = 0;
+            foreach (var b in text)
+            {
+                var digit = b - '0';
+                if ((uint)digit > 9)
+                {
+                    return false;
+                }
+
+                value = (value * 10) + digit;
+            }
+
+            return true;
         }
 
         /// <summary>RFC 3339 allows a lower-case <c>t</c> and <c>z</c>, which the reader's ISO 8601 parser refuses.</summary>
@@ -372,7 +426,7 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = Recent.Read(ref reader, recent);
+                var value = Strings.Recent.Read(ref reader, recent, Strings.Ascii);
                 if (value.Length > 0)
                 {
                     return value;
@@ -393,7 +447,7 @@ public static class EventDecoder
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return Recent.Read(ref reader, recent);
+                    return Strings.Recent.Read(ref reader, recent, Strings.Ascii);
                 case JsonTokenType.Null:
                     return null;
                 default:
@@ -434,11 +488,11 @@ public static class EventDecoder
         private readonly int[] _next = new int[Attributes];
 
         /// <summary>The string token the reader is on.</summary>
-        public string Read(ref Utf8JsonReader reader, int attribute)
+        public string Read(ref Utf8JsonReader reader, int attribute, bool asciiMessage)
         {
-            if (attribute == None || reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
+            if (attribute == None || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
             {
-                return reader.GetString()!;
+                return PayloadReader.ReadString(ref reader, asciiMessage);
             }
 
             var bytes = reader.ValueSpan;
@@ -451,7 +505,7 @@ public static class EventDecoder
                 }
             }
 
-            var text = reader.GetString()!;
+            var text = PayloadReader.ReadString(ref reader, asciiMessage);
             var slot = first + _next[attribute];
             _next[attribute] = (_next[attribute] + 1) % PerAttribute;
             _utf8[slot] = bytes.ToArray();
