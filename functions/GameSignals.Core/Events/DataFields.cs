@@ -153,19 +153,44 @@ public sealed class DataFields
     /// <summary>The field named <paramref name="name"/> (UTF-8); of repeated names the last, as JSON readers commonly take.</summary>
     public bool TryGet(ReadOnlySpan<byte> name, out JsonMember field)
     {
+        var index = IndexOf(name);
+        if (index < 0)
+        {
+            field = default;
+            return false;
+        }
+
+        ref readonly var f = ref _fields[index];
+        field = new JsonMember(default, f.Kind, new ReadOnlyMemory<byte>(_bytes, f.ValueStart, f.ValueLength), f.ValueEscaped);
+        return true;
+    }
+
+    /// <summary>
+    /// The index of the field named <paramref name="name"/> (the last of repeated names), or -1: with
+    /// <see cref="KindAt"/>, <see cref="ValueAt"/> and <see cref="IsEscapedAt"/>, a field read without building a <see cref="JsonMember"/>.
+    /// </summary>
+    public int IndexOf(ReadOnlySpan<byte> name)
+    {
         for (var i = _count - 1; i >= 0; i--)
         {
             ref readonly var f = ref _fields[i];
             if (f.NameEscaped ? EscapedNameEquals(f, name) : f.NameLength == name.Length && _bytes.AsSpan(f.NameStart, f.NameLength).SequenceEqual(name))
             {
-                field = new JsonMember(default, f.Kind, new ReadOnlyMemory<byte>(_bytes, f.ValueStart, f.ValueLength), f.ValueEscaped);
-                return true;
+                return i;
             }
         }
 
-        field = default;
-        return false;
+        return -1;
     }
+
+    /// <summary>The JSON kind of the field at <paramref name="index"/> (from <see cref="IndexOf"/>).</summary>
+    public JsonTokenType KindAt(int index) => _fields[index].Kind;
+
+    /// <summary>The value of the field at <paramref name="index"/> as <see cref="JsonMember.Value"/> holds it.</summary>
+    public ReadOnlySpan<byte> ValueAt(int index) => _bytes.AsSpan(_fields[index].ValueStart, _fields[index].ValueLength);
+
+    /// <summary>Whether the field at <paramref name="index"/> is a string with escapes.</summary>
+    public bool IsEscapedAt(int index) => _fields[index].ValueEscaped;
 
     /// <summary>An escaped name (rare) compared by a reader over it with its quotes: JSON's unescaping, no copy.</summary>
     private bool EscapedNameEquals(in Field field, ReadOnlySpan<byte> name)

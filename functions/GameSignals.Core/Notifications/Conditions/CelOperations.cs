@@ -144,7 +144,7 @@ internal static class CelOperations
     /// <c>&lt; &lt;= &gt; &gt;=</c> on two numbers (an int and a double as doubles; NaN is unordered, so every
     /// comparison with it is false), two strings (by code point) or two bools (false before true).
     /// </summary>
-    public static CelValue Order(Comparison comparison, in CelValue l, in CelValue r)
+    public static Truth Order(Comparison comparison, in CelValue l, in CelValue r)
     {
         int order;
         if (l.Kind == CelKind.IntNumber && r.Kind == CelKind.IntNumber)
@@ -153,14 +153,7 @@ internal static class CelOperations
         }
         else if (l.IsNumber && r.IsNumber)
         {
-            var (x, y) = (l.AsDouble, r.AsDouble);
-            return CelValue.FromBool(comparison switch
-            {
-                Comparison.Less => x < y,
-                Comparison.LessOrEqual => x <= y,
-                Comparison.Greater => x > y,
-                _ => x >= y,
-            });
+            return Truths.From(Holds(comparison, l.AsDouble, r.AsDouble));
         }
         else if (l.Kind == CelKind.Text && r.Kind == CelKind.Text)
         {
@@ -182,17 +175,33 @@ internal static class CelOperations
         }
         else
         {
-            return CelValue.Error;
+            return Truth.Error;
         }
 
-        return CelValue.FromBool(comparison switch
-        {
-            Comparison.Less => order < 0,
-            Comparison.LessOrEqual => order <= 0,
-            Comparison.Greater => order > 0,
-            _ => order >= 0,
-        });
+        return Truths.From(Holds(comparison, order));
     }
+
+    /// <summary>Whether <paramref name="comparison"/> holds between two doubles: NaN equals nothing and is unordered.</summary>
+    public static bool Holds(Comparison comparison, double x, double y) => comparison switch
+    {
+        Comparison.Equal => x == y,
+        Comparison.NotEqual => x != y,
+        Comparison.Less => x < y,
+        Comparison.LessOrEqual => x <= y,
+        Comparison.Greater => x > y,
+        _ => x >= y,
+    };
+
+    /// <summary>Whether <paramref name="comparison"/> holds between two values whose order is <paramref name="order"/> (as CompareTo gives it).</summary>
+    public static bool Holds(Comparison comparison, int order) => comparison switch
+    {
+        Comparison.Equal => order == 0,
+        Comparison.NotEqual => order != 0,
+        Comparison.Less => order < 0,
+        Comparison.LessOrEqual => order <= 0,
+        Comparison.Greater => order > 0,
+        _ => order >= 0,
+    };
 
     /// <summary>
     /// Orders UTF-16 text by Unicode code point: the same as ordinal order except that a surrogate pair (a code

@@ -109,6 +109,11 @@ public readonly struct CelValue
     private static CelValue FromJsonNumber(ReadOnlyMemory<byte> number)
     {
         var raw = number.Span;
+        if (TryReadShortInteger(raw, out var small))
+        {
+            return new(CelKind.IntNumber, small, json: number);
+        }
+
         if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
         {
             return Utf8Parser.TryParse(raw, out long integer, out var used) && used == raw.Length
@@ -119,6 +124,35 @@ public readonly struct CelValue
         return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
             ? new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(d), json: number)
             : Error;
+    }
+
+    /// <summary>
+    /// A JSON integer of at most 18 digits (so it fits a long), the common case, read in one loop; any other number
+    /// (a fraction, an exponent, more digits) is left to the parsers.
+    /// </summary>
+    internal static bool TryReadShortInteger(ReadOnlySpan<byte> raw, out long value)
+    {
+        value = 0;
+        var negative = raw.Length > 0 && raw[0] == '-';
+        var digits = negative ? raw[1..] : raw;
+        if (digits.IsEmpty || digits.Length > 18)
+        {
+            return false;
+        }
+
+        foreach (var b in digits)
+        {
+            var digit = b - '0';
+            if ((uint)digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        value = negative ? -value : value;
+        return true;
     }
 
     /// <summary>The bytes of the JSON object behind this value.</summary>
