@@ -165,7 +165,7 @@ internal static class PayloadReader
                     var fitsDecimal = reader.TryGetDecimal(out var price);
                     return new Field(JsonValueKind.Number, fitsDecimal, fitsDecimal ? price : null, 0);
                 case JsonTokenType.Number:
-                    var fits = TryReadSmallInteger(reader.ValueSpan, out var number) || (reader.TryGetDouble(out number) && double.IsFinite(number));
+                    var fits = JsonNumbers.TryReadDouble(reader.ValueSpan, out var number) || (reader.TryGetDouble(out number) && double.IsFinite(number));
                     return new Field(JsonValueKind.Number, fits, null, number);
                 case JsonTokenType.True or JsonTokenType.False:
                     return new Field(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False, true, null, 0);
@@ -179,36 +179,6 @@ internal static class PayloadReader
                 default:
                     return default;
             }
-        }
-
-        /// <summary>
-        /// A number written as an integer of at most 15 digits (most of the contract's numbers), read digit by digit:
-        /// such an integer is exactly a double, so this equals what the reader's parser gives, at a fraction of its cost.
-        /// </summary>
-        private static bool TryReadSmallInteger(ReadOnlySpan<byte> raw, out double number)
-        {
-            number = 0;
-            var digits = raw.Length > 0 && raw[0] == '-' ? raw[1..] : raw;
-            if (digits.IsEmpty || digits.Length > 15)
-            {
-                return false;
-            }
-
-            long value = 0;
-            foreach (var b in digits)
-            {
-                var digit = b - '0';
-                if ((uint)digit > 9)
-                {
-                    return false;
-                }
-
-                value = (value * 10) + digit;
-            }
-
-            // Negated as a double, so -0 stays the negative zero the parser gives.
-            number = digits.Length < raw.Length ? -(double)value : value;
-            return true;
         }
 
         /// <summary>What is wrong with the field for a wanted kind, or null when it is absent or right.</summary>

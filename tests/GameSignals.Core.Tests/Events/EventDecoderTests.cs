@@ -169,18 +169,27 @@ public class EventDecoderTests
     public bool A_number_field_reads_as_the_json_reader_reads_its_double(long whole, int scale, bool negativeZero)
     {
         // Integers of every length (the short ones are read digit by digit), decimals and exponents.
-        var text = negativeZero ? "-0" : (scale % 4) switch
+        var text = negativeZero ? "-0" : (scale % 5) switch
         {
             0 => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
             1 => (whole / 1000.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             2 => $"{whole % 100_000}e{scale % 20}",
-            _ => (whole % 10_000_000_000_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            3 => (whole % 10_000_000_000_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => Decimal(whole, scale),
         };
         var (events, _) = Decode(Valid.Replace("\"hp\":120", "\"hp\":" + text, StringComparison.Ordinal));
 
         var expected = JsonDocument.Parse(text).RootElement.GetDouble();
         var hp = Assert.IsType<HpChanged>(Assert.Single(events).Payload).Hp!.Value;
         return hp.Equals(expected) && double.IsNegative(hp) == double.IsNegative(expected);
+    }
+
+    /// <summary>A decimal of up to 17 digits with up to 16 after the point (the short ones are read digit by digit).</summary>
+    internal static string Decimal(long whole, int scale)
+    {
+        var digits = (Math.Abs(whole % 100_000_000_000_000_000) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var point = Math.Min(Math.Abs(scale % 17), digits.Length - 1);
+        return (whole < 0 ? "-" : "") + digits[..(digits.Length - point)] + (point > 0 ? "." + digits[^point..] : ".0");
     }
 
     /// <summary>The time as System.Text.Json reads a JSON string, or null when it reads none.</summary>

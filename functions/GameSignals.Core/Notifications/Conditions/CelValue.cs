@@ -109,9 +109,15 @@ public readonly struct CelValue
     private static CelValue FromJsonNumber(ReadOnlyMemory<byte> number)
     {
         var raw = number.Span;
-        if (TryReadShortInteger(raw, out var small))
+        if (JsonNumbers.TryReadInteger(raw, out var small))
         {
             return new(CelKind.IntNumber, small, json: number);
+        }
+
+        // An integer with more digits failed above: only a decimal with a fraction is read here.
+        if (JsonNumbers.TryReadDouble(raw, out var simple))
+        {
+            return new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(simple), json: number);
         }
 
         if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
@@ -124,35 +130,6 @@ public readonly struct CelValue
         return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
             ? new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(d), json: number)
             : Error;
-    }
-
-    /// <summary>
-    /// A JSON integer of at most 18 digits (so it fits a long), the common case, read in one loop; any other number
-    /// (a fraction, an exponent, more digits) is left to the parsers.
-    /// </summary>
-    internal static bool TryReadShortInteger(ReadOnlySpan<byte> raw, out long value)
-    {
-        value = 0;
-        var negative = raw.Length > 0 && raw[0] == '-';
-        var digits = negative ? raw[1..] : raw;
-        if (digits.IsEmpty || digits.Length > 18)
-        {
-            return false;
-        }
-
-        foreach (var b in digits)
-        {
-            var digit = b - '0';
-            if ((uint)digit > 9)
-            {
-                return false;
-            }
-
-            value = (value * 10) + digit;
-        }
-
-        value = negative ? -value : value;
-        return true;
     }
 
     /// <summary>The bytes of the JSON object behind this value.</summary>

@@ -51,7 +51,7 @@ internal static class FieldTests
     private static byte[]? Utf8Literal(ConstantNode node) => node.Value.Kind == CelKind.Text && node.Value.TryGetUtf8(out var utf8) ? utf8.ToArray() : null;
 }
 
-/// <summary><c>data.x OP number</c>: a short integer field compared as an int with an int, as a double with a double.</summary>
+/// <summary><c>data.x OP number</c>: a field written as a short integer or decimal, compared as CEL compares numbers.</summary>
 internal sealed class FieldCompareNumberNode(byte[] name, Comparison comparison, CelValue number, CelNode general) : BoolNode
 {
     private readonly bool _isInt = number.Kind == CelKind.IntNumber;
@@ -65,12 +65,19 @@ internal sealed class FieldCompareNumberNode(byte[] name, Comparison comparison,
             return Truth.Missing;
         }
 
-        if (fields.KindAt(index) != JsonTokenType.Number || !CelValue.TryReadShortInteger(fields.ValueAt(index), out var value))
+        if (fields.KindAt(index) != JsonTokenType.Number)
         {
             return general.Test(e);
         }
 
-        return Truths.From(_isInt ? CelOperations.Holds(comparison, value.CompareTo(_int)) : CelOperations.Holds(comparison, value, _double));
+        // An int field with an int literal compares as ints; any other pair of numbers as doubles.
+        var raw = fields.ValueAt(index);
+        if (JsonNumbers.TryReadInteger(raw, out var integer))
+        {
+            return Truths.From(_isInt ? CelOperations.Holds(comparison, integer.CompareTo(_int)) : CelOperations.Holds(comparison, integer, _double));
+        }
+
+        return JsonNumbers.TryReadDouble(raw, out var number) ? Truths.From(CelOperations.Holds(comparison, number, _double)) : general.Test(e);
     }
 }
 

@@ -61,6 +61,18 @@ public class FieldTestNodeTests
         return Fused(FieldTests.StringMethod(how, field, argument, general), general, e);
     }
 
+    [Property(MaxTest = 1000)]
+    public bool A_data_number_evaluates_to_the_int_or_double_the_parsers_read(long whole, int scale, bool asInteger)
+    {
+        var text = asInteger ? whole.ToString(System.Globalization.CultureInfo.InvariantCulture) : Events.EventDecoderTests.Decimal(whole, scale);
+        var value = CelValue.FromJson(new JsonMember(default, System.Text.Json.JsonTokenType.Number, Encoding.UTF8.GetBytes(text), false));
+
+        var expected = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        return asInteger
+            ? value.Kind == CelKind.IntNumber && value.AsInt == whole
+            : value.Kind == CelKind.DoubleNumber && value.AsDouble.Equals(expected) && double.IsNegative(value.AsDouble) == double.IsNegative(expected);
+    }
+
     [Fact]
     public void Conditions_of_the_usual_shapes_are_fused()
     {
