@@ -11,6 +11,27 @@ internal abstract class CelNode
 
     /// <summary>The value as a <see cref="Truth"/>: what a condition and the logical operators need of an operand.</summary>
     public virtual Truth Test(GameEvent e) => Truths.Of(Evaluate(e));
+
+    /// <summary>
+    /// The value when it is a number this node gives without building a <see cref="CelValue"/> (a data field written as a
+    /// short number, a literal, arithmetic on them); false for anything else, or an error, which <see cref="Evaluate"/> tells.
+    /// </summary>
+    public virtual bool TryNumber(GameEvent e, out CelNumber number)
+    {
+        number = default;
+        return false;
+    }
+}
+
+/// <summary>A number as <see cref="CelNode.TryNumber"/> gives it: an int, or a double.</summary>
+internal readonly record struct CelNumber(bool IsInt, long Int, double Double)
+{
+    /// <summary>The number as a double: an int converted (the contract's mixing rule).</summary>
+    public double AsDouble => IsInt ? Int : Double;
+
+    public static CelNumber Of(long value) => new(true, value, 0);
+
+    public static CelNumber Of(double value) => new(false, 0, value);
 }
 
 /// <summary>
@@ -62,7 +83,15 @@ internal sealed class ConstantNode(CelValue value) : CelNode
     /// <summary>The constant, read in place by the nodes that hold a literal operand.</summary>
     public readonly CelValue Value = value;
 
+    private readonly CelNumber _number = value.Kind == CelKind.IntNumber ? CelNumber.Of(value.AsInt) : CelNumber.Of(value.AsDouble);
+
     public override CelValue Evaluate(GameEvent e) => Value;
+
+    public override bool TryNumber(GameEvent e, out CelNumber number)
+    {
+        number = _number;
+        return Value.IsNumber;
+    }
 }
 
 internal sealed class EnvelopeNode(Func<GameEvent, string?> read) : CelNode
@@ -78,6 +107,37 @@ internal sealed class FieldNode(byte[] name) : CelNode
 
     public override CelValue Evaluate(GameEvent e) =>
         e.Fields is { } fields && fields.TryGet(Name, out var member) ? CelValue.FromJson(member) : CelValue.Missing;
+
+    public override bool TryNumber(GameEvent e, out CelNumber number)
+    {
+        number = default;
+        return FieldTests.TryFind(e, Name, out var fields, out var index) && TryRead(fields, index, out number);
+    }
+
+    /// <summary>The field at <paramref name="index"/> when it is a number written short, as <see cref="CelValue.FromJson"/> reads it.</summary>
+    public static bool TryRead(DataFields fields, int index, out CelNumber number)
+    {
+        number = default;
+        if (fields.KindAt(index) != JsonTokenType.Number)
+        {
+            return false;
+        }
+
+        var raw = fields.ValueAt(index);
+        if (JsonNumbers.TryReadInteger(raw, out var integer))
+        {
+            number = CelNumber.Of(integer);
+            return true;
+        }
+
+        if (JsonNumbers.TryReadDouble(raw, out var fraction))
+        {
+            number = CelNumber.Of(fraction);
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>A bool field read as a truth; any other JSON value is not a bool (an error), an absent one missing.</summary>
     public override Truth Test(GameEvent e)
@@ -230,6 +290,26 @@ internal sealed class ArithmeticNode(char op, CelNode left, CelNode right) : Cel
     /// <summary>Longest string a concatenation may build, so a chain of <c>+</c> cannot exhaust memory.</summary>
     public const int MaxConcatenatedLength = 16 * 1024;
 
+    /// <summary>Numbers as <see cref="Evaluate"/> computes them: int op int an int (false where that is an error), else a double.</summary>
+    public override bool TryNumber(GameEvent e, out CelNumber number)
+    {
+        number = default;
+        if (!left.TryNumber(e, out var l) || !right.TryNumber(e, out var r))
+        {
+            return false;
+        }
+
+        if (l.IsInt && r.IsInt)
+        {
+            var defined = CelOperations.TryInteger(op, l.Int, r.Int, out var result);
+            number = CelNumber.Of(result);
+            return defined;
+        }
+
+        number = CelNumber.Of(CelOperations.Double(op, l.AsDouble, r.AsDouble));
+        return true;
+    }
+
     public override CelValue Evaluate(GameEvent e)
     {
         var l = left.Evaluate(e);
@@ -241,19 +321,12 @@ internal sealed class ArithmeticNode(char op, CelNode left, CelNode right) : Cel
 
         if (l.Kind == CelKind.IntNumber && r.Kind == CelKind.IntNumber)
         {
-            return CelOperations.Integer(op, l.AsInt, r.AsInt);
+            return CelOperations.TryInteger(op, l.AsInt, r.AsInt, out var result) ? CelValue.FromInt(result) : CelValue.Error;
         }
 
         if (l.IsNumber && r.IsNumber)
         {
-            return CelValue.FromDouble(op switch
-            {
-                '+' => l.AsDouble + r.AsDouble,
-                '-' => l.AsDouble - r.AsDouble,
-                '*' => l.AsDouble * r.AsDouble,
-                '/' => l.AsDouble / r.AsDouble,
-                _ => l.AsDouble % r.AsDouble,
-            });
+            return CelValue.FromDouble(CelOperations.Double(op, l.AsDouble, r.AsDouble));
         }
 
         if (op == '+' && l.Kind == CelKind.Text && r.Kind == CelKind.Text)
@@ -276,11 +349,16 @@ internal sealed class CompareNode(Comparison comparison, CelNode left, CelNode r
 {
     public override Truth Test(GameEvent e)
     {
+        // Numbers, the usual operands (data fields, literals, arithmetic on them), compared without building values.
+        if (left.TryNumber(e, out var ln) && right.TryNumber(e, out var rn))
+        {
+            return Truths.From(CelOperations.Holds(comparison, ln, rn));
+        }
+
         var l = left.Evaluate(e);
         var r = right.Evaluate(e);
         if (l.Kind == CelKind.IntNumber && r.Kind == CelKind.IntNumber)
         {
-            // Two ints, the common case, compared here: what the general paths below would conclude.
             return Truths.From(CelOperations.Holds(comparison, l.AsInt.CompareTo(r.AsInt)));
         }
 

@@ -10,26 +10,36 @@ internal static class CelOperations
     public static CelValue Failure(in CelValue l, in CelValue r) =>
         l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
 
-    /// <summary>int64 arithmetic: overflow, division by zero and a zero modulus are errors; division truncates.</summary>
-    public static CelValue Integer(char op, long l, long r)
+    /// <summary>int64 arithmetic: false on overflow, division by zero and a zero modulus (errors in CEL); division truncates.</summary>
+    public static bool TryInteger(char op, long l, long r, out long result)
     {
         switch (op)
         {
             case '+':
-                var sum = unchecked(l + r);
-                return ((l ^ sum) & (r ^ sum)) < 0 ? CelValue.Error : CelValue.FromInt(sum);
+                result = unchecked(l + r);
+                return ((l ^ result) & (r ^ result)) >= 0;
             case '-':
-                var difference = unchecked(l - r);
-                return ((l ^ r) & (l ^ difference)) < 0 ? CelValue.Error : CelValue.FromInt(difference);
+                result = unchecked(l - r);
+                return ((l ^ r) & (l ^ result)) >= 0;
             case '*':
-                var high = Math.BigMul(l, r, out var low);
-                return high != (low >> 63) ? CelValue.Error : CelValue.FromInt(low);
-            case '/':
-                return r == 0 || (l == long.MinValue && r == -1) ? CelValue.Error : CelValue.FromInt(l / r);
+                var high = Math.BigMul(l, r, out result);
+                return high == (result >> 63);
             default:
-                return r == 0 || (l == long.MinValue && r == -1) ? CelValue.Error : CelValue.FromInt(l % r);
+                var defined = r != 0 && !(l == long.MinValue && r == -1);
+                result = !defined ? 0 : op == '/' ? l / r : l % r;
+                return defined;
         }
     }
+
+    /// <summary>IEEE double arithmetic, which has no errors (infinities and NaN are values).</summary>
+    public static double Double(char op, double l, double r) => op switch
+    {
+        '+' => l + r,
+        '-' => l - r,
+        '*' => l * r,
+        '/' => l / r,
+        _ => l % r,
+    };
 
     /// <summary>
     /// CEL's heterogeneous equality: values of different kinds are unequal, an int and a double are compared
@@ -180,6 +190,10 @@ internal static class CelOperations
 
         return Truths.From(Holds(comparison, order));
     }
+
+    /// <summary>Whether <paramref name="comparison"/> holds between two numbers: as ints when both are, else as doubles.</summary>
+    public static bool Holds(Comparison comparison, CelNumber l, CelNumber r) =>
+        l.IsInt && r.IsInt ? Holds(comparison, l.Int.CompareTo(r.Int)) : Holds(comparison, l.AsDouble, r.AsDouble);
 
     /// <summary>Whether <paramref name="comparison"/> holds between two doubles: NaN equals nothing and is unordered.</summary>
     public static bool Holds(Comparison comparison, double x, double y) => comparison switch

@@ -12,12 +12,11 @@ namespace GameSignals.Notifications.Conditions;
 /// </summary>
 internal static class FieldTests
 {
-    /// <summary><paramref name="general"/>, a comparison, or its fused form when it compares a field with a number or (for == and !=) a string literal.</summary>
+    /// <summary><paramref name="general"/>, a comparison, or its fused form when it compares a field with a number or a string literal.</summary>
     public static CelNode Compare(Comparison comparison, CelNode left, CelNode right, CelNode general) => (left, right) switch
     {
         (FieldNode field, ConstantNode { Value.IsNumber: true } number) => new FieldCompareNumberNode(field.Name, comparison, number.Value, general),
-        (FieldNode field, ConstantNode text) when comparison is Comparison.Equal or Comparison.NotEqual && Utf8Literal(text) is { } utf8 =>
-            new FieldEqualsTextNode(field.Name, comparison == Comparison.Equal, utf8, general),
+        (FieldNode field, ConstantNode text) when Utf8Literal(text) is { } utf8 => new FieldCompareTextNode(field.Name, comparison, utf8, general),
         _ => general,
     };
 
@@ -51,12 +50,10 @@ internal static class FieldTests
     private static byte[]? Utf8Literal(ConstantNode node) => node.Value.Kind == CelKind.Text && node.Value.TryGetUtf8(out var utf8) ? utf8.ToArray() : null;
 }
 
-/// <summary><c>data.x OP number</c>: a field written as a short integer or decimal, compared as CEL compares numbers.</summary>
-internal sealed class FieldCompareNumberNode(byte[] name, Comparison comparison, CelValue number, CelNode general) : BoolNode
+/// <summary><c>data.x OP number</c>: a field written as a short number, compared as CEL compares numbers.</summary>
+internal sealed class FieldCompareNumberNode(byte[] name, Comparison comparison, CelValue literal, CelNode general) : BoolNode
 {
-    private readonly bool _isInt = number.Kind == CelKind.IntNumber;
-    private readonly long _int = number.AsInt;
-    private readonly double _double = number.AsDouble;
+    private readonly CelNumber _literal = literal.Kind == CelKind.IntNumber ? CelNumber.Of(literal.AsInt) : CelNumber.Of(literal.AsDouble);
 
     public override Truth Test(GameEvent e)
     {
@@ -65,24 +62,12 @@ internal sealed class FieldCompareNumberNode(byte[] name, Comparison comparison,
             return Truth.Missing;
         }
 
-        if (fields.KindAt(index) != JsonTokenType.Number)
-        {
-            return general.Test(e);
-        }
-
-        // An int field with an int literal compares as ints; any other pair of numbers as doubles.
-        var raw = fields.ValueAt(index);
-        if (JsonNumbers.TryReadInteger(raw, out var integer))
-        {
-            return Truths.From(_isInt ? CelOperations.Holds(comparison, integer.CompareTo(_int)) : CelOperations.Holds(comparison, integer, _double));
-        }
-
-        return JsonNumbers.TryReadDouble(raw, out var number) ? Truths.From(CelOperations.Holds(comparison, number, _double)) : general.Test(e);
+        return FieldNode.TryRead(fields, index, out var number) ? Truths.From(CelOperations.Holds(comparison, number, _literal)) : general.Test(e);
     }
 }
 
-/// <summary><c>data.x == 'text'</c> or <c>!=</c>.</summary>
-internal sealed class FieldEqualsTextNode(byte[] name, bool equal, byte[] text, CelNode general) : BoolNode
+/// <summary><c>data.x OP 'text'</c>: a string field compared in UTF-8 bytes, whose order is code point order.</summary>
+internal sealed class FieldCompareTextNode(byte[] name, Comparison comparison, byte[] text, CelNode general) : BoolNode
 {
     public override Truth Test(GameEvent e)
     {
@@ -91,7 +76,9 @@ internal sealed class FieldEqualsTextNode(byte[] name, bool equal, byte[] text, 
             return Truth.Missing;
         }
 
-        return FieldTests.TryGetPlainText(fields, index, out var value) ? Truths.From(value.SequenceEqual(text) == equal) : general.Test(e);
+        return FieldTests.TryGetPlainText(fields, index, out var value)
+            ? Truths.From(CelOperations.Holds(comparison, value.SequenceCompareTo(text)))
+            : general.Test(e);
     }
 }
 

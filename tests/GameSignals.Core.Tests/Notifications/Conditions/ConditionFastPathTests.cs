@@ -6,11 +6,12 @@ using GameSignals.Notifications.Conditions;
 namespace GameSignals.Core.Tests.Notifications.Conditions;
 
 /// <summary>
-/// The fused nodes for a field against literals (<see cref="FieldTests"/>) give what the general node they replace
-/// gives, on every kind of JSON value a field can hold, written every way (escapes, fractions, exponents, long
-/// integers), and when the field or the whole data is absent.
+/// The fast paths of conditions give what the general evaluation gives: the fused nodes for a field against literals
+/// (<see cref="FieldTests"/>) and the numeric lane of comparisons and arithmetic (<see cref="CelNode.TryNumber"/>), on
+/// every kind of JSON value a field can hold, written every way (escapes, fractions, exponents, long integers), and when
+/// the field or the whole data is absent.
 /// </summary>
-public class FieldTestNodeTests
+public class ConditionFastPathTests
 {
     private static readonly string[] Values =
     [
@@ -30,7 +31,7 @@ public class FieldTestNodeTests
         var e = Event(value, absent);
         var field = new FieldNode("x"u8.ToArray());
         var how = (Comparison)(Math.Abs(comparison) % 6);
-        var constant = Math.Abs(literal) % 2 == 0 || how is not (Comparison.Equal or Comparison.NotEqual)
+        var constant = Math.Abs(literal) % 2 == 0
             ? new ConstantNode(Numbers[Math.Abs(literal) % Numbers.Length])
             : new ConstantNode(CelValue.FromLiteral(Texts[Math.Abs(literal) % Texts.Length]));
         var general = new CompareNode(how, field, constant);
@@ -61,6 +62,22 @@ public class FieldTestNodeTests
         return Fused(FieldTests.StringMethod(how, field, argument, general), general, e);
     }
 
+    [Property(MaxTest = 2000)]
+    public bool Arithmetic_compared_on_the_numeric_lane_tests_as_on_values(int x, int y, int literal, int op, int comparison, bool absent)
+    {
+        var e = Event(x, absent, y);
+        var sum = new ArithmeticNode("+-*/%"[Math.Abs(op) % 5], new FieldNode("x"u8.ToArray()), new ConstantNode(Numbers[Math.Abs(literal) % Numbers.Length]));
+        var how = (Comparison)(Math.Abs(comparison) % 6);
+        var fast = new CompareNode(how, sum, new FieldNode("y"u8.ToArray()));
+        var general = new CompareNode(how, new Opaque(sum), new Opaque(new FieldNode("y"u8.ToArray())));
+
+        // Where the lane gives a number, it is the value's; either way the comparison's truth is the general one.
+        var value = sum.Evaluate(e);
+        var sameNumber = !sum.TryNumber(e, out var number)
+            || (number.IsInt ? value.Kind == CelKind.IntNumber && value.AsInt == number.Int : value.Kind == CelKind.DoubleNumber && value.AsDouble.Equals(number.Double));
+        return sameNumber && fast.Test(e) == general.Test(e);
+    }
+
     [Property(MaxTest = 1000)]
     public bool A_data_number_evaluates_to_the_int_or_double_the_parsers_read(long whole, int scale, bool asInteger)
     {
@@ -81,10 +98,10 @@ public class FieldTestNodeTests
         var text = new ConstantNode(CelValue.FromLiteral("a"));
 
         Assert.IsType<FieldCompareNumberNode>(FieldTests.Compare(Comparison.Less, field, number, new CompareNode(Comparison.Less, field, number)));
-        Assert.IsType<FieldEqualsTextNode>(FieldTests.Compare(Comparison.NotEqual, field, text, new CompareNode(Comparison.NotEqual, field, text)));
+        Assert.IsType<FieldCompareTextNode>(FieldTests.Compare(Comparison.NotEqual, field, text, new CompareNode(Comparison.NotEqual, field, text)));
         Assert.IsType<FieldInTextsNode>(FieldTests.In(field, [text, text], new InListNode(field, [text, text])));
         Assert.IsType<FieldStringMethodNode>(FieldTests.StringMethod(StringMethod.Contains, field, text, new StringMethodNode(StringMethod.Contains, field, text)));
-        Assert.IsType<CompareNode>(FieldTests.Compare(Comparison.Less, field, text, new CompareNode(Comparison.Less, field, text)));
+        Assert.IsType<FieldCompareTextNode>(FieldTests.Compare(Comparison.Less, field, text, new CompareNode(Comparison.Less, field, text)));
         Assert.IsType<InListNode>(FieldTests.In(field, [text, number], new InListNode(field, [text, number])));
     }
 
@@ -92,13 +109,23 @@ public class FieldTestNodeTests
     private static bool Fused(CelNode fused, CelNode general, GameEvent e) =>
         !ReferenceEquals(fused, general) && fused.Test(e) == general.Test(e) && fused.Evaluate(e).ToString() == general.Evaluate(e).ToString();
 
-    /// <summary>An event whose data has the field <c>x</c> with one of <see cref="Values"/>; without it, or without data, when absent.</summary>
-    private static GameEvent Event(int value, bool absent)
+    /// <summary>
+    /// An event whose data has the field <c>x</c> with one of <see cref="Values"/> (and <c>y</c> with another, or 1);
+    /// without <c>x</c>, or without data, when absent.
+    /// </summary>
+    private static GameEvent Event(int value, bool absent, int? other = null)
     {
-        var data = absent ? (value % 2 == 0 ? "" : ",\"data\":{\"y\":1}") : $",\"data\":{{\"y\":1,\"x\":{Values[Math.Abs(value) % Values.Length]}}}";
+        var y = other is { } o ? Values[Math.Abs(o) % Values.Length] : "1";
+        var data = absent ? (value % 2 == 0 ? "" : $",\"data\":{{\"y\":{y}}}") : $",\"data\":{{\"y\":{y},\"x\":{Values[Math.Abs(value) % Values.Length]}}}";
         var json = $"{{\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/s\",\"type\":\"game.test\",\"time\":\"2026-11-01T12:00:00Z\",\"gameid\":\"g\",\"userid\":\"u\"{data}}}";
         var events = new List<GameEvent>();
         EventDecoder.Decode(Encoding.UTF8.GetBytes(json), new MessageOrigin("h", "0", 0, "0", null), events, []);
         return events.Single();
+    }
+
+    /// <summary>A node as the general evaluation sees it: its value, and no numeric lane.</summary>
+    private sealed class Opaque(CelNode inner) : CelNode
+    {
+        public override CelValue Evaluate(GameEvent e) => inner.Evaluate(e);
     }
 }
