@@ -33,8 +33,6 @@ public static class EventDecoder
     /// <summary>The first instant refused as too late (see <see cref="EarliestTime"/>).</summary>
     public static readonly DateTimeOffset LatestTime = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
-
     public static void Decode(ReadOnlyMemory<byte> body, MessageOrigin origin, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
     {
         ArgumentNullException.ThrowIfNull(origin);
@@ -66,34 +64,43 @@ public static class EventDecoder
 
         try
         {
-            var reader = new Utf8JsonReader(span, ReaderOptions);
+            // The reader's default options are the contract's: no comments, at most 64 levels of nesting.
+            var reader = new Utf8JsonReader(span);
             reader.Read();
-            if (reader.TokenType != JsonTokenType.StartArray)
+            if (reader.TokenType == JsonTokenType.StartArray)
             {
-                var single = DecodeValue(body, ref reader, origin, 0, text);
-                RequireEnd(ref reader);
-                single.AddTo(events, deadLetters);
+                DecodeArray(body, ref reader, origin, text, events, deadLetters);
                 return;
             }
 
-            // An array's elements are collected first and committed only when the whole message is well-formed JSON:
-            // a message whose array breaks half way is dead-lettered whole, with its bytes.
-            var decoded = new List<Decoded>();
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                decoded.Add(DecodeValue(body, ref reader, origin, decoded.Count, text));
-            }
-
+            var single = DecodeValue(body, ref reader, origin, 0, text);
             RequireEnd(ref reader);
-            foreach (var d in decoded)
-            {
-                d.AddTo(events, deadLetters);
-            }
+            single.AddTo(events, deadLetters);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: an attribute with a lone surrogate escape fails when it is read.
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0));
+        }
+    }
+
+    /// <summary>
+    /// An array's elements, collected first and committed only when the whole message is well-formed JSON: a message
+    /// whose array breaks half way is dead-lettered whole, with its bytes (the caller catches the reader's exception).
+    /// </summary>
+    private static void DecodeArray(
+        ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, TextReading text, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
+    {
+        var decoded = new List<Decoded>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            decoded.Add(DecodeValue(body, ref reader, origin, decoded.Count, text));
+        }
+
+        RequireEnd(ref reader);
+        foreach (var d in decoded)
+        {
+            d.AddTo(events, deadLetters);
         }
     }
 
@@ -155,7 +162,7 @@ public static class EventDecoder
         var data = envelope.DataEnd > 0 ? body[envelope.DataStart..envelope.DataEnd] : ReadOnlyMemory<byte>.Empty;
         var payload = ReferenceEquals(envelope.PayloadType, envelope.Type)
             ? envelope.Payload
-            : PayloadReader.Read(envelope.Type!, data.Span, ReaderOptions, text.Ascii, out envelope.PayloadError);
+            : PayloadReader.Read(envelope.Type!, data.Span, text.Ascii, out envelope.PayloadError);
         if (envelope.PayloadError is { } payloadError)
         {
             return new(null, new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));

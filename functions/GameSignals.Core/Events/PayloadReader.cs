@@ -55,7 +55,7 @@ internal static class PayloadReader
     }
 
     /// <summary>Reads the data object of an event whose type came after its data (the one-pass read could not know it), or that has none.</summary>
-    public static EventPayload? Read(string type, ReadOnlySpan<byte> data, JsonReaderOptions options, bool asciiMessage, out string? error)
+    public static EventPayload? Read(string type, ReadOnlySpan<byte> data, bool asciiMessage, out string? error)
     {
         if (data.IsEmpty)
         {
@@ -64,7 +64,7 @@ internal static class PayloadReader
             return Shapes.TryGetValue(type, out var shape) ? shape.Build(default) : null;
         }
 
-        var reader = new Utf8JsonReader(data, options);
+        var reader = new Utf8JsonReader(data);
         reader.Read();
         return Read(type, ref reader, asciiMessage, out error);
     }
