@@ -145,7 +145,7 @@ public static class EventDecoder
             return new(null, new DeadLetter(DeadLetterReasons.NotAnObject, Details.NotAnObject(raw.Span), null, null, raw, origin, index));
         }
 
-        var envelope = new Envelope { Strings = text };
+        var envelope = new Envelope(text);
         envelope.Read(ref reader);
         var bytes = body[start..(int)reader.BytesConsumed];
 
@@ -224,7 +224,7 @@ public static class EventDecoder
     private readonly record struct Failure(string Reason, string Detail);
 
     /// <summary>The envelope attributes of one event, read in a single pass.</summary>
-    private struct Envelope
+    private struct Envelope(TextReading strings)
     {
         private bool _hasSpecVersion;
         private bool _hasTime;
@@ -248,7 +248,7 @@ public static class EventDecoder
         public string? PayloadType;
         public string? PayloadError;
 
-        public TextReading Strings;
+        public readonly TextReading Strings = strings;
 
         public void Read(ref Utf8JsonReader reader)
         {
