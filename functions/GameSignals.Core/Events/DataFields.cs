@@ -12,7 +12,7 @@ namespace GameSignals.Events;
 public readonly record struct JsonMember(ReadOnlyMemory<byte> Name, JsonTokenType Kind, ReadOnlyMemory<byte> Value, bool Escaped);
 
 /// <summary>
-/// The top-level fields of an event's <c>data</c>, read in one reader pass the first time a rule condition or
+/// The top-level fields of an event's <c>data</c>, found in one scan the first time a rule condition or
 /// template asks for one (<see cref="GameEvent.Fields"/>): conditions then find a field by name in a small array,
 /// without building a document, and read its value in place. Nested objects and arrays are scanned with
 /// <see cref="JsonItems"/> when a condition goes into them.
