@@ -191,18 +191,7 @@ public static class EventDecoder
     private static class Details
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public static string NotAnObject(ReadOnlySpan<byte> raw) => $"expected a CloudEvent object, found {raw.Length switch
-        {
-            0 => "nothing",
-            _ => raw[0] switch
-            {
-                (byte)'"' => "a string",
-                (byte)'[' => "an array",
-                (byte)'t' or (byte)'f' => "a boolean",
-                (byte)'n' => "null",
-                _ => "a number",
-            },
-        }}";
+        public static string NotAnObject(ReadOnlySpan<byte> raw) => $"expected a CloudEvent object, found {Describe(raw)}";
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static string TooLarge(int length) => $"the event is {length} bytes, over the limit of {MaxEventBytes}";
@@ -219,6 +208,15 @@ public static class EventDecoder
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static string Time(ref Utf8JsonReader reader, string problem) => $"time \"{reader.GetString()}\" {problem}";
+
+        private static string Describe(ReadOnlySpan<byte> raw) => raw.Length == 0 ? "nothing" : raw[0] switch
+        {
+            (byte)'"' => "a string",
+            (byte)'[' => "an array",
+            (byte)'t' or (byte)'f' => "a boolean",
+            (byte)'n' => "null",
+            _ => "a number",
+        };
     }
 
     private readonly record struct Failure(string Reason, string Detail);

@@ -80,7 +80,7 @@ internal static class Truths
 
 internal sealed class ConstantNode(CelValue value) : CelNode
 {
-    /// <summary>The constant, read in place by the nodes that hold a literal operand.</summary>
+    /// <summary>The constant, which fused nodes and lists of literals take as it is when compiled.</summary>
     public readonly CelValue Value = value;
 
     private readonly CelNumber _number = value.Kind == CelKind.IntNumber ? CelNumber.Of(value.AsInt) : CelNumber.Of(value.AsDouble);
@@ -142,12 +142,12 @@ internal sealed class FieldNode(byte[] name) : CelNode
     /// <summary>A bool field read as a truth; any other JSON value is not a bool (an error), an absent one missing.</summary>
     public override Truth Test(GameEvent e)
     {
-        if (e.Fields is not { } fields || !fields.TryGet(Name, out var member))
+        if (!FieldTests.TryFind(e, Name, out var fields, out var index))
         {
             return Truth.Missing;
         }
 
-        return member.Kind switch
+        return fields.KindAt(index) switch
         {
             JsonTokenType.True => Truth.True,
             JsonTokenType.False => Truth.False,
@@ -380,7 +380,6 @@ internal sealed class CompareNode(Comparison comparison, CelNode left, CelNode r
 /// <summary><c>x in [a, b, c]</c>: every element is evaluated, and one that fails makes the result fail (CEL: an error).</summary>
 internal sealed class InListNode(CelNode item, CelNode[] list) : BoolNode
 {
-
     /// <summary>The list's values when every element is a literal (the usual <c>x in ['a', 'b']</c>), else null.</summary>
     private readonly CelValue[]? _constants = list.All(node => node is ConstantNode) ? [.. list.Select(node => ((ConstantNode)node).Value)] : null;
 

@@ -6,7 +6,7 @@ namespace GameSignals.Notifications.Conditions;
 /// <summary>
 /// The usual leaves of a condition, a field of data against literals (<c>data.hp &lt; 100</c>, <c>data.zone == 'z1'</c>,
 /// <c>data.locale in ['ko', 'en']</c>, <c>data.questId.startsWith('q')</c>), fused into one node each. Such a node reads
-/// the field's JSON in place and decides the common cases (a short integer, a string without escapes) without building a
+/// the field's JSON in place and decides the common cases (a short number, a string without escapes) without building a
 /// <see cref="CelValue"/> for it or its literals; any other case (an absent field aside) it hands to the general node it
 /// replaces, so its result is always that node's.
 /// </summary>
@@ -21,10 +21,11 @@ internal static class FieldTests
     };
 
     /// <summary><paramref name="general"/>, an <c>in</c> of a list, or its fused form when a field is looked for among string literals.</summary>
-    public static CelNode In(CelNode item, CelNode[] list, CelNode general) =>
-        item is FieldNode field && list.Select(node => node as ConstantNode is { } literal ? Utf8Literal(literal) : null).ToArray() is var texts && texts.All(text => text is not null)
-            ? new FieldInTextsNode(field.Name, texts!, general)
-            : general;
+    public static CelNode In(CelNode item, CelNode[] list, CelNode general)
+    {
+        var texts = list.Select(node => node is ConstantNode literal ? Utf8Literal(literal) : null).ToArray();
+        return item is FieldNode field && texts.All(text => text is not null) ? new FieldInTextsNode(field.Name, texts!, general) : general;
+    }
 
     /// <summary><paramref name="general"/>, a string method, or its fused form when it applies to a field with a string literal.</summary>
     public static CelNode StringMethod(StringMethod method, CelNode target, CelNode argument, CelNode general) =>
