@@ -12,7 +12,7 @@ namespace GameSignals.Events;
 public readonly record struct JsonMember(ReadOnlyMemory<byte> Name, JsonTokenType Kind, ReadOnlyMemory<byte> Value, bool Escaped);
 
 /// <summary>
-/// The top-level fields of an event's <c>data</c>, read in one reader pass the first time a rule condition or
+/// The top-level fields of an event's <c>data</c>, found in one scan the first time a rule condition or
 /// template asks for one (<see cref="GameEvent.Fields"/>): conditions then find a field by name in a small array,
 /// without building a document, and read its value in place. Nested objects and arrays are scanned with
 /// <see cref="JsonItems"/> when a condition goes into them.
@@ -34,62 +34,163 @@ public sealed class DataFields
     /// <summary>The whole <c>data</c> object.</summary>
     public ReadOnlyMemory<byte> Json { get; }
 
-    /// <summary>Reads the object in <paramref name="json"/>, which the decoder already checked to be well-formed.</summary>
+    /// <summary>
+    /// Reads the object in <paramref name="json"/>, which the decoder already checked to be well-formed JSON: so a plain
+    /// scan for each member's boundaries is enough (quotes, brackets, commas), without a reader's validation.
+    /// </summary>
     public static DataFields Read(ReadOnlyMemory<byte> json)
     {
         // Offsets into the message's array (a copy only for memory that is not an array's), so a lookup compares plain spans.
         var (bytes, offset) = MemoryMarshal.TryGetArray(json, out var segment) ? (segment.Array!, segment.Offset) : (json.ToArray(), 0);
-        var reader = new Utf8JsonReader(json.Span);
-        reader.Read();
+        var span = json.Span;
 
         // One array, sized for the contract's events (at most eight fields) and grown past it; not trimmed, as a copy costs more than the slack.
         var fields = new Field[8];
         var count = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var i = SkipWhitespace(span, 1);
+        while (span[i] == '"')
         {
-            var name = new Field(offset + (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
-            reader.Read();
-            var kind = reader.TokenType;
-            var start = offset + (int)reader.TokenStartIndex;
-            var escaped = reader.ValueIsEscaped;
-            var length = reader.ValueSpan.Length;
-            if (kind == JsonTokenType.String)
+            var nameEnd = StringEnd(span, i + 1, out var nameEscaped);
+            var name = new Field(offset + i + 1, nameEnd - i - 1, nameEscaped);
+            var start = SkipWhitespace(span, SkipWhitespace(span, nameEnd + 1) + 1);
+            var (kind, end, escaped) = span[start] switch
             {
-                start++;
-            }
-            else if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                reader.Skip();
-                length = offset + (int)reader.BytesConsumed - start;
-            }
+                (byte)'"' => (JsonTokenType.String, StringEnd(span, start + 1, out var stringEscaped) + 1, stringEscaped),
+                (byte)'{' => (JsonTokenType.StartObject, ContainerEnd(span, start), false),
+                (byte)'[' => (JsonTokenType.StartArray, ContainerEnd(span, start), false),
+                (byte)'t' => (JsonTokenType.True, start + 4, false),
+                (byte)'f' => (JsonTokenType.False, start + 5, false),
+                (byte)'n' => (JsonTokenType.Null, start + 4, false),
+                _ => (JsonTokenType.Number, NumberEnd(span, start), false),
+            };
 
             if (count == fields.Length)
             {
                 Array.Resize(ref fields, count * 2);
             }
 
-            fields[count++] = name with { Kind = kind, ValueStart = start, ValueLength = length, ValueEscaped = escaped };
+            // A string's value lies inside its quotes, as the reader's ValueSpan.
+            var (valueStart, valueLength) = kind == JsonTokenType.String ? (start + 1, end - start - 2) : (start, end - start);
+            fields[count++] = name with { Kind = kind, ValueStart = offset + valueStart, ValueLength = valueLength, ValueEscaped = escaped };
+            i = SkipWhitespace(span, end);
+            if (span[i] == ',')
+            {
+                i = SkipWhitespace(span, i + 1);
+            }
         }
 
         return new DataFields(json, bytes, fields, count);
     }
 
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (json[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>The index of the closing quote of the string whose first character is at <paramref name="start"/>.</summary>
+    private static int StringEnd(ReadOnlySpan<byte> json, int start, out bool escaped)
+    {
+        // A plain loop: data's strings are short, shorter than a vectorised search pays for.
+        escaped = false;
+        var i = start;
+        while (json[i] != '"')
+        {
+            if (json[i] == '\\')
+            {
+                // The backslash and the character it escapes (the hex digits of a \u escape cannot be a quote or a backslash).
+                escaped = true;
+                i++;
+            }
+
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>The index just past the object or array opening at <paramref name="start"/>.</summary>
+    private static int ContainerEnd(ReadOnlySpan<byte> json, int start)
+    {
+        var depth = 0;
+        for (var i = start; ; i++)
+        {
+            switch (json[i])
+            {
+                case (byte)'"':
+                    i = StringEnd(json, i + 1, out _);
+                    break;
+                case (byte)'{' or (byte)'[':
+                    depth++;
+                    break;
+                case (byte)'}' or (byte)']':
+                    if (--depth == 0)
+                    {
+                        return i + 1;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The index just past the number starting at <paramref name="start"/>.</summary>
+    private static int NumberEnd(ReadOnlySpan<byte> json, int start)
+    {
+        var i = start;
+        while (i < json.Length && json[i] is (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
     /// <summary>The field named <paramref name="name"/> (UTF-8); of repeated names the last, as JSON readers commonly take.</summary>
     public bool TryGet(ReadOnlySpan<byte> name, out JsonMember field)
+    {
+        var index = IndexOf(name);
+        if (index < 0)
+        {
+            field = default;
+            return false;
+        }
+
+        ref readonly var f = ref _fields[index];
+        field = new JsonMember(default, f.Kind, new ReadOnlyMemory<byte>(_bytes, f.ValueStart, f.ValueLength), f.ValueEscaped);
+        return true;
+    }
+
+    /// <summary>
+    /// The index of the field named <paramref name="name"/> (the last of repeated names), or -1: with
+    /// <see cref="KindAt"/>, <see cref="ValueAt"/> and <see cref="IsEscapedAt"/>, a field read without building a <see cref="JsonMember"/>.
+    /// </summary>
+    public int IndexOf(ReadOnlySpan<byte> name)
     {
         for (var i = _count - 1; i >= 0; i--)
         {
             ref readonly var f = ref _fields[i];
             if (f.NameEscaped ? EscapedNameEquals(f, name) : f.NameLength == name.Length && _bytes.AsSpan(f.NameStart, f.NameLength).SequenceEqual(name))
             {
-                field = new JsonMember(default, f.Kind, new ReadOnlyMemory<byte>(_bytes, f.ValueStart, f.ValueLength), f.ValueEscaped);
-                return true;
+                return i;
             }
         }
 
-        field = default;
-        return false;
+        return -1;
     }
+
+    /// <summary>The JSON kind of the field at <paramref name="index"/> (from <see cref="IndexOf"/>).</summary>
+    public JsonTokenType KindAt(int index) => _fields[index].Kind;
+
+    /// <summary>The value of the field at <paramref name="index"/> as <see cref="JsonMember.Value"/> holds it.</summary>
+    public ReadOnlySpan<byte> ValueAt(int index) => _bytes.AsSpan(_fields[index].ValueStart, _fields[index].ValueLength);
+
+    /// <summary>Whether the field at <paramref name="index"/> is a string with escapes.</summary>
+    public bool IsEscapedAt(int index) => _fields[index].ValueEscaped;
 
     /// <summary>An escaped name (rare) compared by a reader over it with its quotes: JSON's unescaping, no copy.</summary>
     private bool EscapedNameEquals(in Field field, ReadOnlySpan<byte> name)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -31,116 +33,142 @@ public static class EventDecoder
     /// <summary>The first instant refused as too late (see <see cref="EarliestTime"/>).</summary>
     public static readonly DateTimeOffset LatestTime = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
-
     public static void Decode(ReadOnlyMemory<byte> body, MessageOrigin origin, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
     {
         ArgumentNullException.ThrowIfNull(origin);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(deadLetters);
 
-        // Collected first and committed only when the whole message is well-formed JSON:
-        // a message whose array breaks half way is dead-lettered whole, with its bytes.
-        var decoded = new List<GameEvent>();
-        var rejected = new List<DeadLetter>();
-        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        var span = body.Span;
+        if (span.Trim(" \t\r\n"u8).IsEmpty)
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0));
             return;
         }
 
         // The reader accepts strings that are not Unicode (invalid UTF-8, lone surrogate escapes) and fails only when
-        // one is read, which could be in a stage, batch after batch. One vectorised pass refuses invalid UTF-8 here;
-        // escapes, rare in events, are checked only in a message that has any.
-        if (!Utf8.IsValid(body.Span))
+        // one is read, which could be in a stage, batch after batch. Invalid UTF-8 is refused here (one vectorised
+        // ASCII check, the full one only for a message that is not ASCII); escapes, rare in events, are checked only
+        // in a message that has a backslash followed by a u.
+        var ascii = Ascii.IsValid(span);
+        if (!ascii && !Utf8.IsValid(span))
         {
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is not valid UTF-8", null, null, body, origin, 0));
             return;
         }
 
-        var checkEscapes = body.Span.IndexOf("\\u"u8) >= 0;
+        var text = new TextReading(
+            Ascii: ascii,
+            CheckEscapes: span.Contains((byte)'\\') && span.IndexOf("\\u"u8) >= 0,
+            Recent: RecentStrings.Current);
 
         try
         {
-            var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+            // The reader's default options are the contract's: no comments, at most 64 levels of nesting.
+            var reader = new Utf8JsonReader(span);
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartArray)
             {
-                var index = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    DecodeValue(body, ref reader, origin, index++, checkEscapes, decoded, rejected);
-                }
-            }
-            else
-            {
-                DecodeValue(body, ref reader, origin, 0, checkEscapes, decoded, rejected);
+                DecodeArray(body, ref reader, origin, text, events, deadLetters);
+                return;
             }
 
-            if (reader.Read())
-            {
-                throw new JsonException("unexpected content after the end of the JSON value");
-            }
+            var single = DecodeValue(body, ref reader, origin, 0, text);
+            RequireEnd(ref reader);
+            single.AddTo(events, deadLetters);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: an attribute with a lone surrogate escape fails when it is read.
             deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0));
-            return;
         }
-
-        foreach (var e in decoded)
-        {
-            events.Add(e);
-        }
-
-        foreach (var d in rejected)
-        {
-            deadLetters.Add(d);
-        }
-
     }
 
-    private static void DecodeValue(
-        ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index, bool checkEscapes,
-        List<GameEvent> events, List<DeadLetter> deadLetters)
+    /// <summary>
+    /// An array's elements, collected first and committed only when the whole message is well-formed JSON: a message
+    /// whose array breaks half way is dead-lettered whole, with its bytes (the caller catches the reader's exception).
+    /// </summary>
+    private static void DecodeArray(
+        ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, TextReading text, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
+    {
+        var decoded = new List<Decoded>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            decoded.Add(DecodeValue(body, ref reader, origin, decoded.Count, text));
+        }
+
+        RequireEnd(ref reader);
+        foreach (var d in decoded)
+        {
+            d.AddTo(events, deadLetters);
+        }
+    }
+
+    private static void RequireEnd(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new JsonException("unexpected content after the end of the JSON value");
+        }
+    }
+
+    /// <summary>
+    /// How a message's strings are read: <see cref="Ascii"/> when it is all ASCII (strings are then widened byte by
+    /// byte); <see cref="CheckEscapes"/> when it has <c>\u</c> escapes (data's strings are then read once to refuse lone
+    /// surrogates); <see cref="Recent"/> is this thread's cache of repeated attribute values, looked up once a message.
+    /// </summary>
+    private readonly record struct TextReading(bool Ascii, bool CheckEscapes, RecentStrings Recent);
+
+    /// <summary>What one value of a message decoded to: an event or a dead letter.</summary>
+    private readonly record struct Decoded(GameEvent? Event, DeadLetter? DeadLetter)
+    {
+        public void AddTo(ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
+        {
+            if (Event is not null)
+            {
+                events.Add(Event);
+            }
+            else
+            {
+                deadLetters.Add(DeadLetter!);
+            }
+        }
+    }
+
+    private static Decoded DecodeValue(ReadOnlyMemory<byte> body, ref Utf8JsonReader reader, MessageOrigin origin, int index, TextReading text)
     {
         var start = (int)reader.TokenStartIndex;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
             var raw = body[start..(int)reader.BytesConsumed];
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.NotAnObject, $"expected a CloudEvent object, found {Describe(raw.Span)}", null, null, raw, origin, index));
-            return;
+            return new(null, new DeadLetter(DeadLetterReasons.NotAnObject, Details.NotAnObject(raw.Span), null, null, raw, origin, index));
         }
 
-        var envelope = new Envelope { CheckEscapes = checkEscapes };
+        var envelope = new Envelope(text);
         envelope.Read(ref reader);
         var bytes = body[start..(int)reader.BytesConsumed];
 
         if (bytes.Length > MaxEventBytes)
         {
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.TooLarge, $"the event is {bytes.Length} bytes, over the limit of {MaxEventBytes}", envelope.Id, envelope.Source, bytes, origin, index));
-            return;
+            return new(null, new DeadLetter(DeadLetterReasons.TooLarge, Details.TooLarge(bytes.Length), envelope.Id, envelope.Source, bytes, origin, index));
         }
 
         if (envelope.Error is { } error)
         {
-            deadLetters.Add(new DeadLetter(error.Reason, error.Detail, envelope.Id, envelope.Source, bytes, origin, index));
-            return;
+            return new(null, new DeadLetter(error.Reason, error.Detail, envelope.Id, envelope.Source, bytes, origin, index));
         }
 
         var data = envelope.DataEnd > 0 ? body[envelope.DataStart..envelope.DataEnd] : ReadOnlyMemory<byte>.Empty;
         var payload = ReferenceEquals(envelope.PayloadType, envelope.Type)
             ? envelope.Payload
-            : PayloadReader.Read(envelope.Type!, data.Span, ReaderOptions, out envelope.PayloadError);
+            : PayloadReader.Read(envelope.Type!, data.Span, text.Ascii, out envelope.PayloadError);
         if (envelope.PayloadError is { } payloadError)
         {
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
-            return;
+            return new(null, new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
         }
 
-        events.Add(new GameEvent
+        return new(new GameEvent
         {
             Id = envelope.Id!,
             Source = envelope.Source!,
@@ -153,22 +181,48 @@ public static class EventDecoder
             DataJson = data,
             Payload = payload,
             Origin = origin,
-        });
+        }, null);
     }
 
-    private static string Describe(ReadOnlySpan<byte> raw) => raw.Length == 0 ? "nothing" : raw[0] switch
+    /// <summary>
+    /// The details of dead letters, built out of line: inlined into the reads, their string building widened the stack
+    /// frame that every event's read zeroes by a few hundred bytes.
+    /// </summary>
+    private static class Details
     {
-        (byte)'"' => "a string",
-        (byte)'[' => "an array",
-        (byte)'t' or (byte)'f' => "a boolean",
-        (byte)'n' => "null",
-        _ => "a number",
-    };
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static string NotAnObject(ReadOnlySpan<byte> raw) => $"expected a CloudEvent object, found {Describe(raw)}";
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static string TooLarge(int length) => $"the event is {length} bytes, over the limit of {MaxEventBytes}";
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static string NotAString(string name, JsonTokenType token) => $"attribute '{name}' must be a string, was {token}";
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static string Empty(string name) => $"attribute '{name}' must not be empty";
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static string ContentType(ref Utf8JsonReader reader) =>
+            $"datacontenttype must be application/json, was {(reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : reader.TokenType.ToString())}";
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static string Time(ref Utf8JsonReader reader, string problem) => $"time \"{reader.GetString()}\" {problem}";
+
+        private static string Describe(ReadOnlySpan<byte> raw) => raw.Length == 0 ? "nothing" : raw[0] switch
+        {
+            (byte)'"' => "a string",
+            (byte)'[' => "an array",
+            (byte)'t' or (byte)'f' => "a boolean",
+            (byte)'n' => "null",
+            _ => "a number",
+        };
+    }
 
     private readonly record struct Failure(string Reason, string Detail);
 
     /// <summary>The envelope attributes of one event, read in a single pass.</summary>
-    private struct Envelope
+    private struct Envelope(TextReading strings)
     {
         private bool _hasSpecVersion;
         private bool _hasTime;
@@ -192,8 +246,7 @@ public static class EventDecoder
         public string? PayloadType;
         public string? PayloadError;
 
-        /// <summary>The message has <c>\u</c> escapes: data's strings are read once to refuse lone surrogates.</summary>
-        public bool CheckEscapes;
+        public readonly TextReading Strings = strings;
 
         public void Read(ref Utf8JsonReader reader)
         {
@@ -224,7 +277,7 @@ public static class EventDecoder
                         if (reader.TokenType != JsonTokenType.Null
                             && (reader.TokenType != JsonTokenType.String || !reader.ValueSpan.StartsWith("application/json"u8)))
                         {
-                            Fail(DeadLetterReasons.InvalidAttribute, $"datacontenttype must be application/json, was {Text(ref reader)}");
+                            Fail(DeadLetterReasons.InvalidAttribute, Details.ContentType(ref reader));
                         }
 
                         reader.Skip();
@@ -254,7 +307,7 @@ public static class EventDecoder
         /// <summary>Names the attribute at the reader by length first: one comparison per property on the hot path.</summary>
         private static Attribute Classify(ref Utf8JsonReader reader)
         {
-            var name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+            var name = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
             return name.Length switch
             {
                 2 when name.SequenceEqual("id"u8) => Attribute.Id,
@@ -277,7 +330,7 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                if (CheckEscapes)
+                if (Strings.CheckEscapes)
                 {
                     RequireUnicodeEscapes(reader);
                 }
@@ -285,7 +338,7 @@ public static class EventDecoder
                 DataStart = (int)reader.TokenStartIndex;
                 if (Type is not null)
                 {
-                    Payload = PayloadReader.Read(Type, ref reader, out PayloadError);
+                    Payload = PayloadReader.Read(Type, ref reader, Strings.Ascii, out PayloadError);
                     PayloadType = Type;
                 }
                 else
@@ -319,9 +372,6 @@ public static class EventDecoder
             }
         }
 
-        private static string Text(ref Utf8JsonReader reader) =>
-            reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : reader.TokenType.ToString();
-
         private void ReadTime(ref Utf8JsonReader reader)
         {
             reader.Read();
@@ -336,14 +386,62 @@ public static class EventDecoder
             // RFC 3339 requires an offset or Z; the reader's ISO 8601 parser would take local time too.
             var raw = reader.HasValueSequence ? default : reader.ValueSpan;
             var hasZone = raw.Length > 19 && (raw[^1] is (byte)'Z' or (byte)'z' || raw[^6] is (byte)'+' or (byte)'-');
-            if (!hasZone || !(reader.TryGetDateTimeOffset(out Time) || TryParseLowerCaseForm(reader.GetString()!, out Time)))
+            if (!hasZone || !(TryParseProducerForm(raw, out Time) || reader.TryGetDateTimeOffset(out Time) || TryParseLowerCaseForm(reader.GetString()!, out Time)))
             {
-                Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is not an RFC 3339 timestamp");
+                Fail(DeadLetterReasons.InvalidTime, Details.Time(ref reader, "is not an RFC 3339 timestamp"));
             }
             else if (Time < EarliestTime || Time >= LatestTime)
             {
-                Fail(DeadLetterReasons.InvalidTime, $"time \"{reader.GetString()}\" is outside the years 1970 to 8999");
+                Fail(DeadLetterReasons.InvalidTime, Details.Time(ref reader, "is outside the years 1970 to 8999"));
             }
+        }
+
+        /// <summary>
+        /// The form producers write, <c>2026-11-01T12:00:00.000Z</c> (the milliseconds optional), read digit by digit:
+        /// the reader's ISO 8601 parser cost more than the rest of the envelope. Any other form, or a field out of its
+        /// range, is left to that parser, which decides; so this one gives the same instant or nothing.
+        /// </summary>
+        private static bool TryParseProducerForm(ReadOnlySpan<byte> raw, out DateTimeOffset time)
+        {
+            time = default;
+            if (raw.Length is not (20 or 24) || raw[4] != '-' || raw[7] != '-' || raw[10] != 'T' || raw[13] != ':' || raw[16] != ':'
+                || raw[^1] != 'Z' || (raw.Length == 24 && raw[19] != '.'))
+            {
+                return false;
+            }
+
+            var millisecond = 0;
+            if (!TryDigits(raw[..4], out var year) || !TryDigits(raw[5..7], out var month) || !TryDigits(raw[8..10], out var day)
+                || !TryDigits(raw[11..13], out var hour) || !TryDigits(raw[14..16], out var minute) || !TryDigits(raw[17..19], out var second)
+                || (raw.Length == 24 && !TryDigits(raw[20..23], out millisecond)))
+            {
+                return false;
+            }
+
+            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            {
+                return false;
+            }
+
+            time = new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+            return true;
+        }
+
+        private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
+        {
+            value = 0;
+            foreach (var b in text)
+            {
+                var digit = b - '0';
+                if ((uint)digit > 9)
+                {
+                    return false;
+                }
+
+                value = (value * 10) + digit;
+            }
+
+            return true;
         }
 
         /// <summary>RFC 3339 allows a lower-case <c>t</c> and <c>z</c>, which the reader's ISO 8601 parser refuses.</summary>
@@ -359,17 +457,17 @@ public static class EventDecoder
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = RecentStrings.Read(ref reader, recent);
+                var value = Strings.Recent.Read(ref reader, recent, Strings.Ascii);
                 if (value.Length > 0)
                 {
                     return value;
                 }
 
-                Fail(DeadLetterReasons.InvalidAttribute, $"attribute '{name}' must not be empty");
+                Fail(DeadLetterReasons.InvalidAttribute, Details.Empty(name));
                 return value;
             }
 
-            Fail(DeadLetterReasons.InvalidAttribute, $"attribute '{name}' must be a string, was {reader.TokenType}");
+            Fail(DeadLetterReasons.InvalidAttribute, Details.NotAString(name, reader.TokenType));
             reader.Skip();
             return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
         }
@@ -380,11 +478,11 @@ public static class EventDecoder
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return RecentStrings.Read(ref reader, recent);
+                    return Strings.Recent.Read(ref reader, recent, Strings.Ascii);
                 case JsonTokenType.Null:
                     return null;
                 default:
-                    Fail(DeadLetterReasons.InvalidAttribute, $"attribute '{name}' must be a string, was {reader.TokenType}");
+                    Fail(DeadLetterReasons.InvalidAttribute, Details.NotAString(name, reader.TokenType));
                     reader.Skip();
                     return null;
             }
@@ -414,34 +512,35 @@ public static class EventDecoder
         [ThreadStatic]
         private static RecentStrings? _current;
 
+        public static RecentStrings Current => _current ??= new RecentStrings();
+
         private readonly byte[]?[] _utf8 = new byte[]?[Attributes * PerAttribute];
         private readonly string?[] _text = new string?[Attributes * PerAttribute];
         private readonly int[] _next = new int[Attributes];
 
         /// <summary>The string token the reader is on.</summary>
-        public static string Read(ref Utf8JsonReader reader, int attribute)
+        public string Read(ref Utf8JsonReader reader, int attribute, bool asciiMessage)
         {
-            if (attribute == None || reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
+            if (attribute == None || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
             {
-                return reader.GetString()!;
+                return PayloadReader.ReadString(ref reader, asciiMessage);
             }
 
-            var recent = _current ??= new RecentStrings();
             var bytes = reader.ValueSpan;
             var first = attribute * PerAttribute;
-            for (var i = first; i < first + PerAttribute && recent._utf8[i] is { } known; i++)
+            for (var i = first; i < first + PerAttribute && _utf8[i] is { } known; i++)
             {
                 if (bytes.SequenceEqual(known))
                 {
-                    return recent._text[i]!;
+                    return _text[i]!;
                 }
             }
 
-            var text = reader.GetString()!;
-            var slot = first + recent._next[attribute];
-            recent._next[attribute] = (recent._next[attribute] + 1) % PerAttribute;
-            recent._utf8[slot] = bytes.ToArray();
-            recent._text[slot] = text;
+            var text = PayloadReader.ReadString(ref reader, asciiMessage);
+            var slot = first + _next[attribute];
+            _next[attribute] = (_next[attribute] + 1) % PerAttribute;
+            _utf8[slot] = bytes.ToArray();
+            _text[slot] = text;
             return text;
         }
     }

@@ -17,7 +17,7 @@ internal static class PayloadReader
     /// Reads the object at <paramref name="reader"/> (positioned on its <see cref="JsonTokenType.StartObject"/>) to its
     /// end. Returns the payload, or null with <paramref name="error"/> set, or null for a type the contract does not know.
     /// </summary>
-    public static EventPayload? Read(string type, ref Utf8JsonReader reader, out string? error)
+    public static EventPayload? Read(string type, ref Utf8JsonReader reader, bool asciiMessage, out string? error)
     {
         error = null;
         if (!Shapes.TryGetValue(type, out var shape))
@@ -39,7 +39,7 @@ internal static class PayloadReader
                 continue;
             }
 
-            fields[index] = Field.Read(ref reader, shape.Kinds[index]);
+            fields[index] = Field.Read(ref reader, shape.Kinds[index], asciiMessage);
         }
 
         for (var i = 0; i < shape.Names.Length; i++)
@@ -55,7 +55,7 @@ internal static class PayloadReader
     }
 
     /// <summary>Reads the data object of an event whose type came after its data (the one-pass read could not know it), or that has none.</summary>
-    public static EventPayload? Read(string type, ReadOnlySpan<byte> data, JsonReaderOptions options, out string? error)
+    public static EventPayload? Read(string type, ReadOnlySpan<byte> data, bool asciiMessage, out string? error)
     {
         if (data.IsEmpty)
         {
@@ -64,10 +64,17 @@ internal static class PayloadReader
             return Shapes.TryGetValue(type, out var shape) ? shape.Build(default) : null;
         }
 
-        var reader = new Utf8JsonReader(data, options);
+        var reader = new Utf8JsonReader(data);
         reader.Read();
-        return Read(type, ref reader, out error);
+        return Read(type, ref reader, asciiMessage, out error);
     }
+
+    /// <summary>
+    /// The string token at the reader. In a message known to be ASCII an unescaped string is widened byte by byte,
+    /// without UTF-8's passes to count and then transcode.
+    /// </summary>
+    public static string ReadString(ref Utf8JsonReader reader, bool asciiMessage) =>
+        asciiMessage && !reader.ValueIsEscaped ? Encoding.ASCII.GetString(reader.ValueSpan) : reader.GetString()!;
 
     private static readonly FrozenDictionary<string, Shape> Shapes = new Dictionary<string, Shape>(StringComparer.Ordinal)
     {
@@ -148,17 +155,17 @@ internal static class PayloadReader
     /// </summary>
     private readonly record struct Field(JsonValueKind Kind, bool Fits, object? Value, double Number)
     {
-        public static Field Read(ref Utf8JsonReader reader, FieldKind wanted)
+        public static Field Read(ref Utf8JsonReader reader, FieldKind wanted, bool asciiMessage)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? reader.GetString() : null, 0);
+                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? ReadString(ref reader, asciiMessage) : null, 0);
                 case JsonTokenType.Number when wanted == FieldKind.Decimal:
                     var fitsDecimal = reader.TryGetDecimal(out var price);
                     return new Field(JsonValueKind.Number, fitsDecimal, fitsDecimal ? price : null, 0);
                 case JsonTokenType.Number:
-                    var fits = reader.TryGetDouble(out var number) && double.IsFinite(number);
+                    var fits = JsonNumbers.TryReadDouble(reader.ValueSpan, out var number) || (reader.TryGetDouble(out number) && double.IsFinite(number));
                     return new Field(JsonValueKind.Number, fits, null, number);
                 case JsonTokenType.True or JsonTokenType.False:
                     return new Field(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False, true, null, 0);

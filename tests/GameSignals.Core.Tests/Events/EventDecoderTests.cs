@@ -120,6 +120,86 @@ public class EventDecoderTests
         Assert.Equal(new DateTime(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc), utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond)));
     }
 
+    [Theory]
+    [InlineData("2024-02-29T23:59:59.999Z")]
+    [InlineData("2023-02-29T12:00:00Z")]
+    [InlineData("2026-04-31T12:00:00.000Z")]
+    [InlineData("2026-11-01T24:00:00.000Z")]
+    [InlineData("2026-11-01T12:60:00Z")]
+    [InlineData("2026-11-01T12:00:60.000Z")]
+    [InlineData("2026-13-01T12:00:00.000Z")]
+    [InlineData("2026-00-01T12:00:00.000Z")]
+    [InlineData("2026-11-00T12:00:00.000Z")]
+    [InlineData("1970-01-01T00:00:00.000Z")]
+    [InlineData("8999-12-31T23:59:59.999Z")]
+    [InlineData("2026-11-01T12:00:00.5Z")]
+    [InlineData("2026-11-01T12:00:00.1234567Z")]
+    [InlineData("2026-11-01T12:00:0x.000Z")]
+    [InlineData("2026-11-01 12:00:00.000Z")]
+    public void The_producers_time_form_and_its_near_misses_decode_as_the_json_reader_reads_them(string time)
+    {
+        var (events, dead) = Decode(Valid.Replace("2026-11-01T12:00:00.000Z", time, StringComparison.Ordinal));
+
+        var expected = TryReadTime(time);
+        if (expected is { } instant && instant.Year is >= 1970 and < 9000)
+        {
+            Assert.Empty(dead);
+            Assert.Equal(instant, Assert.Single(events).Time);
+            Assert.Equal(TimeSpan.Zero, events[0].Time.Offset);
+        }
+        else
+        {
+            Assert.Empty(events);
+            Assert.Equal(DeadLetterReasons.InvalidTime, Assert.Single(dead).Reason);
+        }
+    }
+
+    [Property(MaxTest = 500)]
+    public bool Any_producer_form_time_decodes_to_the_instant_the_json_reader_reads(DateTime when, bool milliseconds)
+    {
+        var time = when.ToString(milliseconds ? "yyyy-MM-dd'T'HH:mm:ss.fff'Z'" : "yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var (events, dead) = Decode(Valid.Replace("2026-11-01T12:00:00.000Z", time, StringComparison.Ordinal));
+
+        return when.Year is >= 1970 and < 9000
+            ? dead.Count == 0 && events.Single().Time == TryReadTime(time) && events[0].Time.Offset == TimeSpan.Zero
+            : events.Count == 0 && dead.Single().Reason == DeadLetterReasons.InvalidTime;
+    }
+
+    [Property(MaxTest = 500)]
+    public bool A_number_field_reads_as_the_json_reader_reads_its_double(long whole, int scale, bool negativeZero)
+    {
+        // Integers of every length (the short ones are read digit by digit), decimals and exponents.
+        var text = negativeZero ? "-0" : (scale % 5) switch
+        {
+            0 => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            1 => (whole / 1000.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            2 => $"{whole % 100_000}e{scale % 20}",
+            3 => (whole % 10_000_000_000_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => Decimal(whole, scale),
+        };
+        var (events, _) = Decode(Valid.Replace("\"hp\":120", "\"hp\":" + text, StringComparison.Ordinal));
+
+        var expected = JsonDocument.Parse(text).RootElement.GetDouble();
+        var hp = Assert.IsType<HpChanged>(Assert.Single(events).Payload).Hp!.Value;
+        return hp.Equals(expected) && double.IsNegative(hp) == double.IsNegative(expected);
+    }
+
+    /// <summary>A decimal of up to 17 digits with up to 16 after the point (the short ones are read digit by digit).</summary>
+    internal static string Decimal(long whole, int scale)
+    {
+        var digits = (Math.Abs(whole % 100_000_000_000_000_000) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var point = Math.Min(Math.Abs(scale % 17), digits.Length - 1);
+        return (whole < 0 ? "-" : "") + digits[..(digits.Length - point)] + (point > 0 ? "." + digits[^point..] : ".0");
+    }
+
+    /// <summary>The time as System.Text.Json reads a JSON string, or null when it reads none.</summary>
+    private static DateTimeOffset? TryReadTime(string time)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes($"\"{time}\""));
+        reader.Read();
+        return reader.TryGetDateTimeOffset(out var instant) ? instant : null;
+    }
+
     public static TheoryData<string, string, string> Poison => new()
     {
         { "{\"specversion\":\"1.0\",\"id\":\"x\"", DeadLetterReasons.InvalidJson, "" },

@@ -72,6 +72,9 @@ internal sealed class CelCompiler
 
     private static DataPathNode DataPath(List<string> segments) => new([.. segments.Select(s => Encoding.UTF8.GetBytes(s))]);
 
+    /// <summary>The node reading a path of data: a single field (the usual <c>data.x</c>) has its own, lighter node.</summary>
+    private static CelNode DataValue(List<string> segments) => segments.Count == 1 ? new FieldNode(Encoding.UTF8.GetBytes(segments[0])) : DataPath(segments);
+
     private static string Name(CelType type) => type switch
     {
         CelType.Dyn => "dyn",
@@ -143,7 +146,7 @@ internal sealed class CelCompiler
     {
         if (DataSegments(select) is { } segments)
         {
-            return (DataPath(segments), CelType.Dyn);
+            return (DataValue(segments), CelType.Dyn);
         }
 
         var (_, operandType) = Visit(select.Operand);
@@ -196,7 +199,7 @@ internal sealed class CelCompiler
             return Fail(call.Args[0].Position, $"{call.Function}() takes a string argument, not a {Name(argumentType)}");
         }
 
-        return (new StringMethodNode(method.Value, target, argument), CelType.Bool);
+        return (FieldTests.StringMethod(method.Value, target, argument, new StringMethodNode(method.Value, target, argument)), CelType.Bool);
     }
 
     private (CelNode, CelType) VisitUnary(CelUnary unary)
@@ -283,8 +286,9 @@ internal sealed class CelCompiler
                 return (new ArithmeticNode(binary.Operator[0], left, right), type);
             case "==" or "!=":
                 var comparable = l == r || l == CelType.Dyn || r == CelType.Dyn || l == CelType.Null || r == CelType.Null || (IsNumber(l) && IsNumber(r));
+                var equality = binary.Operator == "==" ? Comparison.Equal : Comparison.NotEqual;
                 return comparable && l != CelType.List && r != CelType.List
-                    ? (new CompareNode(binary.Operator == "==" ? Comparison.Equal : Comparison.NotEqual, left, right), CelType.Bool)
+                    ? (FieldTests.Compare(equality, left, right, new CompareNode(equality, left, right)), CelType.Bool)
                     : Fail(binary.Position, mismatch);
             default:
                 var ordered = (Fits(l, CelType.Double) && Fits(r, CelType.Double))
@@ -302,7 +306,7 @@ internal sealed class CelCompiler
                     ">" => Comparison.Greater,
                     _ => Comparison.GreaterOrEqual,
                 };
-                return (new CompareNode(comparison, left, right), CelType.Bool);
+                return (FieldTests.Compare(comparison, left, right, new CompareNode(comparison, left, right)), CelType.Bool);
         }
     }
 
@@ -328,7 +332,7 @@ internal sealed class CelCompiler
                 nodes[i] = node;
             }
 
-            return (new InListNode(item, nodes), CelType.Bool);
+            return (FieldTests.In(item, nodes, new InListNode(item, nodes)), CelType.Bool);
         }
 
         var (container, containerType) = Visit(binary.Right);
@@ -342,6 +346,6 @@ internal sealed class CelCompiler
     {
         CelIdent { Name: "data" } => DataPath([]),
         CelIdent ident => new EnvelopeNode(Envelope[ident.Name]),
-        _ => DataPath(DataSegments(path)!),
+        _ => DataValue(DataSegments(path)!),
     };
 }

@@ -10,26 +10,36 @@ internal static class CelOperations
     public static CelValue Failure(in CelValue l, in CelValue r) =>
         l.Kind == CelKind.Missing || r.Kind == CelKind.Missing ? CelValue.Missing : CelValue.Error;
 
-    /// <summary>int64 arithmetic: overflow, division by zero and a zero modulus are errors; division truncates.</summary>
-    public static CelValue Integer(char op, long l, long r)
+    /// <summary>int64 arithmetic: false on overflow, division by zero and a zero modulus (errors in CEL); division truncates.</summary>
+    public static bool TryInteger(char op, long l, long r, out long result)
     {
         switch (op)
         {
             case '+':
-                var sum = unchecked(l + r);
-                return ((l ^ sum) & (r ^ sum)) < 0 ? CelValue.Error : CelValue.FromInt(sum);
+                result = unchecked(l + r);
+                return ((l ^ result) & (r ^ result)) >= 0;
             case '-':
-                var difference = unchecked(l - r);
-                return ((l ^ r) & (l ^ difference)) < 0 ? CelValue.Error : CelValue.FromInt(difference);
+                result = unchecked(l - r);
+                return ((l ^ r) & (l ^ result)) >= 0;
             case '*':
-                var high = Math.BigMul(l, r, out var low);
-                return high != (low >> 63) ? CelValue.Error : CelValue.FromInt(low);
-            case '/':
-                return r == 0 || (l == long.MinValue && r == -1) ? CelValue.Error : CelValue.FromInt(l / r);
+                var high = Math.BigMul(l, r, out result);
+                return high == (result >> 63);
             default:
-                return r == 0 || (l == long.MinValue && r == -1) ? CelValue.Error : CelValue.FromInt(l % r);
+                var defined = r != 0 && !(l == long.MinValue && r == -1);
+                result = !defined ? 0 : op == '/' ? l / r : l % r;
+                return defined;
         }
     }
+
+    /// <summary>IEEE double arithmetic, which has no errors (infinities and NaN are values).</summary>
+    public static double Double(char op, double l, double r) => op switch
+    {
+        '+' => l + r,
+        '-' => l - r,
+        '*' => l * r,
+        '/' => l / r,
+        _ => l % r,
+    };
 
     /// <summary>
     /// CEL's heterogeneous equality: values of different kinds are unequal, an int and a double are compared
@@ -144,7 +154,7 @@ internal static class CelOperations
     /// <c>&lt; &lt;= &gt; &gt;=</c> on two numbers (an int and a double as doubles; NaN is unordered, so every
     /// comparison with it is false), two strings (by code point) or two bools (false before true).
     /// </summary>
-    public static CelValue Order(Comparison comparison, in CelValue l, in CelValue r)
+    public static Truth Order(Comparison comparison, in CelValue l, in CelValue r)
     {
         int order;
         if (l.Kind == CelKind.IntNumber && r.Kind == CelKind.IntNumber)
@@ -153,14 +163,7 @@ internal static class CelOperations
         }
         else if (l.IsNumber && r.IsNumber)
         {
-            var (x, y) = (l.AsDouble, r.AsDouble);
-            return CelValue.FromBool(comparison switch
-            {
-                Comparison.Less => x < y,
-                Comparison.LessOrEqual => x <= y,
-                Comparison.Greater => x > y,
-                _ => x >= y,
-            });
+            return Truths.From(Holds(comparison, l.AsDouble, r.AsDouble));
         }
         else if (l.Kind == CelKind.Text && r.Kind == CelKind.Text)
         {
@@ -182,17 +185,37 @@ internal static class CelOperations
         }
         else
         {
-            return CelValue.Error;
+            return Truth.Error;
         }
 
-        return CelValue.FromBool(comparison switch
-        {
-            Comparison.Less => order < 0,
-            Comparison.LessOrEqual => order <= 0,
-            Comparison.Greater => order > 0,
-            _ => order >= 0,
-        });
+        return Truths.From(Holds(comparison, order));
     }
+
+    /// <summary>Whether <paramref name="comparison"/> holds between two numbers: as ints when both are, else as doubles.</summary>
+    public static bool Holds(Comparison comparison, CelNumber l, CelNumber r) =>
+        l.IsInt && r.IsInt ? Holds(comparison, l.Int.CompareTo(r.Int)) : Holds(comparison, l.AsDouble, r.AsDouble);
+
+    /// <summary>Whether <paramref name="comparison"/> holds between two doubles: NaN equals nothing and is unordered.</summary>
+    public static bool Holds(Comparison comparison, double x, double y) => comparison switch
+    {
+        Comparison.Equal => x == y,
+        Comparison.NotEqual => x != y,
+        Comparison.Less => x < y,
+        Comparison.LessOrEqual => x <= y,
+        Comparison.Greater => x > y,
+        _ => x >= y,
+    };
+
+    /// <summary>Whether <paramref name="comparison"/> holds between two values whose order is <paramref name="order"/> (as CompareTo gives it).</summary>
+    public static bool Holds(Comparison comparison, int order) => comparison switch
+    {
+        Comparison.Equal => order == 0,
+        Comparison.NotEqual => order != 0,
+        Comparison.Less => order < 0,
+        Comparison.LessOrEqual => order <= 0,
+        Comparison.Greater => order > 0,
+        _ => order >= 0,
+    };
 
     /// <summary>
     /// Orders UTF-16 text by Unicode code point: the same as ordinal order except that a surrogate pair (a code

@@ -109,6 +109,17 @@ public readonly struct CelValue
     private static CelValue FromJsonNumber(ReadOnlyMemory<byte> number)
     {
         var raw = number.Span;
+        if (JsonNumbers.TryReadInteger(raw, out var small))
+        {
+            return new(CelKind.IntNumber, small, json: number);
+        }
+
+        // An integer with more digits failed above: only a decimal with a fraction is read here.
+        if (JsonNumbers.TryReadDouble(raw, out var simple))
+        {
+            return new(CelKind.DoubleNumber, BitConverter.DoubleToInt64Bits(simple), json: number);
+        }
+
         if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
         {
             return Utf8Parser.TryParse(raw, out long integer, out var used) && used == raw.Length

@@ -71,11 +71,11 @@ public sealed class Condition
     public ConditionOutcome Evaluate(GameEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var value = _root.Evaluate(e);
-        return value.Kind switch
+        return _root.Test(e) switch
         {
-            CelKind.Bool => value.Bool ? ConditionOutcome.Match : ConditionOutcome.NoMatch,
-            CelKind.Missing => ConditionOutcome.MissingField,
+            Truth.True => ConditionOutcome.Match,
+            Truth.False => ConditionOutcome.NoMatch,
+            Truth.Missing => ConditionOutcome.MissingField,
             _ => ConditionOutcome.Error,
         };
     }
