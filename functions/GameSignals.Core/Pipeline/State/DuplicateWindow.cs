@@ -12,9 +12,9 @@ namespace GameSignals.Pipeline.State;
 /// </summary>
 /// <remarks>
 /// Hours two or more behind the newest event are sealed into one sorted array of digests with a parallel array of their
-/// hours (12 bytes a key, a search of a few probes a lookup); the newest hours and late arrivals sit in one hash table
-/// with each key's hour, so a lookup is one probe there and one search of the sealed array. Sealing and expiry rebuild
-/// the arrays once per hour of event time. Not thread-safe: one partition's batches run one at a time.
+/// hours (12 bytes a key, a search of a few probes a lookup); the newest hours and late arrivals sit in per-hour hash sets.
+/// Sealing and expiry rebuild the arrays once per hour of event time. Not thread-safe: one partition's batches run one
+/// at a time.
 /// </remarks>
 /// <param name="seed">
 /// The digest's seed, random per partition state and kept in its changelog and snapshots, so that no producer can aim
@@ -24,7 +24,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 {
     private static readonly long BucketTicks = TimeSpan.TicksPerHour;
 
-    private readonly Dictionary<ulong, int> _open = []; // digest → hour, for the hours not sealed yet
+    private readonly Dictionary<int, HashSet<ulong>> _open = [];
     private readonly List<(ulong Digest, long Ticks)> _added = [];
     private ulong[] _sealed = [];
     private int[] _sealedHours = [];
@@ -36,7 +36,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     public ulong Seed { get; } = seed;
 
     /// <summary>Keys remembered now.</summary>
-    public int Count => _sealed.Length + _open.Count;
+    public int Count => _sealed.Length + _open.Values.Sum(hour => hour.Count);
 
     /// <summary>The digest this window keeps for <paramref name="key"/>.</summary>
     public ulong DigestOf(EventKey key) => EventKeyBytes.Hash(key, Seed, static (text, seed) => XxHash3.HashToUInt64(text, unchecked((long)seed)));
@@ -45,7 +45,18 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     public bool Contains(EventKey key) => Contains(DigestOf(key));
 
     /// <summary>Whether the digest was remembered within the window.</summary>
-    public bool Contains(ulong digest) => _open.ContainsKey(digest) || SortedContains(_sealed, digest);
+    public bool Contains(ulong digest)
+    {
+        foreach (var hour in _open.Values)
+        {
+            if (hour.Contains(digest))
+            {
+                return true;
+            }
+        }
+
+        return SortedContains(_sealed, digest);
+    }
 
     /// <summary>Remembers the key at its event time; false when it was already remembered. Then forgets what left the window.</summary>
     public bool Add(EventKey key, DateTimeOffset time) => Add(DigestOf(key), time.UtcTicks);
@@ -97,12 +108,12 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         writer.Write(_sealed.Length);
         writer.Write(MemoryMarshal.AsBytes(_sealed.AsSpan()));
         writer.Write(MemoryMarshal.AsBytes(_sealedHours.AsSpan()));
-        var hours = _open.GroupBy(open => open.Value, open => open.Key).ToList();
-        writer.Write(hours.Count);
-        foreach (var hour in hours)
+        writer.Write(_open.Count);
+        foreach (var (hour, digests) in _open)
         {
-            ulong[] block = [.. hour];
-            writer.Write(hour.Key);
+            var block = new ulong[digests.Count];
+            digests.CopyTo(block);
+            writer.Write(hour);
             writer.Write(block.Length);
             writer.Write(MemoryMarshal.AsBytes(block.AsSpan()));
         }
@@ -126,11 +137,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             var hour = reader.ReadInt32();
             var block = new ulong[reader.ReadInt32()];
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(block.AsSpan()));
-            _open.EnsureCapacity(_open.Count + block.Length);
-            foreach (var digest in block)
-            {
-                _open[digest] = hour;
-            }
+            _open[hour] = [.. block];
         }
     }
 
@@ -161,7 +168,14 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             return false; // a late event already outside the window: nothing within the window can duplicate it
         }
 
-        _open.TryAdd(digest, hour);
+        if (!_open.TryGetValue(hour, out var digests))
+        {
+            // The newest hour is sized as the busiest hour sealed so far: a set growing to a million keys rehashes all it
+            // holds at each doubling, on a batch's path. A late event's hour stays small.
+            _open[hour] = digests = new HashSet<ulong>(hour == _newestTicks / BucketTicks ? _busiestHour : 0);
+        }
+
+        digests.Add(digest);
         return true;
     }
 
@@ -207,16 +221,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     private void Slide()
     {
         var newestHour = (int)(_newestTicks / BucketTicks);
-        bool Sealing(int hour) => hour <= newestHour - 2 || IsExpired(hour);
-        var sealing = new Dictionary<int, int>(); // hour → keys
-        foreach (var hour in _open.Values)
-        {
-            if (Sealing(hour))
-            {
-                sealing[hour] = sealing.GetValueOrDefault(hour) + 1;
-            }
-        }
-
+        var sealing = _open.Keys.Where(hour => hour <= newestHour - 2 || IsExpired(hour)).ToList();
         var expiring = _sealedHours.Length > 0 && IsExpired(_sealedHours.Min());
         if (sealing.Count == 0 && !expiring)
         {
@@ -224,31 +229,26 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         }
 
         var freshCount = 0;
-        foreach (var (hour, keys) in sealing)
+        foreach (var hour in sealing)
         {
-            _busiestHour = Math.Max(_busiestHour, keys);
-            freshCount += IsExpired(hour) ? 0 : keys;
+            _busiestHour = Math.Max(_busiestHour, _open[hour].Count);
+            freshCount += IsExpired(hour) ? 0 : _open[hour].Count;
         }
 
         var freshDigests = new ulong[freshCount];
         var freshHours = new int[freshCount];
         var filled = 0;
-        foreach (var (digest, hour) in _open)
+        foreach (var hour in sealing)
         {
-            if (Sealing(hour))
+            if (!IsExpired(hour))
             {
-                if (!IsExpired(hour))
-                {
-                    (freshDigests[filled], freshHours[filled++]) = (digest, hour);
-                }
-
-                _open.Remove(digest); // allowed while enumerating
+                _open[hour].CopyTo(freshDigests, filled);
+                freshHours.AsSpan(filled, _open[hour].Count).Fill(hour);
+                filled += _open[hour].Count;
             }
-        }
 
-        // The open table is sized for two of the busiest hours: a table growing to a million keys rehashes all it holds
-        // at each doubling, on a batch's path.
-        _open.EnsureCapacity(2 * _busiestHour);
+            _open.Remove(hour);
+        }
 
         // Primitive keys sort without a comparison delegate: an hour of a busy partition's keys in a few milliseconds.
         Array.Sort(freshDigests, freshHours);
