@@ -57,6 +57,11 @@ internal sealed class RangeIntervals
     // sets of all its addresses), else where the table's walk starts.
     private readonly int[] _ipv4CoveringIndex;
     private readonly int[] _ipv6CoveringIndex;
+
+    // A bit per bucket of a covering table's index: set when a blocklist entry reaches some address of the bucket. Few
+    // do; 8 KB that stay cached let most blocklist checks end without a lookup.
+    private readonly ulong[] _ipv4Blocked;
+    private readonly ulong[] _ipv6Blocked;
     private readonly CoveringSets[] _combinations;
 
     /// <param name="rows">ASN rows by start, equal starts in source order: the row of an address is the last one
@@ -120,8 +125,8 @@ internal sealed class RangeIntervals
         var (ipv4Covering, ipv6Covering) = SplitFamilies(covering);
         _ipv4Covering = new([.. ipv4Covering.Select(interval => new CoveringInterval<uint>(interval.Start, combinations[interval.Answer]))], 8, CoveringIndexBits);
         _ipv6Covering = new([.. ipv6Covering.Select(interval => new CoveringInterval<UInt128>(interval.Start, combinations[interval.Answer]))], 8, CoveringIndexBits);
-        _ipv4CoveringIndex = CoveringIndex(_ipv4Covering, ipv4Covering);
-        _ipv6CoveringIndex = CoveringIndex(_ipv6Covering, ipv6Covering);
+        (_ipv4CoveringIndex, _ipv4Blocked) = CoveringIndex(_ipv4Covering, ipv4Covering, combinations);
+        (_ipv6CoveringIndex, _ipv6Blocked) = CoveringIndex(_ipv6Covering, ipv6Covering, combinations);
         _combinations = [.. combinations];
     }
 
@@ -138,6 +143,19 @@ internal sealed class RangeIntervals
         return ref _ipv6AsnByHigh is not null
             ? ref AsnAt(_ipv6AsnByHigh, (ulong)(key >> 64), out row, out routed)
             : ref AsnAt(_ipv6Asn!, key, out row, out routed);
+    }
+
+    /// <summary>Whether a blocklist entry may match the key: false for most keys, answered from a few cached KB.</summary>
+    public bool MayBeBlocked(UInt128 key)
+    {
+        if (IpKey.IsIPv4(key))
+        {
+            var bucket = _ipv4Covering.Bucket((uint)key);
+            return (_ipv4Blocked[bucket >> 6] >> bucket & 1) != 0; // a shift takes its count's low 6 bits
+        }
+
+        var ipv6Bucket = _ipv6Covering.Bucket(key);
+        return (_ipv6Blocked[ipv6Bucket >> 6] >> ipv6Bucket & 1) != 0;
     }
 
     /// <summary>The covering sets of the interval holding the key.</summary>
@@ -159,11 +177,16 @@ internal sealed class RangeIntervals
         return start < 0 ? _combinations[~start] : table.Walk(start, key).Sets;
     }
 
-    /// <summary>Per bucket of the table's index: ~combination when no interval starts inside it, else the table's walk start.</summary>
-    private static int[] CoveringIndex<TKey>(IntervalTable<TKey, CoveringInterval<TKey>> table, List<(TKey Start, int Answer)> intervals)
+    /// <summary>
+    /// Per bucket of the table's index: ~combination when no interval starts inside it, else the table's walk start; and
+    /// the buckets a blocklist entry reaches.
+    /// </summary>
+    private static (int[] Index, ulong[] Blocked) CoveringIndex<TKey>(
+        IntervalTable<TKey, CoveringInterval<TKey>> table, List<(TKey Start, int Answer)> intervals, List<CoveringSets> combinations)
         where TKey : unmanaged, IBinaryInteger<TKey>, IMinMaxValue<TKey>
     {
         var index = new int[table.Buckets];
+        var blocked = new ulong[(index.Length + 63) / 64];
         var next = 0; // the first interval of a later bucket
         for (var bucket = 0; bucket < index.Length; bucket++)
         {
@@ -174,9 +197,17 @@ internal sealed class RangeIntervals
             }
 
             index[bucket] = next - 1 == before ? ~intervals[before].Answer : table.WalkStart(bucket);
+            for (var interval = before; interval < next; interval++)
+            {
+                var sets = combinations[intervals[interval].Answer];
+                if (sets.Blocked.From != sets.Blocked.To || sets.BlockedAs != 0)
+                {
+                    blocked[bucket / 64] |= 1UL << bucket;
+                }
+            }
         }
 
-        return index;
+        return (index, blocked);
     }
 
     /// <summary>The ASN elementary intervals of the whole key space as (start, row or -1).</summary>

@@ -130,6 +130,11 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, ICollection<BlocklistEntry> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
+        if (!_intervals.MayBeBlocked(key))
+        {
+            return;
+        }
+
         var sets = _intervals.CoveringAt(key);
         _blockedPrefixes.Collect(sets.Blocked, matches, BlocklistRules.IsActive, at);
         foreach (var entry in _blockedAsGroups[sets.BlockedAs])
