@@ -35,6 +35,8 @@ internal sealed class IntervalTable<TKey, TEntry>
 {
     private const int MaxIndexBits = 16;
     private const int LevelBits = 4;
+    private const int SubIndexBits = 6;
+    private const int SubIndexLevel = (1 << LevelBits) - 1; // an index entry naming a crowded bucket's sub-index
 
     private readonly int _blockEntries;
     private readonly TEntry[] _entries; // padded to whole blocks with copies of the last entry: a key past it finds a copy
@@ -44,6 +46,7 @@ internal sealed class IntervalTable<TKey, TEntry>
     private readonly ulong[] _words;
     private readonly StoredLevel[] _levels;
     private readonly int[] _index; // per bucket: where its walk starts, position << LevelBits | level (see Walk)
+    private readonly int[] _subIndex; // per crowded bucket, the walk starts of its 2^SubIndexBits parts
     private readonly TKey _base;
     private readonly int _shift;
 
@@ -86,7 +89,7 @@ internal sealed class IntervalTable<TKey, TEntry>
         (_words, _levels) = Store(levels);
         var bits = indexBits ?? Math.Clamp(BitOperations.Log2((uint)blocks / 4) + 1, 1, MaxIndexBits);
         (_base, _shift) = BulkBits(levels[^1], bits);
-        _index = Index(levels, _base, _shift, (1 << bits) - 1);
+        (_index, _subIndex) = Index(levels, _base, _shift, (1 << bits) - 1);
     }
 
     // 16 uint keys, 8 ulong keys or 8 UInt128 keys (their two halves): one or two cache lines, four Vector128 compares.
@@ -112,6 +115,12 @@ internal sealed class IntervalTable<TKey, TEntry>
     public ref TEntry Walk(int start, TKey key)
     {
         ref var words = ref MemoryMarshal.GetArrayDataReference(_words);
+        if (typeof(TKey) != typeof(uint) && (start & SubIndexLevel) == SubIndexLevel)
+        {
+            var part = BucketOf(key, _base, _shift - SubIndexBits, (_index.Length << SubIndexBits) - 1) & ((1 << SubIndexBits) - 1);
+            start = _subIndex[(start >> LevelBits) + part];
+        }
+
         var position = start >> LevelBits; // the window's first key on its level; past the last level, the block
         for (var level = start & ((1 << LevelBits) - 1); level < _levels.Length; level++)
         {
@@ -246,19 +255,47 @@ internal sealed class IntervalTable<TKey, TEntry>
     }
 
     /// <summary>
-    /// Per bucket, where its walk starts: the block, when every key of the bucket lands in one (no block starts inside
-    /// it: most buckets of a sparse region), else the lowest level where one window from the last key before the bucket
-    /// holds the bucket's last key.
+    /// Per bucket, where its walk starts: at its block, when no block starts inside the bucket (most buckets of a sparse
+    /// region), else at the lowest level where one window from the last key before the bucket holds the bucket's last
+    /// key. IPv6 keys crowd a few registry blocks: a bucket of wide keys that would need three windows or more gets a
+    /// sub-index on the next bits instead, its parts' walks starting the same way (IPv4 keys spread; the check would cost
+    /// every IPv4 lookup for nothing).
     /// </summary>
-    private static int[] Index(List<TKey[]> levels, TKey indexBase, int shift, int lastBucket)
+    private static (int[] Index, int[] SubIndex) Index(List<TKey[]> levels, TKey indexBase, int shift, int lastBucket)
     {
         var bottom = levels[^1];
         var index = new int[lastBucket + 1];
-        var next = 0; // the first bottom key of a later bucket
-        for (var bucket = 0; bucket <= lastBucket; bucket++)
+        var firstKeys = new int[lastBucket + 1]; // per bucket, the first bottom key of it or a later one
+        Starts(levels, key => BucketOf(key, indexBase, shift, lastBucket), 0, 0, index, firstKeys);
+        var subIndex = new List<int>();
+        var parts = new int[1 << SubIndexBits];
+        for (var bucket = 0; bucket <= lastBucket && shift >= SubIndexBits && typeof(TKey) != typeof(uint); bucket++)
         {
+            if ((index[bucket] & SubIndexLevel) < levels.Count - 2) // three windows or more
+            {
+                var fineLast = ((lastBucket + 1) << SubIndexBits) - 1;
+                Starts(levels, key => BucketOf(key, indexBase, shift - SubIndexBits, fineLast), bucket << SubIndexBits, firstKeys[bucket], parts, null);
+                index[bucket] = subIndex.Count << LevelBits | SubIndexLevel;
+                subIndex.AddRange(parts);
+            }
+        }
+
+        return (index, [.. subIndex]);
+    }
+
+    /// <summary>The walk starts of the buckets from <paramref name="firstBucket"/> on, whose first bottom key is <paramref name="next"/>.</summary>
+    private static void Starts(List<TKey[]> levels, Func<TKey, int> bucketOf, int firstBucket, int next, Span<int> starts, int[]? firstKeys)
+    {
+        var bottom = levels[^1];
+        for (var i = 0; i < starts.Length; i++)
+        {
+            if (firstKeys is not null)
+            {
+                firstKeys[i] = next;
+            }
+
             var first = Math.Max(next - 1, 0);
-            while (next < bottom.Length && BucketOf(bottom[next], indexBase, shift, lastBucket) <= bucket)
+            while (next < bottom.Length && bucketOf(bottom[next]) <= firstBucket + i)
             {
                 next++;
             }
@@ -270,10 +307,8 @@ internal sealed class IntervalTable<TKey, TEntry>
                 (first, last, level) = (first / WindowKeys, last / WindowKeys, level - 1);
             }
 
-            index[bucket] = first << LevelBits | level;
+            starts[i] = first << LevelBits | level;
         }
-
-        return index;
     }
 
     // Monotonic in the key, as the search needs.
