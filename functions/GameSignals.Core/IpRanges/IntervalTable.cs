@@ -22,7 +22,8 @@ internal interface IInterval<TKey>
 /// <see cref="UInt128"/> keys: a cache line or two), up to a root of one window. A first-level index on up to 16 bits
 /// of the key (below the common prefix of the bulk of the keys) says where the walk for each bucket starts: at its
 /// block, when no block starts inside the bucket, else at the lowest level where one window, from the last key before
-/// the bucket, holds the bucket's last key. A walk counts the keys at or before the key in that window, then in one
+/// the bucket, holds the bucket's last key (or, for a crowded bucket of wide keys, in a sub-index on the next 6 bits,
+/// whose parts start the same way). A walk counts the keys at or before the key in that window, then in one
 /// window per level below, then in the block. Counts are vector compares and arithmetic, with no branch on the data: a
 /// branch per comparison mispredicts half the time and, when it waits on a cache miss, keeps the core from starting
 /// the next lookup. The index and the tree are a small part of the entries' size and stay in the nearer caches; a

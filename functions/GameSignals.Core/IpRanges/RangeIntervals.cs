@@ -31,11 +31,13 @@ internal readonly record struct CoveringInterval<TKey>(TKey Start, CoveringSets 
 /// <summary>
 /// The key space cut into elementary intervals, twice: by the ASN rows' bounds (each interval names its row and keeps
 /// its <see cref="AsnInfo"/>) and by the cloud and blocklist prefixes' bounds and the bounds of rows whose AS is
-/// blocklisted (each interval names its covering sets). All addresses of an interval have the same answer. The ASN
-/// intervals are a million and miss the caches: a lookup finds the row and its record in one block. The covering
-/// intervals are a hundred thousand; most buckets of their index hold no covering bound, and the index then names the
-/// sets of all their addresses (empty, mostly) without a walk. IPv4 intervals have 32-bit starts, IPv6 ones 128-bit
-/// starts (64-bit for the ASN rows when all their bounds are /64 bounds); adjacent intervals with the same answer are one.
+/// blocklisted (each interval names its covering sets). All addresses of an interval have the same answer. Kept apart,
+/// the two suit their sizes: the ASN intervals are a million and miss the caches, so a lookup finds the row and its
+/// record in one block (eight entries, two or three cache lines); the covering intervals are a hundred thousand, and most
+/// buckets of their index hold no covering bound, so the index names the sets of all the bucket's addresses (empty,
+/// mostly) without a walk, and a cached bit per bucket says that no blocklist entry reaches it. IPv4 intervals have
+/// 32-bit starts, IPv6 ones 128-bit starts (64-bit for the ASN rows when all their bounds are /64 bounds); adjacent
+/// intervals with the same answer are one.
 /// </summary>
 internal sealed class RangeIntervals
 {
