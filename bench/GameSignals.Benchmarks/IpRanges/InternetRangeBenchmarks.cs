@@ -33,7 +33,7 @@ public class InternetRangeLookupBenchmarks
         var keys = SyntheticRanges.Addresses(sources, IPv6, Addresses);
         _lookups = new FullLookups(keys);
         _previousLookups = new FullLookups(keys);
-        _lookups.Run(_table, keys.Length); // an ASN row's AsnInfo is made on its first lookup
+        _lookups.Run(_table, keys.Length); // an ASN interval's AsnInfo is made on its first lookup
         _previousLookups.Run(_previous, keys.Length);
     }
 

@@ -5,7 +5,7 @@ namespace GameSignals.IpRanges;
 
 /// <summary>
 /// The immutable lookup structure built from all range sources. Lookups do not allocate: results are
-/// objects created at build time, added to the caller's collection (an ASN row's <see cref="AsnInfo"/> is made on
+/// objects created at build time, added to the caller's collection (an ASN interval's <see cref="AsnInfo"/> is made on
 /// its first lookup and kept). Thread safe.
 /// </summary>
 public sealed class RangeTable : IIpIntelligence
@@ -23,9 +23,6 @@ public sealed class RangeTable : IIpIntelligence
     private readonly UInt128[] _ipv6RowBounds;
     private readonly int[] _rowAs; // index into _ases: an AS has many rows
     private readonly (uint Number, string Name, string? Country)[] _ases;
-
-    // The AsnInfo of a row is made on its first lookup and kept (rows are a million, most never looked up).
-    private readonly AsnInfo?[] _asnInfos;
     private string? _version;
 
     private RangeTable(RangeSources sources, string? version)
@@ -39,7 +36,8 @@ public sealed class RangeTable : IIpIntelligence
 
         var rows = SortedRows(sources.Asn);
         int[] rowBlockedAs = [.. rows.Select(row => blockedAsGroup.GetValueOrDefault(row.Number))];
-        _intervals = new RangeIntervals(rows, _cloud.Prefixes, _blockedPrefixes.Prefixes, rowBlockedAs);
+        bool[] routed = [.. rows.Select(row => row.Number != 0)];
+        _intervals = new RangeIntervals(rows, routed, _cloud, _blockedPrefixes, rowBlockedAs);
         _ipv6RowsBefore = rows.Count(row => !IpKey.IsIPv4(row.Start) && row.Start < IpKey.FromIPv4(0));
         var ipv4Rows = rows.Count(row => IpKey.IsIPv4(row.Start));
         _ipv4RowBounds = new uint[2 * ipv4Rows];
@@ -61,7 +59,6 @@ public sealed class RangeTable : IIpIntelligence
         var ases = new Dictionary<(uint, string, string?), int>();
         _rowAs = [.. rows.Select(row => ases.TryGetValue((row.Number, row.Name, row.Country), out var index) ? index : ases[(row.Number, row.Name, row.Country)] = ases.Count)];
         _ases = [.. ases.OrderBy(pair => pair.Value).Select(pair => pair.Key)];
-        _asnInfos = new AsnInfo?[rows.Length];
         _version = version;
     }
 
@@ -102,24 +99,22 @@ public sealed class RangeTable : IIpIntelligence
     /// <summary>The ip2asn row containing the key, AS 0 included (it means "not routed").</summary>
     public bool TryGetAsnRow(UInt128 key, out AsnRow row)
     {
-        var index = _intervals.RowAt(key);
+        _intervals.AsnAt(key, out var index, out _);
         row = index >= 0 ? Row(index) : default;
         return index >= 0;
     }
 
     public bool TryGetAsn(UInt128 key, [MaybeNullWhen(false)] out AsnInfo asn)
     {
-        var index = _intervals.RowAt(key);
-        asn = index >= 0 ? _asnInfos[index] : null;
-        if (asn is not null || index < 0 || _ases[_rowAs[index]].Number == 0)
+        ref var kept = ref _intervals.AsnAt(key, out var index, out var routed);
+        asn = kept;
+        if (asn is null & routed) // one branch, not taken once the record is made
         {
-            return asn is not null;
+            var row = Row(index);
+            asn = kept = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
         }
 
-        var row = Row(index);
-        asn = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
-        _asnInfos[index] = asn; // a race makes two equal records; either is fine
-        return true;
+        return asn is not null;
     }
 
     public bool TryGetAsn(IPAddress address, [MaybeNullWhen(false)] out AsnInfo asn) => TryGetAsn(IpKey.From(address), out asn);
@@ -127,7 +122,7 @@ public sealed class RangeTable : IIpIntelligence
     public void GetCloudRanges(UInt128 key, ICollection<CloudRange> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        _cloud.Collect(_intervals.At(key).CloudSet, matches);
+        _cloud.Collect(_intervals.CoveringAt(key).Cloud, matches);
     }
 
     public void GetCloudRanges(IPAddress address, ICollection<CloudRange> matches) => GetCloudRanges(IpKey.From(address), matches);
@@ -135,9 +130,14 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, ICollection<BlocklistEntry> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        var interval = _intervals.At(key);
-        _blockedPrefixes.Collect(interval.BlockedSet, matches, BlocklistRules.IsActive, at);
-        foreach (var entry in _blockedAsGroups[interval.BlockedAs])
+        if (!_intervals.MayBeBlocked(key))
+        {
+            return;
+        }
+
+        var sets = _intervals.CoveringAt(key);
+        _blockedPrefixes.Collect(sets.Blocked, matches, BlocklistRules.IsActive, at);
+        foreach (var entry in _blockedAsGroups[sets.BlockedAs])
         {
             if (BlocklistRules.IsActive(entry, at))
             {
