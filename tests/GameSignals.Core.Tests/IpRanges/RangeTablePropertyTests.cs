@@ -134,6 +134,36 @@ public sealed class RangeTablePropertyTests(RangeFormatsFixture formats)
         }
     }
 
+    [Fact]
+    public void Full_lookups_allocate_nothing_once_their_asn_records_are_made()
+    {
+        var sources = SyntheticRanges.Create(scale: 0.01);
+        var table = RangeTable.Build(sources);
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var keys = SyntheticRanges.Addresses(sources, ipv6: false, 400).Concat(SyntheticRanges.Addresses(sources, ipv6: true, 400)).ToArray();
+        var ranges = new List<CloudRange>(64);
+        var blocked = new List<BlocklistEntry>(64);
+        var found = 0;
+        void Lookups()
+        {
+            foreach (var key in keys)
+            {
+                ranges.Clear();
+                blocked.Clear();
+                found += table.TryGetAsn(key, out _) ? 1 : 0;
+                table.GetCloudRanges(key, ranges);
+                table.GetBlocklistMatches(key, at, blocked);
+                found += ranges.Count + blocked.Count;
+            }
+        }
+
+        Lookups(); // makes each interval's AsnInfo
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Lookups();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(found > 0);
+    }
+
     [Property(MaxTest = 100)]
     public bool Asn_lookups_in_ip2asn_rows_equal_a_naive_scan(uint[] probes)
     {
