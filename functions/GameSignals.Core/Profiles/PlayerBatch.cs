@@ -20,12 +20,11 @@ public sealed class PlayerBatch
     /// <summary>Players in the batch.</summary>
     public int Count => _players.Count;
 
-    /// <summary>Groups the profile events of <paramref name="batch"/>; <see cref="Clear"/> lets them go.</summary>
+    /// <summary>Groups the profile events of <paramref name="batch"/> into the empty grouping; <see cref="Clear"/> lets them go.</summary>
     public void Group(IReadOnlyList<GameEvent> batch, ProfileState state)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(state);
-        Clear();
         if (_owners.Length < batch.Count)
         {
             _owners = new int[batch.Count];

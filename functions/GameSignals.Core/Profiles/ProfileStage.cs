@@ -33,9 +33,9 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
         var state = batch.State.Part<ProfileState>();
         var position = batch.Hub + "/" + batch.Partition;
         var byPlayer = state.ByPlayer;
-        byPlayer.Group(batch.Events, state);
         try
         {
+            byPlayer.Group(batch.Events, state);
             DateTimeOffset? newest = null;
             var facts = new List<ProfileFact>();
             for (var i = 0; i < byPlayer.Count; i++)

@@ -44,10 +44,7 @@ public sealed class ProfileState : IPartitionStatePart
     /// <summary>Players held.</summary>
     public int Count => _players.Count;
 
-    /// <summary>The player's part as folded so far, or null when this state has not held them yet (read it from the store first).</summary>
-    public PlayerProfile? PartOf(string gameId, string userId) => _players.TryGetValue((gameId, userId), out var player) ? player.Part : null;
-
-    /// <summary>The player as held, to fold a batch's events into with one look-up; null when not held yet.</summary>
+    /// <summary>The player as held (their part, <see cref="Player.Part"/>), to fold a batch's events into with one look-up; null when not held yet (read them from the store first).</summary>
     public Player? PlayerOf(string gameId, string userId) => _players.GetValueOrDefault((gameId, userId));
 
     /// <summary>

@@ -62,18 +62,18 @@ public sealed class ProfileStageTests
 
         await stage.ProcessAsync(Batch(Matches), CancellationToken.None);
         await stage.ProcessAsync(Batch(Pvp("win", TimeSpan.FromMinutes(50), 14, userId: "u2")), CancellationToken.None);
-        Assert.NotNull(state.PartOf("odin", "u1")); // not written yet
+        Assert.NotNull(state.PlayerOf("odin", "u1")?.Part); // not written yet
 
         // At 1:20 u1 (changed at 0:15) is written, and has been idle over an hour: forgotten. u2 has changes not written.
         await stage.ProcessAsync(Batch(Pvp("win", TimeSpan.FromMinutes(80), 15, userId: "u2")), CancellationToken.None);
         Assert.NotNull(await store.GetAsync("odin", "u1", CancellationToken.None));
-        Assert.Null(state.PartOf("odin", "u1"));
-        Assert.NotNull(state.PartOf("odin", "u2"));
+        Assert.Null(state.PlayerOf("odin", "u1")?.Part);
+        Assert.NotNull(state.PlayerOf("odin", "u2")?.Part);
 
         // Nor does the state's snapshot hold them.
         var recovered = TestStates.Fresh().Part<ProfileState>();
         recovered.ReadSnapshot(Reader(state.WriteSnapshot));
-        Assert.Null(recovered.PartOf("odin", "u1"));
+        Assert.Null(recovered.PlayerOf("odin", "u1")?.Part);
 
         // u1 returns: their part comes back from the store and no earlier match counts twice.
         await stage.ProcessAsync(Batch(Pvp("loss", TimeSpan.FromMinutes(160), 16), Pvp("win", TimeSpan.FromMinutes(5), 11)), CancellationToken.None);

@@ -35,7 +35,7 @@ public sealed class ProfileStateTests
         var fromSnapshot = RoundTrip(live.WriteSnapshot, new ProfileState().ReadSnapshot);
         foreach (var state in new[] { live, restored, fromSnapshot })
         {
-            var back = state.PartOf("odin", "u1")!;
+            var back = state.PlayerOf("odin", "u1")?.Part!;
             Assert.Equal(expected with { Applied = back.Applied }, back);
             Assert.Equal(expected.Applied, back.Applied);
             Assert.Empty(state.Due(Start + Hour - TimeSpan.FromTicks(1), Hour));
@@ -66,7 +66,7 @@ public sealed class ProfileStateTests
         live.Hold(u1, Start, Hour);
         live.Hold(u2, Start, Hour);
         Copy(live, restored);
-        live.Materialized(live.PartOf("odin", "u1")!, Hour);
+        live.Materialized(live.PlayerOf("odin", "u1")?.Part!, Hour);
 
         Assert.Equal(0, live.Evict(Start + Hour - TimeSpan.FromTicks(1), Hour));
         Assert.Equal(1, live.Evict(Start + Hour, Hour));
@@ -74,8 +74,8 @@ public sealed class ProfileStateTests
 
         foreach (var state in new[] { live, restored })
         {
-            Assert.Null(state.PartOf("odin", "u1"));
-            Assert.NotNull(state.PartOf("odin", "u2")); // never written: its changes are only here
+            Assert.Null(state.PlayerOf("odin", "u1")?.Part);
+            Assert.NotNull(state.PlayerOf("odin", "u2")?.Part); // never written: its changes are only here
         }
     }
 
