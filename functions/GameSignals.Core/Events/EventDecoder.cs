@@ -16,7 +16,8 @@ namespace GameSignals.Events;
 /// contract's reasons apart (missing attribute, wrong type, bad time). This reader makes one pass: it checks
 /// the envelope and builds the typed payload of the <c>data</c> object as it goes, and keeps <c>data</c>'s bytes
 /// for the rule conditions, which read them only when one reads a field (<see cref="GameEvent.Fields"/>).
-/// The decoded events and dead letters refer to the message body's memory: the caller must not reuse it.
+/// The decoded events and dead letters refer to the message body's memory: the caller must not reuse it, unless it
+/// passes a <see cref="ByteSlab"/>, into which what the events keep is then copied (dead letters get copies of their own).
 /// </remarks>
 public static class EventDecoder
 {
@@ -33,7 +34,12 @@ public static class EventDecoder
     /// <summary>The first instant refused as too late (see <see cref="EarliestTime"/>).</summary>
     public static readonly DateTimeOffset LatestTime = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static void Decode(ReadOnlyMemory<byte> body, MessageOrigin origin, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters)
+    /// <param name="borrowed">
+    /// Set when <paramref name="body"/> is a reader's buffer that is reused once this returns: each event's <c>data</c> is
+    /// copied into it, and each dead letter's bytes into an array of their own.
+    /// </param>
+    public static void Decode(
+        ReadOnlyMemory<byte> body, MessageOrigin origin, ICollection<GameEvent> events, ICollection<DeadLetter> deadLetters, ByteSlab? borrowed = null)
     {
         ArgumentNullException.ThrowIfNull(origin);
         ArgumentNullException.ThrowIfNull(events);
@@ -42,7 +48,7 @@ public static class EventDecoder
         var span = body.Span;
         if (span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0));
+            deadLetters.Add(Letter(DeadLetterReasons.InvalidJson, "the message is empty", null, null, body, origin, 0, borrowed));
             return;
         }
 
@@ -53,14 +59,15 @@ public static class EventDecoder
         var ascii = Ascii.IsValid(span);
         if (!ascii && !Utf8.IsValid(span))
         {
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, "the message is not valid UTF-8", null, null, body, origin, 0));
+            deadLetters.Add(Letter(DeadLetterReasons.InvalidJson, "the message is not valid UTF-8", null, null, body, origin, 0, borrowed));
             return;
         }
 
         var text = new TextReading(
             Ascii: ascii,
             CheckEscapes: span.Contains((byte)'\\') && span.IndexOf("\\u"u8) >= 0,
-            Recent: RecentStrings.Current);
+            Recent: RecentStrings.Current,
+            Borrowed: borrowed);
 
         try
         {
@@ -80,7 +87,7 @@ public static class EventDecoder
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: an attribute with a lone surrogate escape fails when it is read.
-            deadLetters.Add(new DeadLetter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0));
+            deadLetters.Add(Letter(DeadLetterReasons.InvalidJson, ex.Message, null, null, body, origin, 0, borrowed));
         }
     }
 
@@ -115,9 +122,15 @@ public static class EventDecoder
     /// <summary>
     /// How a message's strings are read: <see cref="Ascii"/> when it is all ASCII (strings are then widened byte by
     /// byte); <see cref="CheckEscapes"/> when it has <c>\u</c> escapes (data's strings are then read once to refuse lone
-    /// surrogates); <see cref="Recent"/> is this thread's cache of repeated attribute values, looked up once a message.
+    /// surrogates); <see cref="Recent"/> is this thread's cache of repeated attribute values, looked up once a message;
+    /// <see cref="Borrowed"/> is where kept bytes are copied when the body is borrowed.
     /// </summary>
-    private readonly record struct TextReading(bool Ascii, bool CheckEscapes, RecentStrings Recent);
+    private readonly record struct TextReading(bool Ascii, bool CheckEscapes, RecentStrings Recent, ByteSlab? Borrowed);
+
+    /// <summary>A dead letter keeping <paramref name="bytes"/>, copied when they are a borrowed body's.</summary>
+    private static DeadLetter Letter(
+        string reason, string detail, string? eventId, string? source, ReadOnlyMemory<byte> bytes, MessageOrigin origin, int index, ByteSlab? borrowed) =>
+        new(reason, detail, eventId, source, borrowed is null ? bytes : bytes.ToArray(), origin, index);
 
     /// <summary>What one value of a message decoded to: an event or a dead letter.</summary>
     private readonly record struct Decoded(GameEvent? Event, DeadLetter? DeadLetter)
@@ -142,7 +155,7 @@ public static class EventDecoder
         {
             reader.Skip();
             var raw = body[start..(int)reader.BytesConsumed];
-            return new(null, new DeadLetter(DeadLetterReasons.NotAnObject, Details.NotAnObject(raw.Span), null, null, raw, origin, index));
+            return new(null, Letter(DeadLetterReasons.NotAnObject, Details.NotAnObject(raw.Span), null, null, raw, origin, index, text.Borrowed));
         }
 
         var envelope = new Envelope(text);
@@ -151,12 +164,12 @@ public static class EventDecoder
 
         if (bytes.Length > MaxEventBytes)
         {
-            return new(null, new DeadLetter(DeadLetterReasons.TooLarge, Details.TooLarge(bytes.Length), envelope.Id, envelope.Source, bytes, origin, index));
+            return new(null, Letter(DeadLetterReasons.TooLarge, Details.TooLarge(bytes.Length), envelope.Id, envelope.Source, bytes, origin, index, text.Borrowed));
         }
 
         if (envelope.Error is { } error)
         {
-            return new(null, new DeadLetter(error.Reason, error.Detail, envelope.Id, envelope.Source, bytes, origin, index));
+            return new(null, Letter(error.Reason, error.Detail, envelope.Id, envelope.Source, bytes, origin, index, text.Borrowed));
         }
 
         var data = envelope.DataEnd > 0 ? body[envelope.DataStart..envelope.DataEnd] : ReadOnlyMemory<byte>.Empty;
@@ -165,7 +178,7 @@ public static class EventDecoder
             : PayloadReader.Read(envelope.Type!, data.Span, text.Ascii, out envelope.PayloadError);
         if (envelope.PayloadError is { } payloadError)
         {
-            return new(null, new DeadLetter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index));
+            return new(null, Letter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index, text.Borrowed));
         }
 
         return new(new GameEvent
@@ -178,7 +191,7 @@ public static class EventDecoder
             UserId = envelope.UserId!,
             CharacterId = envelope.CharacterId,
             Server = envelope.Server,
-            DataJson = data,
+            DataJson = text.Borrowed is { } slab ? slab.Copy(data.Span) : data,
             Payload = payload,
             Origin = origin,
         }, null);

@@ -5,8 +5,9 @@ namespace GameSignals.Cli.Replay;
 /// <summary>
 /// Reads a JSON Lines file line by line with bounded memory, plain or gzip (by the <c>.gz</c>
 /// extension or the gzip magic bytes). Written by hand because <see cref="StreamReader"/> decodes to
-/// strings, while the decoder wants each line's UTF-8 bytes; each line is copied into its own array
-/// because events and dead letters keep them.
+/// strings, while the decoder wants each line's UTF-8 bytes. A line is handed out either in its own array
+/// (<see cref="ReadLine"/>) or borrowed from the reader's buffer (<see cref="TryReadBorrowed"/>), for a caller that
+/// copies what it keeps.
 /// </summary>
 internal sealed class JsonLinesReader : IDisposable
 {
@@ -47,37 +48,45 @@ internal sealed class JsonLinesReader : IDisposable
     /// <summary>The 1-based number of the last line returned.</summary>
     public long LineNumber { get; private set; }
 
-    /// <summary>Returns the next line without its line break, or null at the end of the file.</summary>
-    public byte[]? ReadLine()
+    /// <summary>Returns the next line without its line break, in an array of its own, or null at the end of the file.</summary>
+    public byte[]? ReadLine() => TryReadBorrowed(out var line) ? line.ToArray() : null;
+
+    /// <summary>
+    /// The next line without its line break, in the reader's buffer: valid only until the next read. False at the end of the file.
+    /// </summary>
+    public bool TryReadBorrowed(out ReadOnlyMemory<byte> line)
     {
         while (true)
         {
             var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
             if (newline >= 0)
             {
-                return Take(newline, 1);
+                line = Take(newline, 1);
+                return true;
             }
 
             if (_eof)
             {
-                return _end > _start ? Take(_end - _start, 0) : null;
+                var last = _end > _start;
+                line = last ? Take(_end - _start, 0) : default;
+                return last;
             }
 
             Fill();
         }
     }
 
-    private byte[] Take(int length, int separator)
+    private ReadOnlyMemory<byte> Take(int length, int separator)
     {
-        var line = _buffer.AsSpan(_start, length);
-        if (line.Length > 0 && line[^1] == (byte)'\r')
+        var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
+        if (line.Length > 0 && line.Span[^1] == (byte)'\r')
         {
             line = line[..^1];
         }
 
         _start += length + separator;
         LineNumber++;
-        return line.ToArray();
+        return line;
     }
 
     private void Fill()

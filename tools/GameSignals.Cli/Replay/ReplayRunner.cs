@@ -29,7 +29,7 @@ internal sealed class ReplayRunner : IDisposable
     public const string GameHub = "game-events";
     public const string PaymentHub = "payment-events";
 
-    /// <summary>The hub an event read by replay names as its origin, with its file and line as the offset.</summary>
+    /// <summary>The hub an event read by replay names as its origin, with its file as the offset and its line's sequence in the stream.</summary>
     public const string ReplayOrigin = "replay";
     public const string DeadLetterFile = "deadletter.jsonl";
     public const string SummaryFile = "summary.json";
@@ -53,6 +53,8 @@ internal sealed class ReplayRunner : IDisposable
     private readonly Batch[] _buffers; // index: partition * 2 + hub (0 game, 1 payment)
     private readonly List<DeadLetter> _pendingPoison = [];
     private readonly ConcurrentQueue<RoutedLines> _spareChunks = new(); // handed back by the stages to the reader
+    private readonly ByteSlab _keptBytes = new(); // the reader's: what decoded events keep of a borrowed line
+    private readonly List<long> _firstSequences = []; // of each file, by the reader: a dead letter's line is found from its sequence
     private readonly LatencyHistogram _latency = new();
     private readonly StatsCounts _stats = new();
 
@@ -107,7 +109,7 @@ internal sealed class ReplayRunner : IDisposable
         faults?.Enabled = false;
         var outputs = new SortedDictionary<string, long>(StringComparer.Ordinal)
         {
-            [DeadLetterFile] = WriteDeadLetters(stores.DeadLetters, options.OutDirectory),
+            [DeadLetterFile] = runner.WriteDeadLetters(stores.DeadLetters, options.OutDirectory),
         };
         foreach (var output in runner._instance.GetServices<IReplayOutput>())
         {
@@ -194,7 +196,7 @@ internal sealed class ReplayRunner : IDisposable
             foreach (var line in spill.ReadAll())
             {
                 chunk.Clear();
-                Decode(line, chunk);
+                Decode(line, chunk, borrowed: null);
                 await RouteAsync(chunk, 0, spill: null, _options.HeldBackPartition, cancellationToken).ConfigureAwait(false);
             }
 
@@ -213,12 +215,17 @@ internal sealed class ReplayRunner : IDisposable
             long bytesBefore = 0;
             long sequence = 0;
             var chunk = new RoutedLines();
+            // Lines that may be set aside for the held-back partition keep their own copy; otherwise each is decoded in the
+            // reader's buffer, and only what the events keep is copied.
+            var spilling = _options.Order == ReplayOrder.HeldBack;
             for (var fileIndex = 0; fileIndex < _options.EventFiles.Count; fileIndex++)
             {
+                _firstSequences.Add(sequence + 1);
                 using var reader = new JsonLinesReader(_options.EventFiles[fileIndex]);
-                while (reader.ReadLine() is { } bytes)
+                while (reader.TryReadBorrowed(out var bytes))
                 {
-                    Decode(new SourceLine(fileIndex, reader.LineNumber, ++sequence, Stopwatch.GetTimestamp(), bytes), chunk);
+                    var line = new SourceLine(fileIndex, ++sequence, Stopwatch.GetTimestamp(), spilling ? bytes.ToArray() : bytes);
+                    Decode(line, chunk, spilling ? null : _keptBytes);
                     if (chunk.Count == LinesPerChunk)
                     {
                         chunk.BytesRead = bytesBefore + reader.Position;
@@ -242,21 +249,23 @@ internal sealed class ReplayRunner : IDisposable
         }
     }
 
-    /// <summary>Decodes one line into <paramref name="chunk"/>: its events, each with the partition its user routes to and its position there, and its dead letters.</summary>
-    private void Decode(in SourceLine line, RoutedLines chunk)
+    /// <summary>
+    /// Decodes one line into <paramref name="chunk"/>: its events, each with the partition its user routes to and its position
+    /// there, and its dead letters. With <paramref name="borrowed"/>, the line is the reader's buffer, and is not kept.
+    /// </summary>
+    private void Decode(in SourceLine line, RoutedLines chunk, ByteSlab? borrowed)
     {
-        var file = _options.EventFiles[line.FileIndex];
         // Where the line was read: replay routes its events to simulated partitions without copying them to say so.
-        var origin = new MessageOrigin(ReplayOrigin, "", line.Sequence, string.Create(CultureInfo.InvariantCulture, $"{file}:{line.LineNumber}"), null);
+        var origin = new MessageOrigin(ReplayOrigin, "", line.Sequence, _options.EventFiles[line.FileIndex], null);
         var decoded = chunk.Decoded;
         decoded.Clear();
-        EventDecoder.Decode(line.Bytes, origin, decoded, chunk.Poison);
+        EventDecoder.Decode(line.Bytes, origin, decoded, chunk.Poison, borrowed);
         foreach (var e in decoded)
         {
             chunk.Events.Add((e, Partitioning.PartitionFor(e.UserId, _options.Partitions)));
         }
 
-        chunk.Lines.Add(new RoutedLine(line, chunk.Events.Count, chunk.Poison.Count));
+        chunk.Lines.Add(new RoutedLine(borrowed is null ? line : line with { Bytes = default }, chunk.Events.Count, chunk.Poison.Count));
     }
     /// <summary>
     /// The end of the stream: the stages write out what they hold in the partitions' states (profiles), as the host does
@@ -507,15 +516,16 @@ internal sealed class ReplayRunner : IDisposable
     }
 
     /// <summary>Writes <c>deadletter.jsonl</c> in stream order: event id when known, reason, file and line, detail.</summary>
-    private static long WriteDeadLetters(InMemoryDeadLetterStore store, string outDirectory)
+    private long WriteDeadLetters(InMemoryDeadLetterStore store, string outDirectory)
     {
         using var stream = new BufferedStream(File.Create(Path.Combine(outDirectory, DeadLetterFile)), 1 << 16);
         using var writer = new Utf8JsonWriter(stream, WriterOptions);
         long count = 0;
         foreach (var letter in store.All.OrderBy(d => d.Origin.SequenceNumber).ThenBy(d => d.IndexInMessage))
         {
-            var offset = letter.Origin.Offset;
-            var colon = offset.LastIndexOf(':');
+            // A line's sequence counts the lines of the files before its own.
+            var sequence = letter.Origin.SequenceNumber;
+            var fileIndex = _firstSequences.FindLastIndex(first => first <= sequence);
             writer.WriteStartObject();
             if (letter.EventId is not null)
             {
@@ -523,8 +533,8 @@ internal sealed class ReplayRunner : IDisposable
             }
 
             writer.WriteString("reason", letter.Reason);
-            writer.WriteNumber("line", long.Parse(offset.AsSpan(colon + 1), CultureInfo.InvariantCulture));
-            writer.WriteString("file", offset[..colon]);
+            writer.WriteNumber("line", sequence - _firstSequences[fileIndex] + 1);
+            writer.WriteString("file", _options.EventFiles[fileIndex]);
             writer.WriteString("detail", letter.Detail);
             writer.WriteEndObject();
             writer.Flush();

@@ -19,11 +19,10 @@ internal sealed class SpillFile : IDisposable
     public void Write(in SourceLine line)
     {
         _writer.Write(line.FileIndex);
-        _writer.Write(line.LineNumber);
         _writer.Write(line.Sequence);
         _writer.Write(line.ReadTimestamp);
         _writer.Write(line.Bytes.Length);
-        _writer.Write(line.Bytes);
+        _writer.Write(line.Bytes.Span);
         Count++;
     }
 
@@ -36,11 +35,10 @@ internal sealed class SpillFile : IDisposable
         for (var i = 0L; i < Count; i++)
         {
             var fileIndex = reader.ReadInt32();
-            var lineNumber = reader.ReadInt64();
             var sequence = reader.ReadInt64();
             var timestamp = reader.ReadInt64();
             var bytes = reader.ReadBytes(reader.ReadInt32());
-            yield return new SourceLine(fileIndex, lineNumber, sequence, timestamp, bytes);
+            yield return new SourceLine(fileIndex, sequence, timestamp, bytes);
         }
     }
 
@@ -51,5 +49,5 @@ internal sealed class SpillFile : IDisposable
     }
 }
 
-/// <summary>One line of an events file: where it came from, when it was read, its bytes.</summary>
-internal readonly record struct SourceLine(int FileIndex, long LineNumber, long Sequence, long ReadTimestamp, byte[] Bytes);
+/// <summary>One line of an events file: its file, its place in the stream (every file's lines counted in turn), when it was read, its bytes.</summary>
+internal readonly record struct SourceLine(int FileIndex, long Sequence, long ReadTimestamp, ReadOnlyMemory<byte> Bytes);
