@@ -281,8 +281,8 @@ public static class EventDecoder
                     case Attribute.Source: Source = RequiredString(ref reader, "source", RecentStrings.Source); break;
                     case Attribute.Type: Type = RequiredString(ref reader, "type", RecentStrings.Type); break;
                     case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", RecentStrings.GameId); break;
-                    case Attribute.UserId: UserId = RequiredString(ref reader, "userid", RecentStrings.Player); break;
-                    case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid", RecentStrings.Player); break;
+                    case Attribute.UserId: UserId = RequiredString(ref reader, "userid"); break;
+                    case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid", RecentStrings.None); break;
                     case Attribute.Server: Server = OptionalString(ref reader, "server", RecentStrings.Server); break;
                     case Attribute.Time: ReadTime(ref reader); break;
                     case Attribute.DataContentType:
@@ -513,7 +513,6 @@ public static class EventDecoder
     private sealed class RecentStrings
     {
         public const int None = -1;
-        public const int Player = -2; // a player's value: RepeatedStrings
         public const int Source = 0;
         public const int Type = 1;
         public const int GameId = 2;
@@ -535,11 +534,6 @@ public static class EventDecoder
         /// <summary>The string token the reader is on.</summary>
         public string Read(ref Utf8JsonReader reader, int attribute, bool asciiMessage)
         {
-            if (attribute == Player)
-            {
-                return PayloadReader.ReadRepeatedString(ref reader, asciiMessage);
-            }
-
             if (attribute == None || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
             {
                 return PayloadReader.ReadString(ref reader, asciiMessage);

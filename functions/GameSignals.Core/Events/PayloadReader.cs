@@ -76,10 +76,6 @@ internal static class PayloadReader
     public static string ReadString(ref Utf8JsonReader reader, bool asciiMessage) =>
         asciiMessage && !reader.ValueIsEscaped ? Encoding.ASCII.GetString(reader.ValueSpan) : reader.GetString()!;
 
-    /// <summary><see cref="ReadString"/> of a value that repeats from event to event: the same string as before when the bytes are the same (<see cref="RepeatedStrings"/>).</summary>
-    public static string ReadRepeatedString(ref Utf8JsonReader reader, bool asciiMessage) =>
-        asciiMessage && !reader.ValueIsEscaped ? RepeatedStrings.Current.Get(reader.ValueSpan) : reader.GetString()!;
-
     private static readonly FrozenDictionary<string, Shape> Shapes = new Dictionary<string, Shape>(StringComparer.Ordinal)
     {
         [EventTypes.SessionStarted] = new(
@@ -164,7 +160,7 @@ internal static class PayloadReader
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? ReadRepeatedString(ref reader, asciiMessage) : null, 0);
+                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? ReadString(ref reader, asciiMessage) : null, 0);
                 case JsonTokenType.Number when wanted == FieldKind.Decimal:
                     var fitsDecimal = reader.TryGetDecimal(out var price);
                     return new Field(JsonValueKind.Number, fitsDecimal, fitsDecimal ? price : null, 0);
