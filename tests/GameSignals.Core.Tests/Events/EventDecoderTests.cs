@@ -323,6 +323,36 @@ public class EventDecoderTests
             dead.Select(d => d.Reason));
     }
 
+    [Fact]
+    public void A_borrowed_buffer_reused_after_each_line_leaves_every_event_and_dead_letter_as_decoded_from_its_own_copy()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryFiles.Examples, "events.jsonl")).Select(Encoding.UTF8.GetBytes).ToList();
+        var (owned, ownedDead) = (new List<GameEvent>(), new List<DeadLetter>());
+        var (borrowed, borrowedDead) = (new List<GameEvent>(), new List<DeadLetter>());
+        var buffer = new byte[lines.Max(l => l.Length)];
+        var slab = new ByteSlab();
+        foreach (var line in lines)
+        {
+            EventDecoder.Decode(line.ToArray(), Origin, owned, ownedDead);
+            line.CopyTo(buffer, 0);
+            EventDecoder.Decode(buffer.AsMemory(0, line.Length), Origin, borrowed, borrowedDead, slab);
+            buffer.AsSpan().Fill((byte)'#'); // the reader's next line
+        }
+
+        Assert.Equal(owned.Count, borrowed.Count);
+        Assert.NotEmpty(ownedDead);
+        for (var i = 0; i < owned.Count; i++)
+        {
+            Assert.Equal(owned[i].DataJson.ToArray(), borrowed[i].DataJson.ToArray());
+            Assert.Equal(owned[i].Payload?.ToString(), borrowed[i].Payload?.ToString()); // as printed: a receipt is a JsonElement
+            Assert.Equal((owned[i].Id, owned[i].UserId, owned[i].Time), (borrowed[i].Id, borrowed[i].UserId, borrowed[i].Time));
+        }
+
+        Assert.Equal(
+            ownedDead.Select(d => (d.Reason, d.Detail, Encoding.UTF8.GetString(d.Body.Span))),
+            borrowedDead.Select(d => (d.Reason, d.Detail, Encoding.UTF8.GetString(d.Body.Span))));
+    }
+
     [Property(MaxTest = 2000)]
     public void Arbitrary_bytes_yield_events_or_dead_letters_and_never_throw(byte[] bytes)
     {
