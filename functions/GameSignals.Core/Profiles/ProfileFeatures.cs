@@ -171,7 +171,8 @@ public static class ProfileFeatures
                     // The platform of the latest session, even when later payment events moved lastSeen on.
                     if (fact.Platform is not null && t >= _platformSince)
                     {
-                        _platform = fact.Platform;
+                        // The held string is kept when equal: the fold lives long, the event's string is young.
+                        _platform = fact.Platform == _platform ? _platform : fact.Platform;
                         _platformSince = t;
                     }
 

@@ -31,7 +31,7 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
     {
         ArgumentNullException.ThrowIfNull(batch);
         var state = batch.State.Part<ProfileState>();
-        var position = batch.Hub + "/" + batch.Partition;
+        var position = batch.State.Name;
         var byPlayer = state.ByPlayer;
         try
         {

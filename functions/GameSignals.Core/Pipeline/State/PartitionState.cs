@@ -27,6 +27,7 @@ public sealed class PartitionState
     {
         Hub = hub;
         Partition = partition;
+        Name = $"{hub}/{partition}";
         Window = new DuplicateWindow(window, seed);
         _parts = parts.ToDictionary(part => part.Name, part => part.Create(), StringComparer.Ordinal);
         Watermark = _recordedWatermark = NoEvents;
@@ -39,6 +40,12 @@ public sealed class PartitionState
     public string Hub { get; }
 
     public string Partition { get; }
+
+    /// <summary>
+    /// <c>hub/partition</c>, as a player's profile names the positions folded into it: one string for the partition's life, so
+    /// that the players a batch touches, long-lived, do not each get a reference to a new one.
+    /// </summary>
+    public string Name { get; }
 
     public DuplicateWindow Window { get; }
 
