@@ -24,6 +24,12 @@ public interface IDeviceSightingStore
 /// A day of logins is millions on a busy game, so a stored sighting shares one copy of its source, user
 /// and device with every other sighting of them: only its event id is its own.
 /// </summary>
+/// <remarks>
+/// A bucket keeps its sightings as rows in one array, and hands out new records: a record and a dictionary entry kept per
+/// sighting lived for the retention, long enough for every collection to copy them up to the oldest generation, and were
+/// a third of a replay's collection time. A bucket holds the logins of one address for the retention, a handful, so
+/// finding a sighting written again is a scan.
+/// </remarks>
 public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSightingStore
 {
     private readonly Dictionary<(string GameId, string Bucket), Bucket> _buckets = [];
@@ -40,53 +46,95 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
                 _buckets[(gameId, ipBucket)] = bucket = new Bucket { Newest = sighting.Time };
             }
 
-            if (sighting.Time < bucket.Newest - retention)
+            if (sighting.Time >= bucket.Newest - retention && !bucket.Holds(sighting.Source, sighting.EventId))
             {
-                return ValueTask.FromResult<IReadOnlyList<DeviceSighting>>([.. bucket.Sightings.Values]);
-            }
-
-            var stored = sighting with { Source = _shared.Get(sighting.Source), UserId = _shared.Get(sighting.UserId), DeviceId = _shared.Get(sighting.DeviceId) };
-            if (bucket.Sightings.TryAdd((stored.Source, stored.EventId), stored) && stored.Time < bucket.Oldest)
-            {
-                bucket.Oldest = stored.Time;
-            }
-
-            if (sighting.Time > bucket.Newest)
-            {
-                bucket.Newest = sighting.Time;
-                var horizon = bucket.Newest - retention;
-                // Scanned only when something has expired: a login would otherwise walk its whole bucket.
-                if (bucket.Oldest < horizon)
+                bucket.Add(new Row(_shared.Get(sighting.Source), sighting.EventId, _shared.Get(sighting.UserId), _shared.Get(sighting.DeviceId), sighting.Time));
+                if (sighting.Time > bucket.Newest)
                 {
-                    foreach (var expired in bucket.Sightings.Where(s => s.Value.Time < horizon).Select(s => s.Key).ToList())
-                    {
-                        bucket.Sightings.Remove(expired);
-                    }
-
-                    bucket.Oldest = bucket.Sightings.Values.Min(s => s.Time);
+                    bucket.Newest = sighting.Time;
+                    bucket.Expire(bucket.Newest - retention);
                 }
             }
 
-            return ValueTask.FromResult<IReadOnlyList<DeviceSighting>>([.. bucket.Sightings.Values]);
+            return ValueTask.FromResult<IReadOnlyList<DeviceSighting>>(bucket.Sightings());
         }
     }
 
-    /// <summary>The bucket's sightings as stored now (tests).</summary>
     public IReadOnlyList<DeviceSighting> SightingsOf(string gameId, string ipBucket)
     {
         lock (_gate)
         {
-            return _buckets.TryGetValue((gameId, ipBucket), out var bucket) ? [.. bucket.Sightings.Values] : [];
+            return _buckets.TryGetValue((gameId, ipBucket), out var bucket) ? bucket.Sightings() : [];
         }
     }
 
+    private readonly record struct Row(string Source, string EventId, string UserId, string DeviceId, DateTimeOffset Time);
+
     private sealed class Bucket
     {
-        public Dictionary<(string Source, string EventId), DeviceSighting> Sightings { get; } = [];
+        private Row[] _rows = new Row[2];
+        private int _count;
+        private DateTimeOffset _oldest = DateTimeOffset.MaxValue;
 
         public required DateTimeOffset Newest { get; set; }
 
-        /// <summary>The oldest sighting kept.</summary>
-        public DateTimeOffset Oldest { get; set; } = DateTimeOffset.MaxValue;
+        public bool Holds(string source, string eventId)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (_rows[i].EventId == eventId && _rows[i].Source == source)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public void Add(Row row)
+        {
+            if (_count == _rows.Length)
+            {
+                Array.Resize(ref _rows, _count * 2);
+            }
+
+            _rows[_count++] = row;
+            _oldest = row.Time < _oldest ? row.Time : _oldest;
+        }
+
+        /// <summary>Forgets the rows older than <paramref name="horizon"/>; a scan only when one is.</summary>
+        public void Expire(DateTimeOffset horizon)
+        {
+            if (_oldest >= horizon)
+            {
+                return;
+            }
+
+            var kept = 0;
+            _oldest = DateTimeOffset.MaxValue;
+            for (var i = 0; i < _count; i++)
+            {
+                if (_rows[i].Time >= horizon)
+                {
+                    _rows[kept++] = _rows[i];
+                    _oldest = _rows[i].Time < _oldest ? _rows[i].Time : _oldest;
+                }
+            }
+
+            Array.Clear(_rows, kept, _count - kept);
+            _count = kept;
+        }
+
+        public DeviceSighting[] Sightings()
+        {
+            var sightings = new DeviceSighting[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                var row = _rows[i];
+                sightings[i] = new DeviceSighting(row.Source, row.EventId, row.UserId, row.DeviceId, row.Time);
+            }
+
+            return sightings;
+        }
     }
 }

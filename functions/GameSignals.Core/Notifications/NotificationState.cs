@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GameSignals.Pipeline.State;
 
 namespace GameSignals.Notifications;
@@ -36,7 +37,9 @@ public sealed class NotificationState : IPartitionStatePart
     private static readonly TimeSpan SweepGrace = TimeSpan.FromDays(1);
 
     private readonly Dictionary<CooldownKey, CooldownRecord> _cooldowns = [];
-    private readonly Dictionary<(string GameId, string UserId), PlayerLocale> _locales = [];
+    // Rows, not records: a player's language is set again at each session, and a new record kept until the next one
+    // lived long enough to be copied into the oldest generation; an unchanged language keeps its held string.
+    private readonly Dictionary<(string GameId, string UserId), LocaleRow> _locales = [];
     private readonly HashSet<CooldownKey> _changedCooldowns = [];
     private readonly HashSet<(string, string)> _changedLocales = [];
     private DateTimeOffset _newest = DateTimeOffset.MinValue;
@@ -73,20 +76,23 @@ public sealed class NotificationState : IPartitionStatePart
         }
     }
 
-    public PlayerLocale? Locale(string gameId, string userId) => _locales.GetValueOrDefault((gameId, userId));
+    public PlayerLocale? Locale(string gameId, string userId) =>
+        _locales.TryGetValue((gameId, userId), out var row) ? new PlayerLocale(row.Language, row.Time) : null;
 
     /// <summary>Keeps <paramref name="locale"/> unless the one held comes from a later session; true when the language changed.</summary>
     public bool SetLocale(string gameId, string userId, PlayerLocale locale)
     {
         ArgumentNullException.ThrowIfNull(locale);
-        if (_locales.TryGetValue((gameId, userId), out var current) && current.Time > locale.Time)
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_locales, (gameId, userId), out var known);
+        if (known && held.Time > locale.Time)
         {
             return false;
         }
 
-        _locales[(gameId, userId)] = locale;
+        var changed = !known || held.Language != locale.Language;
+        held = new LocaleRow(changed ? locale.Language : held.Language, locale.Time);
         _changedLocales.Add((gameId, userId));
-        return current?.Language != locale.Language;
+        return changed;
     }
 
     public void WriteChanges(BinaryWriter writer)
@@ -151,7 +157,7 @@ public sealed class NotificationState : IPartitionStatePart
         return records;
     }
 
-    private static void WriteLocales(BinaryWriter writer, List<((string GameId, string UserId) Key, PlayerLocale Locale)> locales)
+    private static void WriteLocales(BinaryWriter writer, List<((string GameId, string UserId) Key, LocaleRow Locale)> locales)
     {
         writer.Write(locales.Count);
         foreach (var (key, locale) in locales)
@@ -163,16 +169,18 @@ public sealed class NotificationState : IPartitionStatePart
         }
     }
 
-    private static List<((string, string), PlayerLocale)> ReadLocales(BinaryReader reader)
+    private static List<((string, string), LocaleRow)> ReadLocales(BinaryReader reader)
     {
-        var locales = new List<((string, string), PlayerLocale)>(reader.ReadInt32());
+        var locales = new List<((string, string), LocaleRow)>(reader.ReadInt32());
         for (var i = locales.Capacity; i > 0; i--)
         {
-            locales.Add(((reader.ReadString(), reader.ReadString()), new PlayerLocale(reader.ReadString(), Utc(reader.ReadInt64()))));
+            locales.Add(((reader.ReadString(), reader.ReadString()), new LocaleRow(reader.ReadString(), Utc(reader.ReadInt64()))));
         }
 
         return locales;
     }
+
+    private readonly record struct LocaleRow(string Language, DateTimeOffset Time);
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 }
