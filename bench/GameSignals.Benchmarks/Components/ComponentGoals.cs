@@ -60,18 +60,12 @@ internal static class ComponentGoals
     public static double MedianCpuSeconds(int runs, Action work)
     {
         var seconds = new double[runs];
-        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < runs; i++)
         {
-            process.Refresh();
-            var start = process.TotalProcessorTime;
-            work();
-            process.Refresh();
-            seconds[i] = (process.TotalProcessorTime - start).TotalSeconds;
+            seconds[i] = CpuSeconds(work);
         }
 
-        Array.Sort(seconds);
-        return seconds[runs / 2];
+        return Median(seconds);
     }
 
     /// <summary>
@@ -80,20 +74,66 @@ internal static class ComponentGoals
     /// </summary>
     public static double CpuSecondsPerPass(int passes, Action pass)
     {
+        WarmUp(pass);
+        return MedianCpuSeconds(9, () => Repeat(passes, pass)) / passes;
+    }
+
+    /// <summary>
+    /// CPU seconds per run of a baseline and of a candidate, timed in alternation after both have warmed up: nine pairs of
+    /// timings of <paramref name="passes"/> runs each, so that a burst of other work on a shared machine falls within
+    /// one pair rather than on one side's whole measurement. A line that subtracts the baseline takes the median of the
+    /// pairs' differences: the difference of two medians measured apart came out negative under load.
+    /// </summary>
+    public static (double Baseline, double Difference) PairedCpuSecondsPerPass(int passes, Action baseline, Action candidate)
+    {
+        WarmUp(() =>
+        {
+            baseline();
+            candidate();
+        });
+
+        const int Pairs = 9;
+        var (baselines, differences) = (new double[Pairs], new double[Pairs]);
+        for (var i = 0; i < Pairs; i++)
+        {
+            baselines[i] = CpuSeconds(() => Repeat(passes, baseline)) / passes;
+            differences[i] = CpuSeconds(() => Repeat(passes, candidate)) / passes - baselines[i];
+        }
+
+        return (Median(baselines), Median(differences));
+    }
+
+    private static double CpuSeconds(Action work)
+    {
+        using var process = Process.GetCurrentProcess();
+        var start = process.TotalProcessorTime;
+        work();
+        process.Refresh();
+        return (process.TotalProcessorTime - start).TotalSeconds;
+    }
+
+    private static void WarmUp(Action work)
+    {
         var warmUp = Stopwatch.StartNew();
         do
         {
-            pass();
+            work();
         }
         while (warmUp.Elapsed < TimeSpan.FromSeconds(1));
+    }
 
-        return MedianCpuSeconds(9, () =>
+    private static void Repeat(int times, Action work)
+    {
+        for (var i = 0; i < times; i++)
         {
-            for (var i = 0; i < passes; i++)
-            {
-                pass();
-            }
-        }) / passes;
+            work();
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        return values[values.Length / 2];
     }
 
     public static string Number(double value) => value.ToString(value >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture);

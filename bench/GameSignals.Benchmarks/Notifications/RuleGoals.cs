@@ -68,12 +68,10 @@ internal static class RuleGoals
             return matched;
         }
 
-        var decode = ComponentGoals.CpuSecondsPerPass(Passes, () => _ = Pass(evaluate: false));
-        var decodeAndEvaluate = ComponentGoals.CpuSecondsPerPass(Passes, () => _ = Pass(evaluate: true));
+        var (decode, evaluation) = ComponentGoals.PairedCpuSecondsPerPass(Passes, () => _ = Pass(evaluate: false), () => _ = Pass(evaluate: true));
         evaluated = 0;
         Pass(evaluate: true);
         var evaluationsPerEvent = (double)evaluated / messages.Length;
-        var evaluation = decodeAndEvaluate - decode;
         yield return new GoalLine(
             "rules.evaluation_vs_decode",
             $"{ComponentGoals.Number(evaluation / decode)}x the cost of decoding ({RulesPerGame} rules a game, " +
