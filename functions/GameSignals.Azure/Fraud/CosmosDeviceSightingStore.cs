@@ -31,7 +31,7 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
     /// <summary>TTL on without a default: each item carries its own.</summary>
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/id", -1);
 
-    public async ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sighting);
         var id = CosmosItems.HashId(gameId, ipBucket);
@@ -49,7 +49,7 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
             var created = new DeviceSightingsItem(id, gameId, ipBucket, [sighting], ttl);
             return await CosmosItems.CreateAsync(_container, created, key, FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken).ConfigureAwait(false) is not null
                 ? created.Sightings
-                : await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false);
+                : Near(await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false), sighting, near);
         }
 
         patched.EnsureSuccessStatusCode();
@@ -61,8 +61,11 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
             await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false);
         }
 
-        return kept;
+        return Near(kept, sighting, near);
     }
+
+    private static List<DeviceSighting> Near(IEnumerable<DeviceSighting> sightings, DeviceSighting sighting, TimeSpan near) =>
+        sightings.Where(s => DeviceSighting.IsNear(s.Time, sighting.Time, near)).ToList();
 
     /// <summary>Sightings an item may hold beyond twice those it keeps before it is rewritten without them.</summary>
     private const int PruneSlack = 32;

@@ -22,7 +22,8 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
     {
         var bucket = BucketOf(ip);
         var window = policy.DeviceFarmWindow;
-        var stored = await sightings.AddAsync(policy.GameId, bucket, new DeviceSighting(login.Source, login.Id, login.UserId, deviceId, login.Time), cancellationToken)
+        // The logins whose windows hold this one, and those in theirs, are all less than a window before or after it.
+        var stored = await sightings.AddAsync(policy.GameId, bucket, new DeviceSighting(login.Source, login.Id, login.UserId, deviceId, login.Time), window, cancellationToken)
             .ConfigureAwait(false);
         // Only the sightings in [t, t + window) have the login in their window; counted without sorting, since most stay
         // under the limit and only a flag needs its devices in order.

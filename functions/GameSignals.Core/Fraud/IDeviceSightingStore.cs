@@ -3,7 +3,11 @@ using GameSignals.Events;
 namespace GameSignals.Fraud;
 
 /// <summary>A login seen in an IP bucket: which event, user and device, and when (event time).</summary>
-public sealed record DeviceSighting(string Source, string EventId, string UserId, string DeviceId, DateTimeOffset Time);
+public sealed record DeviceSighting(string Source, string EventId, string UserId, string DeviceId, DateTimeOffset Time)
+{
+    /// <summary>Whether <paramref name="time"/> is less than <paramref name="near"/> before or after <paramref name="around"/>.</summary>
+    public static bool IsNear(DateTimeOffset time, DateTimeOffset around, TimeSpan near) => (time - around).Duration() < near;
+}
 
 /// <summary>
 /// Logins per (game, IP bucket) across all partitions and instances (a Cosmos container with TTL in Azure).
@@ -14,8 +18,10 @@ public interface IDeviceSightingStore
     /// <summary>
     /// Records the sighting and returns the bucket's sightings as the write left them (itself included, unless it was
     /// already too old to keep): one read and one write, where a separate read after the write would cost a third request.
+    /// Only those less than <paramref name="near"/> before or after the sighting are returned: a shared address (a
+    /// carrier's NAT) keeps thousands of logins a day, and a check of one login reads its window's.
     /// </summary>
-    ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -36,7 +42,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
     private readonly SharedStrings _shared = new();
     private readonly Lock _gate = new();
 
-    public ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sighting);
         lock (_gate)
@@ -56,7 +62,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
                 }
             }
 
-            return ValueTask.FromResult<IReadOnlyList<DeviceSighting>>(bucket.Sightings());
+            return ValueTask.FromResult<IReadOnlyList<DeviceSighting>>(bucket.Sightings(sighting.Time, near));
         }
     }
 
@@ -64,7 +70,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
     {
         lock (_gate)
         {
-            return _buckets.TryGetValue((gameId, ipBucket), out var bucket) ? bucket.Sightings() : [];
+            return _buckets.TryGetValue((gameId, ipBucket), out var bucket) ? bucket.Sightings(bucket.Newest, TimeSpan.MaxValue) : [];
         }
     }
 
@@ -125,13 +131,23 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
             _count = kept;
         }
 
-        public DeviceSighting[] Sightings()
+        /// <summary>New records of the rows less than <paramref name="near"/> before or after <paramref name="time"/>.</summary>
+        public DeviceSighting[] Sightings(DateTimeOffset time, TimeSpan near)
         {
-            var sightings = new DeviceSighting[_count];
+            var count = 0;
             for (var i = 0; i < _count; i++)
             {
+                count += DeviceSighting.IsNear(_rows[i].Time, time, near) ? 1 : 0;
+            }
+
+            var sightings = new DeviceSighting[count];
+            for (int i = 0, next = 0; next < count; i++)
+            {
                 var row = _rows[i];
-                sightings[i] = new DeviceSighting(row.Source, row.EventId, row.UserId, row.DeviceId, row.Time);
+                if (DeviceSighting.IsNear(row.Time, time, near))
+                {
+                    sightings[next++] = new DeviceSighting(row.Source, row.EventId, row.UserId, row.DeviceId, row.Time);
+                }
             }
 
             return sightings;

@@ -149,16 +149,48 @@ public sealed class DeviceFarmTests
         Assert.Equal(3, harness.Sightings.SightingsOf("odin", FarmIp).Count);
     }
 
+    /// <summary>A carrier's NAT keeps a day of logins on one address: each login is judged by its own windows only.</summary>
+    [Fact]
+    public async Task An_address_with_a_day_of_logins_flags_only_the_windows_over_the_limit()
+    {
+        var harness = await WithMaxDevicesAsync(2);
+        // A new device every 6 minutes for 24 hours: two in any 10-minute window. Two more at 6:01 and 6:02.
+        var day = Enumerable.Range(0, 240).Select(n => Login(n, TimeSpan.FromMinutes(6 * n)));
+        var burst = new[] { Login(1001, TimeSpan.FromMinutes(361)), Login(1002, TimeSpan.FromMinutes(362)) };
+
+        await harness.ProcessAsync([.. day, .. burst]);
+
+        // (351, 361] holds 6:00 and 5:54 besides 6:01; (352, 362] and (356, 366] hold four; (362, 372] two again.
+        Assert.Equal(["e1001", "e1002", "e61"], harness.Flags.All.Select(f => f.EventId).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(242, harness.Sightings.SightingsOf("odin", FarmIp).Count);
+    }
+
+    [Fact]
+    public async Task A_login_gets_back_only_the_sightings_less_than_near_before_or_after_it()
+    {
+        var store = new InMemoryDeviceSightingStore(TimeSpan.FromDays(1));
+        DeviceSighting At(string id, int minutes) => new("/s", id, "u", "d" + id, FraudHarness.T0.AddMinutes(minutes));
+        foreach (var (id, minutes) in new[] { ("a", 0), ("b", 20), ("c", 21), ("d", 39), ("e", 40), ("f", 55) })
+        {
+            await store.AddAsync("odin", FarmIp, At(id, minutes), TimeSpan.FromDays(1), CancellationToken.None);
+        }
+
+        var near = await store.AddAsync("odin", FarmIp, At("g", 30), TimeSpan.FromMinutes(10), CancellationToken.None);
+
+        Assert.Equal(["c", "d", "g"], near.Select(s => s.EventId).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(7, store.SightingsOf("odin", FarmIp).Count);
+    }
+
     [Fact]
     public async Task Sightings_expire_by_event_time_behind_the_newest_login_of_their_bucket()
     {
         var store = new InMemoryDeviceSightingStore(TimeSpan.FromHours(1));
         DeviceSighting At(string id, int minutes) => new("/s", id, "u", "d", FraudHarness.T0.AddMinutes(minutes));
 
-        await store.AddAsync("odin", FarmIp, At("a", 0), CancellationToken.None);
-        await store.AddAsync("odin", FarmIp, At("b", 30), CancellationToken.None);
-        await store.AddAsync("odin", FarmIp, At("c", 61), CancellationToken.None);
-        var kept = await store.AddAsync("odin", FarmIp, At("late", 0), CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("a", 0), TimeSpan.FromDays(1), CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("b", 30), TimeSpan.FromDays(1), CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("c", 61), TimeSpan.FromDays(1), CancellationToken.None);
+        var kept = await store.AddAsync("odin", FarmIp, At("late", 0), TimeSpan.FromDays(1), CancellationToken.None);
 
         Assert.Equal(["b", "c"], kept.Select(s => s.EventId).Order().ToList());
         Assert.Equal(["b", "c"], store.SightingsOf("odin", FarmIp).Select(s => s.EventId).Order().ToList());
