@@ -33,7 +33,6 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
 
     public async ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sighting);
         var id = CosmosItems.HashId(gameId, ipBucket);
         var key = new PartitionKey(id);
         var ttl = (int)Math.Ceiling(_retention.TotalSeconds);

@@ -2,8 +2,11 @@ using GameSignals.Events;
 
 namespace GameSignals.Fraud;
 
-/// <summary>A login seen in an IP bucket: which event, user and device, and when (event time).</summary>
-public sealed record DeviceSighting(string Source, string EventId, string UserId, string DeviceId, DateTimeOffset Time)
+/// <summary>
+/// A login seen in an IP bucket: which event, user and device, and when (event time). A value, not an object: a check
+/// reads a window of its address's logins, hundreds on a shared address, and stores keep them in arrays.
+/// </summary>
+public readonly record struct DeviceSighting(string Source, string EventId, string UserId, string DeviceId, DateTimeOffset Time)
 {
     /// <summary>Whether <paramref name="time"/> is less than <paramref name="near"/> before or after <paramref name="around"/>.</summary>
     public static bool IsNear(DateTimeOffset time, DateTimeOffset around, TimeSpan near) => (time - around).Duration() < near;
@@ -31,10 +34,9 @@ public interface IDeviceSightingStore
 /// and device with every other sighting of them: only its event id is its own.
 /// </summary>
 /// <remarks>
-/// A bucket keeps its sightings as rows in one array, and hands out new records: a record and a dictionary entry kept per
-/// sighting lived for the retention, long enough for every collection to copy them up to the oldest generation, and were
-/// a third of a replay's collection time. A bucket holds the logins of one address for the retention, a handful, so
-/// finding a sighting written again is a scan.
+/// A bucket keeps its sightings in one array: an object and a dictionary entry kept per sighting lived for the retention,
+/// long enough for every collection to copy them up to the oldest generation, and were a third of a replay's collection
+/// time. Most addresses keep a handful of logins for the retention, so finding a sighting written again is a scan.
 /// </remarks>
 public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSightingStore
 {
@@ -44,7 +46,6 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
 
     public ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sighting);
         lock (_gate)
         {
             if (!_buckets.TryGetValue((gameId, ipBucket), out var bucket))
@@ -54,7 +55,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
 
             if (sighting.Time >= bucket.Newest - retention && !bucket.Holds(sighting.Source, sighting.EventId))
             {
-                bucket.Add(new Row(_shared.Get(sighting.Source), sighting.EventId, _shared.Get(sighting.UserId), _shared.Get(sighting.DeviceId), sighting.Time));
+                bucket.Add(sighting with { Source = _shared.Get(sighting.Source), UserId = _shared.Get(sighting.UserId), DeviceId = _shared.Get(sighting.DeviceId) });
                 if (sighting.Time > bucket.Newest)
                 {
                     bucket.Newest = sighting.Time;
@@ -74,11 +75,9 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
         }
     }
 
-    private readonly record struct Row(string Source, string EventId, string UserId, string DeviceId, DateTimeOffset Time);
-
     private sealed class Bucket
     {
-        private Row[] _rows = new Row[2];
+        private DeviceSighting[] _kept = new DeviceSighting[2];
         private int _count;
         private DateTimeOffset _oldest = DateTimeOffset.MaxValue;
 
@@ -88,7 +87,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
         {
             for (var i = 0; i < _count; i++)
             {
-                if (_rows[i].EventId == eventId && _rows[i].Source == source)
+                if (_kept[i].EventId == eventId && _kept[i].Source == source)
                 {
                     return true;
                 }
@@ -97,18 +96,18 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
             return false;
         }
 
-        public void Add(Row row)
+        public void Add(DeviceSighting sighting)
         {
-            if (_count == _rows.Length)
+            if (_count == _kept.Length)
             {
-                Array.Resize(ref _rows, _count * 2);
+                Array.Resize(ref _kept, _count * 2);
             }
 
-            _rows[_count++] = row;
-            _oldest = row.Time < _oldest ? row.Time : _oldest;
+            _kept[_count++] = sighting;
+            _oldest = sighting.Time < _oldest ? sighting.Time : _oldest;
         }
 
-        /// <summary>Forgets the rows older than <paramref name="horizon"/>; a scan only when one is.</summary>
+        /// <summary>Forgets the sightings older than <paramref name="horizon"/>; a scan only when one is.</summary>
         public void Expire(DateTimeOffset horizon)
         {
             if (_oldest >= horizon)
@@ -120,33 +119,32 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
             _oldest = DateTimeOffset.MaxValue;
             for (var i = 0; i < _count; i++)
             {
-                if (_rows[i].Time >= horizon)
+                if (_kept[i].Time >= horizon)
                 {
-                    _rows[kept++] = _rows[i];
-                    _oldest = _rows[i].Time < _oldest ? _rows[i].Time : _oldest;
+                    _kept[kept++] = _kept[i];
+                    _oldest = _kept[i].Time < _oldest ? _kept[i].Time : _oldest;
                 }
             }
 
-            Array.Clear(_rows, kept, _count - kept);
+            Array.Clear(_kept, kept, _count - kept);
             _count = kept;
         }
 
-        /// <summary>New records of the rows less than <paramref name="near"/> before or after <paramref name="time"/>.</summary>
+        /// <summary>The sightings less than <paramref name="near"/> before or after <paramref name="time"/>.</summary>
         public DeviceSighting[] Sightings(DateTimeOffset time, TimeSpan near)
         {
             var count = 0;
             for (var i = 0; i < _count; i++)
             {
-                count += DeviceSighting.IsNear(_rows[i].Time, time, near) ? 1 : 0;
+                count += DeviceSighting.IsNear(_kept[i].Time, time, near) ? 1 : 0;
             }
 
             var sightings = new DeviceSighting[count];
             for (int i = 0, next = 0; next < count; i++)
             {
-                var row = _rows[i];
-                if (DeviceSighting.IsNear(row.Time, time, near))
+                if (DeviceSighting.IsNear(_kept[i].Time, time, near))
                 {
-                    sightings[next++] = new DeviceSighting(row.Source, row.EventId, row.UserId, row.DeviceId, row.Time);
+                    sightings[next++] = _kept[i];
                 }
             }
 
