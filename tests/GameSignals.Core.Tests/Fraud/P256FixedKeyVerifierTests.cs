@@ -308,7 +308,19 @@ public sealed class P256FixedKeyVerifierTests
 
     private static BigInteger Mod(BigInteger a, BigInteger m) => ((a % m) + m) % m;
 
-    private static BigInteger Inverse(BigInteger a, BigInteger m) => BigInteger.ModPow(Mod(a, m), m - 2, m);
+    /// <summary>a^-1 mod m by the extended Euclidean algorithm (m prime, a not a multiple of it).</summary>
+    private static BigInteger Inverse(BigInteger a, BigInteger m)
+    {
+        BigInteger oldR = Mod(a, m), r = m, oldS = 1, s = 0;
+        while (!r.IsZero)
+        {
+            var quotient = BigInteger.DivRem(oldR, r, out var remainder);
+            (oldR, r) = (r, remainder);
+            (oldS, s) = (s, oldS - (quotient * s));
+        }
+
+        return Mod(oldS, m);
+    }
 
     /// <summary>The first curve point whose x is at least <paramref name="from"/> (p ≡ 3 mod 4: a square root is a^((p+1)/4)).</summary>
     private static Point PointWithXAtLeast(BigInteger from)
