@@ -47,6 +47,33 @@ public sealed class P256FixedKeyVerifierTests
         }
     }
 
+    [Property(MaxTest = 2000)]
+    public void Field_and_scalar_arithmetic_agree_with_big_integers(int seed)
+    {
+        var random = new Random(seed);
+        var a = seed % 7 == 0 ? P - 1 - random.Next(3) : RandomBelow(random, P);
+        var b = seed % 5 == 0 ? P - 1 : RandomBelow(random, P);
+        var rInverse = Inverse(BigInteger.One << 256, P);
+        var ua = U256.FromBigInteger(a);
+        var ub = U256.FromBigInteger(b);
+
+        P256Field.Mul(ua, ub, out var product);
+        P256Field.Sqr(ua, out var square);
+        P256Field.Add(ua, ub, out var sum);
+        P256Field.Sub(ua, ub, out var difference);
+        Assert.Equal(a * b * rInverse % P, product.ToBigInteger());
+        Assert.Equal(a * a * rInverse % P, square.ToBigInteger());
+        Assert.Equal((a + b) % P, sum.ToBigInteger());
+        Assert.Equal(Mod(a - b, P), difference.ToBigInteger());
+
+        var k = RandomBelow(random, N - 1) + 1;
+        var j = RandomBelow(random, N);
+        P256Order.Invert(U256.FromBigInteger(k), out var inverse);
+        P256Order.MontMul(U256.FromBigInteger(k), U256.FromBigInteger(j), out var scalarProduct);
+        Assert.Equal(Inverse(k, N), inverse.ToBigInteger());
+        Assert.Equal(k * j * Inverse(BigInteger.One << 256, N) % N, scalarProduct.ToBigInteger());
+    }
+
     [Fact]
     public void Both_s_and_n_minus_s_verify_as_the_platform_accepts_both()
     {
@@ -289,6 +316,13 @@ public sealed class P256FixedKeyVerifierTests
         var bytes = new byte[32];
         random.NextBytes(bytes);
         return ToInteger(bytes) % N;
+    }
+
+    private static BigInteger RandomBelow(Random random, BigInteger bound)
+    {
+        var bytes = new byte[33];
+        random.NextBytes(bytes);
+        return ToInteger(bytes) % bound;
     }
 
     private static BigInteger Hex(string hex) => BigInteger.Parse("0" + hex, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
