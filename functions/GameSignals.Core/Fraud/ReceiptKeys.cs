@@ -195,8 +195,8 @@ internal sealed class ReceiptKeys : IDisposable
 
 /// <summary>
 /// An x5c chain that built to a configured root: its leaf's key, and when all of its certificates are valid. A P-256
-/// leaf (Apple's) verifies with a <see cref="P256FixedKeyVerifier"/> built for its key (about 0.26 MB of tables and a
-/// few milliseconds, once per cached chain); a leaf on another curve with pooled platform keys.
+/// leaf (Apple's) verifies with the <see cref="P256FixedKeyVerifier"/> of its key (about 0.85 MB of tables and 10 ms
+/// to build, once per key in the process); a leaf on another curve with pooled platform keys.
 /// </summary>
 internal sealed class VerifiedChain : IDisposable
 {
@@ -210,7 +210,7 @@ internal sealed class VerifiedChain : IDisposable
         using var probe = leaf.GetECDsaPublicKey();
         if (probe is not null)
         {
-            _p256 = P256FixedKeyVerifier.TryCreate(probe);
+            _p256 = P256FixedKeyVerifier.Shared(probe);
             if (_p256 is null)
             {
                 var spki = leaf.PublicKey.ExportSubjectPublicKeyInfo();

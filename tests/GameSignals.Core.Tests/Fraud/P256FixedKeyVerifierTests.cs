@@ -219,6 +219,9 @@ public sealed class P256FixedKeyVerifierTests
             cases.Add((u, (u + (small << 8)) % N));
             cases.Add((0, u));
             cases.Add((small, small));
+
+            // With Q = -G: small·G, then small·Q reaches infinity and the next window's digit starts again from it.
+            cases.Add((small, small + ((small + 1) << P256FixedKeyVerifier.KeyWindowBits)));
         }
 
         cases.Add((1, N - 1));
@@ -285,6 +288,22 @@ public sealed class P256FixedKeyVerifierTests
 
         Assert.Null(P256FixedKeyVerifier.TryCreate(p384));
         Assert.NotNull(P256FixedKeyVerifier.TryCreate(p256));
+    }
+
+    [Fact]
+    public void A_shared_verifier_is_one_per_key_and_none_for_another_curve()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var shared = P256FixedKeyVerifier.Shared(key);
+        var hash = SHA256.HashData("shared"u8);
+
+        Assert.Same(shared, P256FixedKeyVerifier.Shared(key));
+        Assert.NotSame(shared, P256FixedKeyVerifier.Shared(other));
+        Assert.Null(P256FixedKeyVerifier.Shared(p384));
+        Assert.True(shared!.Verify(hash, key.SignHash(hash)));
+        Assert.False(shared.Verify(hash, other.SignHash(hash)));
     }
 
     [Fact]
