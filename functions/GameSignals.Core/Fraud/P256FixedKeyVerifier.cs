@@ -11,7 +11,7 @@ namespace GameSignals.Fraud;
 /// <remarks>
 /// <para>Why it exists: the App Store signs receipts with a few leaf keys, known once their chain is verified, and the
 /// platform's verify (OpenSSL) is below the 20,000-a-second goal on one core. See <see cref="P256FixedBaseTable"/>
-/// for the tables; G's is shared and built once, on first use.</para>
+/// for the tables; G's is shared, built once with the first key's.</para>
 /// <para>Variable time: verification only handles public data (key, signature, hash of the signed bytes).</para>
 /// <para>Thread safety: the tables are immutable after construction; <see cref="Verify"/> allocates nothing.</para>
 /// </remarks>
@@ -27,6 +27,7 @@ internal sealed class P256FixedKeyVerifier
     private static readonly Lock SharedLock = new();
     private static readonly Dictionary<string, WeakReference<P256FixedKeyVerifier>> SharedByKey = new(StringComparer.Ordinal);
 
+    private readonly P256FixedBaseTable _generator;
     private readonly P256FixedBaseTable _table;
 
     /// <summary>A verifier for the public key (x, y), each 32 bytes big-endian; throws when (x, y) is not a point of P-256.</summary>
@@ -48,6 +49,9 @@ internal sealed class P256FixedKeyVerifier
         }
 
         _table = new P256FixedBaseTable(qx, qy, KeyWindowBits);
+
+        // G's table with the first key's, so a chain build pays for it rather than the first receipt's verification.
+        _generator = Generator.Table;
     }
 
     /// <summary>Bytes of this key's table.</summary>
@@ -136,7 +140,7 @@ internal sealed class P256FixedKeyVerifier
 
         U256 x = default, y = default, zj = default;
         var infinity = true;
-        Generator.Table.AddMultiple(u1, ref x, ref y, ref zj, ref infinity);
+        _generator.AddMultiple(u1, ref x, ref y, ref zj, ref infinity);
         _table.AddMultiple(u2, ref x, ref y, ref zj, ref infinity);
         if (infinity)
         {
