@@ -15,15 +15,13 @@ internal static class DecoderGoals
     {
         var bench = new DecodeBenchmarks();
         bench.Setup();
-        var parse = ComponentGoals.CpuSecondsPerPass(Passes, () => _ = bench.JsonDocumentParse());
-        var decode = ComponentGoals.CpuSecondsPerPass(Passes, () => _ = bench.DecodeAndValidate());
-        var decodeThenData = ComponentGoals.CpuSecondsPerPass(Passes, () => _ = bench.DecodeThenReadData());
-        var ratio = decode / parse;
+        var (parse, decodeMore, ratio) = ComponentGoals.PairedCpuSecondsPerPass(Passes, () => _ = bench.JsonDocumentParse(), () => _ = bench.DecodeAndValidate());
+        var (_, _, thenDataRatio) = ComponentGoals.PairedCpuSecondsPerPass(Passes, () => _ = bench.JsonDocumentParse(), () => _ = bench.DecodeThenReadData());
         yield return new GoalLine(
             "decoder.decode_vs_parse",
-            $"{ComponentGoals.Number(ratio)}x a bare JsonDocument.Parse ({ComponentGoals.Number(decode / DecodeBenchmarks.Events * 1e9)} ns " +
+            $"{ComponentGoals.Number(ratio)}x a bare JsonDocument.Parse, timed in alternating pairs ({ComponentGoals.Number((parse + decodeMore) / DecodeBenchmarks.Events * 1e9)} ns " +
             $"against {ComponentGoals.Number(parse / DecodeBenchmarks.Events * 1e9)} ns an event; then reading data as a condition does: " +
-            $"{ComponentGoals.Number(decodeThenData / parse)}x)",
+            $"{ComponentGoals.Number(thenDataRatio)}x)",
             "<= 1.5x",
             ratio <= 1.5);
     }

@@ -68,7 +68,7 @@ internal static class RuleGoals
             return matched;
         }
 
-        var (decode, evaluation) = ComponentGoals.PairedCpuSecondsPerPass(Passes, () => _ = Pass(evaluate: false), () => _ = Pass(evaluate: true));
+        var (decode, evaluation, _) = ComponentGoals.PairedCpuSecondsPerPass(Passes, () => _ = Pass(evaluate: false), () => _ = Pass(evaluate: true));
         evaluated = 0;
         Pass(evaluate: true);
         var evaluationsPerEvent = (double)evaluated / messages.Length;
