@@ -167,6 +167,10 @@ var appSettings = {
   Push__Fcm__ServiceAccountJson: empty(pushFcmServiceAccountSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${pushFcmServiceAccountSecretUri})'
   // Only with App Service Authentication in front is X-MS-CLIENT-PRINCIPAL the platform's: the app trusts it then only.
   Admin__AppServiceAuthentication: string(!empty(consoleClientId))
+  // A 16 MB young generation: the runtime sizes it from the CPU's cache, up to tens of MB, and each young collection
+  // then paused a partition's batches long enough to be the latency tail (docs/design.md, "A fixed young generation").
+  // The runtime reads this knob from the environment only.
+  DOTNET_GCgen0size: '0x1000000'
 }
 // ---- END APP SETTINGS ------------------------------------------------------------------------
 
