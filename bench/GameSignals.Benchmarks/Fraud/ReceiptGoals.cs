@@ -21,12 +21,12 @@ internal static class ReceiptGoals
         bench.Setup();
         try
         {
-            var googleFloor = PerSecond(bench.GooglePlayRsaVerifyOnly);
+            var (googleFloor, google) = FloorAndFull(bench.GooglePlayRsaVerifyOnly, bench.GooglePlayKeysPerVersion);
             yield return Floor("google_play", googleFloor, "the bare RSA-2048 verify (platform) of the same receipts, public key alone, nothing else");
-            yield return Store("google_play", PerSecond(bench.GooglePlayKeysPerVersion), googleFloor, "RSA-2048 verify", PerSecond(bench.GooglePlayParsedPerReceipt), null);
+            yield return Store("google_play", google, googleFloor, "RSA-2048 verify", PerSecond(bench.GooglePlayParsedPerReceipt), null);
 
             var platform = PerSecond(bench.AppStorePlatformEs256VerifyOnly);
-            var appleFloor = PerSecond(bench.AppStoreFixedKeyEs256VerifyOnly);
+            var (appleFloor, apple) = FloorAndFull(bench.AppStoreFixedKeyEs256VerifyOnly, bench.AppStoreKeysPerVersion);
             yield return new GoalLine(
                 "receipts.app_store_platform_verify_per_s",
                 $"{ComponentGoals.Number(platform)} (the platform's bare ES256 verify, ECDsa.VerifyData on OpenSSL with the public key alone, " +
@@ -38,7 +38,7 @@ internal static class ReceiptGoals
                 appleFloor,
                 $"the bare fixed-key ES256 verify, SHA-256 and P256FixedKeyVerifier.Verify of the same receipts, nothing else; " +
                 $"{ComponentGoals.Number(appleFloor / platform)}x the platform's verify");
-            yield return Store("app_store", PerSecond(bench.AppStoreKeysPerVersion), appleFloor, "fixed-key ES256 verify", PerSecond(bench.AppStoreParsedPerReceipt), platform);
+            yield return Store("app_store", apple, appleFloor, "fixed-key ES256 verify", PerSecond(bench.AppStoreParsedPerReceipt), platform);
         }
         finally
         {
@@ -56,6 +56,16 @@ internal static class ReceiptGoals
         $"{ComponentGoals.Number(rate / parsed)}x parsing per receipt)",
         $">= {ComponentGoals.Number(Goal)}",
         rate >= Goal);
+
+    /// <summary>
+    /// A store's floor and full verification per second, timed in alternating pairs: measured apart, the floor came out
+    /// below the full verification it is part of on a disturbed run.
+    /// </summary>
+    private static (double Floor, double Full) FloorAndFull(Func<int> floor, Func<int> full)
+    {
+        var (floorSeconds, fullMore, _) = ComponentGoals.PairedCpuSecondsPerPass(Passes, () => _ = floor(), () => _ = full());
+        return (ReceiptBenchmarks.Receipts / floorSeconds, ReceiptBenchmarks.Receipts / (floorSeconds + fullMore));
+    }
 
     private static double PerSecond(Func<int> verifyAll) =>
         ReceiptBenchmarks.Receipts / ComponentGoals.CpuSecondsPerPass(Passes, () => _ = verifyAll());

@@ -21,8 +21,7 @@ internal sealed class P256FixedKeyVerifier
     /// Window bits of the key's table and of G's: 10 (about 0.85 MB each, 26 windows) verified in 0.81x the time of 8
     /// (0.26 MB, 32 windows) and 0.9x that of 9 on the benchmark machine; 11 gained little more for 1.57 MB a table.
     /// </summary>
-    public const int KeyWindowBits = 10;
-    public const int GeneratorWindowBits = 10;
+    public const int WindowBits = 10;
 
     private static readonly Lock SharedLock = new();
     private static readonly Dictionary<string, WeakReference<P256FixedKeyVerifier>> SharedByKey = new(StringComparer.Ordinal);
@@ -48,7 +47,7 @@ internal sealed class P256FixedKeyVerifier
             throw new CryptographicException("The public key is not a point of P-256.");
         }
 
-        _table = new P256FixedBaseTable(qx, qy, KeyWindowBits);
+        _table = new P256FixedBaseTable(qx, qy, WindowBits);
 
         // G's table with the first key's, so a chain build pays for it rather than the first receipt's verification.
         _generator = Generator.Table;
@@ -169,7 +168,7 @@ internal sealed class P256FixedKeyVerifier
     /// <summary>G's table, built on first use (the runtime runs a class's static initialiser once, thread-safely).</summary>
     private static class Generator
     {
-        public static readonly P256FixedBaseTable Table = new(P256Curve.Gx, P256Curve.Gy, GeneratorWindowBits);
+        public static readonly P256FixedBaseTable Table = new(P256Curve.Gx, P256Curve.Gy, WindowBits);
     }
 }
 

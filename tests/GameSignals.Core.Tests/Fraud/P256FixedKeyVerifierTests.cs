@@ -221,7 +221,7 @@ public sealed class P256FixedKeyVerifierTests
             cases.Add((small, small));
 
             // With Q = -G: small·G, then small·Q reaches infinity and the next window's digit starts again from it.
-            cases.Add((small, small + ((small + 1) << P256FixedKeyVerifier.KeyWindowBits)));
+            cases.Add((small, small + ((small + 1) << P256FixedKeyVerifier.WindowBits)));
         }
 
         cases.Add((1, N - 1));
