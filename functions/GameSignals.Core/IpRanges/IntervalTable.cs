@@ -34,12 +34,12 @@ internal sealed class IntervalTable<TKey, TEntry>
     where TKey : unmanaged, IBinaryInteger<TKey>, IMinMaxValue<TKey>
     where TEntry : struct, IInterval<TKey>
 {
+    private const int BlockEntries = 8; // the walk reads one block and compares its starts: seven compares, unrolled
     private const int MaxIndexBits = 16;
     private const int LevelBits = 4;
     private const int SubIndexBits = 6;
     private const int SubIndexLevel = (1 << LevelBits) - 1; // an index entry naming a crowded bucket's sub-index
 
-    private readonly int _blockEntries;
     private readonly TEntry[] _entries; // padded to whole blocks with copies of the last entry: a key past it finds a copy
 
     // The tree's levels, root first, each followed by a window of empty slots (TKey.MaxValue) so a window may start at
@@ -52,18 +52,16 @@ internal sealed class IntervalTable<TKey, TEntry>
     private readonly int _shift;
 
     /// <param name="sorted">The intervals by start.</param>
-    /// <param name="blockEntries">The entries of a block: the walk reads one block and compares its starts.</param>
     /// <param name="indexBits">The index's bits; by default about four blocks to a bucket (a small table's index stays small).</param>
-    public IntervalTable(TEntry[] sorted, int blockEntries, int? indexBits = null)
+    public IntervalTable(TEntry[] sorted, int? indexBits = null)
     {
         if (sorted.Length == 0)
         {
             throw new ArgumentException("An interval table needs an entry starting at the smallest key.", nameof(sorted));
         }
 
-        _blockEntries = blockEntries;
-        var blocks = (sorted.Length + blockEntries - 1) / blockEntries;
-        _entries = new TEntry[blocks * blockEntries];
+        var blocks = (sorted.Length + BlockEntries - 1) / BlockEntries;
+        _entries = new TEntry[blocks * BlockEntries];
         sorted.CopyTo(_entries, 0);
         _entries.AsSpan(sorted.Length).Fill(sorted[^1]);
 
@@ -71,7 +69,7 @@ internal sealed class IntervalTable<TKey, TEntry>
         var levels = new List<TKey[]> { new TKey[blocks] };
         for (var block = 0; block < blocks; block++)
         {
-            levels[0][block] = _entries[block * blockEntries].Start;
+            levels[0][block] = _entries[block * BlockEntries].Start;
         }
 
         while (levels[^1].Length > WindowKeys)
@@ -131,12 +129,11 @@ internal sealed class IntervalTable<TKey, TEntry>
         }
 
         // The block's first entry starts at or before the key (its start is the key the walk found).
-        ref var block = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), position * _blockEntries);
-        var index = 0;
-        for (var entry = 1; entry < _blockEntries; entry++)
-        {
-            index += AtOrBefore(Unsafe.Add(ref block, entry).Start, key);
-        }
+        ref var block = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), position * BlockEntries);
+        var index = AtOrBefore(Unsafe.Add(ref block, 1).Start, key) + AtOrBefore(Unsafe.Add(ref block, 2).Start, key)
+            + AtOrBefore(Unsafe.Add(ref block, 3).Start, key) + AtOrBefore(Unsafe.Add(ref block, 4).Start, key)
+            + AtOrBefore(Unsafe.Add(ref block, 5).Start, key) + AtOrBefore(Unsafe.Add(ref block, 6).Start, key)
+            + AtOrBefore(Unsafe.Add(ref block, 7).Start, key);
 
         return ref Unsafe.Add(ref block, index);
     }

@@ -42,7 +42,6 @@ internal readonly record struct CoveringInterval<TKey>(TKey Start, CoveringSets 
 internal sealed class RangeIntervals
 {
     private const int CoveringIndexBits = 16;
-    private const int AsnBlockEntries = 8;
     private static readonly UInt128 IPv4First = IpKey.FromIPv4(0);
     private static readonly UInt128 IPv4Last = IpKey.FromIPv4(uint.MaxValue);
 
@@ -77,14 +76,14 @@ internal sealed class RangeIntervals
     {
         var asn = AsnIntervals(rows);
         var (ipv4Asn, ipv6Asn) = SplitFamilies(asn);
-        _ipv4Asn = new([.. ipv4Asn.Select(interval => new AsnInterval<uint>(interval.Start, interval.Answer, interval.Answer >= 0 && routed[interval.Answer]))], AsnBlockEntries);
+        _ipv4Asn = new([.. ipv4Asn.Select(interval => new AsnInterval<uint>(interval.Start, interval.Answer, interval.Answer >= 0 && routed[interval.Answer]))]);
         if (ipv6Asn.All(interval => (ulong)interval.Start == 0))
         {
-            _ipv6AsnByHigh = new([.. ipv6Asn.Select(interval => new AsnInterval<ulong>((ulong)(interval.Start >> 64), interval.Answer, interval.Answer >= 0 && routed[interval.Answer]))], AsnBlockEntries);
+            _ipv6AsnByHigh = new([.. ipv6Asn.Select(interval => new AsnInterval<ulong>((ulong)(interval.Start >> 64), interval.Answer, interval.Answer >= 0 && routed[interval.Answer]))]);
         }
         else
         {
-            _ipv6Asn = new([.. ipv6Asn.Select(interval => new AsnInterval<UInt128>(interval.Start, interval.Answer, interval.Answer >= 0 && routed[interval.Answer]))], AsnBlockEntries);
+            _ipv6Asn = new([.. ipv6Asn.Select(interval => new AsnInterval<UInt128>(interval.Start, interval.Answer, interval.Answer >= 0 && routed[interval.Answer]))]);
         }
 
         // The covering intervals: cut by the prefixes and where the blocklisted AS of the ASN row changes.
@@ -125,8 +124,8 @@ internal sealed class RangeIntervals
         }
 
         var (ipv4Covering, ipv6Covering) = SplitFamilies(covering);
-        _ipv4Covering = new([.. ipv4Covering.Select(interval => new CoveringInterval<uint>(interval.Start, combinations[interval.Answer]))], 8, CoveringIndexBits);
-        _ipv6Covering = new([.. ipv6Covering.Select(interval => new CoveringInterval<UInt128>(interval.Start, combinations[interval.Answer]))], 8, CoveringIndexBits);
+        _ipv4Covering = new([.. ipv4Covering.Select(interval => new CoveringInterval<uint>(interval.Start, combinations[interval.Answer]))], CoveringIndexBits);
+        _ipv6Covering = new([.. ipv6Covering.Select(interval => new CoveringInterval<UInt128>(interval.Start, combinations[interval.Answer]))], CoveringIndexBits);
         (_ipv4CoveringIndex, _ipv4Blocked) = CoveringIndex(_ipv4Covering, ipv4Covering, combinations);
         (_ipv6CoveringIndex, _ipv6Blocked) = CoveringIndex(_ipv6Covering, ipv6Covering, combinations);
         _combinations = [.. combinations];

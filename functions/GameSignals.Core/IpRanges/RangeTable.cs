@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace GameSignals.IpRanges;
 
@@ -110,11 +111,18 @@ public sealed class RangeTable : IIpIntelligence
         asn = kept;
         if (asn is null & routed) // one branch, not taken once the record is made
         {
-            var row = Row(index);
-            asn = kept = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
+            asn = MakeInfo(index, ref kept);
         }
 
         return asn is not null;
+    }
+
+    /// <summary>Makes and keeps a row's record: apart, so the lookup's frame stays small.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private AsnInfo MakeInfo(int index, ref AsnInfo? kept)
+    {
+        var row = Row(index);
+        return kept = new AsnInfo(row.Number, row.Name, row.Country, IpKey.ToText(row.Start), IpKey.ToText(row.End));
     }
 
     public bool TryGetAsn(IPAddress address, [MaybeNullWhen(false)] out AsnInfo asn) => TryGetAsn(IpKey.From(address), out asn);
