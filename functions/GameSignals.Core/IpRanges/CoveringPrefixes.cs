@@ -72,6 +72,11 @@ internal sealed class CoveringPrefixes<T>
     /// </remarks>
     public void Collect(ItemRange set, ICollection<T> matches)
     {
+        if (set.From == set.To)
+        {
+            return; // most addresses, before the shared generic code's type lookups
+        }
+
         var items = _setItems.AsSpan(set.From, set.To - set.From);
         if (matches is List<T> list)
         {

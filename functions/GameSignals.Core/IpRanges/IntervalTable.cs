@@ -310,6 +310,7 @@ internal sealed class IntervalTable<TKey, TEntry>
     }
 
     // Monotonic in the key, as the search needs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int BucketOf(TKey key, TKey indexBase, int shift, int lastBucket) =>
         key < indexBase ? 0 : int.CreateTruncating(TKey.Min((key - indexBase) >>> shift, TKey.CreateTruncating(lastBucket)));
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GameSignals.IpRanges;
 
@@ -147,6 +148,7 @@ internal sealed class RangeIntervals
     }
 
     /// <summary>Whether a blocklist entry may match the key: false for most keys, answered from a few cached KB.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayBeBlocked(UInt128 key)
     {
         if (IpKey.IsIPv4(key))
