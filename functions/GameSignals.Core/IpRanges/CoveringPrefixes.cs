@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GameSignals.IpRanges;
 
 /// <summary>The items of a covering set: positions <see cref="From"/> to <see cref="To"/> (excluded) of the item runs.</summary>
@@ -70,13 +72,17 @@ internal sealed class CoveringPrefixes<T>
     /// A list takes them in one copy: adding one at a time checks each item's type against the list's array, which reads
     /// the item's header, a cache miss per record at internet size.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Collect(ItemRange set, ICollection<T> matches)
     {
-        if (set.From == set.To)
+        if (set.From != set.To) // most addresses have none: checked inline, before the shared generic code's type lookups
         {
-            return; // most addresses, before the shared generic code's type lookups
+            CollectItems(set, matches);
         }
+    }
 
+    private void CollectItems(ItemRange set, ICollection<T> matches)
+    {
         var items = _setItems.AsSpan(set.From, set.To - set.From);
         if (matches is List<T> list)
         {

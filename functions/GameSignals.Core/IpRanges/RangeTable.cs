@@ -138,11 +138,15 @@ public sealed class RangeTable : IIpIntelligence
     public void GetBlocklistMatches(UInt128 key, DateTimeOffset at, ICollection<BlocklistEntry> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        if (!_intervals.MayBeBlocked(key))
+        if (_intervals.MayBeBlocked(key))
         {
-            return;
+            CollectBlocklistMatches(key, at, matches);
         }
+    }
 
+    /// <summary>The blocklist matches of a key that may have some: apart, so the check for most keys stays small enough to inline.</summary>
+    private void CollectBlocklistMatches(UInt128 key, DateTimeOffset at, ICollection<BlocklistEntry> matches)
+    {
         var sets = _intervals.CoveringAt(key);
         _blockedPrefixes.Collect(sets.Blocked, matches, BlocklistRules.IsActive, at);
         foreach (var entry in _blockedAsGroups[sets.BlockedAs])
