@@ -33,29 +33,7 @@ internal sealed class DigestSet
 
     public int Count => _nonZero + (_hasZero ? 1 : 0);
 
-    public bool Contains(ulong digest)
-    {
-        if (digest == 0)
-        {
-            return _hasZero;
-        }
-
-        var slots = _slots;
-        var mask = slots.Length - 1;
-        for (var slot = (int)digest & mask; ; slot = (slot + 1) & mask)
-        {
-            var held = slots[slot];
-            if (held == digest)
-            {
-                return true;
-            }
-
-            if (held == 0)
-            {
-                return false;
-            }
-        }
-    }
+    public bool Contains(ulong digest) => digest == 0 ? _hasZero : _slots[SlotOf(_slots, digest)] == digest;
 
     /// <summary>Adds the digest; false when it was already held.</summary>
     public bool Add(ulong digest)
@@ -108,21 +86,27 @@ internal sealed class DigestSet
     /// <summary>Puts a non-zero digest in its slot run; false when it is there already.</summary>
     private static bool Place(ulong[] slots, ulong digest)
     {
-        var mask = slots.Length - 1;
-        for (var slot = (int)digest & mask; ; slot = (slot + 1) & mask)
+        ref var slot = ref slots[SlotOf(slots, digest)];
+        if (slot == digest)
         {
-            var held = slots[slot];
-            if (held == digest)
-            {
-                return false;
-            }
-
-            if (held == 0)
-            {
-                slots[slot] = digest;
-                return true;
-            }
+            return false;
         }
+
+        slot = digest;
+        return true;
+    }
+
+    /// <summary>The slot holding a non-zero digest, or the empty one ending its run, where it would go.</summary>
+    private static int SlotOf(ulong[] slots, ulong digest)
+    {
+        var mask = slots.Length - 1;
+        var slot = (int)digest & mask;
+        while (slots[slot] != digest && slots[slot] != 0)
+        {
+            slot = (slot + 1) & mask;
+        }
+
+        return slot;
     }
 
     private void Grow()
