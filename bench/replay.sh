@@ -21,6 +21,8 @@ dotnet build tools/GameSignals.Cli/GameSignals.Cli.csproj -c Release -nologo -v 
 cli=tools/GameSignals.Cli/bin/Release/net10.0/GameSignals.Cli
 
 field() { sed -n "s/^  \"$2\": \\([^,]*\\),\\?\$/\\1/p" "$1/summary.json"; }
+nested() { sed -n "s/^    \"$2\": \\([^,]*\\),\\?\$/\\1/p" "$1/summary.json"; } # a field of summary.json's cpu or memory
+cpu_per_event() { awk -v c="$(nested "$1" processSeconds)" -v e="$(field "$1" events)" 'BEGIN { printf "%.2f", c * 1e6 / e }'; }
 peak_mib() { echo $(( $(field "$1" peakWorkingSetBytes) / 1048576 )); }
 generate() { "$cli" generate --seed 1 --users 10000 --events "$1" --out "$2" 2>/dev/null >/dev/null; }
 replay() { "$cli" replay --events "$1/events.jsonl" --config "$1" --out "$2" "${@:3}" 2>/dev/null >/dev/null; }
@@ -32,10 +34,11 @@ if [[ "${1:-}" == "--scale" ]]; then
   generate "$large" "$work/large-in"
   for run in small-1:small-in large:large-in small-2:small-in; do
     name="${run%%:*}"
-    cpu="$( { TIMEFORMAT='%U %S'; time replay "$work/${run#*:}" "$work/$name"; } 2>&1 )"
-    awk -v c="$cpu" -v e="$(field "$work/$name" events)" 'BEGIN { split(c, t, " "); printf "%.2f", (t[1] + t[2]) * 1e6 / e }' > "$work/$name/cpu"
-    printf '%-8s %9s events  %9ss  %8s events/s  %6s µs CPU/event  peak %5s MiB\n' "$name" "$(field "$work/$name" events)" \
-      "$(field "$work/$name" elapsedSeconds)" "$(field "$work/$name" eventsPerSecond)" "$(cat "$work/$name/cpu")" "$(peak_mib "$work/$name")"
+    replay "$work/${run#*:}" "$work/$name"
+    cpu_per_event "$work/$name" > "$work/$name/cpu"
+    printf '%-8s %9s events  %9ss  %8s events/s  %6s µs CPU/event (JIT %ss)  peak %5s MiB\n' "$name" "$(field "$work/$name" events)" \
+      "$(field "$work/$name" elapsedSeconds)" "$(field "$work/$name" eventsPerSecond)" "$(cat "$work/$name/cpu")" \
+      "$(nested "$work/$name" jitSeconds)" "$(peak_mib "$work/$name")"
   done
   awk -v a="$(field "$work/small-1" eventsPerSecond)" -v b="$(field "$work/small-2" eventsPerSecond)" -v l="$(field "$work/large" eventsPerSecond)" \
     -v ca="$(cat "$work/small-1/cpu")" -v cb="$(cat "$work/small-2/cpu")" -v cl="$(cat "$work/large/cpu")" \
@@ -54,7 +57,7 @@ full="$(field "$work/full" eventsPerSecond)"
 none="$(field "$work/none" eventsPerSecond)"
 echo "events:                 $events"
 echo "stages (full):          $(tr -d '\n ' < "$work/full/summary.json" | sed -n 's/.*"stages":\(\[[^]]*\]\).*/\1/p')"
-echo "full pipeline:          $full events/s (p99 $(sed -n 's/^    "p99": \(.*\),$/\1/p' "$work/full/summary.json") ms, peak $(peak_mib "$work/full") MiB)"
+echo "full pipeline:          $full events/s, $(cpu_per_event "$work/full") µs CPU/event of which JIT $(nested "$work/full" jitSeconds) s (p99 $(sed -n 's/^    "p99": \(.*\),$/\1/p' "$work/full/summary.json") ms, peak $(peak_mib "$work/full") MiB)"
 echo "decode + dedupe only:   $none events/s (peak $(peak_mib "$work/none") MiB)"
 awk -v f="$full" -v n="$none" 'BEGIN { printf "full / decode-only:     %.2f\n", f / n }'
 echo "parse floor:            $floor (one JsonDocument.Parse per line, one thread)"

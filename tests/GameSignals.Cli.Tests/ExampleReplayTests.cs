@@ -129,4 +129,14 @@ public sealed class ExampleReplayTests(ExampleReplayFixture replay) : IClassFixt
         Assert.Equal(100, replay.Summary.GetProperty("batchSize").GetInt32());
         Assert.True(replay.Summary.GetProperty("peakWorkingSetBytes").GetInt64() > 0);
     }
+
+    [Fact]
+    public void The_summary_reports_the_runs_cpu_and_the_jits_part_of_it()
+    {
+        var cpu = replay.Summary.GetProperty("cpu");
+        var (process, jit) = (cpu.GetProperty("processSeconds").GetDouble(), cpu.GetProperty("jitSeconds").GetDouble());
+        Assert.True(jit > 0, "a run compiles its methods");
+        Assert.True(process >= jit, $"the JIT's {jit} s are part of the process's {process} s");
+        Assert.True(cpu.GetProperty("jitMethods").GetInt64() > 0);
+    }
 }

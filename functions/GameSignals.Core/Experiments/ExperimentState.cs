@@ -22,8 +22,8 @@ public sealed class ExperimentState : IPartitionStatePart
 
     private static readonly long Day = TimeSpan.TicksPerDay;
 
-    private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
-    private readonly HashSet<(string GameId, string UserId)> _changed = [];
+    private readonly Dictionary<(string GameId, string UserId), Player> _players = new(StringPairComparer.Instance);
+    private readonly HashSet<(string GameId, string UserId)> _changed = new(StringPairComparer.Instance);
     private long _newest = long.MinValue;
     private long _published = long.MinValue;
     private bool _newestChanged;

@@ -25,6 +25,12 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
         // The logins whose windows hold this one, and those in theirs, are all less than a window before or after it.
         var stored = await sightings.AddAsync(policy.GameId, bucket, new DeviceSighting(login.Source, login.Id, login.UserId, deviceId, login.Time), window, cancellationToken)
             .ConfigureAwait(false);
+        // No window can hold more devices than the sightings returned: most addresses end here, with no set to fill.
+        if (stored.Count <= policy.MaxDevicesPerIp)
+        {
+            return;
+        }
+
         // Only the sightings in [t, t + window) have the login in their window; counted without sorting, since most stay
         // under the limit and only a flag needs its devices in order.
         var devices = new HashSet<string>(StringComparer.Ordinal);

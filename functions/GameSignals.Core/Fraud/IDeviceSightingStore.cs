@@ -40,7 +40,7 @@ public interface IDeviceSightingStore
 /// </remarks>
 public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSightingStore
 {
-    private readonly Dictionary<(string GameId, string Bucket), Bucket> _buckets = [];
+    private readonly Dictionary<(string GameId, string Bucket), Bucket> _buckets = new(StringPairComparer.Instance);
     private readonly SharedStrings _shared = new();
     private readonly Lock _gate = new();
 

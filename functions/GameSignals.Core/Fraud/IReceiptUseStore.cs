@@ -41,7 +41,7 @@ public interface IReceiptUseStore
 /// <summary>The embedded receipt-use store of replay and tests, with create-conflict and ETag semantics.</summary>
 public sealed class InMemoryReceiptUseStore : IReceiptUseStore
 {
-    private readonly Dictionary<(string Store, string OrderId), ReceiptUses> _documents = [];
+    private readonly Dictionary<(string Store, string OrderId), ReceiptUses> _documents = new(StringPairComparer.Instance);
     private readonly Lock _gate = new();
 
     public ValueTask<ReceiptUses?> GetAsync(string store, string orderId, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ public interface IPlayerLocaleStore
 
 public sealed class InMemoryPlayerLocaleStore : IPlayerLocaleStore
 {
-    private readonly Dictionary<(string, string), PlayerLocale> _locales = [];
+    private readonly Dictionary<(string, string), PlayerLocale> _locales = new(StringPairComparer.Instance);
     private readonly Lock _gate = new();
 
     public ValueTask<PlayerLocale?> GetAsync(string gameId, string userId, CancellationToken cancellationToken)

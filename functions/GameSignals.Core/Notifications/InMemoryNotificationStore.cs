@@ -9,7 +9,7 @@ namespace GameSignals.Notifications;
 /// </summary>
 public sealed class InMemoryNotificationStore : INotificationStore
 {
-    private readonly Dictionary<(string UserId, string Id), Notification> _items = [];
+    private readonly Dictionary<(string UserId, string Id), Notification> _items = new(StringPairComparer.Instance);
     private readonly SharedStrings _shared = new();
     private readonly Lock _gate = new();
     private DateTimeOffset _newest = DateTimeOffset.MinValue;

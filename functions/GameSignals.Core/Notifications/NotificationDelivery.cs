@@ -43,7 +43,7 @@ public sealed class NotificationDelivery(
     public sealed class Batch
     {
         private readonly NotificationDelivery _delivery;
-        private readonly Dictionary<(string, string), PlayerLocale?> _sharedLocales = [];
+        private readonly Dictionary<(string, string), PlayerLocale?> _sharedLocales = new(StringPairComparer.Instance);
 
         internal Batch(NotificationDelivery delivery, NotificationState state)
         {

@@ -39,9 +39,9 @@ public sealed class NotificationState : IPartitionStatePart
     private readonly Dictionary<CooldownKey, CooldownRecord> _cooldowns = [];
     // Rows, not records: a player's language is set again at each session, and a new record kept until the next one
     // lived long enough to be copied into the oldest generation; an unchanged language keeps its held string.
-    private readonly Dictionary<(string GameId, string UserId), LocaleRow> _locales = [];
+    private readonly Dictionary<(string GameId, string UserId), LocaleRow> _locales = new(StringPairComparer.Instance);
     private readonly HashSet<CooldownKey> _changedCooldowns = [];
-    private readonly HashSet<(string, string)> _changedLocales = [];
+    private readonly HashSet<(string, string)> _changedLocales = new(StringPairComparer.Instance);
     private DateTimeOffset _newest = DateTimeOffset.MinValue;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
 

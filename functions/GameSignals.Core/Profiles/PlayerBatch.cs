@@ -13,7 +13,7 @@ public sealed class PlayerBatch
 {
     private readonly List<Player> _players = [];
     private readonly Dictionary<ProfileState.Player, int> _ofHeld = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(string GameId, string UserId), int> _ofNew = [];
+    private readonly Dictionary<(string GameId, string UserId), int> _ofNew = new(StringPairComparer.Instance);
     private int[] _owners = [];
     private GameEvent[] _events = [];
 

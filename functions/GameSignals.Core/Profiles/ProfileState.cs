@@ -21,7 +21,7 @@ public sealed class ProfileState : IPartitionStatePart
     private const byte FoldedFacts = 2;
     private const byte Forgotten = 3;
 
-    private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
+    private readonly Dictionary<(string GameId, string UserId), Player> _players = new(StringPairComparer.Instance);
 
     // In the order changed; a player forgotten and held again since the last record has two entries, replayed in order.
     private readonly List<((string GameId, string UserId) Key, Change Change)> _changed = [];

@@ -21,8 +21,8 @@ public sealed class MomentState : IPartitionStatePart
     /// <summary>The part's name in changelog records and snapshots.</summary>
     public const string PartName = "moments";
 
-    private readonly Dictionary<(string GameId, string UserId), Player> _players = [];
-    private readonly HashSet<(string GameId, string UserId)> _changed = [];
+    private readonly Dictionary<(string GameId, string UserId), Player> _players = new(StringPairComparer.Instance);
+    private readonly HashSet<(string GameId, string UserId)> _changed = new(StringPairComparer.Instance);
 
     /// <summary>How the pipeline creates one per partition.</summary>
     public static PartitionStatePartType Type { get; } = new(PartName, typeof(MomentState), static () => new MomentState());

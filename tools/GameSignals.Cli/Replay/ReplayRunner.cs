@@ -104,6 +104,7 @@ internal sealed class ReplayRunner : IDisposable
         await console.RunWithProgressAsync("replay", totalBytes, "bytes", report => runner.ProcessAsync(report, cancellationToken)).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
         var memory = MemorySummary.Now();
+        var cpu = CpuSummary.Now();
 
         // Reading the final state for the outputs is not part of the run: no faults there.
         faults?.Enabled = false;
@@ -120,7 +121,7 @@ internal sealed class ReplayRunner : IDisposable
             }
         }
 
-        var summary = runner.Summarize(elapsed, outputs, memory);
+        var summary = runner.Summarize(elapsed, outputs, memory, cpu);
         await File.WriteAllBytesAsync(
             Path.Combine(options.OutDirectory, SummaryFile),
             JsonSerializer.SerializeToUtf8Bytes(summary, CliJsonContext.Default.ReplaySummary),
@@ -474,7 +475,7 @@ internal sealed class ReplayRunner : IDisposable
         _stats.Dispose();
     }
 
-    private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs, MemorySummary memory)
+    private ReplaySummary Summarize(double elapsedSeconds, IReadOnlyDictionary<string, long> outputs, MemorySummary memory, CpuSummary cpu)
     {
         using var process = Process.GetCurrentProcess();
         return new ReplaySummary
@@ -499,6 +500,7 @@ internal sealed class ReplayRunner : IDisposable
             Outputs = outputs,
             PeakWorkingSetBytes = process.PeakWorkingSet64,
             Memory = memory,
+            Cpu = cpu,
             Reliability = new ReliabilitySummary
             {
                 FaultRate = _options.FaultRate,

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime;
 using System.Text.Json.Serialization;
 
 namespace GameSignals.Cli.Replay;
@@ -33,6 +35,9 @@ internal sealed record ReplaySummary
     /// <summary>What the run cost the garbage collector: where CPU per event goes besides the stages.</summary>
     public required MemorySummary Memory { get; init; }
 
+    /// <summary>The process's CPU time and the JIT's part of it: a fixed cost of each run, which a short one divides among few events.</summary>
+    public required CpuSummary Cpu { get; init; }
+
     public required ReliabilitySummary Reliability { get; init; }
 }
 
@@ -45,6 +50,23 @@ internal sealed record MemorySummary(long AllocatedBytes, int Gen0Collections, i
     public static MemorySummary Now() => new(
         GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
         Math.Round(GC.GetTotalPauseDuration().TotalSeconds, 3));
+}
+
+/// <summary>
+/// CPU seconds of the process up to the end of the run (every thread: reading, stages, the JIT, the collector), and the
+/// JIT's compile time and methods among them: the optimised recompilation of the hot methods takes a second or two of
+/// each process, which a million events feel and ten million hardly do.
+/// </summary>
+internal sealed record CpuSummary(double ProcessSeconds, double JitSeconds, long JitMethods)
+{
+    public static CpuSummary Now()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new(
+            Math.Round(process.TotalProcessorTime.TotalSeconds, 3),
+            Math.Round(JitInfo.GetCompilationTime().TotalSeconds, 3),
+            JitInfo.GetCompiledMethodCount());
+    }
 }
 
 /// <summary>What <c>--fault-rate</c> and <c>--crash-every</c> did to the run, which changed none of its outputs.</summary>

@@ -12,7 +12,8 @@ namespace GameSignals.Pipeline.State;
 /// </summary>
 /// <remarks>
 /// Hours two or more behind the newest event are sealed into one sorted array of digests with a parallel array of their
-/// hours (12 bytes a key, a search of a few probes a lookup); the newest hours and late arrivals sit in per-hour hash sets.
+/// hours (12 bytes a key, a search of a few probes a lookup); the newest hours and late arrivals sit in per-hour
+/// <see cref="DigestSet"/>s (one run of slots a look-up).
 /// Sealing and expiry rebuild the arrays once per hour of event time. Not thread-safe: one partition's batches run one
 /// at a time.
 /// </remarks>
@@ -24,7 +25,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 {
     private static readonly long BucketTicks = TimeSpan.TicksPerHour;
 
-    private readonly Dictionary<int, HashSet<ulong>> _open = [];
+    private readonly Dictionary<int, DigestSet> _open = [];
     private readonly List<(ulong Digest, long Ticks)> _added = [];
     private ulong[] _sealed = [];
     private int[] _sealedHours = [];
@@ -137,7 +138,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             var hour = reader.ReadInt32();
             var block = new ulong[reader.ReadInt32()];
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(block.AsSpan()));
-            _open[hour] = [.. block];
+            _open[hour] = new DigestSet(block);
         }
     }
 
@@ -172,7 +173,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         {
             // The newest hour is sized as the busiest hour sealed so far: a set growing to a million keys rehashes all it
             // holds at each doubling, on a batch's path. A late event's hour stays small.
-            _open[hour] = digests = new HashSet<ulong>(hour == _newestTicks / BucketTicks ? _busiestHour : 0);
+            _open[hour] = digests = new DigestSet(hour == _newestTicks / BucketTicks ? _busiestHour : 0);
         }
 
         digests.Add(digest);
@@ -242,7 +243,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         {
             if (!IsExpired(hour))
             {
-                _open[hour].CopyTo(freshDigests, filled);
+                _open[hour].CopyTo(freshDigests.AsSpan(filled));
                 freshHours.AsSpan(filled, _open[hour].Count).Fill(hour);
                 filled += _open[hour].Count;
             }
