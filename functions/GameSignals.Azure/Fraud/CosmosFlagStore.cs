@@ -107,8 +107,8 @@ public sealed class CosmosFlagStore : IFlagStore
             .ConfigureAwait(false);
     }
 
-    public async ValueTask ReplaceEvidenceAsync(string gameId, string id, JsonElement evidence, CancellationToken cancellationToken) =>
-        await UpdateAsync(gameId, id, f => JsonElement.DeepEquals(f.Evidence, evidence) ? null : f with { Evidence = evidence }, cancellationToken).ConfigureAwait(false);
+    public async ValueTask ReplaceEvidenceAsync(string gameId, string id, JsonElement evidence, Func<JsonElement, JsonElement, bool> supersedes, CancellationToken cancellationToken) =>
+        await UpdateAsync(gameId, id, f => supersedes(f.Evidence, evidence) ? f with { Evidence = evidence } : null, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken) =>
         await UpdateAsync(gameId, id, f => f.ActionPublished ? null : f with { ActionPublished = true }, cancellationToken).ConfigureAwait(false);

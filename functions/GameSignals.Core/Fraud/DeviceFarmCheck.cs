@@ -69,7 +69,7 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
                 ["devices"] = new JsonArray([.. devices.Order(StringComparer.Ordinal).Take(MaxDevicesInEvidence).Select(d => JsonValue.Create(d))]),
             };
             var about = new FlaggedEvent(policy.GameId, evaluated.UserId, evaluated.Source, evaluated.EventId, evaluated.Time);
-            await raiser.RaiseAsync(policy, FraudReasons.DeviceFarm, about, evidence, cancellationToken).ConfigureAwait(false);
+            await raiser.RaiseAsync(policy, FraudReasons.DeviceFarm, about, evidence, cancellationToken, seenCount: "distinctDevices").ConfigureAwait(false);
         }
     }
 

@@ -10,11 +10,19 @@ internal readonly record struct FlaggedEvent(string GameId, string UserId, strin
 /// Creates flags idempotently and publishes the <c>block</c> ones. A flag is created first, then published,
 /// then marked published; a redelivery finding it created but unmarked publishes again (at least once,
 /// with the flag id as message id), and one finding it marked publishes nothing. A flag raised again with
-/// other evidence gets the new evidence.
+/// other evidence gets the new evidence; one whose evidence counts what its check has seen so far gets it only
+/// with a higher count.
 /// </summary>
 internal sealed class FlagRaiser(IFlagStore flags, IFraudActionPublisher actions)
 {
-    public async ValueTask RaiseAsync(FraudPolicy policy, string reason, FlaggedEvent about, JsonObject evidence, CancellationToken cancellationToken)
+    private static readonly Func<JsonElement, JsonElement, bool> Differs = static (stored, raised) => !JsonElement.DeepEquals(stored, raised);
+
+    /// <param name="seenCount">
+    /// The evidence's field that counts what the check saw of the shared state (distinct devices, uses of a receipt),
+    /// which only grows as the stream arrives: a raise from an older read (another partition's, running at the same
+    /// time) has a lower count and leaves the stored evidence alone. Null: the evidence is the event's own facts.
+    /// </param>
+    public async ValueTask RaiseAsync(FraudPolicy policy, string reason, FlaggedEvent about, JsonObject evidence, CancellationToken cancellationToken, string? seenCount = null)
     {
         var flag = new FraudFlag
         {
@@ -31,11 +39,12 @@ internal sealed class FlagRaiser(IFlagStore flags, IFraudActionPublisher actions
 
         if (!await flags.CreateAsync(flag, cancellationToken).ConfigureAwait(false))
         {
+            var supersedes = seenCount is null ? Differs : (stored, raised) => Count(raised, seenCount) > Count(stored, seenCount);
             var existing = await flags.GetAsync(flag.GameId, flag.Id, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && !JsonElement.DeepEquals(existing.Evidence, flag.Evidence))
+            if (existing is not null && supersedes(existing.Evidence, flag.Evidence))
             {
                 // Raised again with other facts: a late event completed them (see IFlagStore.ReplaceEvidenceAsync).
-                await flags.ReplaceEvidenceAsync(flag.GameId, flag.Id, flag.Evidence, cancellationToken).ConfigureAwait(false);
+                await flags.ReplaceEvidenceAsync(flag.GameId, flag.Id, flag.Evidence, supersedes, cancellationToken).ConfigureAwait(false);
             }
 
             if (existing is null || existing.ActionPublished || existing.Severity != FlagSeverity.Block)
@@ -53,4 +62,7 @@ internal sealed class FlagRaiser(IFlagStore flags, IFraudActionPublisher actions
         await actions.PublishAsync(flag, cancellationToken).ConfigureAwait(false);
         await flags.MarkActionPublishedAsync(flag.GameId, flag.Id, cancellationToken).ConfigureAwait(false);
     }
+
+    private static long Count(JsonElement evidence, string field) =>
+        evidence.ValueKind == JsonValueKind.Object && evidence.TryGetProperty(field, out var count) && count.TryGetInt64(out var value) ? value : long.MinValue;
 }

@@ -21,9 +21,12 @@ public interface IFlagStore
     ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the evidence of an existing flag. Late events complete the facts behind a flag raised earlier
-    /// (more devices in a window, an earlier first use of a receipt), so the evidence converges on what the
-    /// whole stream says whatever the arrival order.
+    /// Replaces the evidence of an existing flag when <paramref name="supersedes"/> says the new evidence supersedes
+    /// the stored one, judged against the flag as stored at the write (read, judge and replace are one step). Late events
+    /// complete the facts behind a flag raised earlier (more devices in a window, an earlier first use of a receipt), and
+    /// partitions running at once may raise from an older read after a newer one: judged at the write, the evidence
+    /// converges on what the whole stream says whatever the arrival order.
     /// </summary>
-    ValueTask ReplaceEvidenceAsync(string gameId, string id, System.Text.Json.JsonElement evidence, CancellationToken cancellationToken);
+    ValueTask ReplaceEvidenceAsync(
+        string gameId, string id, System.Text.Json.JsonElement evidence, Func<System.Text.Json.JsonElement, System.Text.Json.JsonElement, bool> supersedes, CancellationToken cancellationToken);
 }

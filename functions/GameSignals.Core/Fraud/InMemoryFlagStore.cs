@@ -85,11 +85,13 @@ public sealed class InMemoryFlagStore : IFlagStore
         }
     }
 
-    public ValueTask ReplaceEvidenceAsync(string gameId, string id, System.Text.Json.JsonElement evidence, CancellationToken cancellationToken)
+    public ValueTask ReplaceEvidenceAsync(
+        string gameId, string id, System.Text.Json.JsonElement evidence, Func<System.Text.Json.JsonElement, System.Text.Json.JsonElement, bool> supersedes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(supersedes);
         lock (_gate)
         {
-            if (_flags.TryGetValue(Key(gameId, id), out var flag))
+            if (_flags.TryGetValue(Key(gameId, id), out var flag) && supersedes(flag.Evidence, evidence))
             {
                 _flags[Key(gameId, id)] = flag with { Evidence = evidence };
             }

@@ -37,7 +37,7 @@ internal sealed class ReceiptReplayCheck(IReceiptUseStore store, FraudConfigCach
                 ["usesSeen"] = uses.Count,
             };
             var about = new FlaggedEvent(later.GameId, later.UserId, later.Source, later.EventId, later.Time);
-            await raiser.RaiseAsync(policy, FraudReasons.ReceiptReplay, about, evidence, cancellationToken).ConfigureAwait(false);
+            await raiser.RaiseAsync(policy, FraudReasons.ReceiptReplay, about, evidence, cancellationToken, seenCount: "usesSeen").ConfigureAwait(false);
         }
     }
 

@@ -20,8 +20,8 @@ internal sealed class FaultyFlagStore(IFlagStore inner, FaultInjector faults) : 
     public ValueTask MarkActionPublishedAsync(string gameId, string id, CancellationToken cancellationToken) =>
         Write("flag mark published", () => inner.MarkActionPublishedAsync(gameId, id, cancellationToken));
 
-    public ValueTask ReplaceEvidenceAsync(string gameId, string id, JsonElement evidence, CancellationToken cancellationToken) =>
-        Write("flag evidence replace", () => inner.ReplaceEvidenceAsync(gameId, id, evidence, cancellationToken));
+    public ValueTask ReplaceEvidenceAsync(string gameId, string id, JsonElement evidence, Func<JsonElement, JsonElement, bool> supersedes, CancellationToken cancellationToken) =>
+        Write("flag evidence replace", () => inner.ReplaceEvidenceAsync(gameId, id, evidence, supersedes, cancellationToken));
 }
 
 internal sealed class FaultyFraudActionPublisher(IFraudActionPublisher inner, FaultInjector faults) : FaultyStore(faults), IFraudActionPublisher
