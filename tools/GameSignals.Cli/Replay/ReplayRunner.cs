@@ -20,9 +20,17 @@ namespace GameSignals.Cli.Replay;
 /// processed once full. Memory stays bounded by partitions × batch size (plus the partitions' state and stores).
 /// </summary>
 /// <remarks>
+/// <para>
+/// Partitions' batches run at the same time, as the host runs its partitions', each partition's one after another; the
+/// stages and stores are the ones the function app shares between its partitions. With <c>--fault-rate</c> or
+/// <c>--crash-every</c> one batch runs at a time: a crash takes down the instance with everything it runs, and the faults
+/// are drawn in order from their seed.
+/// </para>
+/// <para>
 /// A batch that throws is delivered again, as the host's retry policy does; with <c>--crash-every</c> the
 /// failure is the death of the host instance, and the batch goes to a new instance over the same stores.
 /// Only a delivery that completes counts in the summary, so a redelivery changes no count.
+/// </para>
 /// </remarks>
 internal sealed class ReplayRunner : IDisposable
 {
@@ -58,6 +66,10 @@ internal sealed class ReplayRunner : IDisposable
     private readonly LatencyHistogram _latency = new();
     private readonly StatsCounts _stats = new();
 
+    private readonly bool _concurrent; // partitions' batches at the same time (see remarks)
+    private readonly Task?[] _running; // per buffer, its batch in flight
+    private readonly Lock _counting = new(); // the counts and latencies batches add as they finish
+
     private long _lines;
     private long _duplicates;
     private long _deadLettered;
@@ -78,7 +90,9 @@ internal sealed class ReplayRunner : IDisposable
         _stats.Track(_instance);
         _pipeline = _instance.GetRequiredService<EventPipeline>();
         _partitionNames = [.. Enumerable.Range(0, options.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))];
-        _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(i => new Batch(i % 2 == 0 ? GameHub : PaymentHub, _partitionNames[i / 2], options.BatchSize))];
+        _buffers = [.. Enumerable.Range(0, options.Partitions * 2).Select(i => new Batch(i, i % 2 == 0 ? GameHub : PaymentHub, _partitionNames[i / 2], options.BatchSize))];
+        _running = new Task?[_buffers.Length];
+        _concurrent = faults is null;
     }
 
     /// <summary>Replays the files into <see cref="ReplayOptions.OutDirectory"/> and returns the summary it wrote.</summary>
@@ -183,12 +197,14 @@ internal sealed class ReplayRunner : IDisposable
         }
         finally
         {
-            // The stages failed (or were cancelled): the reader stops too, and its end is awaited.
+            // The stages failed (or were cancelled): the reader stops too, and its end is awaited, as are the batches running.
             await stopReading.CancelAsync().ConfigureAwait(false);
             await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await DrainAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         await FlushAllAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync().ConfigureAwait(false);
 
         // The lagging partition catches up only now, after every other partition has finished.
         if (spill is not null)
@@ -202,6 +218,7 @@ internal sealed class ReplayRunner : IDisposable
             }
 
             await FlushAllAsync(cancellationToken).ConfigureAwait(false);
+            await DrainAsync().ConfigureAwait(false);
         }
 
         await FlushStatesAsync(cancellationToken).ConfigureAwait(false);
@@ -368,27 +385,50 @@ internal sealed class ReplayRunner : IDisposable
         }
     }
 
-    /// <summary>Processes one partition's batch; dead letters read since the last batch travel with it.</summary>
+    /// <summary>
+    /// Hands one partition's batch over to run once that partition's previous batch is done (at once, one batch at a time
+    /// with faults); dead letters read since the last batch travel with it.
+    /// </summary>
     private async ValueTask FlushAsync(Batch buffer, CancellationToken cancellationToken)
     {
-        var events = buffer.Pending.ConvertAll(p => p.Event);
+        Pending[] pending = [.. buffer.Pending];
+        buffer.Pending.Clear();
+        var events = Array.ConvertAll(pending, p => p.Event).ToList();
         DeadLetter[] poison = [.. _pendingPoison];
         _pendingPoison.Clear();
         await RenormalizeAsync(events, cancellationToken).ConfigureAwait(false);
 
-        var result = await DeliverAsync(buffer.Hub, buffer.Partition, events, poison, cancellationToken).ConfigureAwait(false);
-        _duplicates += result.Duplicates;
-        _deadLettered += result.DeadLettered;
-        _redeliveredEvents += result.Redelivered;
-
-        var now = Stopwatch.GetTimestamp();
-        foreach (var pending in buffer.Pending)
+        if (_running[buffer.Index] is { } previous)
         {
-            _latency.Record(Stopwatch.GetElapsedTime(pending.ReadTimestamp, now));
+            await previous.ConfigureAwait(false);
         }
 
-        buffer.Pending.Clear();
+        var running = Task.Run(() => RunAsync(buffer, events, poison, pending, cancellationToken), cancellationToken);
+        _running[buffer.Index] = running;
+        if (!_concurrent)
+        {
+            await running.ConfigureAwait(false);
+        }
     }
+
+    private async Task RunAsync(Batch buffer, List<GameEvent> events, DeadLetter[] poison, Pending[] pending, CancellationToken cancellationToken)
+    {
+        var result = await DeliverAsync(buffer.Hub, buffer.Partition, events, poison, cancellationToken).ConfigureAwait(false);
+        var now = Stopwatch.GetTimestamp();
+        lock (_counting)
+        {
+            _duplicates += result.Duplicates;
+            _deadLettered += result.DeadLettered;
+            _redeliveredEvents += result.Redelivered;
+            foreach (var line in pending)
+            {
+                _latency.Record(Stopwatch.GetElapsedTime(line.ReadTimestamp, now));
+            }
+        }
+    }
+
+    /// <summary>Waits for every batch handed over to be done; then a failure among them is thrown.</summary>
+    private Task DrainAsync() => Task.WhenAll(_running.OfType<Task>());
 
     /// <summary>
     /// Stats messages need the players' peers during the stream, which the hourly <c>ProfilesRenormalize</c> timer gives in
@@ -410,6 +450,8 @@ internal sealed class ReplayRunner : IDisposable
 
         if (_nextRenormalization is not null)
         {
+            // The hour's statistics are those of every batch handed over before this one, as when batches ran one at a time.
+            await DrainAsync().ConfigureAwait(false);
             var indexer = new ProfileIndexer(_stores.Profiles, _stores.Statistics, _stores.Index);
             foreach (var game in _stores.StatsSettings.All.Select(g => g.GameId).Order(StringComparer.Ordinal))
             {
@@ -466,7 +508,7 @@ internal sealed class ReplayRunner : IDisposable
                 string.Create(CultureInfo.InvariantCulture, $"{what} failed {delivery} deliveries; the last failure: {failure.Message}"), failure);
         }
 
-        _redeliveries++;
+        Interlocked.Increment(ref _redeliveries);
     }
 
     public void Dispose()
@@ -551,8 +593,11 @@ internal sealed class ReplayRunner : IDisposable
     private readonly record struct Pending(GameEvent Event, long ReadTimestamp);
 
     /// <summary>The events waiting for one partition of one hub.</summary>
-    private sealed class Batch(string hub, string partition, int capacity)
+    private sealed class Batch(int index, string hub, string partition, int capacity)
     {
+        /// <summary>Its place among the runner's buffers.</summary>
+        public int Index { get; } = index;
+
         public string Hub { get; } = hub;
 
         public string Partition { get; } = partition;
