@@ -115,6 +115,22 @@ public sealed class CosmosFraudStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Evidence_is_replaced_only_where_the_stored_flag_says_the_new_one_supersedes_it()
+    {
+        var flag = Flag("e1", "u1", FraudReasons.DeviceFarm, T0);
+        await _flags.CreateAsync(flag, CancellationToken.None);
+        static JsonElement Devices(int count) => JsonSerializer.SerializeToElement(new { distinctDevices = count });
+        static bool MoreDevices(JsonElement stored, JsonElement raised) =>
+            raised.GetProperty("distinctDevices").GetInt32() > (stored.TryGetProperty("distinctDevices", out var held) ? held.GetInt32() : -1);
+
+        await _flags.ReplaceEvidenceAsync("odin", flag.Id, Devices(25), MoreDevices, CancellationToken.None);
+        await _flags.ReplaceEvidenceAsync("odin", flag.Id, Devices(22), MoreDevices, CancellationToken.None); // an older read, written last
+
+        var read = await _flags.GetAsync("odin", flag.Id, CancellationToken.None);
+        Assert.Equal(25, read!.Evidence.GetProperty("distinctDevices").GetInt32());
+    }
+
+    [Fact]
     public async Task Of_two_reviews_at_the_same_moment_exactly_one_lands_and_the_other_sees_it()
     {
         var flag = Flag("e1", "u1", FraudReasons.DeviceFarm, T0);
