@@ -105,6 +105,7 @@ internal sealed class P256FixedKeyVerifier
     /// ECDSA verification of <paramref name="hash"/> (exactly 32 bytes, e.g. SHA-256) against an IEEE P1363 signature
     /// r||s of 64 bytes. False for a signature of another length, r or s outside [1, n-1], or one that does not verify.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Verify(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature)
     {
         if (hash.Length != 32)
@@ -213,6 +214,7 @@ internal sealed class P256FixedBaseTable
     public int Bytes => _points.Length * sizeof(ulong);
 
     /// <summary>(X, Y, Z) += k·P for a scalar k below 2^256.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddMultiple(in U256 k, ref U256 x, ref U256 y, ref U256 z, ref bool infinity)
     {
         var points = MemoryMarshal.Cast<ulong, U256>(_points.AsSpan(_offset));
@@ -267,6 +269,7 @@ internal sealed class P256FixedBaseTable
     /// Fills the table from P = (px, py), normal form. Points are summed in Jacobian coordinates and made affine
     /// together (Montgomery's trick: one inversion for all of them, and one per window for the next window's base).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Build(in U256 px, in U256 py, int count)
     {
         var jx = new U256[count];
