@@ -17,6 +17,7 @@ namespace GameSignals.Fraud;
 internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser raiser)
 {
     private const int MaxDevicesInEvidence = 100;
+    private const string DistinctDevices = "distinctDevices"; // the evidence's count of what the check saw
 
     public async ValueTask CheckAsync(FraudPolicy policy, GameEvent login, IPAddress ip, string deviceId, CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
             var evidence = new JsonObject
             {
                 ["ipBucket"] = bucket,
-                ["distinctDevices"] = devices.Count,
+                [DistinctDevices] = devices.Count,
                 ["maxDevicesPerIp"] = policy.MaxDevicesPerIp,
                 ["window"] = XmlConvert.ToString(window),
                 ["windowStartExclusive"] = evaluated.Time - window,
@@ -69,7 +70,7 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
                 ["devices"] = new JsonArray([.. devices.Order(StringComparer.Ordinal).Take(MaxDevicesInEvidence).Select(d => JsonValue.Create(d))]),
             };
             var about = new FlaggedEvent(policy.GameId, evaluated.UserId, evaluated.Source, evaluated.EventId, evaluated.Time);
-            await raiser.RaiseAsync(policy, FraudReasons.DeviceFarm, about, evidence, cancellationToken, seenCount: "distinctDevices").ConfigureAwait(false);
+            await raiser.RaiseAsync(policy, FraudReasons.DeviceFarm, about, evidence, cancellationToken, seenCount: DistinctDevices).ConfigureAwait(false);
         }
     }
 

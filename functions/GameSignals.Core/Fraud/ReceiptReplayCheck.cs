@@ -13,6 +13,7 @@ namespace GameSignals.Fraud;
 internal sealed class ReceiptReplayCheck(IReceiptUseStore store, FraudConfigCache configs, FlagRaiser raiser)
 {
     private const int MaxAttempts = 32;
+    private const string UsesSeen = "usesSeen"; // the evidence's count of what the check saw
 
     public async ValueTask CheckAsync(GameEvent purchase, string storeName, string orderId, CancellationToken cancellationToken)
     {
@@ -34,10 +35,10 @@ internal sealed class ReceiptReplayCheck(IReceiptUseStore store, FraudConfigCach
                 ["firstUseSource"] = first.Source,
                 ["firstUseUserId"] = first.UserId,
                 ["firstUseTime"] = first.Time,
-                ["usesSeen"] = uses.Count,
+                [UsesSeen] = uses.Count,
             };
             var about = new FlaggedEvent(later.GameId, later.UserId, later.Source, later.EventId, later.Time);
-            await raiser.RaiseAsync(policy, FraudReasons.ReceiptReplay, about, evidence, cancellationToken, seenCount: "usesSeen").ConfigureAwait(false);
+            await raiser.RaiseAsync(policy, FraudReasons.ReceiptReplay, about, evidence, cancellationToken, seenCount: UsesSeen).ConfigureAwait(false);
         }
     }
 

@@ -393,7 +393,7 @@ internal sealed class ReplayRunner : IDisposable
     {
         Pending[] pending = [.. buffer.Pending];
         buffer.Pending.Clear();
-        var events = Array.ConvertAll(pending, p => p.Event).ToList();
+        List<GameEvent> events = [.. pending.Select(p => p.Event)];
         DeadLetter[] poison = [.. _pendingPoison];
         _pendingPoison.Clear();
         await RenormalizeAsync(events, cancellationToken).ConfigureAwait(false);
@@ -403,7 +403,7 @@ internal sealed class ReplayRunner : IDisposable
             await previous.ConfigureAwait(false);
         }
 
-        var running = Task.Run(() => RunAsync(buffer, events, poison, pending, cancellationToken), cancellationToken);
+        var running = Task.Run(() => RunBatchAsync(buffer, events, poison, pending, cancellationToken), cancellationToken);
         _running[buffer.Index] = running;
         if (!_concurrent)
         {
@@ -411,7 +411,8 @@ internal sealed class ReplayRunner : IDisposable
         }
     }
 
-    private async Task RunAsync(Batch buffer, List<GameEvent> events, DeadLetter[] poison, Pending[] pending, CancellationToken cancellationToken)
+    /// <summary>Delivers a handed-over batch, then adds its counts and its lines' latencies.</summary>
+    private async Task RunBatchAsync(Batch buffer, List<GameEvent> events, DeadLetter[] poison, Pending[] pending, CancellationToken cancellationToken)
     {
         var result = await DeliverAsync(buffer.Hub, buffer.Partition, events, poison, cancellationToken).ConfigureAwait(false);
         var now = Stopwatch.GetTimestamp();
