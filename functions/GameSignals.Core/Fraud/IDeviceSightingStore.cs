@@ -36,7 +36,11 @@ public interface IDeviceSightingStore
 /// <remarks>
 /// A bucket keeps its sightings in one array: an object and a dictionary entry kept per sighting lived for the retention,
 /// long enough for every collection to copy them up to the oldest generation, and were a third of a replay's collection
-/// time. Most addresses keep a handful of logins for the retention, so finding a sighting written again is a scan.
+/// time. The array is in event-time order (a late login is put in its place), so a login's window is two binary searches
+/// and expiry moves the array's start. A sighting written again is found by scanning a parallel array of event-id hash
+/// codes, four bytes a sighting and vectorised, and comparing strings only where a code matches: comparing the sightings'
+/// ids themselves read a cold string a sighting, and took a tenth of a 10M-event replay's CPU (perf), most of it at the
+/// stream's two shared addresses with ten thousand logins each.
 /// </remarks>
 public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSightingStore
 {
@@ -78,16 +82,27 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
     private sealed class Bucket
     {
         private DeviceSighting[] _kept = new DeviceSighting[2];
+        private int[] _idHashes = new int[2];
+        private int _start;
         private int _count;
-        private DateTimeOffset _oldest = DateTimeOffset.MaxValue;
 
         public required DateTimeOffset Newest { get; set; }
 
         public bool Holds(string source, string eventId)
         {
-            for (var i = 0; i < _count; i++)
+            var hashes = _idHashes.AsSpan(_start, _count);
+            var hash = eventId.GetHashCode();
+            for (var at = 0; at < hashes.Length; at++)
             {
-                if (_kept[i].EventId == eventId && _kept[i].Source == source)
+                var found = hashes[at..].IndexOf(hash);
+                if (found < 0)
+                {
+                    return false;
+                }
+
+                at += found;
+                ref readonly var kept = ref _kept[_start + at];
+                if (kept.EventId == eventId && kept.Source == source)
                 {
                     return true;
                 }
@@ -96,59 +111,67 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
             return false;
         }
 
+        /// <summary>Puts the sighting after those of its time or earlier.</summary>
         public void Add(DeviceSighting sighting)
         {
-            if (_count == _kept.Length)
+            if (_start + _count == _kept.Length)
             {
-                Array.Resize(ref _kept, _count * 2);
+                MakeRoom();
             }
 
-            _kept[_count++] = sighting;
-            _oldest = sighting.Time < _oldest ? sighting.Time : _oldest;
+            var at = _start + FirstFrom(sighting.Time.UtcTicks + 1);
+            var end = _start + _count;
+            Array.Copy(_kept, at, _kept, at + 1, end - at);
+            Array.Copy(_idHashes, at, _idHashes, at + 1, end - at);
+            _kept[at] = sighting;
+            _idHashes[at] = sighting.EventId.GetHashCode();
+            _count++;
         }
 
-        /// <summary>Forgets the sightings older than <paramref name="horizon"/>; a scan only when one is.</summary>
+        /// <summary>Forgets the sightings older than <paramref name="horizon"/>.</summary>
         public void Expire(DateTimeOffset horizon)
         {
-            if (_oldest >= horizon)
-            {
-                return;
-            }
-
-            var kept = 0;
-            _oldest = DateTimeOffset.MaxValue;
-            for (var i = 0; i < _count; i++)
-            {
-                if (_kept[i].Time >= horizon)
-                {
-                    _kept[kept++] = _kept[i];
-                    _oldest = _kept[i].Time < _oldest ? _kept[i].Time : _oldest;
-                }
-            }
-
-            Array.Clear(_kept, kept, _count - kept);
-            _count = kept;
+            var expired = FirstFrom(horizon.UtcTicks);
+            Array.Clear(_kept, _start, expired);
+            _start += expired;
+            _count -= expired;
         }
 
         /// <summary>The sightings less than <paramref name="near"/> before or after <paramref name="time"/>.</summary>
         public DeviceSighting[] Sightings(DateTimeOffset time, TimeSpan near)
         {
-            var count = 0;
-            for (var i = 0; i < _count; i++)
+            var ticks = time.UtcTicks;
+            var after = ticks - near.Ticks; // no overflow: both are at least zero
+            var before = near.Ticks > long.MaxValue - ticks ? long.MaxValue : ticks + near.Ticks;
+            var first = FirstFrom(after + 1);
+            return _kept.AsSpan(_start + first, Math.Max(FirstFrom(before) - first, 0)).ToArray(); // none when near is zero
+        }
+
+        /// <summary>The index, from the start, of the first sighting at <paramref name="ticks"/> or later; the count when none is.</summary>
+        private int FirstFrom(long ticks)
+        {
+            var (low, high) = (0, _count);
+            while (low < high)
             {
-                count += DeviceSighting.IsNear(_kept[i].Time, time, near) ? 1 : 0;
+                var middle = (low + high) >>> 1;
+                (low, high) = _kept[_start + middle].Time.UtcTicks < ticks ? (middle + 1, high) : (low, middle);
             }
 
-            var sightings = new DeviceSighting[count];
-            for (int i = 0, next = 0; next < count; i++)
+            return low;
+        }
+
+        /// <summary>Moves the sightings to the array's start when expiry freed half of it, or doubles it.</summary>
+        private void MakeRoom()
+        {
+            var (kept, hashes) = _start >= _kept.Length / 2 ? (_kept, _idHashes) : (new DeviceSighting[_kept.Length * 2], new int[_kept.Length * 2]);
+            Array.Copy(_kept, _start, kept, 0, _count);
+            Array.Copy(_idHashes, _start, hashes, 0, _count);
+            if (ReferenceEquals(kept, _kept))
             {
-                if (DeviceSighting.IsNear(_kept[i].Time, time, near))
-                {
-                    sightings[next++] = _kept[i];
-                }
+                Array.Clear(_kept, _count, _start);
             }
 
-            return sightings;
+            (_kept, _idHashes, _start) = (kept, hashes, 0);
         }
     }
 }
