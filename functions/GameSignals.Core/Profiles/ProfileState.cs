@@ -24,7 +24,8 @@ public sealed class ProfileState : IPartitionStatePart
     private readonly Dictionary<(string GameId, string UserId), Player> _players = new(StringPairComparer.Instance);
 
     // In the order changed; a player forgotten and held again since the last record has two entries, replayed in order.
-    private readonly List<((string GameId, string UserId) Key, Change Change)> _changed = [];
+    // An entry that is not a forgetting is the player as held now: forgetting a player turns their entry into one.
+    private readonly List<(Player Player, Change Change)> _changed = [];
 
     // Written changes are cleared and used again: a batch's players change again in the next batches.
     private readonly Stack<Change> _spareChanges = new();
@@ -98,7 +99,7 @@ public sealed class ProfileState : IPartitionStatePart
         if (player.Change is null)
         {
             player.Change = _spareChanges.TryPop(out var spare) ? spare : new Change();
-            _changed.Add((player.Key, player.Change));
+            _changed.Add((player, player.Change));
         }
 
         return player.Change;
@@ -189,8 +190,9 @@ public sealed class ProfileState : IPartitionStatePart
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(_changed.Count);
-        foreach (var (key, change) in _changed)
+        foreach (var (player, change) in _changed)
         {
+            var key = player.Key;
             if (change.Forgotten)
             {
                 writer.Write(Forgotten);
@@ -201,7 +203,6 @@ public sealed class ProfileState : IPartitionStatePart
                 continue;
             }
 
-            var player = _players[key];
             player.Change = null;
             if (change.Whole)
             {
