@@ -74,6 +74,8 @@ public sealed partial class EventPipeline(
                 digests[i] = state.Window.DigestOf(events[i].Key);
             }
 
+            _ = state.Window.Load(digests);
+
             var redeliveredKeys = CountRedelivered(events, digests, watermark);
             var occurrences = new Dictionary<(long, ulong), int>();
             for (var i = 0; i < events.Count; i++)

