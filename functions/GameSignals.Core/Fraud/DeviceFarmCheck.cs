@@ -34,7 +34,7 @@ internal sealed class DeviceFarmCheck(IDeviceSightingStore sightings, FlagRaiser
 
         // Only the sightings in [t, t + window) have the login in their window; counted without sorting, since most stay
         // under the limit and only a flag needs its devices in order.
-        var devices = new HashSet<string>(StringComparer.Ordinal);
+        var devices = new HashSet<string>(stored.Count, StringComparer.Ordinal); // sized once: a busy address returns thousands
         for (var i = 0; i < stored.Count; i++)
         {
             var evaluated = stored[i];
