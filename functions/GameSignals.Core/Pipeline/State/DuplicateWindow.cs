@@ -205,9 +205,10 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 
         if (!_open.TryGetValue(hour, out var digests))
         {
-            // The newest hour is sized as the busiest hour sealed so far: a set growing to a million keys rehashes all it
-            // holds at each doubling, on a batch's path. A late event's hour stays small.
-            _open[hour] = digests = new DigestSet(hour == _newestTicks / BucketTicks ? _busiestHour : 0);
+            // The newest hour is sized as the busiest hour so far, sealed or still open: a set growing to a million keys
+            // rehashes all it holds at each doubling, on a batch's path (1.1% of a 10M-event replay's late samples, whose
+            // first hours were not sealed yet). A late event's hour stays small.
+            _open[hour] = digests = new DigestSet(hour == _newestTicks / BucketTicks ? BusiestHour() : 0);
         }
 
         digests.Add(digest);
@@ -244,6 +245,17 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         }
 
         return false;
+    }
+
+    private int BusiestHour()
+    {
+        var busiest = _busiestHour;
+        foreach (var open in _open.Values)
+        {
+            busiest = Math.Max(busiest, open.Count);
+        }
+
+        return busiest;
     }
 
     private bool IsExpired(int hour) => (hour + 1) * BucketTicks <= _newestTicks - Window.Ticks;
