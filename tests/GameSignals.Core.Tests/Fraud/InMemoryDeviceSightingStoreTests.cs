@@ -23,7 +23,7 @@ public sealed class InMemoryDeviceSightingStoreTests
         {
             // Ids repeat (redeliveries), and one id under two sources is two events.
             var id = ids.Length == 0 ? i : ids[i % ids.Length] % 40;
-            var sighting = new DeviceSighting("/s" + (id % 2), "e" + id, "u" + id, "d" + (id % 7), T0.AddMinutes(minutes[i] % 200));
+            var sighting = new DeviceSighting("/s" + (id % 2), "e" + id, "u" + id, "d" + (id % 7), FraudHarness.T0.AddMinutes(minutes[i] % 200));
             var got = store.AddAsync("odin", "10.0.0.1", sighting, window, CancellationToken.None).AsTask().Result;
 
             newest = newest == DateTimeOffset.MinValue ? sighting.Time : newest;
@@ -51,7 +51,7 @@ public sealed class InMemoryDeviceSightingStoreTests
     public async Task Ten_thousand_logins_on_one_address_keep_each_event_once_and_their_windows()
     {
         var store = new InMemoryDeviceSightingStore(TimeSpan.FromDays(1));
-        DeviceSighting At(int n) => new("/s", "e" + n, "u" + n, "d" + (n % 500), T0.AddSeconds(n));
+        DeviceSighting At(int n) => new("/s", "e" + n, "u" + n, "d" + (n % 500), FraudHarness.T0.AddSeconds(n));
         for (var n = 0; n < 10_000; n++)
         {
             await store.AddAsync("odin", "10.0.0.1", At(n), TimeSpan.FromMinutes(1), CancellationToken.None);
@@ -63,13 +63,11 @@ public sealed class InMemoryDeviceSightingStoreTests
             await store.AddAsync("odin", "10.0.0.1", At(n), TimeSpan.FromMinutes(1), CancellationToken.None);
         }
 
-        var late = await store.AddAsync("odin", "10.0.0.1", new DeviceSighting("/s", "late", "u", "d", T0.AddSeconds(100.5)), TimeSpan.FromSeconds(2), CancellationToken.None);
+        var late = await store.AddAsync("odin", "10.0.0.1", new DeviceSighting("/s", "late", "u", "d", FraudHarness.T0.AddSeconds(100.5)), TimeSpan.FromSeconds(2), CancellationToken.None);
 
         Assert.Equal(10_001, store.SightingsOf("odin", "10.0.0.1").Count);
         Assert.Equal(["e100", "e101", "e102", "e99", "late"], late.Select(s => s.EventId).Order(StringComparer.Ordinal));
     }
-
-    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static bool Same(IEnumerable<DeviceSighting> got, IEnumerable<DeviceSighting> expected) =>
         got.OrderBy(s => s.Source + "#" + s.EventId, StringComparer.Ordinal).SequenceEqual(expected.OrderBy(s => s.Source + "#" + s.EventId, StringComparer.Ordinal));

@@ -36,7 +36,7 @@ internal sealed class DigestSet
     public bool Contains(ulong digest) => digest == 0 ? _hasZero : _slots[SlotOf(_slots, digest)] == digest;
 
     /// <summary>The slot a look-up of the digest reads first (<see cref="DuplicateWindow.Load"/>).</summary>
-    public ulong FirstSlotOf(ulong digest) => _slots[(int)digest & (_slots.Length - 1)];
+    public ulong FirstSlotOf(ulong digest) => _slots[HomeOf(_slots, digest)];
 
     /// <summary>Adds the digest; false when it was already held.</summary>
     public bool Add(ulong digest)
@@ -103,7 +103,7 @@ internal sealed class DigestSet
     private static int SlotOf(ulong[] slots, ulong digest)
     {
         var mask = slots.Length - 1;
-        var slot = (int)digest & mask;
+        var slot = HomeOf(slots, digest);
         while (slots[slot] != digest && slots[slot] != 0)
         {
             slot = (slot + 1) & mask;
@@ -111,6 +111,9 @@ internal sealed class DigestSet
 
         return slot;
     }
+
+    /// <summary>The slot a digest's run starts at: its low bits.</summary>
+    private static int HomeOf(ulong[] slots, ulong digest) => (int)digest & (slots.Length - 1);
 
     private void Grow()
     {
