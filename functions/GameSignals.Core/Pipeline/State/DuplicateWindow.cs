@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -146,11 +147,13 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         writer.Write(_open.Count);
         foreach (var (hour, digests) in _open)
         {
-            var block = new ulong[digests.Count];
+            // A pooled block: a fresh one for each hour of each snapshot had the kernel clear megabytes of new pages.
+            var block = ArrayPool<ulong>.Shared.Rent(digests.Count);
             digests.CopyTo(block);
             writer.Write(hour);
-            writer.Write(block.Length);
-            writer.Write(MemoryMarshal.AsBytes(block.AsSpan()));
+            writer.Write(digests.Count);
+            writer.Write(MemoryMarshal.AsBytes(block.AsSpan(0, digests.Count)));
+            ArrayPool<ulong>.Shared.Return(block);
         }
     }
 
@@ -264,7 +267,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     /// <summary>
     /// Seals the open hours two or more behind the newest event and drops the hours wholly behind the window: the sealed
     /// keys still in the window and the newly sealed ones, each already sorted, are merged into arrays of the exact size,
-    /// so the work holds the old and new arrays at once (24 bytes a key at the peak) and nothing more.
+    /// so the work holds the old and new arrays at once (24 bytes a key at the peak) and, pooled, the newly sealed hours'.
     /// </summary>
     private void Slide()
     {
@@ -283,15 +286,18 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             freshCount += IsExpired(hour) ? 0 : _open[hour].Count;
         }
 
-        var freshDigests = new ulong[freshCount];
-        var freshHours = new int[freshCount];
+        // Pooled, as the snapshot's blocks are: they live only for the merge below.
+        var freshDigestsRented = ArrayPool<ulong>.Shared.Rent(freshCount);
+        var freshHoursRented = ArrayPool<int>.Shared.Rent(freshCount);
+        var freshDigests = freshDigestsRented.AsSpan(0, freshCount);
+        var freshHours = freshHoursRented.AsSpan(0, freshCount);
         var filled = 0;
         foreach (var hour in sealing)
         {
             if (!IsExpired(hour))
             {
-                _open[hour].CopyTo(freshDigests.AsSpan(filled));
-                freshHours.AsSpan(filled, _open[hour].Count).Fill(hour);
+                _open[hour].CopyTo(freshDigests[filled..]);
+                freshHours.Slice(filled, _open[hour].Count).Fill(hour);
                 filled += _open[hour].Count;
             }
 
@@ -299,7 +305,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         }
 
         // Primitive keys sort without a comparison delegate: an hour of a busy partition's keys in a few milliseconds.
-        Array.Sort(freshDigests, freshHours);
+        freshDigests.Sort(freshHours);
         var kept = 0;
         foreach (var hour in _sealedHours)
         {
@@ -325,6 +331,8 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             }
         }
 
+        ArrayPool<ulong>.Shared.Return(freshDigestsRented);
+        ArrayPool<int>.Shared.Return(freshHoursRented);
         _sealed = digests;
         _sealedHours = hours;
     }

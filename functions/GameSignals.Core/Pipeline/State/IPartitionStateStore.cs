@@ -21,7 +21,8 @@ public interface IPartitionStateStore
 
     /// <summary>
     /// Writes generation <paramref name="generation"/>'s snapshot (a framed record), creates its empty changelog only if
-    /// none exists, then deletes the generations older than the one before it. The changelog's position.
+    /// none exists, then deletes the generations older than the one before it. The changelog's position. The snapshot's
+    /// memory is the store's from then on (the in-memory store keeps it): the caller does not change it.
     /// </summary>
     /// <exception cref="ChangelogFencedException">Another owner already started that generation.</exception>
     ValueTask<ChangelogPosition> StartGenerationAsync(string hub, string partition, long generation, ReadOnlyMemory<byte> snapshot, CancellationToken cancellationToken);
