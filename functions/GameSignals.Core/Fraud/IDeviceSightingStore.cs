@@ -57,9 +57,10 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
                 _buckets[(gameId, ipBucket)] = bucket = new Bucket { Newest = sighting.Time };
             }
 
-            if (sighting.Time >= bucket.Newest - retention && !bucket.Holds(sighting.Source, sighting.EventId))
+            var idHash = sighting.EventId.GetHashCode();
+            if (sighting.Time >= bucket.Newest - retention && !bucket.Holds(sighting.Source, sighting.EventId, idHash))
             {
-                bucket.Add(sighting with { Source = _shared.Get(sighting.Source), UserId = _shared.Get(sighting.UserId), DeviceId = _shared.Get(sighting.DeviceId) });
+                bucket.Add(sighting with { Source = _shared.Get(sighting.Source), UserId = _shared.Get(sighting.UserId), DeviceId = _shared.Get(sighting.DeviceId) }, idHash);
                 if (sighting.Time > bucket.Newest)
                 {
                     bucket.Newest = sighting.Time;
@@ -88,13 +89,13 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
 
         public required DateTimeOffset Newest { get; set; }
 
-        public bool Holds(string source, string eventId)
+        /// <summary>Whether the event's sighting is kept; <paramref name="idHash"/> is its id's hash code.</summary>
+        public bool Holds(string source, string eventId, int idHash)
         {
             var hashes = _idHashes.AsSpan(_start, _count);
-            var hash = eventId.GetHashCode();
             for (var at = 0; at < hashes.Length; at++)
             {
-                var found = hashes[at..].IndexOf(hash);
+                var found = hashes[at..].IndexOf(idHash);
                 if (found < 0)
                 {
                     return false;
@@ -112,7 +113,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
         }
 
         /// <summary>Puts the sighting after those of its time or earlier.</summary>
-        public void Add(DeviceSighting sighting)
+        public void Add(DeviceSighting sighting, int idHash)
         {
             if (_start + _count == _kept.Length)
             {
@@ -124,7 +125,7 @@ public sealed class InMemoryDeviceSightingStore(TimeSpan retention) : IDeviceSig
             Array.Copy(_kept, at, _kept, at + 1, end - at);
             Array.Copy(_idHashes, at, _idHashes, at + 1, end - at);
             _kept[at] = sighting;
-            _idHashes[at] = sighting.EventId.GetHashCode();
+            _idHashes[at] = idHash;
             _count++;
         }
 
