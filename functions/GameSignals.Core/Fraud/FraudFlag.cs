@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -63,8 +62,7 @@ public sealed record FraudFlag
         ArgumentNullException.ThrowIfNull(reason);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(eventId);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(reason + "\n" + source + "\n" + eventId));
-        return Convert.ToHexStringLower(hash, 0, 16);
+        return ContentId.Of(CultureInfo.InvariantCulture, stackalloc char[256], $"{reason}\n{source}\n{eventId}");
     }
 
     /// <summary>The flag as the contract's JSON (<c>flags.jsonl</c> of replay, admin answers).</summary>

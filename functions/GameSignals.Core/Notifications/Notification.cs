@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace GameSignals.Notifications;
@@ -100,10 +99,7 @@ public sealed record Notification
         ArgumentNullException.ThrowIfNull(ruleId);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(eventId);
-        var text = $"{ruleId.Length}:{ruleId}|{source.Length}:{source}|{eventId.Length}:{eventId}";
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexStringLower(hash[..16]);
+        return ContentId.Of(CultureInfo.InvariantCulture, stackalloc char[256], $"{ruleId.Length}:{ruleId}|{source.Length}:{source}|{eventId.Length}:{eventId}");
     }
 }
 

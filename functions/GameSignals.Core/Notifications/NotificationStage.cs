@@ -32,16 +32,17 @@ public sealed class NotificationStage(
         ArgumentNullException.ThrowIfNull(batch);
 
         var context = delivery.ForBatch(batch.State.Part<NotificationState>());
+        var batchRules = rules.ForBatch();
         foreach (var e in batch.Events)
         {
             await retry.ExecuteAsync(
-                static (s, ct) => s.Stage.ProcessEventAsync(s.Event, s.Context, ct), (Stage: this, Event: e, Context: context), cancellationToken)
+                static (s, ct) => s.Stage.ProcessEventAsync(s.Event, s.Rules, s.Context, ct), (Stage: this, Event: e, Rules: batchRules, Context: context), cancellationToken)
                 .ConfigureAwait(false);
         }
     }
 
     /// <summary>One event through every rule of its type; a unit that <see cref="StoreRetry"/> may run again.</summary>
-    private async ValueTask ProcessEventAsync(GameEvent e, NotificationDelivery.Batch context, CancellationToken cancellationToken)
+    private async ValueTask ProcessEventAsync(GameEvent e, RuleCache.BatchRules batchRules, NotificationDelivery.Batch context, CancellationToken cancellationToken)
     {
         if (e.Payload is SessionStarted { Locale: var locale } && PlayerLocale.LanguageOf(locale) is { } language)
         {
@@ -59,7 +60,7 @@ public sealed class NotificationStage(
             return;
         }
 
-        var typeRules = await rules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false);
+        var typeRules = await batchRules.GetRulesAsync(e.GameId, e.Type, cancellationToken).ConfigureAwait(false);
 
         // Active rules come first; the active rules that matched are only needed when a candidate follows.
         HashSet<string>? activeMatches = typeRules.Count > 0 && typeRules[^1].State == RuleState.Shadow ? new(StringComparer.Ordinal) : null;

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
 
 namespace GameSignals.Notifications;
@@ -43,10 +42,8 @@ public sealed record RuleChange
         ArgumentNullException.ThrowIfNull(gameId);
         ArgumentNullException.ThrowIfNull(ruleId);
         ArgumentNullException.ThrowIfNull(etag);
-        var text = $"{gameId.Length}:{gameId}|{ruleId.Length}:{ruleId}|{etag.Length}:{etag}|{(deleted ? "deleted" : "written")}";
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexStringLower(hash[..16]);
+        return ContentId.Of(
+            CultureInfo.InvariantCulture, stackalloc char[256], $"{gameId.Length}:{gameId}|{ruleId.Length}:{ruleId}|{etag.Length}:{etag}|{(deleted ? "deleted" : "written")}");
     }
 
     /// <summary>The kind of a write from <paramref name="before"/> to <paramref name="after"/>: a state change when nothing else differs.</summary>
