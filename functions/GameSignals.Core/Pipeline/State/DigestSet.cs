@@ -33,23 +33,6 @@ internal sealed class DigestSet
 
     public int Count => _nonZero + (_hasZero ? 1 : 0);
 
-    /// <summary>
-    /// An empty set for <paramref name="capacity"/> keys: <paramref name="spare"/> emptied when its slots are enough, so an
-    /// hour's set of a partition takes the memory of the hour sealed before it. A new one touched fresh pages, and the
-    /// kernel's page faults and clearing under its first adds were 1.7% of a 1M-event replay's samples (perf).
-    /// </summary>
-    public static DigestSet Reusing(DigestSet? spare, int capacity)
-    {
-        if (spare is null || spare._slots.Length < SlotsFor(capacity))
-        {
-            return new DigestSet(capacity);
-        }
-
-        Array.Clear(spare._slots);
-        (spare._nonZero, spare._hasZero) = (0, false);
-        return spare;
-    }
-
     public bool Contains(ulong digest) => digest == 0 ? _hasZero : _slots[SlotOf(_slots, digest)] == digest;
 
     /// <summary>The slot a look-up of the digest reads first (<see cref="DuplicateWindow.Load"/>).</summary>

@@ -33,7 +33,6 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     private int[] _sealedHours = [];
     private long _newestTicks = long.MinValue;
     private int _busiestHour;
-    private DigestSet? _spare; // the last hour sealed, for the next new hour to reuse
 
     public TimeSpan Window { get; } = window > TimeSpan.Zero ? window : throw new ArgumentOutOfRangeException(nameof(window), "The window must be positive.");
 
@@ -212,16 +211,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             // The newest hour is sized as the busiest hour so far, sealed or still open: a set growing to a million keys
             // rehashes all it holds at each doubling, on a batch's path (1.1% of the samples in the second half of a
             // 10M-event replay, whose first hours were not sealed yet). A late event's hour stays small.
-            if (hour == _newestTicks / BucketTicks)
-            {
-                (digests, _spare) = (DigestSet.Reusing(_spare, BusiestHour()), null);
-            }
-            else
-            {
-                digests = new DigestSet();
-            }
-
-            _open[hour] = digests;
+            _open[hour] = digests = new DigestSet(hour == _newestTicks / BucketTicks ? BusiestHour() : 0);
         }
 
         digests.Add(digest);
@@ -311,7 +301,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
                 filled += _open[hour].Count;
             }
 
-            _open.Remove(hour, out _spare);
+            _open.Remove(hour);
         }
 
         // Primitive keys sort without a comparison delegate: an hour of a busy partition's keys in a few milliseconds.
