@@ -111,6 +111,25 @@ public class RuleTests
     }
 
     [Fact]
+    public async Task A_batch_keeps_the_rules_it_first_found_and_the_next_batch_sees_a_change_after_the_refresh_interval()
+    {
+        var store = new InMemoryRuleStore();
+        var clock = new FakeTimeProvider();
+        var cache = new RuleCache(store, Options.Create(new NotificationOptions { RuleRefreshInterval = TimeSpan.FromSeconds(2) }), clock, new NotificationMetrics(), NullLogger<RuleCache>.Instance);
+        var rule = new NotificationRule { Id = "r", GameId = "g", EventType = "t", Condition = "data.a > 1", Channels = ["inbox"], Templates = [new("en", "T", "B")] };
+        await store.UpsertAsync(rule, null, CancellationToken.None);
+
+        var batch = cache.ForBatch();
+        Assert.Equal("data.a > 1", Assert.Single(await batch.GetRulesAsync("g", "t", CancellationToken.None)).Condition!.Text);
+        await store.UpsertAsync(rule with { Condition = "data.a > 2" }, null, CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("data.a > 1", Assert.Single(await batch.GetRulesAsync("g", "t", CancellationToken.None)).Condition!.Text);
+        Assert.Empty(await batch.GetRulesAsync("g", "other.type", CancellationToken.None));
+        Assert.Equal("data.a > 2", Assert.Single(await cache.ForBatch().GetRulesAsync("g", "t", CancellationToken.None)).Condition!.Text);
+    }
+
+    [Fact]
     public void Rule_states_and_candidates_are_checked_when_rules_json_loads()
     {
         const string json = """
