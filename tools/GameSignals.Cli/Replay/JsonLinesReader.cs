@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.IO.Compression;
+using System.IO.MemoryMappedFiles;
 
 namespace GameSignals.Cli.Replay;
 
@@ -6,34 +8,67 @@ namespace GameSignals.Cli.Replay;
 /// Reads a JSON Lines file line by line with bounded memory, plain or gzip (by the <c>.gz</c>
 /// extension or the gzip magic bytes). Written by hand because <see cref="StreamReader"/> decodes to
 /// strings, while the decoder wants each line's UTF-8 bytes. A line is handed out either in its own array
-/// (<see cref="ReadLine"/>) or borrowed from the reader's buffer (<see cref="TryReadBorrowed"/>), for a caller that
+/// (<see cref="ReadLine"/>) or borrowed from the reader (<see cref="TryReadBorrowed"/>), for a caller that
 /// copies what it keeps.
 /// </summary>
+/// <remarks>
+/// A plain file is mapped into memory and its lines are borrowed from the mapping: reading it into a buffer had the kernel
+/// copy every byte from its page cache first, 5% of a 10M-event replay's samples (perf, <c>_copy_to_iter</c>). The mapping
+/// is viewed a gigabyte at a time, since a <see cref="Memory{T}"/> holds less than two. A gzip file, or an empty one (which
+/// cannot be mapped), is read through a buffer.
+/// </remarks>
 internal sealed class JsonLinesReader : IDisposable
 {
     private readonly FileStream _file;
-    private readonly Stream _content;
-    // Reads of a megabyte straight into this buffer: through the file's own 64 KB buffer, each byte was copied twice, and
-    // a read of 64 KB at a time made a system call per 200 lines.
-    private byte[] _buffer = new byte[1 << 20];
+    private readonly Stream? _stream;
+    private readonly MemoryMappedFile? _mapping;
+    private readonly MemoryMappedViewAccessor? _view;
+    private readonly long _length;
+    private readonly nint _mapped; // the mapping's first byte
+    private readonly long _windowBytes;
+    private MappedWindow? _window;
+    private long _windowStart;
+
+    // Through a buffer: reads of a megabyte, so that the decompressor's output is taken in few calls.
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
     private bool _eof;
 
     public JsonLinesReader(string path)
+        : this(path, windowBytes: 1L << 30)
     {
+    }
+
+    /// <param name="path">The file.</param>
+    /// <param name="windowBytes">How much of a mapped file one view holds, at most a gigabyte (smaller in tests).</param>
+    internal JsonLinesReader(string path, long windowBytes)
+    {
+        _windowBytes = windowBytes;
         try
         {
             _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            _length = _file.Length;
             Span<byte> magic = stackalloc byte[2];
             var isGzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
                 || (_file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
             _file.Position = 0;
-            // The decompressor reads a few kilobytes at a time: those go through a buffer.
-            _content = isGzip ? new GZipStream(new BufferedStream(_file, 1 << 16), CompressionMode.Decompress) : _file;
+            if (isGzip || _length == 0)
+            {
+                _stream = isGzip ? new GZipStream(new BufferedStream(_file, 1 << 16), CompressionMode.Decompress) : _file;
+                _buffer = new byte[1 << 20];
+            }
+            else
+            {
+                _mapping = MemoryMappedFile.CreateFromFile(_file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+                _view = _mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+                _mapped = Acquire(_view);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            _view?.Dispose();
+            _mapping?.Dispose();
             _file?.Dispose();
             throw CliUsageException.Unreadable(path, ex);
         }
@@ -44,9 +79,9 @@ internal sealed class JsonLinesReader : IDisposable
     public string Path { get; }
 
     /// <summary>Bytes of the file consumed so far (compressed bytes for gzip), for progress.</summary>
-    public long Position => _file.Position;
+    public long Position => _stream is null ? _windowStart + _start : _file.Position;
 
-    public long Length => _file.Length;
+    public long Length => _length;
 
     /// <summary>The 1-based number of the last line returned.</summary>
     public long LineNumber { get; private set; }
@@ -55,33 +90,43 @@ internal sealed class JsonLinesReader : IDisposable
     public byte[]? ReadLine() => TryReadBorrowed(out var line) ? line.ToArray() : null;
 
     /// <summary>
-    /// The next line without its line break, in the reader's buffer: valid only until the next read. False at the end of the file.
+    /// The next line without its line break, borrowed from the reader: valid only until the next read. False at the end of the file.
     /// </summary>
     public bool TryReadBorrowed(out ReadOnlyMemory<byte> line)
     {
         while (true)
         {
-            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            var held = Held();
+            var newline = held.Span[_start.._end].IndexOf((byte)'\n');
             if (newline >= 0)
             {
-                line = Take(newline, 1);
+                line = Take(held, newline, 1);
                 return true;
             }
 
             if (_eof)
             {
                 var last = _end > _start;
-                line = last ? Take(_end - _start, 0) : default;
+                line = last ? Take(held, _end - _start, 0) : default;
                 return last;
             }
 
-            Fill();
+            if (_stream is null)
+            {
+                Slide();
+            }
+            else
+            {
+                Fill();
+            }
         }
     }
 
-    private ReadOnlyMemory<byte> Take(int length, int separator)
+    private Memory<byte> Held() => _stream is null ? (_window ??= Window(0)).Memory : _buffer;
+
+    private ReadOnlyMemory<byte> Take(Memory<byte> held, int length, int separator)
     {
-        var line = new ReadOnlyMemory<byte>(_buffer, _start, length);
+        ReadOnlyMemory<byte> line = held.Slice(_start, length);
         if (line.Length > 0 && line.Span[^1] == (byte)'\r')
         {
             line = line[..^1];
@@ -90,6 +135,31 @@ internal sealed class JsonLinesReader : IDisposable
         _start += length + separator;
         LineNumber++;
         return line;
+    }
+
+    /// <summary>Views the mapping from the start of the unfinished line.</summary>
+    private void Slide()
+    {
+        if (_start == 0)
+        {
+            throw CliUsageException.Unreadable($"{Path} near line {LineNumber + 1}", new InvalidDataException($"A line is longer than {_windowBytes:N0} bytes."));
+        }
+
+        _window = Window(_windowStart + _start);
+    }
+
+    private unsafe MappedWindow Window(long from)
+    {
+        (_windowStart, _start, _end) = (from, 0, (int)Math.Min(_windowBytes, _length - from));
+        _eof = from + _end >= _length;
+        return new MappedWindow((byte*)_mapped + from, _end);
+    }
+
+    private static unsafe nint Acquire(MemoryMappedViewAccessor view)
+    {
+        var pointer = (byte*)null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        return (nint)(pointer + view.PointerOffset);
     }
 
     private void Fill()
@@ -109,7 +179,7 @@ internal sealed class JsonLinesReader : IDisposable
         int read;
         try
         {
-            read = _content.Read(_buffer, _end, _buffer.Length - _end);
+            read = _stream!.Read(_buffer, _end, _buffer.Length - _end);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
@@ -120,5 +190,32 @@ internal sealed class JsonLinesReader : IDisposable
         _eof = read == 0;
     }
 
-    public void Dispose() => _content.Dispose();
+    public void Dispose()
+    {
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+            _mapping!.Dispose();
+        }
+
+        (_stream ?? _file).Dispose();
+        _file.Dispose();
+    }
+
+    /// <summary>A stretch of the mapping as <see cref="Memory{T}"/>; the mapping outlives every window.</summary>
+    private sealed unsafe class MappedWindow(byte* start, int length) : MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => new(start, length);
+
+        public override MemoryHandle Pin(int elementIndex = 0) => new(start + elementIndex);
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
 }
