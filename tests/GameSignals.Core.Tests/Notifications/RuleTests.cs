@@ -89,11 +89,7 @@ public class RuleTests
     [Fact]
     public async Task The_rule_cache_sees_a_change_after_its_refresh_interval_and_compiles_each_version_once()
     {
-        var store = new InMemoryRuleStore();
-        var clock = new FakeTimeProvider();
-        var cache = new RuleCache(store, Options.Create(new NotificationOptions { RuleRefreshInterval = TimeSpan.FromSeconds(2) }), clock, new NotificationMetrics(), NullLogger<RuleCache>.Instance);
-        var rule = new NotificationRule { Id = "r", GameId = "g", EventType = "t", Condition = "data.a > 1", Channels = ["inbox"], Templates = [new("en", "T", "B")] };
-        await store.UpsertAsync(rule, null, CancellationToken.None);
+        var (store, clock, cache, rule) = await CacheOverOneRuleAsync();
         await store.UpsertAsync(rule with { Id = "other" }, null, CancellationToken.None);
 
         var first = Assert.Single(await cache.GetRulesAsync("g", "t", CancellationToken.None), r => r.Id == "r");
@@ -113,11 +109,7 @@ public class RuleTests
     [Fact]
     public async Task A_batch_keeps_the_rules_it_first_found_and_the_next_batch_sees_a_change_after_the_refresh_interval()
     {
-        var store = new InMemoryRuleStore();
-        var clock = new FakeTimeProvider();
-        var cache = new RuleCache(store, Options.Create(new NotificationOptions { RuleRefreshInterval = TimeSpan.FromSeconds(2) }), clock, new NotificationMetrics(), NullLogger<RuleCache>.Instance);
-        var rule = new NotificationRule { Id = "r", GameId = "g", EventType = "t", Condition = "data.a > 1", Channels = ["inbox"], Templates = [new("en", "T", "B")] };
-        await store.UpsertAsync(rule, null, CancellationToken.None);
+        var (store, clock, cache, rule) = await CacheOverOneRuleAsync();
 
         var batch = cache.ForBatch();
         Assert.Equal("data.a > 1", Assert.Single(await batch.GetRulesAsync("g", "t", CancellationToken.None)).Condition!.Text);
@@ -127,6 +119,17 @@ public class RuleTests
         Assert.Equal("data.a > 1", Assert.Single(await batch.GetRulesAsync("g", "t", CancellationToken.None)).Condition!.Text);
         Assert.Empty(await batch.GetRulesAsync("g", "other.type", CancellationToken.None));
         Assert.Equal("data.a > 2", Assert.Single(await cache.ForBatch().GetRulesAsync("g", "t", CancellationToken.None)).Condition!.Text);
+    }
+
+    /// <summary>A rule cache refreshing every 2 s over a store holding rule <c>r</c> of game <c>g</c> on event type <c>t</c>.</summary>
+    private static async Task<(InMemoryRuleStore Store, FakeTimeProvider Clock, RuleCache Cache, NotificationRule Rule)> CacheOverOneRuleAsync()
+    {
+        var store = new InMemoryRuleStore();
+        var clock = new FakeTimeProvider();
+        var cache = new RuleCache(store, Options.Create(new NotificationOptions { RuleRefreshInterval = TimeSpan.FromSeconds(2) }), clock, new NotificationMetrics(), NullLogger<RuleCache>.Instance);
+        var rule = new NotificationRule { Id = "r", GameId = "g", EventType = "t", Condition = "data.a > 1", Channels = ["inbox"], Templates = [new("en", "T", "B")] };
+        await store.UpsertAsync(rule, null, CancellationToken.None);
+        return (store, clock, cache, rule);
     }
 
     [Fact]
