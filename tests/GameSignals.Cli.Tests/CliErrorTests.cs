@@ -23,6 +23,14 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_duplicate_window_the_pipeline_refuses_is_named_with_exit_code_2()
+    {
+        AssertOneLineError(
+            await CliRun.RunAsync(["replay", "--events", Path.Combine(RepositoryFiles.Examples, "events.jsonl"), "--config", RepositoryFiles.Examples, "--out", _root, "--duplicate-window", "PT0.5S"]),
+            "DuplicateWindow must be from 1 second to 30 days");
+    }
+
+    [Fact]
     public async Task A_missing_required_option_is_named_with_exit_code_2()
     {
         AssertOneLineError(await CliRun.RunAsync(["replay", "--config", RepositoryFiles.Examples, "--out", _root]), "--events");

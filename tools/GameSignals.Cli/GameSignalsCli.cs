@@ -8,6 +8,7 @@ using GameSignals.Cli.Ranges;
 using GameSignals.Cli.Replay;
 using GameSignals.Cli.Send;
 using GameSignals.Cli.Similar;
+using Microsoft.Extensions.Options;
 
 namespace GameSignals.Cli;
 
@@ -54,6 +55,12 @@ internal static class GameSignalsCli
         {
             // IOException: a file that became unreadable or unwritable after the up-front checks.
             await console.Error.WriteLineAsync($"gamesignals: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return UsageError;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // A value the pipeline's options refuse (a duplicate window under a second): named as the options name it.
+            await console.Error.WriteLineAsync($"gamesignals: {string.Join("; ", ex.Failures).ReplaceLineEndings(" ")}").ConfigureAwait(false);
             return UsageError;
         }
         catch (ReplayStoppedException ex)
