@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Macro benchmarks of replay.
-#   bench/replay.sh [events]          generates [events] (default 1,000,000) events, replays them through the
+# Both run the CLI's native build (tools/publish-native.sh), the one for long replays; with --jit first, the JIT build.
+#   bench/replay.sh [--jit] [events]  generates [events] (default 1,000,000) events, replays them through the
 #                                     full pipeline (every registered capability) and through decode + dead
 #                                     letters + dedupe only (--stages none), and prints both throughputs, then
 #                                     the parse floor (one JsonDocument.Parse per line of the same file, one
 #                                     thread) and the full replay's elapsed time against it (issue 15: at most 3x).
-#   bench/replay.sh --scale [small] [large]
+#   bench/replay.sh [--jit] --scale [small] [large]
 #                                     generates two streams (default 1,000,000 and 10,000,000 events) of the
 #                                     same seed and players, replays small, large, then small again (the
 #                                     machine may be shared: two small runs frame the large one), and prints
@@ -17,8 +18,15 @@ cd "$(dirname "$0")/.."
 work="$(mktemp -d -t gamesignals-bench-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-dotnet build tools/GameSignals.Cli/GameSignals.Cli.csproj -c Release -nologo -v q >/dev/null
-cli=tools/GameSignals.Cli/bin/Release/net10.0/GameSignals.Cli
+if [[ "${1:-}" == "--jit" ]]; then
+  shift
+  dotnet build tools/GameSignals.Cli/GameSignals.Cli.csproj -c Release -nologo -v q >/dev/null
+  cli=tools/GameSignals.Cli/bin/Release/net10.0/GameSignals.Cli
+  echo "build:                  JIT"
+else
+  cli="$(bash tools/publish-native.sh 2>/dev/null)"
+  echo "build:                  native"
+fi
 
 field() { sed -n "s/^  \"$2\": \\([^,]*\\),\\?\$/\\1/p" "$1/summary.json"; }
 nested() { sed -n "s/^    \"$2\": \\([^,]*\\),\\?\$/\\1/p" "$1/summary.json"; } # a field of summary.json's cpu or memory

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The test command: everything a fresh clone needs to run every test of the solution.
+# Publishes the CLI's native build (tools/publish-native.sh) for the tests that run it.
 # Installs the npm packages of the local stand-ins for Azure services (Azurite, the Cosmos DB stand-in)
 # when they are missing or older than package-lock.json, starts both on free loopback ports, runs
 # `dotnet test Functions.sln -c Release`, stops them, and prints "Tests: N passed, N failed, N skipped".
@@ -7,6 +8,10 @@
 # Usage: bash tests/run.sh [extra dotnet test arguments, e.g. --filter "FullyQualifiedName~Fraud"]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# The CLI's native build in out/native, for the tests that run it (NativeBuildTests); a few minutes the first time.
+GAMESIGNALS_NATIVE_CLI="$(bash tools/publish-native.sh)"
+export GAMESIGNALS_NATIVE_CLI
 
 # The integration tests' fixture uses these running services instead of starting its own.
 source tests/local-services.sh

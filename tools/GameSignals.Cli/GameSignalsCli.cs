@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using Azure.Messaging.EventHubs.Producer;
 using GameSignals.Cli.Demo;
 using GameSignals.Cli.Generate;
@@ -42,6 +43,16 @@ internal static class GameSignalsCli
         if (parsed.Errors.Count > 0)
         {
             await console.Error.WriteLineAsync($"gamesignals: {parsed.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        if (!RuntimeFeature.IsDynamicCodeSupported && parsed.CommandResult.Command.Name is "console" or "send")
+        {
+            // The native build (tools/publish-native.sh) is checked for the replay family; the console's ASP.NET Core and
+            // the Event Hubs client are not, and their libraries warn that parts of them need the JIT.
+            var name = parsed.CommandResult.Command.Name;
+            await console.Error.WriteLineAsync(
+                $"gamesignals: {name} needs the JIT build of the CLI (dotnet run --project tools/GameSignals.Cli -c Release -- {name} ...); this native build runs replay, generate, demo, similar, ranges and push-listener").ConfigureAwait(false);
             return UsageError;
         }
 
