@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GameSignals.Cli.Accuracy;
 using GameSignals.Cli.Generate;
@@ -97,10 +98,13 @@ internal static class DemoCommand
         Row("throughput", $"{summary.EventsPerSecond:N0} events/s ({summary.ElapsedSeconds:F1} s)");
         Row("latency p50 / p99", $"{summary.LatencyMs.P50:F1} / {summary.LatencyMs.P99:F1} ms");
         Row("latency p99.9 / p99.97", $"{summary.LatencyMs.P999:F1} / {summary.LatencyMs.P9997:F1} ms");
-        // The tail follows the young generation's size, which the runtime reads from the environment only (docs/design.md).
-        Row("young generation", $"{(Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is { Length: > 0 } size
-            ? $"DOTNET_GCgen0size={size}"
-            : "runtime default; the function app sets 0x1000000")}");
+        // The tail follows the young generation's size, which the runtime reads from the environment only (docs/design.md),
+        // and the native build not even there.
+        Row("young generation", $"{(!RuntimeFeature.IsDynamicCodeSupported
+            ? "runtime default (the native build reads no DOTNET_GCgen0size; the function app sets 0x1000000)"
+            : Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is { Length: > 0 } size
+                ? $"DOTNET_GCgen0size={size}"
+                : "runtime default; the function app sets 0x1000000")}");
         Row("peak working set", $"{summary.PeakWorkingSetBytes / (1024 * 1024):N0} MiB");
 
         console.CreateAnsiConsole().Write(table);
