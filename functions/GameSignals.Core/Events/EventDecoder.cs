@@ -66,7 +66,7 @@ public static class EventDecoder
         var text = new TextReading(
             Ascii: ascii,
             CheckEscapes: span.Contains((byte)'\\') && span.IndexOf("\\u"u8) >= 0,
-            Recent: RecentStrings.Current,
+            Repeated: RepeatedStrings.Current,
             Borrowed: borrowed);
 
         try
@@ -122,10 +122,10 @@ public static class EventDecoder
     /// <summary>
     /// How a message's strings are read: <see cref="Ascii"/> when it is all ASCII (strings are then widened byte by
     /// byte); <see cref="CheckEscapes"/> when it has <c>\u</c> escapes (data's strings are then read once to refuse lone
-    /// surrogates); <see cref="Recent"/> is this thread's cache of repeated attribute values, looked up once a message;
+    /// surrogates); <see cref="Repeated"/> is this thread's strings for values that repeat, looked up once a message;
     /// <see cref="Borrowed"/> is where kept bytes are copied when the body is borrowed.
     /// </summary>
-    private readonly record struct TextReading(bool Ascii, bool CheckEscapes, RecentStrings Recent, ByteSlab? Borrowed);
+    private readonly record struct TextReading(bool Ascii, bool CheckEscapes, RepeatedStrings Repeated, ByteSlab? Borrowed);
 
     /// <summary>A dead letter keeping <paramref name="bytes"/>, copied when they are a borrowed body's.</summary>
     private static DeadLetter Letter(
@@ -278,12 +278,12 @@ public static class EventDecoder
                         reader.Skip();
                         break;
                     case Attribute.Id: Id = RequiredString(ref reader, "id"); break;
-                    case Attribute.Source: Source = RequiredString(ref reader, "source", RecentStrings.Source); break;
-                    case Attribute.Type: Type = RequiredString(ref reader, "type", RecentStrings.Type); break;
-                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", RecentStrings.GameId); break;
+                    case Attribute.Source: Source = RequiredString(ref reader, "source", repeats: true); break;
+                    case Attribute.Type: Type = RequiredString(ref reader, "type", repeats: true); break;
+                    case Attribute.GameId: GameId = RequiredString(ref reader, "gameid", repeats: true); break;
                     case Attribute.UserId: UserId = RequiredString(ref reader, "userid"); break;
-                    case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid", RecentStrings.None); break;
-                    case Attribute.Server: Server = OptionalString(ref reader, "server", RecentStrings.Server); break;
+                    case Attribute.CharacterId: CharacterId = OptionalString(ref reader, "characterid", repeats: false); break;
+                    case Attribute.Server: Server = OptionalString(ref reader, "server", repeats: true); break;
                     case Attribute.Time: ReadTime(ref reader); break;
                     case Attribute.DataContentType:
                         reader.Read();
@@ -465,12 +465,12 @@ public static class EventDecoder
                 && DateTimeOffset.TryParse(text.ToUpperInvariant(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out time);
         }
 
-        private string? RequiredString(ref Utf8JsonReader reader, string name, int recent = RecentStrings.None)
+        private string? RequiredString(ref Utf8JsonReader reader, string name, bool repeats = false)
         {
             reader.Read();
             if (reader.TokenType == JsonTokenType.String)
             {
-                var value = Strings.Recent.Read(ref reader, recent, Strings.Ascii);
+                var value = ReadString(ref reader, repeats);
                 if (value.Length > 0)
                 {
                     return value;
@@ -485,13 +485,13 @@ public static class EventDecoder
             return reader.TokenType == JsonTokenType.Null ? null : string.Empty;
         }
 
-        private string? OptionalString(ref Utf8JsonReader reader, string name, int recent)
+        private string? OptionalString(ref Utf8JsonReader reader, string name, bool repeats)
         {
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return Strings.Recent.Read(ref reader, recent, Strings.Ascii);
+                    return ReadString(ref reader, repeats);
                 case JsonTokenType.Null:
                     return null;
                 default:
@@ -501,60 +501,9 @@ public static class EventDecoder
             }
         }
 
+        private readonly string ReadString(ref Utf8JsonReader reader, bool repeats) =>
+            repeats ? Strings.Repeated.Read(ref reader, Strings.Ascii) : PayloadReader.ReadString(ref reader, Strings.Ascii);
+
         private void Fail(string reason, string detail) => Error ??= new Failure(reason, detail);
-    }
-
-    /// <summary>
-    /// The values read lately on this thread for each attribute that repeats from event to event (source, type, game,
-    /// server), handed out again when an event has the same bytes: a new string for each was about a tenth of what
-    /// decoding allocated. A few values an attribute are kept (a stream mixes a dozen types), replaced in turn; escaped and
-    /// long values are always read afresh.
-    /// </summary>
-    private sealed class RecentStrings
-    {
-        public const int None = -1;
-        public const int Source = 0;
-        public const int Type = 1;
-        public const int GameId = 2;
-        public const int Server = 3;
-
-        private const int Attributes = 4;
-        private const int PerAttribute = 16;
-        private const int MaxLength = 128;
-
-        [ThreadStatic]
-        private static RecentStrings? _current;
-
-        public static RecentStrings Current => _current ??= new RecentStrings();
-
-        private readonly byte[]?[] _utf8 = new byte[]?[Attributes * PerAttribute];
-        private readonly string?[] _text = new string?[Attributes * PerAttribute];
-        private readonly int[] _next = new int[Attributes];
-
-        /// <summary>The string token the reader is on.</summary>
-        public string Read(ref Utf8JsonReader reader, int attribute, bool asciiMessage)
-        {
-            if (attribute == None || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
-            {
-                return PayloadReader.ReadString(ref reader, asciiMessage);
-            }
-
-            var bytes = reader.ValueSpan;
-            var first = attribute * PerAttribute;
-            for (var i = first; i < first + PerAttribute && _utf8[i] is { } known; i++)
-            {
-                if (bytes.SequenceEqual(known))
-                {
-                    return _text[i]!;
-                }
-            }
-
-            var text = PayloadReader.ReadString(ref reader, asciiMessage);
-            var slot = first + _next[attribute];
-            _next[attribute] = (_next[attribute] + 1) % PerAttribute;
-            _utf8[slot] = bytes.ToArray();
-            _text[slot] = text;
-            return text;
-        }
     }
 }

@@ -27,6 +27,7 @@ internal static class PayloadReader
         }
 
         var fields = default(Fields);
+        var repeated = RepeatedStrings.Current;
         var depth = reader.CurrentDepth;
         var index = -1;
         while (reader.Read() && reader.CurrentDepth > depth)
@@ -39,7 +40,7 @@ internal static class PayloadReader
                 continue;
             }
 
-            fields[index] = Field.Read(ref reader, shape.Kinds[index], asciiMessage);
+            fields[index] = Field.Read(ref reader, shape.Kinds[index], asciiMessage, repeated);
         }
 
         for (var i = 0; i < shape.Names.Length; i++)
@@ -79,35 +80,40 @@ internal static class PayloadReader
     private static readonly FrozenDictionary<string, Shape> Shapes = new Dictionary<string, Shape>(StringComparer.Ordinal)
     {
         [EventTypes.SessionStarted] = new(
-            [("ip", FieldKind.Text), ("deviceId", FieldKind.Text), ("platform", FieldKind.Text), ("clientVersion", FieldKind.Text),
-             ("clientSignature", FieldKind.Text), ("locale", FieldKind.Text), ("accountCountry", FieldKind.Text)],
+            [("ip", FieldKind.Text), ("deviceId", FieldKind.Text), ("platform", FieldKind.RepeatedText), ("clientVersion", FieldKind.RepeatedText),
+             ("clientSignature", FieldKind.RepeatedText), ("locale", FieldKind.RepeatedText), ("accountCountry", FieldKind.RepeatedText)],
             (in f) => new SessionStarted(f.Text(0), f.Text(1), f.Text(2), f.Text(3), f.Text(4), f.Text(5), f.Text(6))),
         [EventTypes.SessionEnded] = new([("durationSeconds", FieldKind.Number)], (in f) => new SessionEnded(f.Number(0))),
         [EventTypes.HpChanged] = new(
-            [("hp", FieldKind.Number), ("maxHp", FieldKind.Number), ("autoBattle", FieldKind.Flag), ("inCombat", FieldKind.Flag), ("zone", FieldKind.Text)],
+            [("hp", FieldKind.Number), ("maxHp", FieldKind.Number), ("autoBattle", FieldKind.Flag), ("inCombat", FieldKind.Flag), ("zone", FieldKind.RepeatedText)],
             (in f) => new HpChanged(f.Number(0), f.Number(1), f.Flag(2), f.Flag(3), f.Text(4))),
-        [EventTypes.CharacterDied] = new([("zone", FieldKind.Text), ("cause", FieldKind.Text)], (in f) => new CharacterDied(f.Text(0), f.Text(1))),
+        [EventTypes.CharacterDied] = new([("zone", FieldKind.RepeatedText), ("cause", FieldKind.RepeatedText)], (in f) => new CharacterDied(f.Text(0), f.Text(1))),
         [EventTypes.LevelUp] = new([("level", FieldKind.Number)], (in f) => new LevelUp(f.Number(0))),
-        [EventTypes.PvpMatchEnded] = new([("result", FieldKind.Text), ("rating", FieldKind.Number)], (in f) => new PvpMatchEnded(f.Text(0), f.Number(1))),
+        [EventTypes.PvpMatchEnded] = new([("result", FieldKind.RepeatedText), ("rating", FieldKind.Number)], (in f) => new PvpMatchEnded(f.Text(0), f.Number(1))),
         [EventTypes.DungeonCleared] = new(
-            [("dungeonId", FieldKind.Text), ("difficulty", FieldKind.Number), ("durationSeconds", FieldKind.Number)],
+            [("dungeonId", FieldKind.RepeatedText), ("difficulty", FieldKind.Number), ("durationSeconds", FieldKind.Number)],
             (in f) => new DungeonCleared(f.Text(0), f.Number(1), f.Number(2))),
-        [EventTypes.QuestCompleted] = new([("questId", FieldKind.Text), ("main", FieldKind.Flag)], (in f) => new QuestCompleted(f.Text(0), f.Flag(1))),
+        [EventTypes.QuestCompleted] = new([("questId", FieldKind.RepeatedText), ("main", FieldKind.Flag)], (in f) => new QuestCompleted(f.Text(0), f.Flag(1))),
         [EventTypes.ItemSold] = new(
-            [("itemId", FieldKind.Text), ("itemName", FieldKind.Text), ("quantity", FieldKind.Number), ("price", FieldKind.Number)],
+            [("itemId", FieldKind.RepeatedText), ("itemName", FieldKind.RepeatedText), ("quantity", FieldKind.Number), ("price", FieldKind.Number)],
             (in f) => new ItemSold(f.Text(0), f.Text(1), f.Number(2), f.Number(3))),
         [EventTypes.InventoryFull] = new([], (in _) => new InventoryFull()),
-        [EventTypes.AutoBattleStopped] = new([("reason", FieldKind.Text)], (in f) => new AutoBattleStopped(f.Text(0))),
+        [EventTypes.AutoBattleStopped] = new([("reason", FieldKind.RepeatedText)], (in f) => new AutoBattleStopped(f.Text(0))),
         [EventTypes.PurchaseCompleted] = new(
-            [("orderId", FieldKind.Text), ("store", FieldKind.Text), ("productId", FieldKind.Text), ("price", FieldKind.Decimal),
-             ("currency", FieldKind.Text), ("storeCountry", FieldKind.Text), ("ip", FieldKind.Text), ("receipt", FieldKind.Object)],
+            [("orderId", FieldKind.Text), ("store", FieldKind.RepeatedText), ("productId", FieldKind.RepeatedText), ("price", FieldKind.Decimal),
+             ("currency", FieldKind.RepeatedText), ("storeCountry", FieldKind.RepeatedText), ("ip", FieldKind.Text), ("receipt", FieldKind.Object)],
             (in f) => new PurchaseCompleted(f.Text(0), f.Text(1), f.Text(2), f.Decimal(3), f.Text(4), f.Text(5), f.Text(6), f.Object(7))),
         [EventTypes.PurchaseRefunded] = new(
-            [("orderId", FieldKind.Text), ("store", FieldKind.Text), ("reason", FieldKind.Text)],
+            [("orderId", FieldKind.Text), ("store", FieldKind.RepeatedText), ("reason", FieldKind.RepeatedText)],
             (in f) => new PurchaseRefunded(f.Text(0), f.Text(1), f.Text(2))),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private enum FieldKind : byte { Text, Number, Decimal, Flag, Object }
+    /// <summary>
+    /// A field's JSON kind; <see cref="RepeatedText"/> is text whose values come from a small set (platforms, locales, zones,
+    /// items), read through this thread's <see cref="RepeatedStrings"/>; <see cref="Text"/> is text that rarely repeats
+    /// (addresses, devices, orders), read afresh.
+    /// </summary>
+    private enum FieldKind : byte { Text, RepeatedText, Number, Decimal, Flag, Object }
 
     private delegate EventPayload Builder(in Fields fields);
 
@@ -155,12 +161,18 @@ internal static class PayloadReader
     /// </summary>
     private readonly record struct Field(JsonValueKind Kind, bool Fits, object? Value, double Number)
     {
-        public static Field Read(ref Utf8JsonReader reader, FieldKind wanted, bool asciiMessage)
+        public static Field Read(ref Utf8JsonReader reader, FieldKind wanted, bool asciiMessage, RepeatedStrings repeated)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return new Field(JsonValueKind.String, true, wanted == FieldKind.Text ? ReadString(ref reader, asciiMessage) : null, 0);
+                    var text = wanted switch
+                    {
+                        FieldKind.Text => ReadString(ref reader, asciiMessage),
+                        FieldKind.RepeatedText => repeated.Read(ref reader, asciiMessage),
+                        _ => null,
+                    };
+                    return new Field(JsonValueKind.String, true, text, 0);
                 case JsonTokenType.Number when wanted == FieldKind.Decimal:
                     var fitsDecimal = reader.TryGetDecimal(out var price);
                     return new Field(JsonValueKind.Number, fitsDecimal, fitsDecimal ? price : null, 0);
@@ -191,7 +203,7 @@ internal static class PayloadReader
 
             var (kindRight, expected) = wanted switch
             {
-                FieldKind.Text => (Kind == JsonValueKind.String, "a string"),
+                FieldKind.Text or FieldKind.RepeatedText => (Kind == JsonValueKind.String, "a string"),
                 FieldKind.Flag => (Kind is JsonValueKind.True or JsonValueKind.False, "a boolean"),
                 FieldKind.Object => (Kind == JsonValueKind.Object, "an object"),
                 _ => (Kind == JsonValueKind.Number, "a number"),

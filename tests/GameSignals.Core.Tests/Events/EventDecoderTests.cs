@@ -56,16 +56,26 @@ public class EventDecoderTests
     }
 
     [Fact]
-    public void More_distinct_values_than_are_kept_recently_still_decode_each_to_its_own()
+    public void More_distinct_values_than_are_kept_for_repeating_still_decode_each_to_its_own()
     {
-        var servers = Enumerable.Range(0, 60).Select(i => $"s{i % 23}").ToList();
-        var lines = servers.Select((server, i) => Valid.Replace("kr-01", server, StringComparison.Ordinal).Replace("\"e1\"", $"\"e{i}\"", StringComparison.Ordinal));
+        // More values than the decoder keeps strings for, so values share and take over its slots; some not ASCII, some long.
+        var values = Enumerable.Range(0, 5000).Select(i => (i % 7) switch
+        {
+            0 => $"zoné-{i % 1500}",
+            1 => $"z-{i % 1500}-{new string('x', 70)}",
+            _ => $"z{i % 1500}",
+        }).ToList();
+        var lines = values.Select((value, i) => Valid
+            .Replace("kr-01", value, StringComparison.Ordinal)
+            .Replace("\"z1\"", $"\"{value}\"", StringComparison.Ordinal)
+            .Replace("\"e1\"", $"\"e{i}\"", StringComparison.Ordinal));
 
         var (events, dead) = Decode($"[{string.Join(',', lines)}]");
 
         Assert.Empty(dead);
-        Assert.Equal(servers, events.Select(e => e.Server));
-        Assert.Equal(servers.Select(server => $"/games/odin/{server}"), events.Select(e => e.Source));
+        Assert.Equal(values, events.Select(e => e.Server));
+        Assert.Equal(values.Select(value => $"/games/odin/{value}"), events.Select(e => e.Source));
+        Assert.Equal(values, events.Select(e => ((HpChanged)e.Payload!).Zone));
     }
 
     [Fact]
