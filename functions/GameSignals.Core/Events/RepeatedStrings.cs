@@ -8,8 +8,9 @@ namespace GameSignals.Events;
 /// such as platforms, locales, zones, items and quests), found by their UTF-8 bytes and handed out again instead of a new
 /// string per event: those were a third of the strings decoding allocated. One slot a hash of the bytes, the newest value
 /// winning a slot, so a value that does not repeat costs a slot and nothing more. Escaped and long values are always read
-/// afresh. A small direct-mapped table rather than a dictionary: its look-up is one hash and one comparison of bytes that
-/// stay in cache, and it needs no bound or eviction.
+/// afresh, as are empty ones. A small direct-mapped table rather than a dictionary: its look-up is one hash and one comparison of bytes that
+/// stay in cache, and it needs no bound or eviction. The slots' bytes lie in one array, not an array each: the look-up then
+/// reads no object the collector has moved away from the others.
 /// </summary>
 internal sealed class RepeatedStrings
 {
@@ -19,7 +20,8 @@ internal sealed class RepeatedStrings
     [ThreadStatic]
     private static RepeatedStrings? _current;
 
-    private readonly byte[]?[] _utf8 = new byte[]?[Slots];
+    private readonly byte[] _utf8 = new byte[Slots * MaxLength];
+    private readonly byte[] _lengths = new byte[Slots]; // 0: an empty slot (empty values are not kept)
     private readonly string?[] _text = new string?[Slots];
 
     public static RepeatedStrings Current => _current ??= new RepeatedStrings();
@@ -27,20 +29,22 @@ internal sealed class RepeatedStrings
     /// <summary>The string token the reader is on, in a message that is all ASCII when <paramref name="asciiMessage"/>.</summary>
     public string Read(ref Utf8JsonReader reader, bool asciiMessage)
     {
-        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
+        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.IsEmpty || reader.ValueSpan.Length > MaxLength)
         {
             return PayloadReader.ReadString(ref reader, asciiMessage);
         }
 
         var bytes = reader.ValueSpan;
         var slot = (int)XxHash3.HashToUInt64(bytes) & (Slots - 1);
-        if (_utf8[slot] is { } known && bytes.SequenceEqual(known))
+        var held = _utf8.AsSpan(slot * MaxLength, MaxLength);
+        if (_lengths[slot] == bytes.Length && bytes.SequenceEqual(held[..bytes.Length]))
         {
             return _text[slot]!;
         }
 
         var text = PayloadReader.ReadString(ref reader, asciiMessage);
-        _utf8[slot] = bytes.ToArray();
+        bytes.CopyTo(held);
+        _lengths[slot] = (byte)bytes.Length;
         _text[slot] = text;
         return text;
     }

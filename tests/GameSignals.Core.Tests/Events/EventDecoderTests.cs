@@ -58,11 +58,12 @@ public class EventDecoderTests
     [Fact]
     public void More_distinct_values_than_are_kept_for_repeating_still_decode_each_to_its_own()
     {
-        // More values than the decoder keeps strings for, so values share and take over its slots; some not ASCII, some long.
+        // More values than the decoder keeps strings for, so values share and take over its slots; some not ASCII, some long, some empty.
         var values = Enumerable.Range(0, 5000).Select(i => (i % 7) switch
         {
             0 => $"zoné-{i % 1500}",
             1 => $"z-{i % 1500}-{new string('x', 70)}",
+            2 => "",
             _ => $"z{i % 1500}",
         }).ToList();
         var lines = values.Select((value, i) => Valid
