@@ -31,8 +31,10 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
     /// <summary>TTL on without a default: each item carries its own.</summary>
     public static CosmosContainerSpec ContainerSpec { get; } = new(ContainerName, "/id", -1);
 
-    public async ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken)
+    public async ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, List<DeviceSighting> window, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(window);
+        window.Clear();
         var id = CosmosItems.HashId(gameId, ipBucket);
         var key = new PartitionKey(id);
         var ttl = (int)Math.Ceiling(_retention.TotalSeconds);
@@ -46,9 +48,10 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
         {
             // The bucket's first login: a create alone, unless another partition created it meanwhile.
             var created = new DeviceSightingsItem(id, gameId, ipBucket, [sighting], ttl);
-            return await CosmosItems.CreateAsync(_container, created, key, FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken).ConfigureAwait(false) is not null
+            window.AddRange(await CosmosItems.CreateAsync(_container, created, key, FraudCosmosJson.Default.DeviceSightingsItem, cancellationToken).ConfigureAwait(false) is not null
                 ? created.Sightings
-                : Near(await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false), sighting, near);
+                : Near(await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false), sighting, near));
+            return;
         }
 
         patched.EnsureSuccessStatusCode();
@@ -60,11 +63,11 @@ public sealed class CosmosDeviceSightingStore : IDeviceSightingStore
             await RewriteAsync(id, gameId, ipBucket, sighting, ttl, cancellationToken).ConfigureAwait(false);
         }
 
-        return Near(kept, sighting, near);
+        window.AddRange(Near(kept, sighting, near));
     }
 
-    private static List<DeviceSighting> Near(IEnumerable<DeviceSighting> sightings, DeviceSighting sighting, TimeSpan near) =>
-        sightings.Where(s => DeviceSighting.IsNear(s.Time, sighting.Time, near)).ToList();
+    private static IEnumerable<DeviceSighting> Near(IEnumerable<DeviceSighting> sightings, DeviceSighting sighting, TimeSpan near) =>
+        sightings.Where(s => DeviceSighting.IsNear(s.Time, sighting.Time, near));
 
     /// <summary>Sightings an item may hold beyond twice those it keeps before it is rewritten without them.</summary>
     private const int PruneSlack = 32;

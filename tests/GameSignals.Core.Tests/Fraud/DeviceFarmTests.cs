@@ -172,10 +172,11 @@ public sealed class DeviceFarmTests
         DeviceSighting At(string id, int minutes) => new("/s", id, "u", "d" + id, FraudHarness.T0.AddMinutes(minutes));
         foreach (var (id, minutes) in new[] { ("a", 0), ("b", 20), ("c", 21), ("d", 39), ("e", 40), ("f", 55) })
         {
-            await store.AddAsync("odin", FarmIp, At(id, minutes), TimeSpan.FromDays(1), CancellationToken.None);
+            await store.AddAsync("odin", FarmIp, At(id, minutes), TimeSpan.FromDays(1), [], CancellationToken.None);
         }
 
-        var near = await store.AddAsync("odin", FarmIp, At("g", 30), TimeSpan.FromMinutes(10), CancellationToken.None);
+        var near = new List<DeviceSighting>();
+        await store.AddAsync("odin", FarmIp, At("g", 30), TimeSpan.FromMinutes(10), near, CancellationToken.None);
 
         Assert.Equal(["c", "d", "g"], near.Select(s => s.EventId).Order(StringComparer.Ordinal).ToList());
         Assert.Equal(7, store.SightingsOf("odin", FarmIp).Count);
@@ -187,10 +188,11 @@ public sealed class DeviceFarmTests
         var store = new InMemoryDeviceSightingStore(TimeSpan.FromHours(1));
         DeviceSighting At(string id, int minutes) => new("/s", id, "u", "d", FraudHarness.T0.AddMinutes(minutes));
 
-        await store.AddAsync("odin", FarmIp, At("a", 0), TimeSpan.FromDays(1), CancellationToken.None);
-        await store.AddAsync("odin", FarmIp, At("b", 30), TimeSpan.FromDays(1), CancellationToken.None);
-        await store.AddAsync("odin", FarmIp, At("c", 61), TimeSpan.FromDays(1), CancellationToken.None);
-        var kept = await store.AddAsync("odin", FarmIp, At("late", 0), TimeSpan.FromDays(1), CancellationToken.None);
+        var kept = new List<DeviceSighting>();
+        await store.AddAsync("odin", FarmIp, At("a", 0), TimeSpan.FromDays(1), kept, CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("b", 30), TimeSpan.FromDays(1), kept, CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("c", 61), TimeSpan.FromDays(1), kept, CancellationToken.None);
+        await store.AddAsync("odin", FarmIp, At("late", 0), TimeSpan.FromDays(1), kept, CancellationToken.None);
 
         Assert.Equal(["b", "c"], kept.Select(s => s.EventId).Order().ToList());
         Assert.Equal(["b", "c"], store.SightingsOf("odin", FarmIp).Select(s => s.EventId).Order().ToList());

@@ -19,12 +19,13 @@ public sealed class InMemoryDeviceSightingStoreTests
         var model = new List<DeviceSighting>();
         var newest = DateTimeOffset.MinValue;
         var window = TimeSpan.FromMinutes(near % 90);
+        var got = new List<DeviceSighting> { new("/stale", "left over", "u", "d", FraudHarness.T0) }; // one list for every login, as the check uses
         for (var i = 0; i < minutes.Length; i++)
         {
             // Ids repeat (redeliveries), and one id under two sources is two events.
             var id = ids.Length == 0 ? i : ids[i % ids.Length] % 40;
             var sighting = new DeviceSighting("/s" + (id % 2), "e" + id, "u" + id, "d" + (id % 7), FraudHarness.T0.AddMinutes(minutes[i] % 200));
-            var got = store.AddAsync("odin", "10.0.0.1", sighting, window, CancellationToken.None).AsTask().Result;
+            store.AddAsync("odin", "10.0.0.1", sighting, window, got, CancellationToken.None).AsTask().Wait();
 
             newest = newest == DateTimeOffset.MinValue ? sighting.Time : newest;
             if (sighting.Time >= newest - Retention && !model.Any(s => s.Source == sighting.Source && s.EventId == sighting.EventId))
@@ -54,16 +55,17 @@ public sealed class InMemoryDeviceSightingStoreTests
         DeviceSighting At(int n) => new("/s", "e" + n, "u" + n, "d" + (n % 500), FraudHarness.T0.AddSeconds(n));
         for (var n = 0; n < 10_000; n++)
         {
-            await store.AddAsync("odin", "10.0.0.1", At(n), TimeSpan.FromMinutes(1), CancellationToken.None);
+            await store.AddAsync("odin", "10.0.0.1", At(n), TimeSpan.FromMinutes(1), [], CancellationToken.None);
         }
 
         // Written again, from the start, the middle and the end: nothing is added.
         foreach (var n in new[] { 0, 5_000, 9_999 })
         {
-            await store.AddAsync("odin", "10.0.0.1", At(n), TimeSpan.FromMinutes(1), CancellationToken.None);
+            await store.AddAsync("odin", "10.0.0.1", At(n), TimeSpan.FromMinutes(1), [], CancellationToken.None);
         }
 
-        var late = await store.AddAsync("odin", "10.0.0.1", new DeviceSighting("/s", "late", "u", "d", FraudHarness.T0.AddSeconds(100.5)), TimeSpan.FromSeconds(2), CancellationToken.None);
+        var late = new List<DeviceSighting>();
+        await store.AddAsync("odin", "10.0.0.1", new DeviceSighting("/s", "late", "u", "d", FraudHarness.T0.AddSeconds(100.5)), TimeSpan.FromSeconds(2), late, CancellationToken.None);
 
         Assert.Equal(10_001, store.SightingsOf("odin", "10.0.0.1").Count);
         Assert.Equal(["e100", "e101", "e102", "e99", "late"], late.Select(s => s.EventId).Order(StringComparer.Ordinal));

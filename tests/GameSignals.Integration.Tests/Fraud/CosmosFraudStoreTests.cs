@@ -148,20 +148,20 @@ public sealed class CosmosFraudStoreTests : IAsyncLifetime
     [Fact]
     public async Task Sightings_are_kept_once_per_event_and_forgotten_behind_the_retention_in_event_time()
     {
-        await _sightings.AddAsync("odin", "2001:db8::/64", Sighting("e1", "d1", T0), TimeSpan.FromDays(1), CancellationToken.None);
-        await _sightings.AddAsync("odin", "2001:db8::/64", Sighting("e1", "d1", T0), TimeSpan.FromDays(1), CancellationToken.None);
-        var all = await _sightings.AddAsync("odin", "2001:db8::/64", Sighting("e2", "d2", T0.AddMinutes(30)), TimeSpan.FromDays(1), CancellationToken.None);
-        await _sightings.AddAsync("ares", "2001:db8::/64", Sighting("e9", "d9", T0), TimeSpan.FromDays(1), CancellationToken.None);
+        await AddSightingAsync("odin", "2001:db8::/64", Sighting("e1", "d1", T0), TimeSpan.FromDays(1), CancellationToken.None);
+        await AddSightingAsync("odin", "2001:db8::/64", Sighting("e1", "d1", T0), TimeSpan.FromDays(1), CancellationToken.None);
+        var all = await AddSightingAsync("odin", "2001:db8::/64", Sighting("e2", "d2", T0.AddMinutes(30)), TimeSpan.FromDays(1), CancellationToken.None);
+        await AddSightingAsync("ares", "2001:db8::/64", Sighting("e9", "d9", T0), TimeSpan.FromDays(1), CancellationToken.None);
 
         Assert.Equal(["e1", "e2"], all.Select(s => s.EventId).Order(StringComparer.Ordinal));
 
-        await _sightings.AddAsync("odin", "2001:db8::/64", Sighting("e3", "d3", T0.AddMinutes(90)), TimeSpan.FromDays(1), CancellationToken.None);
-        var left = await _sightings.AddAsync("odin", "2001:db8::/64", Sighting("late", "d4", T0.AddMinutes(10)), TimeSpan.FromDays(1), CancellationToken.None);
+        await AddSightingAsync("odin", "2001:db8::/64", Sighting("e3", "d3", T0.AddMinutes(90)), TimeSpan.FromDays(1), CancellationToken.None);
+        var left = await AddSightingAsync("odin", "2001:db8::/64", Sighting("late", "d4", T0.AddMinutes(10)), TimeSpan.FromDays(1), CancellationToken.None);
 
         Assert.Equal(["e2", "e3"], left.Select(s => s.EventId).Order(StringComparer.Ordinal));
 
         // A login's check reads only the sightings less than its window before or after it.
-        var near = await _sightings.AddAsync("odin", "2001:db8::/64", Sighting("e4", "d4", T0.AddMinutes(95)), TimeSpan.FromMinutes(10), CancellationToken.None);
+        var near = await AddSightingAsync("odin", "2001:db8::/64", Sighting("e4", "d4", T0.AddMinutes(95)), TimeSpan.FromMinutes(10), CancellationToken.None);
         Assert.Equal(["e3", "e4"], near.Select(s => s.EventId).Order(StringComparer.Ordinal));
     }
 
@@ -169,17 +169,17 @@ public sealed class CosmosFraudStoreTests : IAsyncLifetime
     public async Task Logins_recorded_at_once_from_many_instances_are_all_kept()
     {
         await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            _sightings.AddAsync("odin", "198.51.100.9", Sighting($"c{i:00}", $"d{i}", T0.AddSeconds(i)), TimeSpan.FromDays(1), CancellationToken.None).AsTask()));
+            AddSightingAsync("odin", "198.51.100.9", Sighting($"c{i:00}", $"d{i}", T0.AddSeconds(i)), TimeSpan.FromDays(1), CancellationToken.None)));
 
         // Adding one of them again changes nothing and gives back the bucket as stored.
-        var found = await _sightings.AddAsync("odin", "198.51.100.9", Sighting("c00", "d0", T0), TimeSpan.FromDays(1), CancellationToken.None);
+        var found = await AddSightingAsync("odin", "198.51.100.9", Sighting("c00", "d0", T0), TimeSpan.FromDays(1), CancellationToken.None);
         Assert.Equal(12, found.Select(s => s.DeviceId).Distinct().Count());
     }
 
     [Fact]
     public async Task Sighting_buckets_expire_by_the_containers_per_item_ttl()
     {
-        await _sightings.AddAsync("odin", "10.0.0.1", Sighting("e1", "d1", T0), TimeSpan.FromDays(1), CancellationToken.None);
+        await AddSightingAsync("odin", "10.0.0.1", Sighting("e1", "d1", T0), TimeSpan.FromDays(1), CancellationToken.None);
 
         var container = await _client.GetContainer(_options.Database, CosmosDeviceSightingStore.ContainerName).ReadContainerAsync();
         using var items = await _client.GetContainer(_options.Database, CosmosDeviceSightingStore.ContainerName)
@@ -238,6 +238,14 @@ public sealed class CosmosFraudStoreTests : IAsyncLifetime
         Time = time,
         Evidence = JsonDocument.Parse("""{"ip":"203.0.113.7","matches":[{"cidr":"203.0.113.0/24"}]}""").RootElement,
     };
+
+    /// <summary>Records the sighting; the window the store gives back.</summary>
+    private async Task<List<DeviceSighting>> AddSightingAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken)
+    {
+        var window = new List<DeviceSighting>();
+        await _sightings.AddAsync(gameId, ipBucket, sighting, near, window, cancellationToken);
+        return window;
+    }
 
     private static DeviceSighting Sighting(string eventId, string device, DateTimeOffset time) => new("/games/odin/kr-01", eventId, "u-" + eventId, device, time);
 

@@ -32,8 +32,8 @@ internal sealed class FaultyFraudActionPublisher(IFraudActionPublisher inner, Fa
 
 internal sealed class FaultyDeviceSightingStore(IDeviceSightingStore inner, FaultInjector faults) : FaultyStore(faults), IDeviceSightingStore
 {
-    public ValueTask<IReadOnlyList<DeviceSighting>> AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, CancellationToken cancellationToken) =>
-        Write("sighting add", () => inner.AddAsync(gameId, ipBucket, sighting, near, cancellationToken));
+    public ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, List<DeviceSighting> window, CancellationToken cancellationToken) =>
+        Write("sighting add", () => inner.AddAsync(gameId, ipBucket, sighting, near, window, cancellationToken));
 }
 
 internal sealed class FaultyReceiptUseStore(IReceiptUseStore inner, FaultInjector faults) : FaultyStore(faults), IReceiptUseStore
