@@ -175,7 +175,7 @@ public static class EventDecoder
         var data = envelope.DataEnd > 0 ? body[envelope.DataStart..envelope.DataEnd] : ReadOnlyMemory<byte>.Empty;
         var payload = ReferenceEquals(envelope.PayloadType, envelope.Type)
             ? envelope.Payload
-            : PayloadReader.Read(envelope.Type!, data.Span, text.Ascii, out envelope.PayloadError);
+            : PayloadReader.Read(envelope.Type!, data.Span, text.Ascii, text.Repeated, out envelope.PayloadError);
         if (envelope.PayloadError is { } payloadError)
         {
             return new(null, Letter(DeadLetterReasons.WrongType, payloadError, envelope.Id, envelope.Source, bytes, origin, index, text.Borrowed));
@@ -351,7 +351,7 @@ public static class EventDecoder
                 DataStart = (int)reader.TokenStartIndex;
                 if (Type is not null)
                 {
-                    Payload = PayloadReader.Read(Type, ref reader, Strings.Ascii, out PayloadError);
+                    Payload = PayloadReader.Read(Type, ref reader, Strings.Ascii, Strings.Repeated, out PayloadError);
                     PayloadType = Type;
                 }
                 else

@@ -15,9 +15,10 @@ internal static class PayloadReader
 {
     /// <summary>
     /// Reads the object at <paramref name="reader"/> (positioned on its <see cref="JsonTokenType.StartObject"/>) to its
-    /// end. Returns the payload, or null with <paramref name="error"/> set, or null for a type the contract does not know.
+    /// end, repeated values through the decoder's <paramref name="repeated"/>. Returns the payload, or null with
+    /// <paramref name="error"/> set, or null for a type the contract does not know.
     /// </summary>
-    public static EventPayload? Read(string type, ref Utf8JsonReader reader, bool asciiMessage, out string? error)
+    public static EventPayload? Read(string type, ref Utf8JsonReader reader, bool asciiMessage, RepeatedStrings repeated, out string? error)
     {
         error = null;
         if (!Shapes.TryGetValue(type, out var shape))
@@ -27,7 +28,6 @@ internal static class PayloadReader
         }
 
         var fields = default(Fields);
-        var repeated = RepeatedStrings.Current;
         var depth = reader.CurrentDepth;
         var index = -1;
         while (reader.Read() && reader.CurrentDepth > depth)
@@ -56,7 +56,7 @@ internal static class PayloadReader
     }
 
     /// <summary>Reads the data object of an event whose type came after its data (the one-pass read could not know it), or that has none.</summary>
-    public static EventPayload? Read(string type, ReadOnlySpan<byte> data, bool asciiMessage, out string? error)
+    public static EventPayload? Read(string type, ReadOnlySpan<byte> data, bool asciiMessage, RepeatedStrings repeated, out string? error)
     {
         if (data.IsEmpty)
         {
@@ -67,7 +67,7 @@ internal static class PayloadReader
 
         var reader = new Utf8JsonReader(data);
         reader.Read();
-        return Read(type, ref reader, asciiMessage, out error);
+        return Read(type, ref reader, asciiMessage, repeated, out error);
     }
 
     /// <summary>

@@ -23,8 +23,8 @@ public interface IDeviceSightingStore
     /// already too old to keep) in <paramref name="window"/>, cleared first: one read and one write, where a separate read
     /// after the write would cost a third request. Only those less than <paramref name="near"/> before or after the
     /// sighting are given: a shared address (a carrier's NAT) keeps thousands of logins a day, and a check of one login
-    /// reads its window's. The caller's list, used again login after login, where a new one each time was a tenth of
-    /// what a replay allocated.
+    /// reads its window's. The caller's list, used again login after login, where a new array each time was 89 MB of a
+    /// 1M-event replay's 1.18 GB of allocations.
     /// </summary>
     ValueTask AddAsync(string gameId, string ipBucket, DeviceSighting sighting, TimeSpan near, List<DeviceSighting> window, CancellationToken cancellationToken);
 }
