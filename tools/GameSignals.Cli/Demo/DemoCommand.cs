@@ -105,6 +105,10 @@ internal static class DemoCommand
             : Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is { Length: > 0 } size
                 ? $"DOTNET_GCgen0size={size}"
                 : "runtime default; the function app sets 0x1000000")}");
+        // The native build collects the old generation blocking, for a long replay's throughput, which lengthens the tail.
+        Row("old generation", $"{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch
+            ? "collected blocking (the native build; the function app collects it in the background)"
+            : "collected in the background, as in the function app")}");
         Row("peak working set", $"{summary.PeakWorkingSetBytes / (1024 * 1024):N0} MiB");
 
         console.CreateAnsiConsole().Write(table);
