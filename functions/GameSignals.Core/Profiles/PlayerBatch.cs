@@ -5,17 +5,20 @@ namespace GameSignals.Profiles;
 
 /// <summary>
 /// A batch's profile events grouped by player: players in order of first appearance, each player's events in batch order.
-/// One look-up of the partition's state an event (then one by reference), where grouping by key and looking each player up
+/// One look-up of the partition's state an event, where grouping by key and looking each player up
 /// again cost five. The profile stage's working memory, kept by the partition's <see cref="ProfileState"/> and used again
 /// batch after batch (a partition's batches run one at a time): made anew, it was a tenth of a replay's allocations.
 /// </summary>
 public sealed class PlayerBatch
 {
     private readonly List<Player> _players = [];
-    private readonly Dictionary<ProfileState.Player, int> _ofHeld = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(string GameId, string UserId), int> _ofNew = new(StringPairComparer.Instance);
     private int[] _owners = [];
     private GameEvent[] _events = [];
+
+    // Which grouping this is: a held player remembers the last grouping that met them and their place in it, where a
+    // dictionary by reference cost a look-up and a read of the player's object header for each event.
+    private long _grouping;
 
     /// <summary>Players in the batch.</summary>
     public int Count => _players.Count;
@@ -25,6 +28,7 @@ public sealed class PlayerBatch
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(state);
+        _grouping++;
         if (_owners.Length < batch.Count)
         {
             _owners = new int[batch.Count];
@@ -41,13 +45,27 @@ public sealed class PlayerBatch
             }
 
             var held = state.PlayerOf(e.GameId, e.UserId);
-            ref var owner = ref held is not null
-                ? ref CollectionsMarshal.GetValueRefOrAddDefault(_ofHeld, held, out var known)
-                : ref CollectionsMarshal.GetValueRefOrAddDefault(_ofNew, (e.GameId, e.UserId), out known);
-            if (!known)
+            int owner;
+            if (held is not null)
             {
-                owner = _players.Count;
-                _players.Add(new Player(held, 0, 0, e.Time));
+                if (held.GroupedIn != _grouping)
+                {
+                    (held.GroupedIn, held.GroupedAs) = (_grouping, _players.Count);
+                    _players.Add(new Player(held, 0, 0, e.Time));
+                }
+
+                owner = held.GroupedAs;
+            }
+            else
+            {
+                ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(_ofNew, (e.GameId, e.UserId), out var exists);
+                if (!exists)
+                {
+                    known = _players.Count;
+                    _players.Add(new Player(null, 0, 0, e.Time));
+                }
+
+                owner = known;
             }
 
             ref var player = ref CollectionsMarshal.AsSpan(_players)[owner];
@@ -89,7 +107,6 @@ public sealed class PlayerBatch
         var used = _players.Count == 0 ? 0 : _players[^1].Start + _players[^1].Events;
         _events.AsSpan(0, used).Clear();
         _players.Clear();
-        _ofHeld.Clear();
         _ofNew.Clear();
     }
 

@@ -459,6 +459,11 @@ public sealed class ProfileState : IPartitionStatePart
         /// <summary>The player's entry in the changes since the last record, if any.</summary>
         internal Change? Change { get; set; }
 
+        /// <summary>The last <see cref="PlayerBatch"/> grouping that met the player (0 for none), and their place in it.</summary>
+        internal long GroupedIn { get; set; }
+
+        internal int GroupedAs { get; set; }
+
         /// <summary>The last sequence number of <paramref name="position"/> folded in; <see cref="long.MinValue"/> for none.</summary>
         public long AppliedAt(string position) =>
             position == _position ? _last : _applied.TryGetValue(position, out var sequence) ? sequence : long.MinValue;
