@@ -76,6 +76,17 @@ public sealed class AccuracyTests(TruthReplayFixture replay) : IClassFixture<Tru
 
         Assert.Equal<long>([0, 0], Row(output, "dead letters (poison lines)")[2..]);
         Assert.Equal<long>([0, 0], Row(output, "duplicates (resent lines)")[2..]);
+        Assert.Matches(@"│\s*measured after\s*│\s*a warm-up of 20,000 events of another seed\s*│", output);
+    }
+
+    [Fact]
+    public async Task Demo_from_a_cold_start_says_so_and_is_as_accurate()
+    {
+        var (code, output, error) = await CliRun.RunAsync(["demo", "--events", "5000", "--warm-up", "0"]);
+
+        Assert.True(code == 0, error + output);
+        Assert.Matches(@"│\s*measured after\s*│\s*a cold start \(--warm-up 0\)\s*│", output);
+        Assert.Matches(@"accuracy: ([\d,]+) of \1 notifications, ([\d,]+) of \2 flags \(100\.000%\)", output);
     }
 
     [Fact]

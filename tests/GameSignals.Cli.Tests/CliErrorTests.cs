@@ -52,6 +52,12 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_negative_demo_warm_up_is_named_with_exit_code_2()
+    {
+        AssertOneLineError(await CliRun.RunAsync(["demo", "--events", "1000", "--warm-up", "-1"]), "--warm-up must be 0 or more");
+    }
+
+    [Fact]
     public async Task A_missing_events_file_is_named_with_exit_code_2()
     {
         var missing = Path.Combine(_root, "no-such-file.jsonl");
