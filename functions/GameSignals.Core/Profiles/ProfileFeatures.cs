@@ -159,7 +159,9 @@ public static class ProfileFeatures
                 _lastSeen = t;
                 if (fact.Server is not null)
                 {
-                    _server = fact.Server;
+                    // As the platform's below: an event's copy written into every player's fold had each collection scan
+                    // the card of nearly every player (the old generation's references to young strings, found with ClrMD).
+                    _server = fact.Server == _server ? _server : fact.Server;
                     _serverSince = t;
                 }
             }

@@ -12,6 +12,25 @@ public sealed class ProfileFeaturesTests
         ProfileFeatures.Read(ProfileUpdater.Apply(PlayerProfile.New("odin", "u1"), events, "game-events/0", Options));
 
     [Fact]
+    public void A_fold_keeps_the_server_and_platform_it_holds_when_a_later_event_names_the_same_ones()
+    {
+        // A long-lived fold that took each event's copy would refer to young strings: every collection would scan it.
+        var (server, platform) = (new string("kr-01".AsSpan()), new string("ios".AsSpan()));
+        var t0 = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        var fold = new ProfileFeatures.Fold(PlayerProfile.New("odin", "u1"));
+        fold.Apply(new ProfileFact(ProfileFactKind.SessionStarted, t0, server, Platform: platform));
+        fold.Apply(new ProfileFact(ProfileFactKind.SessionStarted, t0.AddMinutes(1), new string("kr-01".AsSpan()), Platform: new string("ios".AsSpan())));
+
+        var profile = fold.ToProfile(PlayerProfile.New("odin", "u1").Applied);
+        Assert.Same(server, profile.Server);
+        Assert.Same(platform, profile.Platform);
+        Assert.Equal(t0.AddMinutes(1), profile.ServerSince);
+
+        fold.Apply(new ProfileFact(ProfileFactKind.SessionStarted, t0.AddMinutes(2), "eu-02", Platform: "android"));
+        Assert.Equal(("eu-02", "android"), (fold.ToProfile(profile.Applied).Server, fold.ToProfile(profile.Applied).Platform));
+    }
+
+    [Fact]
     public void Pvp_matches_move_the_win_rate_and_the_match_rate()
     {
         var features = FeaturesAfter(
