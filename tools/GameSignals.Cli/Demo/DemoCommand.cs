@@ -19,7 +19,7 @@ namespace GameSignals.Cli.Demo;
 /// Before the measured replay, a short stream of another seed runs through a pipeline of its own, and the generator's
 /// garbage is collected: the demo's latency is that of a host that has run its first batches, as a function app
 /// instance has within seconds of starting. Without it, the first batches waited on the JIT's first compile of
-/// every method they met and on a blocking collection of what generating had left (120 to 190 ms for about a thousand
+/// every method they met and on a blocking collection of what generating had left (115 to 190 ms for about a thousand
 /// events, most of the 0.03% that the p99.97 allows). <c>--warm-up 0</c> measures from a cold start.
 /// </remarks>
 internal static class DemoCommand
