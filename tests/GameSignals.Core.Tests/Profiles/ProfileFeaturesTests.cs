@@ -27,7 +27,8 @@ public sealed class ProfileFeaturesTests
         Assert.Equal(t0.AddMinutes(1), profile.ServerSince);
 
         fold.Apply(new ProfileFact(ProfileFactKind.SessionStarted, t0.AddMinutes(2), "eu-02", Platform: "android"));
-        Assert.Equal(("eu-02", "android"), (fold.ToProfile(profile.Applied).Server, fold.ToProfile(profile.Applied).Platform));
+        var moved = fold.ToProfile(profile.Applied);
+        Assert.Equal(("eu-02", "android"), (moved.Server, moved.Platform));
     }
 
     [Fact]

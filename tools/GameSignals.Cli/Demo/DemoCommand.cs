@@ -27,7 +27,7 @@ internal static class DemoCommand
     /// <summary>The origin platform's accuracy run: 4.85 million logs.</summary>
     public const int OriginEvents = 4_850_000;
 
-    /// <summary>Events replayed before the measured run: every stage meets every kind of event and reaches its steady code.</summary>
+    /// <summary>Events replayed before the measured run, enough for the stages' code to be compiled before it starts.</summary>
     public const int DefaultWarmUpEvents = 20_000;
 
     public static Command Create(CliConsole console)
@@ -41,13 +41,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => DefaultWarmUpEvents,
         };
         ReplayCommand.Positive(events);
-        warmUp.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("--warm-up must be 0 or more");
-            }
-        });
+        ReplayCommand.NotNegative(warmUp);
         var command = new Command("demo", "Generate a synthetic stream, replay it, show the results and their accuracy against what the generator planted.") { events, small, seed, warmUp };
         command.SetAction(async (parse, ct) =>
         {

@@ -50,13 +50,7 @@ internal static class ReplayCommand
             }
         });
         var crashEvery = new Option<int>("--crash-every") { Description = "the host instance dies in the middle of every Nth batch and a new one takes over; 0 for never", DefaultValueFactory = _ => 0 };
-        crashEvery.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("--crash-every must be 0 or more");
-            }
-        });
+        NotNegative(crashEvery);
         var faultSeed = new Option<int>("--fault-seed") { Description = "seed of the injected faults and crash points", DefaultValueFactory = _ => 1 };
         var truth = new Option<string>("--truth") { Description = "truth.json of a generated stream: compare the outputs with it, exit 1 if anything is missing or extra" };
 
@@ -98,6 +92,19 @@ internal static class ReplayCommand
             return accuracy.Accurate ? GameSignalsCli.Success : GameSignalsCli.Failed;
         });
         return command;
+    }
+
+    /// <summary>Rejects negative values of an option where 0 means none.</summary>
+    public static void NotNegative(Option<int> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError($"{option.Name} must be 0 or more");
+            }
+        });
     }
 
     /// <summary>Rejects zero and negative values of a count option.</summary>
