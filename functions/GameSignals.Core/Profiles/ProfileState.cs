@@ -105,8 +105,12 @@ public sealed class ProfileState : IPartitionStatePart
         return player.Change;
     }
 
-    /// <summary>The players whose changes have waited <paramref name="materializeEvery"/> by <paramref name="now"/> (event time), or all with changes.</summary>
-    public List<PlayerProfile> Due(DateTimeOffset? now, TimeSpan materializeEvery)
+    /// <summary>
+    /// The players whose changes have waited <paramref name="materializeEvery"/> by <paramref name="now"/> (event time), the
+    /// longest waiting first and at most <paramref name="atMost"/> (the others stay due); with no <paramref name="now"/>,
+    /// all with changes.
+    /// </summary>
+    public List<PlayerProfile> Due(DateTimeOffset? now, TimeSpan materializeEvery, int atMost = int.MaxValue)
     {
         if (!_waitsKnown)
         {
@@ -120,7 +124,7 @@ public sealed class ProfileState : IPartitionStatePart
             return due;
         }
 
-        while (_due.TryPeek(out var key, out var ticks) && ticks <= now.Value.UtcTicks)
+        while (due.Count < atMost && _due.TryPeek(out var key, out var ticks) && ticks <= now.Value.UtcTicks)
         {
             _due.Dequeue();
             if (_players.TryGetValue(key, out var player) && player.PendingSince is not null)

@@ -25,11 +25,17 @@ public sealed class ProfileStageTests
 
     private EventBatch Batch(params GameEvent[] events) => new(events[0].Origin.Hub, events[0].Origin.Partition, events, _state);
 
-    private static (ProfileStage Stage, IProfileStore Store) Build(IProfileStore? store = null, TimeSpan? materializeEvery = null, TimeSpan? evictIdleAfter = null)
+    private static (ProfileStage Stage, IProfileStore Store) Build(
+        IProfileStore? store = null, TimeSpan? materializeEvery = null, TimeSpan? evictIdleAfter = null, int materializeAtMost = 64)
     {
         store ??= new InMemoryProfileStore();
         var indexer = new ProfileIndexer(store, new InMemoryPopulationStatisticsStore(), new ExactPlayerIndex());
-        var options = new ProfileOptions { MaterializeEvery = materializeEvery ?? TimeSpan.Zero, EvictIdleAfter = evictIdleAfter ?? TimeSpan.FromHours(1) };
+        var options = new ProfileOptions
+        {
+            MaterializeEvery = materializeEvery ?? TimeSpan.Zero,
+            EvictIdleAfter = evictIdleAfter ?? TimeSpan.FromHours(1),
+            MaterializeAtMostPerBatch = materializeAtMost,
+        };
         return (new ProfileStage(store, indexer, new StoreRetry(), Options.Create(options)), store);
     }
 
@@ -93,6 +99,30 @@ public sealed class ProfileStageTests
 
         buffer.Position = 0;
         return new BinaryReader(buffer);
+    }
+
+    [Fact]
+    public async Task A_batch_writes_at_most_its_share_of_the_players_due_the_longest_waiting_first_and_the_next_batches_the_rest()
+    {
+        var counting = new CountingStore(new InMemoryProfileStore());
+        var (stage, store) = Build(counting, Hour, materializeAtMost: 2);
+        await stage.ProcessAsync(Batch(
+            Pvp("win", TimeSpan.FromMinutes(20), 10, userId: "u3"),
+            Pvp("win", TimeSpan.FromMinutes(10), 11, userId: "u2"),
+            Pvp("win", TimeSpan.Zero, 12, userId: "u1")), CancellationToken.None);
+
+        // At 1:30 all three are due; u1 and u2 have waited longest.
+        await stage.ProcessAsync(Batch(Pvp("win", TimeSpan.FromMinutes(90), 13, userId: "u4")), CancellationToken.None);
+        Assert.Equal(2, counting.Writes);
+        Assert.NotNull(await store.GetAsync("odin", "u1", CancellationToken.None));
+        Assert.NotNull(await store.GetAsync("odin", "u2", CancellationToken.None));
+        Assert.Null(await store.GetAsync("odin", "u3", CancellationToken.None));
+
+        // The next batch writes u3, who stayed due; u4 (changed at 1:30) is not due yet.
+        await stage.ProcessAsync(Batch(Pvp("win", TimeSpan.FromMinutes(91), 14, userId: "u4")), CancellationToken.None);
+        Assert.Equal(3, counting.Writes);
+        Assert.Equal(1, (await store.GetAsync("odin", "u3", CancellationToken.None))!.Profile.PvpMatches.ValueAt(Start.AddMinutes(20), ProfileFeatures.ShortHalfLife), tolerance: 0.01);
+        Assert.Null(await store.GetAsync("odin", "u4", CancellationToken.None));
     }
 
     [Fact]

@@ -16,14 +16,18 @@ namespace GameSignals.Pipeline.State;
 /// Hours two or more behind the newest event are sealed into one sorted array of digests with a parallel array of their
 /// hours (12 bytes a key, a search of a few probes a lookup); the newest hours and late arrivals sit in per-hour
 /// <see cref="DigestSet"/>s (one run of slots a look-up).
-/// Sealing and expiry rebuild the arrays once per hour of event time. Not thread-safe: one partition's batches run one
-/// at a time.
+/// Sealing and expiry rebuild the arrays once per hour of event time, in the background (<see cref="Sealing"/>): on the
+/// batch's path, the rebuild of a partition's millions of keys held all its events back at each new hour (46 ms in the
+/// demo, every partition at once). Until the new arrays land, the hours being sealed are looked up where they were, and
+/// the old array's keys that the slide let go are passed over, so what is remembered never depends on when they land.
+/// Not thread-safe: one partition's batches run one at a time.
 /// </remarks>
 /// <param name="seed">
 /// The digest's seed, random per partition state and kept in its changelog and snapshots, so that no producer can aim
 /// for a collision (a fresh event taken for a duplicate); accidental ones have a chance of about n²/2⁶⁵ among n keys.
 /// </param>
-public sealed class DuplicateWindow(TimeSpan window, ulong seed)
+/// <param name="rebuildInBackground">False for tests only: a rebuild then runs when the next slide lands it, never sooner.</param>
+public sealed class DuplicateWindow(TimeSpan window, ulong seed, bool rebuildInBackground = true)
 {
     private static readonly long BucketTicks = TimeSpan.TicksPerHour;
 
@@ -31,6 +35,9 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     private readonly List<(ulong Digest, long Ticks)> _added = [];
     private ulong[] _sealed = [];
     private int[] _sealedHours = [];
+    private int _oldestSealedHour = int.MaxValue;
+    private long _letGoBefore = long.MinValue; // sealed keys of hours ending at or before it are gone (the last slide's edge)
+    private Sealing? _sealing; // the rebuild in the background, with the hours it seals
     private long _newestTicks = long.MinValue;
     private int _busiestHour;
 
@@ -38,8 +45,15 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
 
     public ulong Seed { get; } = seed;
 
-    /// <summary>Keys remembered now.</summary>
-    public int Count => _sealed.Length + _open.Values.Sum(hour => hour.Count);
+    /// <summary>Keys remembered now (waits for a rebuild in the background to land).</summary>
+    public int Count
+    {
+        get
+        {
+            Land();
+            return _sealed.Length + _open.Values.Sum(hour => hour.Count);
+        }
+    }
 
     /// <summary>The digest this window keeps for <paramref name="key"/>.</summary>
     public ulong DigestOf(EventKey key) => EventKeyBytes.Hash(key, Seed, static (text, seed) => XxHash3.HashToUInt64(text, unchecked((long)seed)));
@@ -53,12 +67,22 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     [MethodImpl(MethodImplOptions.NoInlining)]
     public ulong Load(ReadOnlySpan<ulong> digests)
     {
+        if (_sealing is { Done: true })
+        {
+            Land();
+        }
+
         var read = 0UL;
         foreach (var hour in _open.Values)
         {
-            foreach (var digest in digests)
+            read ^= FirstSlotsOf(hour, digests);
+        }
+
+        if (_sealing is { } sealing)
+        {
+            foreach (var (_, hour) in sealing.Hours)
             {
-                read ^= hour.FirstSlotOf(digest);
+                read ^= FirstSlotsOf(hour, digests);
             }
         }
 
@@ -72,6 +96,17 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
                     read ^= _sealed[Guess(digest, low, high, 0, last)];
                 }
             }
+        }
+
+        return read;
+    }
+
+    private static ulong FirstSlotsOf(DigestSet hour, ReadOnlySpan<ulong> digests)
+    {
+        var read = 0UL;
+        foreach (var digest in digests)
+        {
+            read ^= hour.FirstSlotOf(digest);
         }
 
         return read;
@@ -91,7 +126,19 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             }
         }
 
-        return SortedContains(_sealed, digest);
+        if (_sealing is { } sealing)
+        {
+            foreach (var (_, digests) in sealing.Hours)
+            {
+                if (digests.Contains(digest))
+                {
+                    return true;
+                }
+            }
+        }
+
+        var at = SortedIndexOf(_sealed, digest);
+        return at >= 0 && (_sealedHours[at] + 1L) * BucketTicks > _letGoBefore;
     }
 
     /// <summary>Remembers the key at its event time; false when it was already remembered. Then forgets what left the window.</summary>
@@ -139,6 +186,7 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(writer);
         RequireLittleEndian();
+        Land();
         writer.Write(_newestTicks);
         writer.Write(_busiestHour);
         writer.Write(_sealed.Length);
@@ -165,10 +213,13 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
         _newestTicks = reader.ReadInt64();
         _busiestHour = reader.ReadInt32();
         var count = reader.ReadInt32();
+        _sealing = null;
+        _letGoBefore = long.MinValue;
         _sealed = new ulong[count];
         _sealedHours = new int[count];
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(_sealed.AsSpan()));
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(_sealedHours.AsSpan()));
+        _oldestSealedHour = count == 0 ? int.MaxValue : _sealedHours.Min();
         _open.Clear();
         for (var hours = reader.ReadInt32(); hours > 0; hours--)
         {
@@ -219,12 +270,12 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     }
 
     /// <summary>
-    /// Whether the sorted <paramref name="keys"/> hold the digest. Seeded digests are spread evenly over 64 bits, so a digest's place is
+    /// Where the sorted <paramref name="keys"/> hold the digest, or -1. Seeded digests are spread evenly over 64 bits, so a digest's place is
     /// close to its share of the range between the ends: a few probes guessed that way find it where a binary search of
     /// millions of keys waits on twenty cache misses. Guessing stops after a few probes, so no spread of keys costs more
     /// than a binary search.
     /// </summary>
-    internal static bool SortedContains(ulong[] keys, ulong digest)
+    internal static int SortedIndexOf(ulong[] keys, ulong digest)
     {
         var (lo, hi) = (0, keys.Length - 1);
         for (var probes = 0; lo <= hi; probes++)
@@ -232,20 +283,20 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
             var (low, high) = (keys[lo], keys[hi]);
             if (digest < low || digest > high)
             {
-                return false;
+                return -1;
             }
 
             var mid = probes < 3 && high > low ? Guess(digest, low, high, lo, hi) : lo + ((hi - lo) >> 1);
             var probe = keys[mid];
             if (probe == digest)
             {
-                return true;
+                return mid;
             }
 
             (lo, hi) = probe < digest ? (mid + 1, hi) : (lo, mid - 1);
         }
 
-        return false;
+        return -1;
     }
 
     /// <summary>Where among keys from <paramref name="low"/> at <paramref name="lo"/> to <paramref name="high"/> at <paramref name="hi"/> the digest would be, were they spread evenly.</summary>
@@ -265,75 +316,133 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed)
     private bool IsExpired(int hour) => (hour + 1) * BucketTicks <= _newestTicks - Window.Ticks;
 
     /// <summary>
-    /// Seals the open hours two or more behind the newest event and drops the hours wholly behind the window: the sealed
-    /// keys still in the window and the newly sealed ones, each already sorted, are merged into arrays of the exact size,
-    /// so the work holds the old and new arrays at once (24 bytes a key at the peak) and, pooled, the newly sealed hours'.
+    /// Seals the open hours two or more behind the newest event and drops the hours wholly behind the window: the open hours
+    /// leave at once (those being sealed are looked up in <see cref="Sealing"/> until it lands), and the arrays are rebuilt
+    /// in the background. A slide first lands the rebuild before it, waiting for it if it still runs.
     /// </summary>
     private void Slide()
     {
         var newestHour = (int)(_newestTicks / BucketTicks);
-        var sealing = _open.Keys.Where(hour => hour <= newestHour - 2 || IsExpired(hour)).ToList();
-        var expiring = _sealedHours.Length > 0 && IsExpired(_sealedHours.Min());
-        if (sealing.Count == 0 && !expiring)
+        var leaving = _open.Keys.Where(hour => hour <= newestHour - 2 || IsExpired(hour)).ToList();
+        Land();
+        if (leaving.Count == 0 && (_sealed.Length == 0 || !IsExpired(_oldestSealedHour)))
         {
             return;
         }
 
-        var freshCount = 0;
-        foreach (var hour in sealing)
+        var sealing = new List<(int Hour, DigestSet Digests)>(leaving.Count);
+        foreach (var hour in leaving)
         {
-            _busiestHour = Math.Max(_busiestHour, _open[hour].Count);
-            freshCount += IsExpired(hour) ? 0 : _open[hour].Count;
-        }
-
-        // Pooled, as the snapshot's blocks are: they live only for the merge below.
-        var freshDigestsRented = ArrayPool<ulong>.Shared.Rent(freshCount);
-        var freshHoursRented = ArrayPool<int>.Shared.Rent(freshCount);
-        var freshDigests = freshDigestsRented.AsSpan(0, freshCount);
-        var freshHours = freshHoursRented.AsSpan(0, freshCount);
-        var filled = 0;
-        foreach (var hour in sealing)
-        {
+            var digests = _open[hour];
+            _busiestHour = Math.Max(_busiestHour, digests.Count);
             if (!IsExpired(hour))
             {
-                _open[hour].CopyTo(freshDigests[filled..]);
-                freshHours.Slice(filled, _open[hour].Count).Fill(hour);
-                filled += _open[hour].Count;
+                sealing.Add((hour, digests));
             }
 
             _open.Remove(hour);
         }
 
-        // Primitive keys sort without a comparison delegate: an hour of a busy partition's keys in a few milliseconds.
-        freshDigests.Sort(freshHours);
-        var kept = 0;
-        foreach (var hour in _sealedHours)
+        _letGoBefore = _newestTicks - Window.Ticks;
+        _sealing = new Sealing(_sealed, _sealedHours, sealing, _letGoBefore, rebuildInBackground);
+    }
+
+    /// <summary>Puts the rebuilt arrays in place, waiting for the rebuild if it still runs (or running it here if it has not started).</summary>
+    private void Land()
+    {
+        if (_sealing is { } sealing)
         {
-            kept += IsExpired(hour) ? 0 : 1;
+            (_sealed, _sealedHours, _oldestSealedHour) = sealing.Result;
+            _sealing = null;
+        }
+    }
+
+    /// <summary>
+    /// One rebuild of the sealed arrays, started on the thread pool: the sealed keys still in the window and the newly sealed
+    /// hours', each sorted, merged into arrays of the exact size (24 bytes a key at the peak, old and new arrays at once).
+    /// It reads only what the window no longer changes: the old arrays, which are replaced and never written, and the
+    /// sealed hours' sets, which have left the open hours (a late event for such an hour opens a new set).
+    /// </summary>
+    private sealed class Sealing
+    {
+        private readonly ulong[] _sealed;
+        private readonly int[] _sealedHours;
+        private readonly long _letGoBefore;
+
+        // Run once, by the pool or by a slide that cannot wait for the pool to get to it.
+        private readonly Lazy<(ulong[] Digests, int[] Hours, int Oldest)> _result;
+
+        public Sealing(ulong[] sealedDigests, int[] sealedHours, List<(int Hour, DigestSet Digests)> hours, long letGoBefore, bool start)
+        {
+            (_sealed, _sealedHours, Hours, _letGoBefore) = (sealedDigests, sealedHours, hours, letGoBefore);
+            _result = new(Rebuild, LazyThreadSafetyMode.ExecutionAndPublication);
+            if (start)
+            {
+                _ = Task.Run(() => _result.Value);
+            }
         }
 
-        var digests = new ulong[kept + freshCount];
-        var hours = new int[digests.Length];
-        var (old, added, at) = (0, 0, 0);
-        while (at < digests.Length)
+        /// <summary>The hours being sealed, looked up here until the rebuild lands.</summary>
+        public List<(int Hour, DigestSet Digests)> Hours { get; }
+
+        public bool Done => _result.IsValueCreated;
+
+        public (ulong[] Digests, int[] Hours, int Oldest) Result => _result.Value;
+
+        private (ulong[] Digests, int[] Hours, int Oldest) Rebuild()
         {
-            if (old < _sealed.Length && IsExpired(_sealedHours[old]))
+            var freshCount = Hours.Sum(hour => hour.Digests.Count);
+
+            // Pooled, as the snapshot's blocks are: they live only for the merge below.
+            var freshDigestsRented = ArrayPool<ulong>.Shared.Rent(freshCount);
+            var freshHoursRented = ArrayPool<int>.Shared.Rent(freshCount);
+            var freshDigests = freshDigestsRented.AsSpan(0, freshCount);
+            var freshHours = freshHoursRented.AsSpan(0, freshCount);
+            var filled = 0;
+            foreach (var (hour, digests) in Hours)
             {
-                old++;
+                digests.CopyTo(freshDigests[filled..]);
+                freshHours.Slice(filled, digests.Count).Fill(hour);
+                filled += digests.Count;
             }
-            else if (added == freshCount || (old < _sealed.Length && _sealed[old] <= freshDigests[added]))
+
+            // Primitive keys sort without a comparison delegate: an hour of a busy partition's keys in a few milliseconds.
+            freshDigests.Sort(freshHours);
+            var kept = 0;
+            foreach (var hour in _sealedHours)
             {
-                (digests[at], hours[at++]) = (_sealed[old], _sealedHours[old++]);
+                kept += LetGo(hour) ? 0 : 1;
             }
-            else
+
+            var digestsOut = new ulong[kept + freshCount];
+            var hoursOut = new int[digestsOut.Length];
+            var oldest = int.MaxValue;
+            var (old, added, at) = (0, 0, 0);
+            while (at < digestsOut.Length)
             {
-                (digests[at], hours[at++]) = (freshDigests[added], freshHours[added++]);
+                if (old < _sealed.Length && LetGo(_sealedHours[old]))
+                {
+                    old++;
+                    continue;
+                }
+
+                if (added == freshCount || (old < _sealed.Length && _sealed[old] <= freshDigests[added]))
+                {
+                    (digestsOut[at], hoursOut[at]) = (_sealed[old], _sealedHours[old++]);
+                }
+                else
+                {
+                    (digestsOut[at], hoursOut[at]) = (freshDigests[added], freshHours[added++]);
+                }
+
+                oldest = Math.Min(oldest, hoursOut[at++]);
             }
+
+            ArrayPool<ulong>.Shared.Return(freshDigestsRented);
+            ArrayPool<int>.Shared.Return(freshHoursRented);
+            return (digestsOut, hoursOut, oldest);
         }
 
-        ArrayPool<ulong>.Shared.Return(freshDigestsRented);
-        ArrayPool<int>.Shared.Return(freshHoursRented);
-        _sealed = digests;
-        _sealedHours = hours;
+        private bool LetGo(int hour) => (hour + 1L) * BucketTicks <= _letGoBefore;
     }
 }

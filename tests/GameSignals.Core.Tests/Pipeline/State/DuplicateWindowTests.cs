@@ -89,6 +89,38 @@ public sealed class DuplicateWindowTests
         Assert.Equal(window.Count, restored.Count);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void While_sealed_hours_are_rebuilt_every_look_up_answers_as_after(bool rebuildInBackground)
+    {
+        // Without the background, each rebuild lands only at the next slide: every look-up below meets one in flight.
+        var window = new DuplicateWindow(TimeSpan.FromHours(3), seed: 13, rebuildInBackground);
+        var random = new Random(8);
+        var added = new List<(EventKey Key, long Hour)>();
+        var newest = Start;
+        for (var i = 0; i < 6_000; i++)
+        {
+            var time = Start.AddSeconds(i * 6) - (random.Next(8) == 0 ? TimeSpan.FromMinutes(random.Next(150)) : TimeSpan.Zero);
+            var key = new EventKey("game/odin", $"e-{i}");
+            var newHour = time > newest && time.UtcTicks / TimeSpan.TicksPerHour != newest.UtcTicks / TimeSpan.TicksPerHour;
+            newest = time > newest ? time : newest;
+            if (window.Add(key, time))
+            {
+                added.Add((key, time.UtcTicks / TimeSpan.TicksPerHour));
+            }
+
+            if (newHour)
+            {
+                // Right after the slide: a key is remembered while its hour ends after the newest event less the window.
+                var edge = (newest - TimeSpan.FromHours(3)).UtcTicks;
+                Assert.All(added, a => Assert.Equal((a.Hour + 1) * TimeSpan.TicksPerHour > edge, window.Contains(a.Key)));
+            }
+        }
+
+        Assert.InRange(added.Count(a => !window.Contains(a.Key)), 3_000, 5_000); // both sides of the edge are exercised
+    }
+
     [Fact]
     public void A_late_event_does_not_move_the_window_back()
     {
@@ -120,6 +152,6 @@ public sealed class DuplicateWindowTests
         // FsCheck's numbers crowd near zero, the worst spread for a search that guesses by value; spread ones are as digests are.
         var sorted = keys.Select(k => spread ? k * 0x9E3779B97F4A7C15UL : k).Distinct().Order().ToArray();
         return probes.Concat(sorted).Concat(sorted.Select(k => k + 1)).All(
-            probe => DuplicateWindow.SortedContains(sorted, probe) == Array.BinarySearch(sorted, probe) >= 0);
+            probe => DuplicateWindow.SortedIndexOf(sorted, probe) == Math.Max(Array.BinarySearch(sorted, probe), -1));
     }
 }
