@@ -34,6 +34,7 @@ public sealed class SettingsValidationTests
     [InlineData("IpRanges:Sources:Aws:Url", "ftp://ranges.example/aws.json", "IpRanges:Sources:Aws:Url")]
     [InlineData("IpRanges:MaxShrinkFraction", "1.5", "IpRanges:MaxShrinkFraction")]
     [InlineData("Profiles:WriteConcurrency", "0", "Profiles:WriteConcurrency")]
+    [InlineData("Profiles:MaterializeAtMostPerBatch", "0", "Profiles:MaterializeAtMostPerBatch")]
     [InlineData("Profiles:CurrencyRates:EUR", "-1", "Profiles:CurrencyRates:EUR")]
     [InlineData("Profiles:Games", "odin,ar/es", "Profiles:Games: 'ar/es'")]
     public async Task A_wrong_setting_stops_the_host_at_start_naming_the_setting(string setting, string value, string expected)
