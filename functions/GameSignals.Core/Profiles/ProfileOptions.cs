@@ -42,9 +42,14 @@ public sealed class ProfileOptions : IValidatableObject
     /// first seen together fall due together <see cref="MaterializeEvery"/> later (after a start, thousands in a partition),
     /// and writing them all in one batch held that partition's events back: 70 to 90 ms in the demo, seconds against Cosmos
     /// DB. At 8 concurrent writes of about 10 ms, 64 add about 80 ms to a batch; a partition drains thousands in seconds.
+    /// With a <see cref="MaterializeEvery"/> of zero every batch writes all its players, as asked, whatever this says:
+    /// there the players due are the batch's, and a cap would leave a backlog that grows with every batch.
     /// </summary>
     [Range(1, 100_000, ErrorMessage = "Profiles:MaterializeAtMostPerBatch must be from 1 to 100,000.")]
     public int MaterializeAtMostPerBatch { get; set; } = 64;
+
+    /// <summary>Players one batch materializes at most: <see cref="MaterializeAtMostPerBatch"/>, unless every batch writes all.</summary>
+    internal int BatchMaterializeLimit => MaterializeEvery == TimeSpan.Zero ? int.MaxValue : MaterializeAtMostPerBatch;
 
     /// <summary>Profiles materialized concurrently.</summary>
     [Range(1, 256, ErrorMessage = "Profiles:WriteConcurrency must be from 1 to 256.")]

@@ -60,7 +60,7 @@ public sealed class ProfileStage(IProfileStore store, ProfileIndexer indexer, St
 
             if (newest is { } now)
             {
-                await MaterializeAsync(batch.Hub, state, state.Due(now, _options.MaterializeEvery, _options.MaterializeAtMostPerBatch), cancellationToken).ConfigureAwait(false);
+                await MaterializeAsync(batch.Hub, state, state.Due(now, _options.MaterializeEvery, _options.BatchMaterializeLimit), cancellationToken).ConfigureAwait(false);
                 state.Evict(now, _options.EvictIdleAfter);
             }
         }

@@ -126,6 +126,20 @@ public sealed class ProfileStageTests
     }
 
     [Fact]
+    public async Task With_no_wait_every_batch_writes_all_its_players_whatever_the_cap()
+    {
+        var counting = new CountingStore(new InMemoryProfileStore());
+        var (stage, _) = Build(counting, TimeSpan.Zero, materializeAtMost: 2);
+
+        await stage.ProcessAsync(Batch(
+            Pvp("win", TimeSpan.Zero, 10, userId: "u1"),
+            Pvp("win", TimeSpan.Zero, 11, userId: "u2"),
+            Pvp("win", TimeSpan.Zero, 12, userId: "u3")), CancellationToken.None);
+
+        Assert.Equal(3, counting.Writes);
+    }
+
+    [Fact]
     public async Task A_flush_writes_every_player_with_changes_whatever_their_wait()
     {
         var (stage, store) = Build(materializeEvery: Hour);
