@@ -322,9 +322,9 @@ public sealed class DuplicateWindow(TimeSpan window, ulong seed, bool rebuildInB
     /// </summary>
     private void Slide()
     {
+        Land();
         var newestHour = (int)(_newestTicks / BucketTicks);
         var leaving = _open.Keys.Where(hour => hour <= newestHour - 2 || IsExpired(hour)).ToList();
-        Land();
         if (leaving.Count == 0 && (_sealed.Length == 0 || !IsExpired(_oldestSealedHour)))
         {
             return;
